@@ -1,0 +1,49 @@
+"""`lokivahti ingest FILE...`: normalise access-log files of any supported format into the store."""
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..cli import app
+from ..errors import InputError
+from ..ingest.engine import ingest_file
+from ._common import config, err, open_rw, out
+
+
+@app.command("ingest")
+def ingest_command(
+    files: List[Path] = typer.Argument(..., help="Event files: canonical CSV, a client system's export, FHIR, ATNA."),
+    source: Optional[str] = typer.Option(
+        None, "--source", help="Name of a mapping in sql/mappings (e.g. effica) when detection is not enough."
+    ),
+):
+    """Import event files. Each file is one transaction; the tally shows where every record went."""
+    con = open_rw()
+    cfg = config()
+    table = Table("file", "format", "read", "new", "already stored", "quarantined", title="ingest tally")
+    failed = 0
+    try:
+        with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                      console=err, transient=True) as progress:
+            task = progress.add_task("ingesting", total=len(files))
+            for path in files:
+                progress.update(task, description=f"ingesting {path.name}")
+                try:
+                    t = ingest_file(con, path, source=source, config=cfg)
+                except InputError as exc:
+                    failed += 1
+                    err.print(f"[red]error:[/red] {exc} (file not ingested; store unchanged)", highlight=False)
+                    progress.advance(task)
+                    continue
+                table.add_row(path.name, t.format, str(t.records_read), str(t.normalised_new),
+                              str(t.normalised_existing), str(t.quarantined))
+                progress.advance(task)
+    finally:
+        con.close()
+    out.print(table)
+    out.print("every file balances: read = new + already stored + quarantined")
+    if failed:
+        raise typer.Exit(code=2)

@@ -1,0 +1,94 @@
+"""The canonical event CSV of DOMAIN.md: read by DuckDB itself (the fast path for large files).
+
+DuckDB's CSV reader streams the file, and lines it cannot split (missing or extra fields, invalid
+UTF-8) go to its rejects table with their line number and text; they are quarantined from there.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from ..errors import InputError
+from .records import CANONICAL_COLUMNS, REQUIRED_COLUMNS
+
+FORMAT_NAME = "canonical_csv"
+
+
+def read_header(path: Path) -> list[str]:
+    with open(path, "rb") as fh:
+        first = fh.readline(1_000_000)
+    if not first.strip():
+        raise InputError(path, "empty file (no header row)", line=1)
+    try:
+        text = first.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(path, "header row is not UTF-8 (the canonical CSV is UTF-8)", line=1) from None
+    return [h.strip() for h in next(csv.reader(io.StringIO(text)))]
+
+
+def looks_canonical(header: list[str]) -> bool:
+    return set(REQUIRED_COLUMNS) <= set(header)
+
+
+def stage_view_sql(path: Path, header: list[str]) -> str:
+    """SQL creating the temp view `stage` over the file (a view cannot take parameters: the path is quoted)."""
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise InputError(path, f"missing required column '{missing[0]}'", line=1, field=missing[0])
+    dupes = {h for h in header if header.count(h) > 1}
+    if dupes:
+        raise InputError(path, f"column '{sorted(dupes)[0]}' appears twice in the header", line=1)
+    columns = "{" + ", ".join(f"'{_quote(h)}': 'VARCHAR'" for h in header) + "}"
+    select = ", ".join(
+        (f'"{c}"' if c in header else f"CAST(NULL AS VARCHAR) AS {c}") for c in CANONICAL_COLUMNS
+    )
+    sql = (
+        f"CREATE OR REPLACE TEMP VIEW stage AS SELECT {select}, "
+        "CAST(row_number() OVER () AS BIGINT) AS record_no, CAST(NULL AS BIGINT) AS line_no, "
+        "CAST(NULL AS VARCHAR) AS raw "
+        f"FROM read_csv('{_literal(path)}', header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
+        f"columns = {columns}, store_rejects = true, rejects_table = 'csv_rejects', "
+        "rejects_scan = 'csv_reject_scans', max_line_size = 1000000)"
+    )
+    return sql
+
+
+def _literal(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _quote(name: str) -> str:
+    if not name or any(ch in name for ch in "'\"\\\n"):
+        raise InputError("header", "column names may not be empty or contain quotes")
+    return name
+
+
+def line_of_record(record_no: int, rejected_lines: list[int]) -> int:
+    """Physical line of the record_no-th parsed row, given the lines DuckDB rejected (header = line 1).
+
+    Assumes one line per record (no quoted line breaks), which holds for log exports.
+    """
+    line = record_no + 1
+    for rejected in sorted(rejected_lines):
+        if rejected <= line:
+            line += 1
+        else:
+            break
+    return line
+
+
+def read_lines(path: Path, wanted: set[int]) -> dict[int, str]:
+    """The raw text of the given physical lines, streamed (the file may be larger than memory)."""
+    out: dict[int, str] = {}
+    if not wanted:
+        return out
+    last = max(wanted)
+    with open(path, "rb") as fh:
+        for number, line in enumerate(fh, start=1):
+            if number in wanted:
+                out[number] = line.rstrip(b"\r\n").decode("utf-8", errors="replace")
+            if number >= last:
+                break
+    return out

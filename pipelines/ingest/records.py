@@ -1,0 +1,65 @@
+"""The contract between source adapters and the normaliser.
+
+An adapter turns one file into records whose fields are the canonical event columns as text
+(see docs/event-schema.md), or into rejections with a reason. It never decides validity of the
+values themselves: the one normaliser (sql/ingest/normalise.sql) does that for every source alike,
+so a bad timestamp gets the same reason whether it came from CSV, JSON, FHIR or ATNA.
+
+Time: an adapter writes `event_time` as ISO 8601. With an offset (`Z`, `+02:00`) the instant is known;
+without one it is wall-clock time in Europe/Helsinki and the normaliser applies the DST rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Protocol
+
+CANONICAL_COLUMNS = (
+    "source_system", "source_event_id", "event_time", "account", "client_id", "action",
+    "service_task", "document", "purpose", "emergency", "channel", "organisation_id",
+    "controller_id", "recipient_organisation_id", "outcome", "session_id", "search_criteria",
+    "record_count",
+)
+REQUIRED_COLUMNS = CANONICAL_COLUMNS[:6]
+
+ACTIONS = ("read", "search", "create", "update", "delete", "print", "export", "disclose", "other")
+PURPOSES = ("client_relationship", "other_task", "statutory_right", "emergency", "supervision")
+CHANNELS = ("native", "portal", "kanta", "email")
+OUTCOMES = ("success", "failure")
+
+
+@dataclass
+class StagedRecord:
+    """A record the adapter could read: canonical fields as text (None = absent)."""
+
+    record_no: int
+    fields: dict[str, str | None]
+    raw: str | None = None
+    line_no: int | None = None
+
+
+@dataclass
+class Rejected:
+    """A record the adapter could not read at all (malformed JSON, XML over a limit, wrong resource)."""
+
+    record_no: int
+    reason: str
+    raw: str | None = None
+    line_no: int | None = None
+    field: str | None = None
+
+
+@dataclass
+class SourceFile:
+    path: Path
+    head: bytes = field(default=b"", repr=False)  # the first bytes, for format detection
+
+
+class Adapter(Protocol):
+    """A source format. `format_name` is stored with each ingest run."""
+
+    format_name: str
+    source_system: str | None
+
+    def records(self, path: Path) -> Iterator[StagedRecord | Rejected]: ...

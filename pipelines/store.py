@@ -1,0 +1,123 @@
+"""The DuckDB store: opening, migrating, and publishing a read-only snapshot for the dashboard.
+
+DuckDB lets one process write a database file. The pipeline (ingest, check, score) is that writer;
+after each step it publishes a snapshot copy that the dashboard reads, so the dashboard keeps working
+while a long ingest runs. Review state, the request register and the dashboard's own access log live
+in a separate work store (see pipelines/workstore.py) that both sides open briefly.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from .errors import StoreError
+from .sqlfiles import sql_files
+
+DEFAULT_STORE = "lokivahti.duckdb"
+
+
+def store_path(path: str | os.PathLike | None = None) -> Path:
+    return Path(path or os.environ.get("LOKIVAHTI_STORE") or DEFAULT_STORE)
+
+
+def snapshot_path(path: Path) -> Path:
+    return path.with_name(path.stem + ".published.duckdb")
+
+
+def work_store_path(path: Path) -> Path:
+    return path.with_name(path.stem + ".work.sqlite")
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, title, sql) for every file in sql/schema, in order."""
+    out = []
+    for f in sql_files("schema"):
+        out.append((int(f.meta["migration"]), f.meta.get("title", f.name), f.sql))
+    versions = [v for v, _, _ in out]
+    if versions != sorted(set(versions)):
+        raise StoreError("sql/schema: migration numbers must be unique and ordered")
+    return out
+
+
+def latest_version() -> int:
+    return migrations()[-1][0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> list[int]:
+    """Apply every migration newer than the store's version; returns the versions applied."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, title VARCHAR, "
+        "applied_at TIMESTAMPTZ NOT NULL)"
+    )
+    current = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+    known = latest_version()
+    if current > known:
+        raise StoreError(f"store schema version {current} is newer than this Lokivahti ({known}); upgrade Lokivahti")
+    applied = []
+    for version, title, sql in migrations():
+        if version <= current or (up_to is not None and version > up_to):
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            con.execute(
+                "INSERT INTO schema_version VALUES (?, ?, ?)", [version, title, datetime.now(timezone.utc)]
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(version)
+    return applied
+
+
+def _configure(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("SET TimeZone = 'UTC'")
+
+
+def connect(path: str | os.PathLike | None = None, *, read_only: bool = False, migrate_schema: bool = True):
+    """Open the store (creating it owner-only when new) and bring its schema up to date."""
+    p = store_path(path)
+    if read_only and not p.exists():
+        raise StoreError(f"{p}: no store here yet (run `lokivahti reference` and `lokivahti ingest` first)")
+    new = not p.exists()
+    if new:
+        p.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(p), read_only=read_only)
+    except duckdb.IOException as exc:
+        raise StoreError(f"{p}: cannot open the store ({str(exc).splitlines()[0]})") from None
+    if new:
+        os.chmod(p, 0o600)  # the audit store holds special-category data
+    _configure(con)
+    if migrate_schema and not read_only:
+        migrate(con)
+    return con
+
+
+@contextmanager
+def open_store(path=None, *, read_only: bool = False):
+    con = connect(path, read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def publish_snapshot(path: str | os.PathLike | None = None) -> Path:
+    """Copy the store to a snapshot the dashboard reads, atomically (write to temp, then rename)."""
+    p = store_path(path)
+    target = snapshot_path(p)
+    tmp = target.with_name(target.name + ".tmp")
+    with open_store(p) as con:
+        con.execute("CHECKPOINT")
+    shutil.copyfile(p, tmp)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, target)
+    return target

@@ -1,0 +1,179 @@
+-- title: validate and normalise staged records of one file into events, quarantine and conflicts
+-- description: Runs on the relation `stage` (canonical columns as text + record_no, line_no, raw).
+--   Parameters: $run_id, $home_controller. Steps are separated by `-- step:` lines and run in one
+--   transaction by pipelines/ingest/engine.py. Each rejected record gets the first reason that applies.
+
+-- step: checked
+CREATE OR REPLACE TEMP TABLE checked AS
+WITH s AS (
+    SELECT
+        nullif(trim(source_system), '')             AS source_system,
+        nullif(trim(source_event_id), '')           AS source_event_id,
+        nullif(trim(event_time), '')                AS event_time_text,
+        nullif(trim(account), '')                   AS account,
+        nullif(trim(client_id), '')                 AS client_id,
+        lower(nullif(trim(action), ''))             AS action,
+        nullif(trim(service_task), '')              AS service_task,
+        nullif(trim(document), '')                  AS document,
+        lower(nullif(trim(purpose), ''))            AS purpose,
+        lower(nullif(trim(emergency), ''))          AS emergency_text,
+        lower(nullif(trim(channel), ''))            AS channel,
+        nullif(trim(organisation_id), '')           AS organisation_id,
+        nullif(trim(controller_id), '')             AS controller_id,
+        nullif(trim(recipient_organisation_id), '') AS recipient_organisation_id,
+        lower(nullif(trim(outcome), ''))            AS outcome,
+        nullif(trim(session_id), '')                AS session_id,
+        nullif(search_criteria, '')                 AS search_criteria,
+        nullif(trim(record_count), '')              AS record_count_text,
+        record_no, line_no, raw
+    FROM stage
+), t AS (
+    SELECT *,
+        regexp_full_match(event_time_text,
+            '\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|z|[+-]\d{2}(:?\d{2})?)?') AS time_shape_ok,
+        regexp_matches(event_time_text, '(Z|z|[+-]\d{2}(:?\d{2})?)$')
+            AND regexp_matches(event_time_text, ':\d{2}(\.\d+)?(Z|z|[+-])') AS has_offset
+    FROM s
+), p AS (
+    SELECT *,
+        CASE WHEN time_shape_ok AND has_offset THEN try_cast(event_time_text AS TIMESTAMPTZ) END AS time_with_offset,
+        CASE WHEN time_shape_ok AND NOT has_offset THEN try_cast(replace(event_time_text, 'T', ' ') AS TIMESTAMP) END AS time_local,
+        try_cast(record_count_text AS INTEGER) AS record_count
+    FROM t
+)
+SELECT *,
+    CASE
+        WHEN source_system IS NULL THEN 'source_system'
+        WHEN source_event_id IS NULL THEN 'source_event_id'
+        WHEN event_time_text IS NULL OR NOT time_shape_ok
+             OR (time_with_offset IS NULL AND time_local IS NULL) THEN 'event_time'
+        WHEN coalesce(year(time_local), year(time_with_offset)) NOT BETWEEN 1996 AND 2100 THEN 'event_time'
+        WHEN action IS NULL OR action NOT IN ('read', 'search', 'create', 'update', 'delete', 'print', 'export', 'disclose', 'other') THEN 'action'
+        WHEN purpose IS NOT NULL AND purpose NOT IN ('client_relationship', 'other_task', 'statutory_right', 'emergency', 'supervision') THEN 'purpose'
+        WHEN emergency_text IS NOT NULL AND emergency_text NOT IN ('true', 'false', '1', '0', 'yes', 'no') THEN 'emergency'
+        WHEN channel IS NOT NULL AND channel NOT IN ('native', 'portal', 'kanta', 'email') THEN 'channel'
+        WHEN outcome IS NOT NULL AND outcome NOT IN ('success', 'failure') THEN 'outcome'
+        WHEN record_count_text IS NOT NULL AND record_count IS NULL THEN 'record_count'
+    END AS bad_field
+FROM p;
+
+-- step: quarantine_invalid
+INSERT INTO quarantine
+SELECT $run_id, $path, record_no, line_no, bad_field,
+    CASE bad_field
+        WHEN 'source_system' THEN 'missing source_system'
+        WHEN 'source_event_id' THEN 'missing source_event_id'
+        WHEN 'event_time' THEN CASE
+            WHEN event_time_text IS NULL THEN 'missing event_time'
+            WHEN time_shape_ok AND (time_with_offset IS NOT NULL OR time_local IS NOT NULL) THEN 'event_time outside the supported years 1996-2100'
+            ELSE 'event_time is not ISO 8601 (expected YYYY-MM-DDThh:mm:ss with an optional offset)' END
+        WHEN 'action' THEN CASE WHEN action IS NULL THEN 'missing action' ELSE 'unknown action code' END
+        WHEN 'purpose' THEN 'unknown purpose'
+        WHEN 'emergency' THEN 'emergency is not true/false'
+        WHEN 'channel' THEN 'unknown channel'
+        WHEN 'outcome' THEN 'unknown outcome'
+        WHEN 'record_count' THEN 'record_count is not an integer'
+    END,
+    raw, now()
+FROM checked WHERE bad_field IS NOT NULL;
+
+-- step: resolved
+CREATE OR REPLACE TEMP TABLE resolved AS
+SELECT
+    c.source_system, c.source_event_id,
+    coalesce(c.time_with_offset, hki_local_to_utc(c.time_local, false)) AS event_time,
+    c.account, c.client_id, c.action, c.service_task, c.document,
+    CASE WHEN c.purpose IS NULL AND c.emergency_text IN ('true', '1', 'yes') THEN 'emergency' ELSE c.purpose END AS purpose,
+    (c.emergency_text IN ('true', '1', 'yes') OR c.purpose = 'emergency') IS TRUE AS emergency,
+    c.channel,
+    coalesce(c.organisation_id, st.organisation_id) AS organisation_id,
+    st.unit_id AS unit_id,
+    coalesce(c.controller_id, $home_controller) AS controller_id,
+    c.recipient_organisation_id, c.outcome, c.session_id, c.search_criteria, c.record_count,
+    CASE WHEN c.time_local IS NOT NULL AND hki_local_kind(c.time_local) = 'ambiguous' THEN 'ambiguous_first'
+         WHEN c.time_local IS NOT NULL AND hki_local_kind(c.time_local) = 'nonexistent' THEN 'nonexistent' END AS time_flag,
+    c.time_local,
+    c.record_no, c.line_no, c.raw
+FROM checked c
+LEFT JOIN (
+    -- the staff member behind the account, for organisation and unit when the source does not say
+    SELECT a.source_system, a.account, any_value(s.organisation_id) AS organisation_id, any_value(s.unit_id) AS unit_id
+    FROM ref_accounts a JOIN ref_staff s USING (staff_id)
+    GROUP BY ALL
+) st ON st.source_system = c.source_system AND st.account = c.account
+WHERE c.bad_field IS NULL;
+
+-- step: second_pass_of_repeated_hour
+-- In a file written in time order, a step back inside the repeated autumn hour marks the second pass (EET).
+UPDATE resolved SET event_time = hki_local_to_utc(resolved.time_local, true), time_flag = 'ambiguous_second'
+FROM (
+    SELECT record_no FROM (
+        SELECT record_no,
+            max(CASE WHEN time_local < prev THEN 1 ELSE 0 END)
+                OVER (PARTITION BY source_system, CAST(time_local AS DATE) ORDER BY record_no
+                      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS rewound
+        FROM (
+            SELECT record_no, source_system, time_local,
+                lag(time_local) OVER (PARTITION BY source_system, CAST(time_local AS DATE) ORDER BY record_no) AS prev
+            FROM resolved WHERE time_flag = 'ambiguous_first'
+        )
+    ) WHERE rewound = 1
+) AS second_pass
+WHERE resolved.record_no = second_pass.record_no;
+
+-- step: duplicates_in_file
+-- The same event id twice in one file: the first record is kept, later ones are quarantined.
+CREATE OR REPLACE TEMP TABLE in_file_dupes AS
+SELECT record_no, first_record FROM (
+    SELECT record_no, min(record_no) OVER (PARTITION BY source_system, source_event_id) AS first_record
+    FROM resolved
+    WHERE (source_system, source_event_id) IN (
+        SELECT (source_system, source_event_id) FROM resolved GROUP BY ALL HAVING count(*) > 1)
+) WHERE record_no <> first_record;
+
+-- step: quarantine_in_file_dupes
+INSERT INTO quarantine
+SELECT $run_id, $path, r.record_no, r.line_no, 'source_event_id',
+    'duplicate event id in this file (first seen at record ' || d.first_record || ')', r.raw, now()
+FROM resolved r JOIN in_file_dupes d USING (record_no);
+
+-- step: drop_in_file_dupes
+DELETE FROM resolved WHERE record_no IN (SELECT record_no FROM in_file_dupes);
+
+-- step: existing
+-- Event ids already stored: identical content is a harmless re-ingest; different content is a conflict.
+CREATE OR REPLACE TEMP TABLE existing AS
+SELECT r.record_no, r.line_no, r.raw, r.source_system, r.source_event_id,
+    concat_ws(',',
+        CASE WHEN r.event_time IS DISTINCT FROM e.event_time THEN 'event_time' END,
+        CASE WHEN r.account IS DISTINCT FROM e.account THEN 'account' END,
+        CASE WHEN r.client_id IS DISTINCT FROM e.client_id THEN 'client_id' END,
+        CASE WHEN r.action IS DISTINCT FROM e.action THEN 'action' END,
+        CASE WHEN r.service_task IS DISTINCT FROM e.service_task THEN 'service_task' END,
+        CASE WHEN r.document IS DISTINCT FROM e.document THEN 'document' END,
+        CASE WHEN r.purpose IS DISTINCT FROM e.purpose THEN 'purpose' END,
+        CASE WHEN r.recipient_organisation_id IS DISTINCT FROM e.recipient_organisation_id THEN 'recipient_organisation_id' END,
+        CASE WHEN r.outcome IS DISTINCT FROM e.outcome THEN 'outcome' END
+    ) AS differing
+FROM resolved r
+JOIN events e ON e.source_system = r.source_system AND e.source_event_id = r.source_event_id;
+
+-- step: record_conflicts
+INSERT INTO event_conflicts
+SELECT source_system, source_event_id, $run_id, record_no, differing, now() FROM existing WHERE differing <> '';
+
+-- step: quarantine_conflicts
+INSERT INTO quarantine
+SELECT $run_id, $path, record_no, line_no, split_part(differing, ',', 1),
+    'event id already stored with different content (' || differing || '); stored version kept', raw, now()
+FROM existing WHERE differing <> '';
+
+-- step: insert_events
+INSERT INTO events
+SELECT r.source_system, r.source_event_id, r.event_time, hki_utc_to_local(r.event_time),
+    CAST(hki_utc_to_local(r.event_time) AS DATE),
+    r.account, r.client_id, r.action, r.service_task, r.document, r.purpose, r.emergency, r.channel,
+    r.organisation_id, r.unit_id, r.controller_id, r.recipient_organisation_id, r.outcome, r.session_id,
+    r.search_criteria, r.record_count, r.time_flag, $run_id, r.record_no, r.raw
+FROM resolved r
+WHERE r.record_no NOT IN (SELECT record_no FROM existing);
