@@ -26,7 +26,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 
 # Every step, in the order a user runs them. A module missing here is a command not yet built.
 COMMAND_MODULES = [

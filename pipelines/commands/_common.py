@@ -9,7 +9,7 @@ from ..config import load_config
 from ..store import connect, store_path
 
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def config() -> dict:

@@ -1,0 +1,211 @@
+"""Benchmarks: every figure is printed as a ratio to a bare DuckDB operation on the same data, same run.
+
+Not a timed test: `lokivahti bench` prints the figures; the issues quote them. Each heavy phase runs in a
+child process so that its peak memory (ru_maxrss) is its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+from . import SAMPLES_DIR
+from .ingest.engine import _steps  # the `-- step:` splitter shared by every multi-step SQL file
+from .store import connect
+
+
+def _timed(fn, *args, **kwargs):
+    t0 = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return time.perf_counter() - t0, result
+
+
+def synthesise_events(store: Path, reference: Path, out_csv: Path, n: int, start="2026-01-05", days=120) -> Path:
+    """Write a canonical CSV of n events over the reference data of `reference` (deterministic)."""
+    from .reference import import_reference
+
+    con = connect(store)
+    try:
+        if con.execute("SELECT count(*) FROM ref_accounts").fetchone()[0] == 0:
+            import_reference(con, reference)
+        params = {"n": n, "start": start, "days": days}
+        for _name, sql in _steps("bench/synthesise_events.sql"):
+            con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
+        target = str(out_csv).replace("'", "''")
+        con.execute(f"COPY (SELECT * FROM bench_events) TO '{target}' (HEADER, DELIMITER ',')")
+    finally:
+        con.close()
+    return out_csv
+
+
+def _child(phase: str, *args: str) -> dict:
+    """Run one phase in a child process; returns its JSON result plus its peak memory."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipelines.bench", phase, *args], capture_output=True, text=True, check=False
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"bench phase {phase} failed: {proc.stderr.strip().splitlines()[-1:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ---- phases (each runs in its own process) -------------------------------------------------------------
+
+def phase_bare_read(csv_path: str, db_path: str) -> dict:
+    con = duckdb.connect(db_path)
+    t, _ = _timed(con.execute, f"CREATE OR REPLACE TABLE bare AS SELECT * FROM read_csv('{csv_path}', header = true)")
+    rows = con.execute("SELECT count(*) FROM bare").fetchone()[0]
+    con.close()
+    return {"seconds": t, "rows": rows, "peak_mib": _peak_mib()}
+
+
+def phase_ingest(csv_path: str, store: str, reference: str) -> dict:
+    from .ingest.engine import ingest_file
+    from .reference import import_reference
+
+    con = connect(store)
+    if con.execute("SELECT count(*) FROM ref_accounts").fetchone()[0] == 0:
+        import_reference(con, Path(reference))
+    con.execute("SET memory_limit = '1536MB'")
+    t, tally = _timed(ingest_file, con, Path(csv_path))
+    con.close()
+    return {"seconds": t, "rows": tally.records_read, "new": tally.normalised_new,
+            "quarantined": tally.quarantined, "peak_mib": _peak_mib()}
+
+
+BARE_AGGREGATION = "SELECT account, count(*), count(DISTINCT client_id) FROM events GROUP BY account"
+
+
+def phase_bare_aggregation(store: str) -> dict:
+    con = connect(store, read_only=True)
+    t, _ = _timed(lambda: con.execute(BARE_AGGREGATION).fetchall())
+    con.close()
+    return {"seconds": t, "peak_mib": _peak_mib()}
+
+
+def phase_check(store: str) -> dict:
+    from .checks.runner import run_checks  # built by the rule-catalogue work
+
+    con = connect(store)
+    t, summary = _timed(run_checks, con, store_path=Path(store), full=True)
+    con.close()
+    return {"seconds": t, "peak_mib": _peak_mib(), "summary": _jsonable(summary)}
+
+
+def phase_score(store: str) -> dict:
+    from .config import load_config
+    from .scoring import score  # built by the anomaly-model work
+
+    con = connect(store)
+    t, summary = _timed(score, con, load_config())
+    con.close()
+    return {"seconds": t, "peak_mib": _peak_mib(), "summary": _jsonable(summary)}
+
+
+def phase_disclosure(store: str) -> dict:
+    from .disclosure import answer_events  # built by the disclosure work
+
+    con = connect(store)
+    client, n = con.execute(
+        "SELECT client_id, count(*) FROM events WHERE client_id IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1"
+    ).fetchone()
+    full_scan = "SELECT count(*), max(length(document)), max(record_no) FROM events WHERE client_id <> ''"
+    scan_times = [_timed(lambda: con.execute(full_scan).fetchall())[0] for _ in range(3)]
+    answer_times = [_timed(answer_events, con, client, "2000-01-01", "2100-12-31")[0] for _ in range(3)]
+    con.close()
+    return {"full_scan_seconds": min(scan_times), "answer_seconds": min(answer_times), "client_events": n,
+            "peak_mib": _peak_mib()}
+
+
+def _jsonable(obj):
+    try:
+        json.dumps(obj)
+        return obj
+    except TypeError:
+        return str(obj)
+
+
+PHASES = {
+    "bare_read": phase_bare_read, "ingest": phase_ingest, "bare_aggregation": phase_bare_aggregation,
+    "check": phase_check, "score": phase_score, "disclosure": phase_disclosure,
+}
+
+
+# ---- the whole benchmark ----------------------------------------------------------------------------------
+
+def run_benchmark(out_dir: Path, sizes: list[int], reference: Path | None = None, pages: bool = True,
+                  echo=print) -> dict:
+    """For each size: synthesise, bare read vs ingest, bare aggregation vs checks/scoring, answer vs scan."""
+    reference = reference or SAMPLES_DIR / "small" / "reference"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results: dict = {"sizes": {}}
+    for n in sizes:
+        d = out_dir / f"n{n}"
+        d.mkdir(exist_ok=True)
+        csv_path = d / "events.csv"
+        if not csv_path.exists():
+            t, _ = _timed(synthesise_events, d / "synth.duckdb", reference, csv_path, n)
+            echo(f"[{n:,} events] synthesised canonical CSV in {t:.1f} s ({csv_path.stat().st_size / 2**20:.0f} MiB)")
+        for stale in (d / "store.duckdb", d / "bare.duckdb"):
+            stale.unlink(missing_ok=True)
+        r: dict = {}
+        r["bare_read"] = _child("bare_read", str(csv_path), str(d / "bare.duckdb"))
+        r["ingest"] = _child("ingest", str(csv_path), str(d / "store.duckdb"), str(reference))
+        r["ingest_ratio"] = r["ingest"]["seconds"] / r["bare_read"]["seconds"]
+        echo(f"[{n:,} events] bare read_csv {r['bare_read']['seconds']:.2f} s; ingest {r['ingest']['seconds']:.2f} s "
+             f"= {r['ingest_ratio']:.2f}x (target <= 3); ingest peak memory {r['ingest']['peak_mib']:.0f} MiB "
+             f"(target <= 2048)")
+        r["bare_aggregation"] = _child("bare_aggregation", str(d / "store.duckdb"))
+        base = r["bare_aggregation"]["seconds"]
+        for phase, target in (("check", 5), ("score", 3)):
+            try:
+                r[phase] = _child(phase, str(d / "store.duckdb"))
+                r[f"{phase}_ratio"] = r[phase]["seconds"] / base
+                echo(f"[{n:,} events] {phase} {r[phase]['seconds']:.2f} s = {r[f'{phase}_ratio']:.2f}x bare aggregation "
+                     f"({base:.3f} s) (target <= {target}); peak {r[phase]['peak_mib']:.0f} MiB")
+            except RuntimeError as exc:
+                echo(f"[{n:,} events] {phase}: not measured ({exc})")
+        try:
+            r["disclosure"] = _child("disclosure", str(d / "store.duckdb"))
+            ratio = r["disclosure"]["answer_seconds"] / r["disclosure"]["full_scan_seconds"]
+            r["disclosure_ratio"] = ratio
+            echo(f"[{n:,} events] client answer {r['disclosure']['answer_seconds'] * 1000:.1f} ms "
+                 f"({r['disclosure']['client_events']} events) vs full scan "
+                 f"{r['disclosure']['full_scan_seconds'] * 1000:.1f} ms = 1/{1 / ratio:.0f} (target <= 1/20)")
+        except RuntimeError as exc:
+            echo(f"[{n:,} events] disclosure: not measured ({exc})")
+        results["sizes"][n] = r
+    if len(sizes) >= 2 and all("check" in results["sizes"][s] for s in sizes[:2]):
+        small, large = sorted(sizes)[:2][0], sorted(sizes)[-1]
+        growth = results["sizes"][large]["check"]["seconds"] / results["sizes"][small]["check"]["seconds"]
+        results["check_growth"] = growth
+        echo(f"checks {large:,} vs {small:,} events: {growth:.2f}x time for {large / small:.0f}x events "
+             f"(target <= 12 for 10x)")
+    if pages:
+        try:
+            from .dashboard_bench import page_timings
+
+            mid = sorted(sizes)[0]
+            timings = page_timings(out_dir / f"n{mid}" / "store.duckdb")
+            results["pages"] = timings
+            for page, seconds in timings.items():
+                echo(f"[dashboard on {mid:,} events] {page}: first render {seconds:.2f} s (target < 2)")
+        except Exception as exc:  # noqa: BLE001 - a missing part is reported, not fatal
+            echo(f"dashboard page timings: not measured ({exc})")
+    (out_dir / "results.json").write_text(json.dumps(results, indent=2, default=str))
+    return results
+
+
+if __name__ == "__main__":
+    phase, *args = sys.argv[1:]
+    print(json.dumps(PHASES[phase](*args), default=str))

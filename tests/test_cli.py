@@ -1,0 +1,79 @@
+"""The command line is the product's front door: every command explains itself, bad input gets one line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from pipelines import PROJECT_ROOT
+from pipelines.cli import COMMAND_MODULES, app
+
+runner = CliRunner()
+
+
+def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run `lokivahti` as a user would (a separate process, so exit codes and stderr are real)."""
+    return subprocess.run(
+        [sys.executable, "-c", "from pipelines.cli import main; main()", *args],
+        capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=120,
+    )
+
+
+def registered_commands() -> set[str]:
+    return {c.name for c in app.registered_commands}
+
+
+def test_every_step_of_the_pipeline_is_a_command():
+    assert set(COMMAND_MODULES) <= registered_commands()
+
+
+@pytest.mark.parametrize("command", COMMAND_MODULES)
+def test_every_command_has_help_a_new_user_understands(command):
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert len(result.output.strip().splitlines()) >= 3
+
+
+@pytest.mark.parametrize("command", COMMAND_MODULES)
+def test_readme_documents_every_command(command):
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"\n  {command} " in readme
+
+
+def test_ingesting_a_missing_file_is_one_line_and_a_non_zero_exit(tmp_path):
+    result = run_cli("--store", str(tmp_path / "s.duckdb"), "ingest", str(tmp_path / "nope.csv"))
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "nope.csv" in result.stderr and "no such file" in result.stderr
+
+
+def test_a_reference_folder_that_does_not_exist_is_one_line_and_a_non_zero_exit(tmp_path):
+    result = run_cli("--store", str(tmp_path / "s.duckdb"), "reference", str(tmp_path / "missing"))
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "not a folder" in result.stderr
+
+
+def test_a_store_of_a_newer_schema_is_refused_with_a_reason(tmp_path):
+    import duckdb
+
+    path = tmp_path / "future.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, title VARCHAR, applied_at TIMESTAMPTZ)")
+    con.execute("INSERT INTO schema_version VALUES (999, 'from the future', now())")
+    con.close()
+    result = run_cli("--store", str(path), "ingest", str(PROJECT_ROOT / "README.md"))
+    assert result.returncode == 3
+    assert "newer than this Lokivahti" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_store_file_is_readable_by_its_owner_only(tmp_path):
+    from pipelines.store import connect
+
+    path = tmp_path / "s.duckdb"
+    connect(path).close()
+    assert path.stat().st_mode & 0o077 == 0
