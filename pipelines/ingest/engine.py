@@ -6,6 +6,7 @@ mid-file rolls the whole file back, so the store is as it was before the file.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -60,8 +61,15 @@ def _steps(name: str) -> list[tuple[str, str]]:
     return _STEP_CACHE[name]
 
 
+_MACROS_INSTALLED: weakref.WeakSet = weakref.WeakSet()
+
+
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create the time macros, once per connection (a file of many small files pays it once)."""
+    if con in _MACROS_INSTALLED:
+        return
     con.execute(read_sql("ingest/helsinki_time.sql"))
+    _MACROS_INSTALLED.add(con)
 
 
 def _params_for(sql: str, params: dict) -> dict:
@@ -124,6 +132,8 @@ def _quarantine_csv_rejects(con, run_id: int, path: Path) -> list[int]:
         "UNQUOTED VALUE": "unterminated or stray quote",
         "LINE SIZE OVER MAXIMUM": "line longer than 1 MB",
     }
+    if not rows:  # executemany refuses an empty list
+        return []
     con.executemany(
         "INSERT INTO quarantine VALUES (?, ?, NULL, ?, ?, ?, ?, now())",
         [

@@ -33,6 +33,14 @@ def detect_adapter(path: Path, source: str | None = None):
     if source:
         if source in ("canonical", canonical.FORMAT_NAME):
             return CanonicalCsv()
+        if source in ("fhir", "lifecare"):
+            from .fhir import FhirAdapter
+
+            return FhirAdapter()
+        if source in ("atna", "casem"):
+            from .atna import AtnaAdapter
+
+            return AtnaAdapter()
         from .mapping import load_mapping  # a client system's own export
 
         return load_mapping(source).adapter()

@@ -1,0 +1,68 @@
+"""Lokivahti dashboard entry point: sign-in, role-limited navigation, idle time-out, language switch.
+
+Run with `lokivahti serve` (or `streamlit run app.py` with LOKIVAHTI_STORE and LOKIVAHTI_USERS set).
+Pages live in app_pages/; each also checks its own role (`_auth.require`), so a page that is not in
+the navigation cannot be opened by URL either.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+# Plotly looks pandas up in sys.modules without waiting for its import to finish; when a Streamlit
+# thread imports pandas for the first time while another draws a chart, the chart sees a half-initialised
+# module. Importing it once, first thing, closes that race (the app itself works with Polars).
+import pandas  # noqa: F401
+import streamlit as st
+
+from app_pages import _auth, _data
+from app_pages._i18n import t
+
+st.set_page_config(page_title="Lokivahti", page_icon=":material/shield:", layout="wide")
+st.session_state.setdefault("session_id", uuid.uuid4().hex[:16])
+st.session_state.setdefault("lang", "fi")
+
+PAGES = [  # (key, file, url path, icon)
+    ("overview", "app_pages/overview.py", "overview", ":material/dashboard:"),
+    ("findings", "app_pages/findings.py", "findings", ":material/fact_check:"),
+    ("user", "app_pages/user_timeline.py", "user-timeline", ":material/person_search:"),
+    ("client", "app_pages/client_timeline.py", "client-timeline", ":material/child_care:"),
+    ("anomalies", "app_pages/anomalies.py", "anomalies", ":material/insights:"),
+    ("provider", "app_pages/provider.py", "provider", ":material/domain:"),
+    ("report", "app_pages/report.py", "report", ":material/description:"),
+    ("requests", "app_pages/requests.py", "requests", ":material/mail:"),
+]
+
+_auth.check_idle()
+user = _auth.current_user()
+
+if not user:
+    nav = st.navigation([st.Page(_auth.sign_in_page, title=t("sign_in"), url_path="sign-in")], position="hidden")
+    nav.run()
+    st.stop()
+
+allowed = [p for p in PAGES if user["role"] in _auth.PAGE_ROLES[p[0]]]
+pages = [st.Page(f, title=t(f"page_{key}"), url_path=url, icon=icon, default=(i == 0))
+         for i, (key, f, url, icon) in enumerate(allowed)]
+
+with st.sidebar:
+    st.markdown(f"**{t('signed_in_as')}:** {user['name']}  \n*{t('role_' + user['role'])}*")
+    _auth.language_switch()
+    if st.button(t("sign_out"), key="sign_out"):
+        _auth.sign_out()
+        st.rerun()
+
+store = _data.main_store()
+if not store.exists():
+    from app_pages import _sample
+
+    _sample.offer_sample(store, can_load=user["role"] == "dpo")
+    st.stop()
+snap = _data.snapshot()
+if snap is None:
+    st.warning(t("store_busy"))
+    st.stop()
+st.sidebar.caption(f"{t('snapshot_of')}: {snap.name}")
+
+nav = st.navigation(pages)
+nav.run()

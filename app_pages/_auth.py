@@ -1,0 +1,171 @@
+"""Sign-in, roles and the idle time-out.
+
+Passwords are argon2 hashes in a users file kept outside the code: path from $LOKIVAHTI_USERS, or
+`users_file` in st.secrets. The file is TOML:
+
+    [users.dpo1]
+    role = "dpo"                   # dpo, supervision, request_handler
+    password_hash = "$argon2id$..."
+    oidc_email = "dpo@county.fi"   # optional: maps an identity-provider login to this user
+
+A county identity provider (OIDC) plugs in through Streamlit's `st.login` when st.secrets has an
+[auth] section (docs/dashboard.md); the role still comes from the users file, by e-mail.
+Roles limit pages (ROLE_PAGES) and data: the supervision unit sees provider-related findings only.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets as pysecrets
+import time
+import tomllib
+from pathlib import Path
+
+import streamlit as st
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from pipelines.config import load_config
+
+from ._i18n import LANGUAGES, WELCOME_SV, t
+
+ROLES = ("dpo", "supervision", "request_handler")
+# page key -> roles allowed to open it
+PAGE_ROLES: dict[str, tuple[str, ...]] = {
+    "overview": ("dpo",),
+    "findings": ("dpo", "supervision"),
+    "user": ("dpo",),
+    "client": ("dpo",),
+    "anomalies": ("dpo",),
+    "provider": ("dpo", "supervision"),
+    "report": ("dpo",),
+    "requests": ("dpo", "request_handler"),
+}
+_hasher = PasswordHasher()
+# A fixed hash to verify against when the user name is unknown, so timing does not reveal names.
+_DUMMY_HASH = _hasher.hash("not-a-password")
+
+
+def users_file() -> Path | None:
+    env = os.environ.get("LOKIVAHTI_USERS")
+    if env:
+        return Path(env)
+    try:
+        value = st.secrets.get("users_file")
+    except Exception:  # noqa: BLE001 - no secrets file, or an unreadable one: no fallback path
+        value = None
+    return Path(value) if value else None
+
+
+def load_users(path: Path | None) -> dict[str, dict]:
+    if path is None or not path.exists():
+        return {}
+    with open(path, "rb") as fh:
+        data = tomllib.load(fh)
+    return {name: dict(row) for name, row in data.get("users", {}).items() if row.get("role") in ROLES}
+
+
+def verify(users: dict[str, dict], name: str, password: str) -> str | None:
+    """The user's role when the password matches, else None."""
+    row = users.get(name)
+    try:
+        _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return None
+    return row["role"] if row else None
+
+
+def write_users_file(path: Path, roles: dict[str, str], passwords: dict[str, str] | None = None) -> dict[str, str]:
+    """Create a users file (owner-only) for {user: role}; returns the plain passwords (generated unless given)."""
+    passwords = dict(passwords or {})
+    lines = ["# Lokivahti users: argon2 hashes only. Created by `lokivahti serve --demo-users`.", ""]
+    for name, role in roles.items():
+        pw = passwords.setdefault(name, pysecrets.token_urlsafe(12))
+        lines += [f'[users.{name}]', f'role = "{role}"', f'password_hash = "{_hasher.hash(pw)}"', ""]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    path.chmod(0o600)
+    return passwords
+
+
+def current_user() -> dict | None:
+    return st.session_state.get("auth")
+
+
+def idle_timeout_seconds() -> float:
+    return float(load_config()["app"]["idle_timeout_minutes"]) * 60
+
+
+def check_idle() -> None:
+    """Sign out a session that has been idle longer than [app] idle_timeout_minutes."""
+    now = time.time()
+    last = st.session_state.get("last_activity")
+    if current_user() and last is not None and now - last > idle_timeout_seconds():
+        st.session_state.pop("auth", None)
+        st.session_state["idle_expired"] = True
+    st.session_state["last_activity"] = now
+
+
+def language_switch(where=None) -> None:
+    box = where or st.sidebar
+    current = st.session_state.get("lang", "fi")
+    choice = box.radio(t("language"), list(LANGUAGES), index=list(LANGUAGES).index(current),
+                       format_func=LANGUAGES.get, horizontal=True, key="lang_choice")
+    if choice != current:
+        st.session_state["lang"] = choice
+        st.rerun()
+
+
+def _oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - no secrets file at all
+        return False
+
+
+def sign_in_page() -> None:
+    """The sign-in form; on success stores {name, role} in the session and reruns."""
+    st.title(t("app_title"))
+    st.caption(WELCOME_SV)
+    language_switch(st)
+    if st.session_state.pop("idle_expired", False):
+        st.warning(t("idle_signed_out"))
+    path = users_file()
+    users = load_users(path)
+    if _oidc_configured():
+        user = st.user
+        if getattr(user, "is_logged_in", False):
+            email = user.get("email")
+            match = next((n for n, r in users.items() if email and r.get("oidc_email") == email), None)
+            if match:
+                st.session_state["auth"] = {"name": match, "role": users[match]["role"]}
+                st.rerun()
+        if st.button(t("sign_in_oidc")):
+            st.login()
+    if not users:
+        st.error(t("no_users_file"))
+    with st.form("sign_in"):
+        name = st.text_input(t("username"), key="signin_name")
+        password = st.text_input(t("password"), type="password", key="signin_password")
+        submitted = st.form_submit_button(t("sign_in"))
+    if submitted:
+        role = verify(users, name.strip(), password)
+        if role:
+            st.session_state["auth"] = {"name": name.strip(), "role": role}
+            st.session_state["last_activity"] = time.time()
+            st.rerun()
+        st.error(t("bad_credentials"))
+
+
+def sign_out() -> None:
+    for key in ("auth", "selected_finding", "timeline_staff", "timeline_day"):
+        st.session_state.pop(key, None)
+
+
+def require(page: str) -> dict:
+    """Stop the page unless the signed-in role may open it (defence in depth beside navigation)."""
+    user = current_user()
+    if not user or user["role"] not in PAGE_ROLES.get(page, ()):
+        st.error(t("not_allowed"))
+        st.stop()
+    return user

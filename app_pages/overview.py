@@ -1,0 +1,48 @@
+"""Overview: is every source logging, did ingest balance, what is open, who carries the most risk."""
+
+import polars as pl
+import streamlit as st
+
+from app_pages import _auth, _charts, _data
+from app_pages._i18n import fi_frame, t
+
+_auth.require("overview")
+st.header(t("page_overview"))
+
+daily = _data.q("events_per_source_day")
+tally = _data.q("ingest_tally")
+findings = _data.with_status(_data.q("findings_brief", provider_only=False))
+open_ = findings.filter(pl.col("status").is_in(["new", "under_review"]))
+
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(t("events_total"), f"{int(daily['events'].sum() or 0):,}".replace(",", " "))
+c2.metric(t("findings_total"), f"{findings.height:,}".replace(",", " "))
+c3.metric(t("open_total"), f"{open_.height:,}".replace(",", " "))
+c4.metric(t("quarantined_total"), f"{int(tally['quarantined'].sum() or 0):,}".replace(",", " "))
+
+st.plotly_chart(_charts.daily_counts(daily, t("events_per_day")), key="daily_chart")
+
+st.subheader(t("ingest_tally"))
+st.dataframe(fi_frame(tally), hide_index=True)
+
+left, right = st.columns(2)
+by_rule = open_.group_by("rule_id", "severity").len("findings").sort("findings", descending=True)
+with left:
+    if by_rule.is_empty():
+        st.info(t("nothing_yet"))
+    else:
+        st.plotly_chart(_charts.stacked_counts(by_rule, "rule_id", "findings", "severity", t("open_findings"),
+                                               horizontal=True), key="rule_chart")
+trend = (findings.with_columns(pl.col("day").dt.truncate("1w").alias("week"))
+         .group_by("week", "severity").len("findings").sort("week"))
+with right:
+    if trend.is_empty():
+        st.info(t("nothing_yet"))
+    else:
+        st.plotly_chart(_charts.stacked_counts(trend, "week", "findings", "severity", t("findings_trend"),
+                                               x_range=_charts.main_range(daily, "day", "events")),
+                        key="trend_chart")
+
+st.subheader(t("top_users"))
+top = _data.q("top_users", provider_only=False, max_rows=20)
+st.dataframe(fi_frame(top), hide_index=True)

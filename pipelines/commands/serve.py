@@ -1,0 +1,54 @@
+"""`lokivahti serve`: start the Streamlit dashboard on the current store.
+
+The dashboard reads the published snapshot of the store and writes only to the work store, so it can
+run while `lokivahti ingest` or `check` holds the store. `--demo-users FILE` creates a users file with
+one user per role and prints their generated passwords once (they are stored only as argon2 hashes).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import typer
+
+from .. import PROJECT_ROOT
+from ..cli import app
+from ._common import err, out, store
+
+DEMO_ROLES = {"tietosuoja": "dpo", "valvonta": "supervision", "pyynnot": "request_handler"}
+
+
+def streamlit_command(port: int, address: str = "localhost") -> list[str]:
+    return [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"), "--server.headless", "true",
+            "--server.port", str(port), "--server.address", address, "--browser.gatherUsageStats", "false"]
+
+
+@app.command("serve")
+def serve_command(
+    port: int = typer.Option(8501, "--port", help="Port of the dashboard."),
+    address: str = typer.Option("localhost", "--address", help="Interface to listen on (localhost by default)."),
+    users: Path | None = typer.Option(None, "--users", envvar="LOKIVAHTI_USERS",
+                                         help="Users file (TOML with argon2 hashes; see docs/dashboard.md)."),
+    demo_users: bool = typer.Option(False, "--demo-users",
+                                    help="Create the users file with one demo user per role; prints passwords once."),
+):
+    """Serve the dashboard (Streamlit) on the store chosen with --store / LOKIVAHTI_STORE."""
+    from app_pages._auth import write_users_file
+
+    users = users or store().with_name(store().stem + ".users.toml")
+    if demo_users:
+        if users.exists():
+            err.print(f"{users} exists; not overwriting it")
+            raise typer.Exit(code=2)
+        passwords = write_users_file(users, DEMO_ROLES)
+        out.print(f"demo users written to {users} (shown once):")
+        for name, role in DEMO_ROLES.items():
+            out.print(f"  {name:12} {role:16} {passwords[name]}", highlight=False)
+    elif not users.exists():
+        err.print(f"no users file at {users}; create one with --demo-users (docs/dashboard.md)")
+    env = dict(os.environ, LOKIVAHTI_STORE=str(store().resolve()), LOKIVAHTI_USERS=str(users.resolve()))
+    out.print(f"Lokivahti dashboard on http://{address}:{port} (store {store()})")
+    raise typer.Exit(code=subprocess.call(streamlit_command(port, address), env=env, cwd=PROJECT_ROOT))

@@ -1,0 +1,222 @@
+"""IHE ATNA / DICOM AuditMessage XML (RFC 3881 element names): the casem system's log (docs/formats.md §casem).
+
+A file holds one <AuditMessage> or a root element with many; it is streamed with iterparse, so a large
+export never sits in memory. Each message is one record. The XML is untrusted (see safe_xml): a file
+with a DOCTYPE/entity declaration is refused as one quarantined record; a message nested deeper than
+max_xml_depth or larger than max_record_bytes is quarantined on its own; malformed XML quarantines the
+rest of the file from the point of the error, with its line.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import copy
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from lxml import etree
+
+from ..config import load_config
+from .records import CANONICAL_COLUMNS, Rejected, StagedRecord
+from .safe_xml import PARSER_OPTIONS, file_declares_entities, local_name
+
+FORMAT_NAME = "atna"
+MESSAGE = "AuditMessage"
+HETU_OID = "1.2.246.21"
+
+ACTIONS = {"C": "create", "R": "read", "U": "update", "D": "delete"}
+EXECUTE_EVENTS = {"110112": "search", "110106": "export"}
+# FHIR restful-interaction / lifecycle codes an EventTypeCode may carry (as in FHIR subtype).
+TYPE_ACTIONS = {"search": "search", "search-type": "search", "search-system": "search", "read": "read",
+                "vread": "read", "export": "export", "print": "print", "disclose": "disclose"}
+PURPOSES = {"TREAT": "client_relationship", "ETREAT": "emergency", "BTG": "emergency",
+            "HOPERAT": "other_task", "HLEGAL": "statutory_right", "HSUPERV": "supervision"}
+CANONICAL_PURPOSES = {"client_relationship", "other_task", "statutory_right", "emergency", "supervision"}
+EMERGENCY_OVERRIDE = "110127"
+DESTINATION_ROLE = "110152"
+
+
+def atna_event_id(element: etree._Element) -> str:
+    """`atna-` + 24 hex of sha256 over the message's canonical XML: stable across re-exports.
+
+    Exclusive C14N without comments, with whitespace-only text removed, so that pretty-printing,
+    comments and the namespaces declared on a wrapping element do not change the id.
+    """
+    clone = copy.deepcopy(element)
+    for node in clone.iter():
+        if node.text is not None and not node.text.strip():
+            node.text = None
+        if node.tail is not None and not node.tail.strip():
+            node.tail = None
+    clone.tail = None
+    # C14N of a sub-element can crash lxml; serialise and re-parse so the message is a document root.
+    document = etree.fromstring(etree.tostring(clone), etree.XMLParser(**PARSER_OPTIONS))
+    canonical = etree.tostring(document, method="c14n", exclusive=True, with_comments=False)
+    return "atna-" + hashlib.sha256(canonical).hexdigest()[:24]
+
+
+def detect(path: Path, head: bytes):
+    """An ATNA file: XML whose head names an AuditMessage element."""
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    if text.startswith(b"<") and b"<AuditMessage" in head:
+        return AtnaAdapter()
+    return None
+
+
+def _child(element, name):
+    for child in element:
+        if local_name(child) == name:
+            return child
+    return None
+
+
+def _children(element, name):
+    return [c for c in element if local_name(c) == name]
+
+
+def _code(element) -> str | None:
+    if element is None:
+        return None
+    return element.get("csd-code") or element.get("code")
+
+
+def _decode_detail(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return base64.b64decode(value, validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return value
+
+
+def message_fields(message: etree._Element) -> dict[str, str | None]:
+    """Canonical fields of one AuditMessage (values as text; the normaliser validates them)."""
+    fields: dict[str, str | None] = {c: None for c in CANONICAL_COLUMNS}
+    fields["source_event_id"] = atna_event_id(message)
+    fields["channel"] = "native"
+    ident = _child(message, "EventIdentification")
+    event_id = _code(_child(ident, "EventID")) if ident is not None else None
+    type_codes = [_code(t) for t in _children(ident, "EventTypeCode")] if ident is not None else []
+    if ident is not None:
+        fields["event_time"] = ident.get("EventDateTime")
+        code = (ident.get("EventActionCode") or "").strip().upper()
+        if code == "E":
+            action = EXECUTE_EVENTS.get(event_id or "", "other")
+        else:
+            action = ACTIONS.get(code)
+        for t in type_codes:
+            if t in TYPE_ACTIONS:
+                action = TYPE_ACTIONS[t]
+                break
+        fields["action"] = action if code else None
+        if code and code not in ACTIONS and code != "E":
+            fields["action"] = code  # unknown code: the normaliser quarantines it as "unknown action code"
+        outcome = ident.get("EventOutcomeIndicator")
+        if outcome is not None and outcome.strip() != "":
+            fields["outcome"] = "success" if outcome.strip() == "0" else "failure"
+        for purpose in _children(ident, "PurposeOfUse"):
+            mapped = PURPOSES.get(_code(purpose) or "") or (
+                _code(purpose) if _code(purpose) in CANONICAL_PURPOSES else None)
+            if mapped:
+                fields["purpose"] = mapped
+                break
+    if fields["purpose"] == "emergency" or EMERGENCY_OVERRIDE in type_codes:
+        fields["emergency"] = "true"
+    participants = _children(message, "ActiveParticipant")
+    requestor = next((p for p in participants if (p.get("UserIsRequestor") or "").lower() == "true"), None)
+    if requestor is not None:
+        fields["account"] = requestor.get("UserID")
+    source = _child(message, "AuditSourceIdentification")
+    if source is not None and source.get("AuditSourceID"):
+        fields["source_system"] = source.get("AuditSourceID").strip().lower()
+    for obj in _children(message, "ParticipantObjectIdentification"):
+        if obj.get("ParticipantObjectTypeCodeRole") == "1" and fields["client_id"] is None:
+            pid = obj.get("ParticipantObjectID")
+            fields["client_id"] = pid.split("^", 1)[0] if pid else None
+        for detail in _children(obj, "ParticipantObjectDetail"):
+            kind = detail.get("type")
+            if kind in ("service_task", "document", "session_id") and fields[kind] is None:
+                fields[kind] = _decode_detail(detail.get("value"))
+        query = _child(obj, "ParticipantObjectQuery")
+        if query is not None and query.text and fields["search_criteria"] is None and fields["action"] == "search":
+            fields["search_criteria"] = _decode_detail(query.text.strip())
+    destination = next((p for p in participants if p is not requestor and any(
+        _code(r) == DESTINATION_ROLE for r in _children(p, "RoleIDCode"))), None)
+    if destination is not None and event_id == "110106" and fields["action"] == "export":
+        user = destination.get("UserID") or ""
+        if user and ":" not in user and "/" not in user and "@" not in user:  # an organisation id, not a URI
+            fields["action"] = "disclose"
+            fields["recipient_organisation_id"] = user
+    return fields
+
+
+class AtnaAdapter:
+    """Streams AuditMessages out of a file; see the module docstring."""
+
+    format_name = FORMAT_NAME
+    source_system = None  # each message names its AuditSourceID
+
+    def __init__(self, config: dict | None = None):
+        ingest = (config or load_config())["ingest"]
+        self.max_depth = int(ingest["max_xml_depth"])
+        self.max_bytes = int(ingest["max_record_bytes"])
+
+    def records(self, path: Path) -> Iterator[StagedRecord | Rejected]:
+        path = Path(path)
+        if file_declares_entities(path):
+            yield Rejected(1, "XML with a DOCTYPE or entity declaration is refused (external entities and "
+                              "entity expansion are not allowed); file not read", None, 1)
+            return
+        record_no = 0
+        level = 0
+        message_level = None
+        too_deep = False
+        try:
+            for event, element in etree.iterparse(str(path), events=("start", "end"), **_iterparse_options()):
+                if event == "start":
+                    level += 1
+                    if message_level is None and local_name(element) == MESSAGE:
+                        message_level, too_deep = level, False
+                    elif message_level is not None and level - message_level + 1 > self.max_depth:
+                        too_deep = True
+                    continue
+                level -= 1
+                if message_level is None or local_name(element) != MESSAGE or level + 1 != message_level:
+                    continue
+                message_level = None
+                record_no += 1
+                line = element.sourceline
+                yield self._record(record_no, line, element, too_deep)
+                element.clear(keep_tail=True)
+                parent = element.getparent()
+                if parent is not None:  # free what was read (bounded memory for many-message files)
+                    while element.getprevious() is not None:
+                        del parent[0]
+        except etree.XMLSyntaxError as exc:
+            record_no += 1
+            msg = str(exc).splitlines()[0][:200] if str(exc) else "syntax error"
+            yield Rejected(record_no, f"malformed XML, the rest of the file was not read ({msg})", None,
+                           exc.lineno if getattr(exc, "lineno", None) else None)
+            return
+        if record_no == 0:
+            yield Rejected(1, "no AuditMessage element in this XML file", None, 1)
+
+    def _record(self, record_no: int, line: int | None, element, too_deep: bool):
+        if too_deep:
+            return Rejected(record_no, f"AuditMessage nested deeper than max_xml_depth ({self.max_depth})",
+                            None, line)
+        raw = etree.tostring(element, encoding="unicode")
+        if len(raw.encode("utf-8")) > self.max_bytes:
+            return Rejected(record_no, f"AuditMessage larger than max_record_bytes ({self.max_bytes})", None, line)
+        try:
+            fields = message_fields(element)
+        except (AttributeError, TypeError, ValueError) as exc:  # untrusted XML of any shape
+            return Rejected(record_no, f"AuditMessage with an element of an unexpected shape ({type(exc).__name__})",
+                            raw, line)
+        return StagedRecord(record_no, fields, raw, line)
+
+
+def _iterparse_options() -> dict:
+    return {k: v for k, v in PARSER_OPTIONS.items() if k != "remove_pis"}

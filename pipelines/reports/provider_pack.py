@@ -1,0 +1,95 @@
+"""The supervision unit's investigation pack for one private provider: PDF summary + CSV + XLSX evidence.
+
+What the supervision unit needs (seed 000 §4-6): which of the provider's staff accessed which clients,
+whether each access fell inside the provider's authorisation period for that client, and what happened
+before the service started or after it ended. Evidence cells are neutralised against formula injection.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+import xlsxwriter
+
+from .pdf import ReportPdf
+from .queries import run
+from .safe_cells import neutralise, neutralise_frame
+
+STATUS_FI = {"inside_service": "luvituksen aikana", "tender_phase": "tarjousvaihe", "never_authorised": "ei luvitusta",
+             "before_start": "ennen luvitusta", "after_end": "luvituksen päätyttyä"}
+
+
+def pack_data(snapshot: Path, organisation_id: str, max_rows: int = 100_000) -> dict[str, pl.DataFrame]:
+    return {
+        "staff": run(snapshot, "provider_staff", organisation_id=organisation_id),
+        "authorisations": run(snapshot, "provider_authorisations", organisation_id=organisation_id),
+        "accesses": run(snapshot, "provider_accesses", organisation_id=organisation_id, max_rows=max_rows),
+    }
+
+
+def _text_frame(df: pl.DataFrame) -> pl.DataFrame:
+    out = []
+    for name, dtype in df.schema.items():
+        if dtype == pl.Date:
+            out.append(pl.col(name).dt.strftime("%-d.%-m.%Y"))
+        elif isinstance(dtype, pl.Datetime):
+            out.append(pl.col(name).dt.strftime("%-d.%-m.%Y %H.%M"))
+        else:
+            out.append(pl.col(name))
+    return neutralise_frame(df.select(out))
+
+
+def xlsx_bytes(sheets: dict[str, pl.DataFrame]) -> bytes:
+    """One worksheet per frame; every cell written as a string or number, never as a formula."""
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    bold = book.add_format({"bold": True})
+    for name, df in sheets.items():
+        sheet = book.add_worksheet(name[:31])
+        for c, col in enumerate(df.columns):
+            sheet.write_string(0, c, col, bold)
+        for r, row in enumerate(df.iter_rows(), start=1):
+            for c, value in enumerate(row):
+                if value is None:
+                    continue
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    sheet.write_number(r, c, value)
+                else:
+                    sheet.write_string(r, c, str(neutralise(value)))
+    book.close()
+    return buf.getvalue()
+
+
+def build_pack(snapshot: Path, organisation_id: str, provider_name: str = "") -> bytes:
+    """A zip with summary.pdf, accesses.csv and evidence.xlsx."""
+    data = pack_data(snapshot, organisation_id)
+    acc = data["accesses"]
+    summary = (acc.group_by("status").agg(pl.len().alias("accesses"), pl.col("client_id").n_unique().alias("clients"),
+                                          pl.col("staff_id").n_unique().alias("staff"))
+               .sort("accesses", descending=True)) if acc.height else pl.DataFrame({"status": [], "accesses": []})
+    outside = acc.filter(pl.col("status") != "inside_service")
+    pdf = ReportPdf(f"Lokivahti · valvontaselvitys {organisation_id}")
+    pdf.h1(f"Palveluntuottajan valvontaselvitys: {provider_name or organisation_id}")
+    pdf.para(f"Laadittu {datetime.now(UTC):%d.%m.%Y}. Hyvinvointialuelaki 611/2021 10 § 2 mom; "
+             "Helsingin ohje luottamuksellisten lastensuojelun asiakastietojen antamisesta (erikseen luvitettu asiakas).")
+    pdf.h2("Käytöt suhteessa luvitukseen")
+    pdf.table(summary.with_columns(pl.col("status").replace(STATUS_FI)) if summary.height else summary)
+    pdf.h2("Henkilöstö")
+    pdf.table(_text_frame(data["staff"]))
+    pdf.h2("Luvitukset asiakkaittain")
+    pdf.table(_text_frame(data["authorisations"]))
+    pdf.h2("Käytöt luvituksen ulkopuolella (enintään 60)")
+    pdf.table(_text_frame(outside.select("event_local", "staff_id", "client_id", "action", "document", "status")),
+              max_rows=60)
+    evidence = {"accesses": _text_frame(acc), "outside_authorisation": _text_frame(outside),
+                "staff": _text_frame(data["staff"]), "authorisations": _text_frame(data["authorisations"])}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("summary.pdf", pdf.bytes())
+        z.writestr("accesses.csv", evidence["accesses"].write_csv())
+        z.writestr("evidence.xlsx", xlsx_bytes(evidence))
+    return buf.getvalue()

@@ -1,0 +1,26 @@
+"""Anomaly scoring: behaviour features per staff member and day, an isolation forest over their
+peer-normalised form, plain-language explanations, model findings, and the evaluation against baselines.
+
+Public entry points (the benchmark and the CLI call these): build_features, score, evaluate_model.
+"""
+
+from .features import build_features
+from .run import score
+
+
+def evaluate_model(con, labels_dir, config):
+    """See pipelines.scoring.evaluate.evaluate_model (imported lazily: it needs sklearn.metrics)."""
+    from .evaluate import evaluate_model as _evaluate
+
+    return _evaluate(con, labels_dir, config)
+
+
+def model_rule_metadata() -> dict:
+    """The `model_anomaly` rule's header (title fi/en, legal basis, description...) for the dashboard."""
+    from .. import SQL_DIR
+    from ..sqlfiles import parse_sql_file
+
+    return parse_sql_file(SQL_DIR / "features" / "model_anomaly.meta.sql").meta
+
+
+__all__ = ["build_features", "evaluate_model", "model_rule_metadata", "score"]

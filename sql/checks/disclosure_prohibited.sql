@@ -1,0 +1,20 @@
+-- id: disclosure_prohibited
+-- category: prohibition
+-- level: event
+-- scope: events
+-- severity: high
+-- title_fi: Luovutus luovutuskiellon vastaisesti
+-- title_en: Disclosure against a prohibition
+-- legal_basis: seed 004 (Kanta disclosure prohibitions); 703/2023 (statutory right overrides; no effect
+--   between the county and its own purchased-service provider)
+-- description: A disclosure matched a prohibition of the client valid on the date (controller = recipient,
+--   service task, or document), its purpose was not a statutory right, and the recipient holds no
+--   service authorisation for the client on the date.
+-- false_positives: The officer's statutory right was real but logged with another purpose; the
+--   prohibition was revoked in OmaKanta before the reference snapshot.
+SELECT source_system || '|' || source_event_id AS finding_key, source_system, account, staff_id, client_id,
+    staff_org AS organisation_id, staff_unit AS unit_id, event_time AS first_time, event_time AS last_time, event_date,
+    json_object('recipient', recipient_organisation_id, 'service_task', service_task, 'document', document) AS evidence,
+    [{'source_system': source_system, 'source_event_id': source_event_id}] AS events
+FROM chk_judged
+WHERE action = 'disclose' AND prohibited AND coalesce(purpose, '') <> 'statutory_right' AND NOT recipient_authorised

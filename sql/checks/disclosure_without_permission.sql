@@ -1,0 +1,21 @@
+-- id: disclosure_without_permission
+-- category: permission
+-- level: event
+-- scope: events
+-- severity: medium
+-- title_fi: Luovutus ilman luovutuslupaa
+-- title_en: Disclosure without permission
+-- legal_basis: DOMAIN.md rule 6 (disclosure between controllers needs the client's disclosure permission or
+--   a statutory right); seed 004
+-- description: A disclosure to another controller (recipient set and different from the controller) with
+--   no matching prohibition, no statutory right, no service authorisation of the recipient, and no
+--   disclosure permission of the client valid on the date.
+-- false_positives: A written consent kept on paper and not entered as a disclosure permission.
+SELECT source_system || '|' || source_event_id AS finding_key, source_system, account, staff_id, client_id,
+    staff_org AS organisation_id, staff_unit AS unit_id, event_time AS first_time, event_time AS last_time, event_date,
+    json_object('recipient', recipient_organisation_id, 'controller', controller_id) AS evidence,
+    [{'source_system': source_system, 'source_event_id': source_event_id}] AS events
+FROM chk_judged
+WHERE action = 'disclose' AND recipient_organisation_id IS NOT NULL
+  AND recipient_organisation_id IS DISTINCT FROM controller_id
+  AND NOT prohibited AND coalesce(purpose, '') <> 'statutory_right' AND NOT recipient_authorised AND NOT permitted

@@ -1,0 +1,26 @@
+-- id: log_missing_fields
+-- category: log_completeness
+-- level: event
+-- scope: events
+-- severity: medium
+-- title_fi: Lokitapahtumasta puuttuu pakollinen tieto
+-- title_en: Log event missing a required field
+-- legal_basis: 703/2023 10 § 2 mom (use log: user, time, purpose) and 3 mom (disclosure log: recipient,
+--   purpose, legal provision)
+-- description: Any stored event with no account; an access event (read, create, update, delete, print,
+--   export) with no purpose; a disclosure with no recipient organisation or no purpose.
+-- false_positives: A source whose mapping file does not yet translate its purpose column.
+SELECT source_system || '|' || source_event_id AS finding_key, source_system, account, staff_id, client_id,
+    coalesce(staff_org, event_org) AS organisation_id, coalesce(staff_unit, event_unit) AS unit_id,
+    event_time AS first_time, event_time AS last_time, event_date,
+    json_object('missing', list_filter([
+        CASE WHEN account IS NULL THEN 'account' END,
+        CASE WHEN purpose IS NULL AND (action = 'disclose' OR (is_access AND action IN ('read', 'create', 'update', 'delete', 'print', 'export'))) THEN 'purpose' END,
+        CASE WHEN action = 'disclose' AND recipient_organisation_id IS NULL THEN 'recipient_organisation_id' END
+    ], lambda x: x IS NOT NULL)) AS evidence,
+    [{'source_system': source_system, 'source_event_id': source_event_id}] AS events
+FROM chk_ctx
+WHERE account IS NULL
+   OR (is_access AND action IN ('read', 'create', 'update', 'delete', 'print', 'export') AND purpose IS NULL
+       AND NOT is_emergency)
+   OR (action = 'disclose' AND (recipient_organisation_id IS NULL OR (purpose IS NULL AND NOT is_emergency)))

@@ -1,0 +1,37 @@
+-- id: log_silent_source
+-- category: log_completeness
+-- level: key
+-- scope: full
+-- severity: medium
+-- title_fi: Lähdejärjestelmä vaiennut
+-- title_en: Silent source system
+-- legal_basis: 703/2023 10 § (every use must be logged); DOMAIN.md rule 9
+-- description: A working day (Mon–Fri, not a Finnish public holiday; table chk_holidays) between a source's
+--   first and last event dates with fewer than silent_source_min_daily_events events. No events; key =
+--   source + date. Events stamped after their own ingest (log_clock_skew) are left out of the span, so
+--   one device clock years ahead does not make every day until then silent. Lokivahti's own access log
+--   (source `lokivahti`) is not judged: few dashboard look-ups on a day is no logging fault.
+-- false_positives: A planned outage or a system taken out of use; a unit closed for the summer.
+WITH daily AS (
+    -- events stamped in the future of their own ingest (clock skew) do not stretch a source's span
+    SELECT e.source_system, e.event_date, count(*) AS n
+    FROM events e JOIN ingest_runs r USING (run_id)
+    WHERE e.event_time <= r.started_at + to_minutes(CAST($clock_skew_future_minutes AS BIGINT))
+      AND e.source_system <> 'lokivahti'   -- Lokivahti's own access log: a quiet dashboard is not a logging fault
+    GROUP BY ALL
+), span AS (
+    SELECT source_system, min(event_date) AS first_day, max(event_date) AS last_day FROM daily GROUP BY ALL
+), days AS (
+    SELECT s.source_system, CAST(g.d AS DATE) AS day
+    FROM span s, LATERAL (SELECT unnest(generate_series(s.first_day, s.last_day, INTERVAL 1 DAY)) AS d) g
+)
+SELECT d.source_system || '|' || strftime(d.day, '%Y-%m-%d') AS finding_key, d.source_system, NULL AS account,
+    NULL AS staff_id, NULL AS client_id, NULL AS organisation_id, NULL AS unit_id,
+    NULL::TIMESTAMPTZ AS first_time, NULL::TIMESTAMPTZ AS last_time, d.day AS event_date,
+    json_object('events', coalesce(x.n, 0), 'threshold', $silent_source_min_daily_events) AS evidence,
+    []::STRUCT(source_system VARCHAR, source_event_id VARCHAR)[] AS events
+FROM days d
+LEFT JOIN daily x ON x.source_system = d.source_system AND x.event_date = d.day
+WHERE isodow(d.day) <= 5
+  AND d.day NOT IN (SELECT day FROM chk_holidays)
+  AND coalesce(x.n, 0) < $silent_source_min_daily_events

@@ -1,0 +1,18 @@
+-- id: tender_phase_identifiable_access
+-- category: tender_phase
+-- level: event
+-- scope: events
+-- severity: high
+-- title_fi: Tunnistettavien tietojen käsittely tarjousvaiheessa
+-- title_en: Identifiable access in the tender phase
+-- legal_basis: seed 000 §5 (outside the framework agreement a provider is a third party during the tender
+--   phase and may receive only non-identifying data)
+-- description: Staff of a private provider accessed an identified client while only a tender authorisation
+--   covers the date (no service authorisation).
+-- false_positives: The service decision was made but its start date was entered late.
+SELECT source_system || '|' || source_event_id AS finding_key, source_system, account, staff_id, client_id,
+    staff_org AS organisation_id, staff_unit AS unit_id, event_time AS first_time, event_time AS last_time, event_date,
+    json_object('provider', staff_org) AS evidence,
+    [{'source_system': source_system, 'source_event_id': source_event_id}] AS events
+FROM chk_judged
+WHERE is_provider AND tender_auth AND NOT service_auth

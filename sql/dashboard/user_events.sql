@@ -1,0 +1,22 @@
+-- title: one staff member's events in a period with the basis that explained each or the finding it is in
+-- used_by: app_pages/user_timeline.py
+WITH ev AS (
+    SELECT e.* FROM events e
+    JOIN ref_accounts a ON a.source_system = e.source_system AND a.account = e.account
+    WHERE a.staff_id = $staff_id AND e.event_date BETWEEN $date_from AND $date_to
+), fr AS (
+    SELECT fe.source_system, fe.source_event_id, min(f.rule_id) AS rule_id
+    FROM finding_events fe JOIN findings f USING (finding_id)
+    JOIN ev ON ev.source_system = fe.source_system AND ev.source_event_id = fe.source_event_id
+    GROUP BY ALL
+)
+SELECT ev.event_local, ev.event_date, ev.source_system, ev.source_event_id,
+       coalesce(ev.client_id, '(' || ev.action || ')') AS lane, ev.client_id, ev.action,
+       ev.service_task, ev.document, ev.purpose, ev.channel,
+       CASE WHEN fr.rule_id IS NOT NULL THEN 'finding: ' || fr.rule_id
+            ELSE coalesce(x.basis, 'no basis recorded') END AS basis
+FROM ev
+LEFT JOIN fr ON fr.source_system = ev.source_system AND fr.source_event_id = ev.source_event_id
+LEFT JOIN explanations x ON x.source_system = ev.source_system AND x.source_event_id = ev.source_event_id
+ORDER BY ev.event_time
+LIMIT $max_rows

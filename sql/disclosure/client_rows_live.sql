@@ -1,0 +1,23 @@
+-- title: one client's events in a period, with basis and findings, read from the live tables
+-- description: Used when the client-sorted copy is missing or stale. Same columns as
+--   client_rows_indexed.sql. Parameters: $client_id, $date_from, $date_to (Helsinki calendar dates).
+CREATE OR REPLACE TEMP TABLE disclosure_rows AS
+WITH ev AS (
+    SELECT source_system, source_event_id, event_time, event_local, event_date, account, client_id, action,
+        service_task, document, purpose, emergency, channel, organisation_id, unit_id, controller_id,
+        recipient_organisation_id, outcome
+    FROM events
+    WHERE client_id = $client_id AND event_date BETWEEN $date_from AND $date_to
+), fe AS (
+    SELECT f.source_system, f.source_event_id, list(DISTINCT f.finding_id ORDER BY f.finding_id) AS finding_ids
+    FROM finding_events f SEMI JOIN ev USING (source_system, source_event_id)
+    GROUP BY ALL
+), x AS (
+    SELECT source_system, source_event_id, min(basis) AS basis
+    FROM explanations WHERE client_id = $client_id
+    GROUP BY ALL
+)
+SELECT ev.*, x.basis, fe.finding_ids
+FROM ev
+LEFT JOIN x USING (source_system, source_event_id)
+LEFT JOIN fe USING (source_system, source_event_id);

@@ -1,0 +1,61 @@
+"""Shared by the ingest tests: the hand-made fixtures and the check every bad input must pass."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from pipelines.errors import InputError
+from pipelines.ingest.engine import ingest_file
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+BAD = FIXTURES / "bad"
+with open(BAD / "expected.toml", "rb") as _fh:
+    EXPECTED: dict[str, dict] = tomllib.load(_fh)
+
+
+def bad_cases(*prefixes: str) -> list[str]:
+    return sorted(name for name in EXPECTED if name.startswith(prefixes))
+
+
+def assert_balanced(con, tally) -> None:
+    """records_read = normalised_new + normalised_existing + quarantined, in the tally and in ingest_runs."""
+    assert tally.balanced, tally
+    row = con.execute(
+        "SELECT records_read, normalised_new, normalised_existing, quarantined FROM ingest_runs "
+        "WHERE path LIKE ? ORDER BY run_id DESC LIMIT 1", [f"%{Path(tally.path).name}"]
+    ).fetchone()
+    assert row[0] == row[1] + row[2] + row[3]
+
+
+def check_bad_case(con, name: str) -> None:
+    """The bad input gives exactly the error its entry in expected.toml names; never a traceback."""
+    case = EXPECTED[name]
+    path = BAD / name
+    if case["outcome"] == "input_error":
+        with pytest.raises(InputError) as caught:
+            ingest_file(con, path, source=case.get("source"))
+        assert case["reason"] in caught.value.reason
+        assert caught.value.path.endswith(name)
+        if "line" in case:
+            assert caught.value.line == case["line"]
+        if "field" in case:
+            assert caught.value.field == case["field"]
+        assert con.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+        return
+    tally = ingest_file(con, path, source=case.get("source"))
+    assert_balanced(con, tally)
+    assert tally.normalised_new == case["normalised"]
+    rows = con.execute("SELECT record_no, line_no, field, reason FROM quarantine").fetchall()
+    if case["outcome"] == "normalised":
+        assert rows == []
+        return
+    where = ("line_no", case["line"]) if "line" in case else ("record_no", case["record"])
+    matching = [r for r in rows if r[0 if where[0] == "record_no" else 1] == where[1]]
+    assert matching, f"nothing quarantined at {where}: {rows}"
+    _, _, field, reason = matching[0]
+    assert case["reason"] in reason
+    if "field" in case:
+        assert field == case["field"]

@@ -1,0 +1,157 @@
+"""Behaviour features per staff member and day (sql/features/), on the hand-made toy county.
+
+The toy county (pipelines/scoring/toy.py): twelve social workers in two units of six read their own ten
+clients in office hours on weekdays; S03 on one Thursday evening opens 45 clients of the other unit, two of
+them through a second client system.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import polars as pl
+import pytest
+
+from pipelines.config import load_config
+from pipelines.scoring import build_features
+from pipelines.scoring.toy import ANOMALY, START, load_toy_county
+
+
+@pytest.fixture
+def toy(store_con):
+    load_toy_county(store_con)
+    return store_con
+
+
+def _day(frame: pl.DataFrame, staff_id: str, day: date) -> dict:
+    rows = frame.filter((pl.col("staff_id") == staff_id) & (pl.col("day") == day)).to_dicts()
+    assert len(rows) == 1, f"expected one row for {staff_id} {day}"
+    return rows[0]
+
+
+def _add_event(con, account: str, when: datetime, client: str | None, action: str = "read", system="pegasos"):
+    n = con.execute("SELECT count(*) FROM events").fetchone()[0]
+    con.execute(
+        "INSERT INTO events (source_system, source_event_id, event_time, event_local, event_date, account, client_id, "
+        "action, emergency, outcome, run_id, record_no) VALUES (?, ?, ?, ?, ?, ?, ?, ?, false, 'success', 0, ?)",
+        [system, f"extra{n}", when, when, when.date(), account, client, action, n + 1],
+    )
+
+
+def test_there_is_one_row_per_staff_member_and_day_with_events(toy):
+    frame = build_features(toy, load_config())
+    assert frame.select("staff_id", "day").is_duplicated().sum() == 0
+    expected = toy.execute(
+        "SELECT count(DISTINCT (a.staff_id, e.event_date)) FROM events e JOIN ref_accounts a USING (source_system, account)"
+    ).fetchone()[0]
+    assert frame.height == expected
+
+
+def test_a_persons_accounts_in_several_systems_count_together(toy):
+    staff, day = ANOMALY
+    row = _day(build_features(toy, load_config()), staff, day)
+    assert row["systems"] == 2
+    normal = toy.execute(
+        "SELECT count(*) FROM events e JOIN ref_accounts a USING (source_system, account) "
+        "WHERE a.staff_id = ? AND e.event_date = ?", [staff, day]).fetchone()[0]
+    assert row["events"] == normal
+
+
+def test_clients_without_personal_involvement_are_counted_and_shared(toy):
+    staff, day = ANOMALY
+    row = _day(build_features(toy, load_config()), staff, day)
+    assert row["clients_without_involvement"] == 45
+    accesses = row["events"] - 1          # every event but the day's one search without a client
+    assert row["no_involvement_share"] == pytest.approx(45 / accesses)
+
+
+def test_a_client_is_new_only_on_the_first_day_this_person_opens_them(toy):
+    staff, day = ANOMALY
+    frame = build_features(toy, load_config())
+    assert _day(frame, staff, day)["new_clients"] == 45
+    first = _day(frame, staff, START)
+    assert first["new_clients"] == first["clients"]
+    later = frame.filter((pl.col("staff_id") == staff) & (pl.col("day") > START) & (pl.col("day") != day))
+    assert later["new_clients"].sum() <= 10 - first["clients"]
+
+
+def test_evening_events_count_as_out_of_hours(toy):
+    staff, day = ANOMALY
+    row = _day(build_features(toy, load_config()), staff, day)
+    assert row["out_of_hours_share"] == pytest.approx(45 / row["events"])
+
+
+def test_every_event_of_a_weekend_or_holiday_is_out_of_hours(toy):
+    _add_event(toy, "s01", datetime(2026, 3, 7, 10, 0), "C001")          # a Saturday, office hours
+    _add_event(toy, "s01", datetime(2026, 4, 3, 10, 0), "C001")          # Good Friday
+    frame = build_features(toy, load_config())
+    assert _day(frame, "S01", date(2026, 3, 7))["out_of_hours_share"] == 1.0
+    assert _day(frame, "S01", date(2026, 4, 3))["out_of_hours_share"] == 1.0
+
+
+def test_protected_clients_share_counts_security_prohibitions(toy):
+    staff, day = ANOMALY
+    row = _day(build_features(toy, load_config()), staff, day)
+    assert row["protected_clients"] == 3
+    assert row["protected_share"] == pytest.approx(3 / row["clients"])
+
+
+def test_client_units_come_from_the_clients_unit_involvement(toy):
+    staff, day = ANOMALY
+    frame = build_features(toy, load_config())
+    assert _day(frame, staff, day)["client_units"] == 2     # their own unit by day, the other unit that evening
+    assert _day(frame, staff, START)["client_units"] == 1
+
+
+def test_searches_per_view_and_prints(toy):
+    _add_event(toy, "s05", datetime(2026, 3, 9, 9, 0), "C041", "print")
+    row = _day(build_features(toy, load_config()), "S05", date(2026, 3, 9))
+    assert row["prints_exports"] == 1
+    assert row["searches_per_view"] == pytest.approx(1 / (row["events"] - 2))
+
+
+def test_session_span_and_longest_pause_on_a_hand_made_day(store_con):
+    store_con.execute("INSERT INTO ref_accounts VALUES ('pegasos', 'a1', 'P1', 1)")
+    store_con.execute("INSERT INTO ref_staff VALUES ('P1', NULL, NULL, NULL, 'ORG', 'U', 'r', NULL, "
+                      "DATE '2020-01-01', NULL, 1)")
+    for hh, mm in ((8, 0), (8, 5), (12, 0), (12, 30)):
+        _add_event(store_con, "a1", datetime(2026, 3, 10, hh, mm), "X1")
+    row = _day(build_features(store_con, load_config()), "P1", date(2026, 3, 10))
+    assert row["span_minutes"] == 270
+    assert row["max_gap_minutes"] == pytest.approx(235, abs=15)   # measured on quarter-hours
+
+
+def test_features_are_normalised_against_peers_of_the_same_role_and_unit(toy):
+    staff, day = ANOMALY
+    row = _day(build_features(toy, load_config()), staff, day)
+    assert row["peer_group"] == "role+unit:social_worker|U1"
+    assert row["clients_without_involvement_peer_median"] == 0
+    assert row["clients_without_involvement_peer_z"] == pytest.approx(45.0)   # scale floored at one client
+    assert row["clients_without_involvement_own_z"] > 10
+
+
+def test_a_small_peer_group_falls_back_to_the_role(toy):
+    config = {**load_config(), "model": {**load_config()["model"], "min_peers": 7}}
+    frame = build_features(toy, config)
+    assert set(frame["peer_group"].unique()) == {"role:social_worker"}
+
+
+def test_own_history_is_zero_on_a_persons_first_day(toy):
+    frame = build_features(toy, load_config())
+    first = frame.filter(pl.col("day") == START)
+    assert (first.select(pl.col("^.*_own_z$")).to_numpy() == 0).all()
+
+
+def test_the_staff_row_in_force_decides_the_peer_group(toy):
+    toy.execute("UPDATE ref_staff SET valid_to = DATE '2026-03-15' WHERE staff_id = 'S01'")
+    toy.execute("INSERT INTO ref_staff VALUES ('S01', NULL, NULL, NULL, 'ORG', 'U2', 'social_worker', NULL, "
+                "DATE '2026-03-16', NULL, 50)")
+    frame = build_features(toy, load_config())
+    assert _day(frame, "S01", date(2026, 3, 13))["unit_id"] == "U1"
+    assert _day(frame, "S01", date(2026, 3, 16))["unit_id"] == "U2"
+
+
+def test_an_empty_store_gives_an_empty_frame(store_con):
+    frame = build_features(store_con, load_config())
+    assert frame.height == 0
+    assert "clients_peer_z" in frame.columns
