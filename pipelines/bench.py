@@ -27,19 +27,25 @@ def _timed(fn, *args, **kwargs):
     return time.perf_counter() - t0, result
 
 
-def synthesise_events(store: Path, reference: Path, out_csv: Path, n: int, start="2026-01-05", days=120) -> Path:
-    """Write a canonical CSV of n events over the reference data of `reference` (deterministic)."""
+def synthesise_events(store: Path, reference: Path, out_csv: Path, n: int) -> Path:
+    """Write a canonical CSV of n events replicated from the county beside `reference` (deterministic).
+
+    The template store gets the county's reference data and every event file of its `events` folder once;
+    sql/bench/synthesise_events.sql says why the events are replicated rather than drawn at random."""
+    from .ingest.engine import ingest_file
     from .reference import import_reference
 
     con = connect(store)
     try:
         if con.execute("SELECT count(*) FROM ref_accounts").fetchone()[0] == 0:
             import_reference(con, reference)
-        params = {"n": n, "start": start, "days": days}
+        if con.execute("SELECT count(*) FROM events").fetchone()[0] == 0:
+            for path in sorted(p for p in (reference.parent / "events").rglob("*") if p.is_file()):
+                ingest_file(con, path)
         for _name, sql in _steps("bench/synthesise_events.sql"):
-            con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
+            con.execute(sql, {"n": n} if "$n" in sql else {})
         target = str(out_csv).replace("'", "''")
-        con.execute(f"COPY (SELECT * FROM bench_events) TO '{target}' (HEADER, DELIMITER ',')")
+        con.execute(f"COPY bench_events TO '{target}' (HEADER, DELIMITER ',')")
     finally:
         con.close()
     return out_csv
