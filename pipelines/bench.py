@@ -62,10 +62,23 @@ def _child(phase: str, *args: str) -> dict:
 
 
 def _peak_mib() -> float:
+    """This process's own peak resident memory (VmHWM). ru_maxrss is not used: Linux carries the parent's
+    high-water mark across fork + exec, so a child would report the bench driver's peak as its own."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # ---- phases (each runs in its own process) -------------------------------------------------------------
+
+def phase_synthesise(store: str, reference: str, out_csv: str, n: str) -> dict:
+    t, _ = _timed(synthesise_events, Path(store), Path(reference), Path(out_csv), int(n))
+    return {"seconds": t, "peak_mib": _peak_mib()}
+
 
 def phase_bare_read(csv_path: str, db_path: str) -> dict:
     con = duckdb.connect(db_path)
@@ -142,6 +155,7 @@ def _jsonable(obj):
 
 
 PHASES = {
+    "synthesise": phase_synthesise,
     "bare_read": phase_bare_read, "ingest": phase_ingest, "bare_aggregation": phase_bare_aggregation,
     "check": phase_check, "score": phase_score, "disclosure": phase_disclosure,
 }
@@ -160,7 +174,7 @@ def run_benchmark(out_dir: Path, sizes: list[int], reference: Path | None = None
         d.mkdir(exist_ok=True)
         csv_path = d / "events.csv"
         if not csv_path.exists():
-            t, _ = _timed(synthesise_events, d / "synth.duckdb", reference, csv_path, n)
+            t = _child("synthesise", str(d / "synth.duckdb"), str(reference), str(csv_path), str(n))["seconds"]
             echo(f"[{n:,} events] synthesised canonical CSV in {t:.1f} s ({csv_path.stat().st_size / 2**20:.0f} MiB)")
         for stale in (d / "store.duckdb", d / "bare.duckdb"):
             stale.unlink(missing_ok=True)

@@ -28,38 +28,58 @@ LEFT JOIN (SELECT organisation_id, any_value(kind) AS kind FROM ref_organisation
 WHERE s.valid_to IS NULL OR s.valid_to >= s.valid_from;
 
 -- step: staff_in_force
--- Elementary date segments per staff_id; in each, the covering row that started last is the row in force.
--- Overlapping rows (a data-quality finding) therefore never make one event match two staff rows.
+-- Elementary date segments per staff_id, from 0001-01-01 on; in each, the covering row that started last is
+-- the row in force (line_no NULL in a gap: no row covers the segment). Overlapping rows (a data-quality
+-- finding) therefore never make one event match two staff rows.
 CREATE OR REPLACE TEMP TABLE chk_staff_in_force AS
 WITH b AS (
     SELECT staff_id, valid_from AS b FROM chk_staff_rows
     UNION
     SELECT staff_id, valid_to + 1 FROM chk_staff_rows WHERE valid_to < DATE '9999-12-31'
+    UNION
+    SELECT staff_id, DATE '0001-01-01' FROM chk_staff_rows
 ), seg AS (
     SELECT staff_id, b AS seg_from, coalesce(lead(b) OVER (PARTITION BY staff_id ORDER BY b) - 1, DATE '9999-12-31') AS seg_to
     FROM b
 )
 SELECT seg.staff_id, seg.seg_from, seg.seg_to, arg_max(s.line_no, s.valid_from) AS line_no
-FROM seg JOIN chk_staff_rows s
+FROM seg LEFT JOIN chk_staff_rows s
   ON s.staff_id = seg.staff_id AND s.valid_from <= seg.seg_from AND s.valid_to >= seg.seg_from
 GROUP BY ALL;
 
--- step: clients
-CREATE OR REPLACE TEMP TABLE chk_clients AS
-SELECT client_id,
-    any_value(deceased_on) AS deceased_on,
-    bool_or(security_prohibition) AS security_prohibition,
-    bool_or(placement_secret) AS placement_secret,
-    max(placement_secret_until) AS placement_secret_until,
-    any_value(nullif(lower(regexp_replace(trim(coalesce(address, '')), '\s+', ' ', 'g')), '')) AS addr_norm,
-    any_value(lower(regexp_extract(trim(coalesce(full_name, '')), '(\S+)$', 1))) AS surname
-FROM ref_clients GROUP BY ALL;
+-- step: account_in_force
+-- Per (source_system, account) and date segment: the staff row in force and its attributes, so that an
+-- event needs one range join (account + date) instead of three. Every date of an account is covered by
+-- exactly one segment; an account whose staff_id has no usable row gets one all-time segment without a row.
+CREATE OR REPLACE TEMP TABLE chk_account_in_force AS
+SELECT a.source_system, a.account, a.staff_id, a.staff_registered,
+    coalesce(sf.seg_from, DATE '0001-01-01') AS seg_from, coalesce(sf.seg_to, DATE '9999-12-31') AS seg_to,
+    sf.line_no AS staff_line,
+    s.organisation_id AS staff_org, s.unit_id AS staff_unit, s.role, s.personal_id AS staff_personal_id,
+    s.addr_norm AS staff_addr, s.surname AS staff_surname,
+    coalesce(s.org_kind = 'private_provider', false) AS is_provider
+FROM chk_accounts a
+LEFT JOIN chk_staff_in_force sf ON sf.staff_id = a.staff_id
+LEFT JOIN chk_staff_rows s ON s.line_no = sf.line_no;
 
--- step: staff_personal_ids
--- Clients who are also staff (co-worker rule): the lowest and highest staff_id holding that personal_id.
-CREATE OR REPLACE TEMP TABLE chk_staff_pids AS
-SELECT personal_id, min(staff_id) AS min_staff, max(staff_id) AS max_staff
-FROM ref_staff WHERE personal_id IS NOT NULL AND personal_id <> '' GROUP BY ALL;
+-- step: clients
+-- One row per client, with the lowest and highest staff_id holding the client's personal identity code
+-- (co-worker rule: a client who is also staff).
+CREATE OR REPLACE TEMP TABLE chk_clients AS
+WITH c AS (
+    SELECT client_id,
+        any_value(deceased_on) AS deceased_on,
+        bool_or(security_prohibition) AS security_prohibition,
+        bool_or(placement_secret) AS placement_secret,
+        max(placement_secret_until) AS placement_secret_until,
+        any_value(nullif(lower(regexp_replace(trim(coalesce(address, '')), '\s+', ' ', 'g')), '')) AS addr_norm,
+        any_value(lower(regexp_extract(trim(coalesce(full_name, '')), '(\S+)$', 1))) AS surname
+    FROM ref_clients GROUP BY ALL
+), p AS (
+    SELECT personal_id, min(staff_id) AS min_staff, max(staff_id) AS max_staff
+    FROM ref_staff WHERE personal_id IS NOT NULL AND personal_id <> '' GROUP BY ALL
+)
+SELECT c.*, p.min_staff, p.max_staff FROM c LEFT JOIN p ON p.personal_id = c.client_id;
 
 -- step: scope_dates
 -- A full check scopes every date that has events; the runner fills chk_scope_dates otherwise.
@@ -76,35 +96,31 @@ FROM events e
 SEMI JOIN chk_scope_dates s ON s.d = e.event_date;
 
 -- step: context
+-- Two hash joins per event: the account's staff row in force on the event's date, and the client.
 CREATE OR REPLACE TEMP TABLE chk_ctx AS
 WITH base AS (
     SELECT e.*,
         (e.client_id IS NOT NULL AND e.action <> 'other' AND coalesce(e.outcome, 'success') = 'success') AS is_access,
-        a.staff_id,
-        a.staff_registered,
-        sf.line_no AS staff_line
+        a.staff_id, coalesce(a.staff_registered, false) AS staff_registered, a.staff_line,
+        a.staff_org, a.staff_unit, a.role, a.staff_personal_id, a.staff_addr, a.staff_surname,
+        coalesce(a.is_provider, false) AS is_provider
     FROM chk_ev e
-    LEFT JOIN chk_accounts a ON a.source_system = e.source_system AND a.account = e.account
-    LEFT JOIN chk_staff_in_force sf
-        ON sf.staff_id = a.staff_id AND e.event_date BETWEEN sf.seg_from AND sf.seg_to
+    LEFT JOIN chk_account_in_force a
+        ON a.source_system = e.source_system AND a.account = e.account
+       AND e.event_date BETWEEN a.seg_from AND a.seg_to
 ), ctx AS (
 SELECT b.*,
-    s.organisation_id AS staff_org, s.unit_id AS staff_unit, s.role, s.personal_id AS staff_personal_id,
-    s.addr_norm AS staff_addr, s.surname AS staff_surname,
-    coalesce(s.org_kind = 'private_provider', false) AS is_provider,
     c.client_id IS NOT NULL AS client_known,
     c.deceased_on, c.addr_norm AS client_addr, c.surname AS client_surname,
     coalesce(c.security_prohibition
         OR (c.placement_secret AND (c.placement_secret_until IS NULL OR b.event_date <= c.placement_secret_until)),
         false) AS client_protected,
-    coalesce(p.min_staff <> b.staff_id OR p.max_staff <> b.staff_id, false) AS client_is_other_staff,
+    coalesce(c.min_staff <> b.staff_id OR c.max_staff <> b.staff_id, false) AS client_is_other_staff,
     -- gates (docs/rules.md §Gates): an event gated by one is judged by nothing else
-    (b.is_access AND NOT coalesce(b.staff_registered, false)) AS gate_unknown_account,
-    (b.is_access AND coalesce(b.staff_registered, false) AND b.staff_line IS NULL) AS gate_outside_employment
+    (b.is_access AND NOT b.staff_registered) AS gate_unknown_account,
+    (b.is_access AND b.staff_registered AND b.staff_line IS NULL) AS gate_outside_employment
 FROM base b
-LEFT JOIN chk_staff_rows s ON s.line_no = b.staff_line
 LEFT JOIN chk_clients c ON c.client_id = b.client_id
-LEFT JOIN chk_staff_pids p ON p.personal_id = b.client_id
 ), gated AS (
     SELECT *,
         (is_access AND NOT client_known AND NOT gate_unknown_account AND NOT gate_outside_employment)

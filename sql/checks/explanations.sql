@@ -20,9 +20,7 @@ INSERT INTO chk_basis_texts VALUES
 
 -- step: explain
 INSERT INTO explanations
-SELECT source_system, source_event_id, client_id, event_date, basis,
-    json_object('staff_id', staff_id, 'organisation_id', staff_org, 'unit_id', staff_unit, 'role', role,
-                'recipient', recipient_organisation_id) AS detail
+SELECT source_system, source_event_id, client_id, event_date, basis
 FROM (
     SELECT j.*,
         CASE
