@@ -86,7 +86,7 @@ SELECT c.*, p.min_staff, p.max_staff FROM c LEFT JOIN p ON p.personal_id = c.cli
 INSERT INTO chk_scope_dates SELECT DISTINCT event_date FROM events WHERE $full;
 
 -- step: events_in_scope
--- A view, not a copy: the context below is the one materialisation of the events.
+-- A view, not a copy: chk_ctx below is the one materialisation of the events.
 CREATE OR REPLACE TEMP VIEW chk_ev AS
 SELECT e.source_system, e.source_event_id, e.event_time, e.event_date, e.account, e.client_id, e.action,
     e.service_task, e.document, e.purpose, (e.emergency OR coalesce(e.purpose = 'emergency', false)) AS is_emergency,
@@ -95,9 +95,10 @@ SELECT e.source_system, e.source_event_id, e.event_time, e.event_date, e.account
 FROM events e
 SEMI JOIN chk_scope_dates s ON s.d = e.event_date;
 
--- step: context
--- Two hash joins per event: the account's staff row in force on the event's date, and the client.
-CREATE OR REPLACE TEMP TABLE chk_ctx AS
+-- step: base
+-- Per event: the account's staff row in force on the event's date and the client (two hash joins), and the
+-- gates. A view: the keyed tables below read only the key columns of it, and chk_ctx materialises it once.
+CREATE OR REPLACE TEMP VIEW chk_base AS
 WITH base AS (
     SELECT e.*,
         (e.client_id IS NOT NULL AND e.action <> 'other' AND coalesce(e.outcome, 'success') = 'success') AS is_access,
@@ -132,11 +133,19 @@ SELECT *,
         AND NOT gate_unknown_client) AS judged
 FROM gated;
 
+-- step: keys
+-- The distinct key combinations of judged events: every keyed table below is built from this (small) table,
+-- so the events are materialised once, in chk_ctx, with all flags already joined.
+CREATE OR REPLACE TEMP TABLE chk_keys AS
+SELECT DISTINCT role, service_task, action, client_id, staff_id, staff_unit, staff_org, is_provider, event_date,
+    is_emergency, CASE WHEN action = 'disclose' THEN recipient_organisation_id END AS recipient_organisation_id
+FROM chk_base WHERE judged;
+
 -- step: permissions
 -- Permission flags per (role, service task, action) combination that occurs: a small table.
 -- An event without service task matches on action alone (docs/rules.md: action = the event's or `*`).
 CREATE OR REPLACE TEMP TABLE chk_perm AS
-WITH combos AS (SELECT DISTINCT role, service_task, action FROM chk_ctx WHERE judged)
+WITH combos AS (SELECT DISTINCT role, service_task, action FROM chk_keys)
 SELECT c.role, c.service_task, c.action,
     count(r.role) > 0 AS perm_any,
     coalesce(bool_or(r.requires_involvement), false) AS perm_requires,
@@ -153,7 +162,7 @@ GROUP BY ALL;
 -- 2 work_pair (personal), 3 unit, 4 referral, 5 supervision_case (unit of the staff row in force).
 CREATE OR REPLACE TEMP TABLE chk_inv AS
 WITH pd AS (
-    SELECT DISTINCT client_id, staff_id, staff_unit, event_date, is_emergency FROM chk_ctx WHERE judged
+    SELECT DISTINCT client_id, staff_id, staff_unit, event_date, is_emergency FROM chk_keys
 ), hits AS (
     SELECT pd.client_id, pd.staff_id, pd.staff_unit, pd.event_date,
         CASE i.kind WHEN 'responsible_worker' THEN 1 WHEN 'work_pair' THEN 2 END AS rnk
@@ -198,10 +207,10 @@ FROM ref_provider_authorisations;
 -- Per (organisation, client, date) occurring as the acting provider or as a disclosure's recipient.
 CREATE OR REPLACE TEMP TABLE chk_auth AS
 WITH od AS (
-    SELECT DISTINCT staff_org AS organisation_id, client_id, event_date FROM chk_ctx WHERE judged AND is_provider
+    SELECT DISTINCT staff_org AS organisation_id, client_id, event_date FROM chk_keys WHERE is_provider
     UNION
-    SELECT DISTINCT recipient_organisation_id, client_id, event_date FROM chk_ctx
-    WHERE judged AND action = 'disclose' AND recipient_organisation_id IS NOT NULL
+    SELECT DISTINCT recipient_organisation_id, client_id, event_date FROM chk_keys
+    WHERE action = 'disclose' AND recipient_organisation_id IS NOT NULL
 )
 SELECT od.organisation_id, od.client_id, od.event_date,
     coalesce(bool_or(a.phase = 'service' AND od.event_date BETWEEN a.valid_from AND a.eff_to), false) AS service_auth,
@@ -219,7 +228,7 @@ GROUP BY ALL;
 CREATE OR REPLACE TEMP TABLE chk_disclosure AS
 WITH d AS (
     SELECT source_system, source_event_id, client_id, event_date, recipient_organisation_id, service_task, document
-    FROM chk_ctx WHERE judged AND action = 'disclose'
+    FROM chk_base WHERE judged AND action = 'disclose'
 )
 SELECT d.source_system, d.source_event_id,
     EXISTS (SELECT 1 FROM ref_disclosure_prohibitions p
@@ -233,9 +242,10 @@ SELECT d.source_system, d.source_event_id,
               AND d.event_date BETWEEN q.valid_from AND coalesce(q.valid_to, DATE '9999-12-31')) AS permitted
 FROM d;
 
--- step: judged_context
--- The table every access rule filters: judged events with all flags resolved.
-CREATE OR REPLACE TEMP TABLE chk_judged AS
+-- step: context
+-- The one materialisation of the events in scope: every event with its context and, for judged events, all
+-- flags resolved. Rules about the log itself read chk_ctx; access rules read chk_judged.
+CREATE OR REPLACE TEMP TABLE chk_ctx AS
 SELECT x.*,
     coalesce(pm.perm_any, false) AS perm_any,
     coalesce(pm.perm_requires, false) AS perm_requires,
@@ -254,7 +264,7 @@ SELECT x.*,
     coalesce(ra.service_auth, false) AS recipient_authorised,
     coalesce(ds.prohibited, false) AS prohibited,
     coalesce(ds.permitted, false) AS permitted
-FROM chk_ctx x
+FROM chk_base x
 LEFT JOIN chk_perm pm
   ON pm.role = x.role AND pm.service_task IS NOT DISTINCT FROM x.service_task AND pm.action = x.action
 LEFT JOIN chk_inv i
@@ -265,5 +275,8 @@ LEFT JOIN chk_auth au
 LEFT JOIN chk_auth ra
   ON ra.organisation_id = x.recipient_organisation_id AND ra.client_id = x.client_id AND ra.event_date = x.event_date
 LEFT JOIN chk_disclosure ds
-  ON ds.source_system = x.source_system AND ds.source_event_id = x.source_event_id
-WHERE x.judged;
+  ON x.action = 'disclose' AND ds.source_system = x.source_system AND ds.source_event_id = x.source_event_id;
+
+-- step: judged_context
+-- The events every access rule filters: judged events with all flags resolved (a view over chk_ctx).
+CREATE OR REPLACE TEMP VIEW chk_judged AS SELECT * FROM chk_ctx WHERE judged;
