@@ -31,8 +31,10 @@ WITH s AS (
     SELECT *,
         regexp_full_match(event_time_text,
             '\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|z|[+-]\d{2}(:?\d{2})?)?') AS time_shape_ok,
-        regexp_matches(event_time_text, '(Z|z|[+-]\d{2}(:?\d{2})?)$')
-            AND regexp_matches(event_time_text, ':\d{2}(\.\d+)?(Z|z|[+-])') AS has_offset
+        -- one regular expression per record, not three (each costs a quarter of a microsecond per record):
+        -- when the shape matched, any of Z z + - after the 19th character (the seconds) is the offset
+        (contains(substr(event_time_text, 20), '+') OR contains(substr(event_time_text, 20), '-')
+            OR contains(substr(event_time_text, 20), 'Z') OR contains(substr(event_time_text, 20), 'z')) AS has_offset
     FROM s
 ), p AS (
     SELECT *,
@@ -170,10 +172,9 @@ FROM existing WHERE differing <> '';
 
 -- step: insert_events
 INSERT INTO events
-SELECT r.source_system, r.source_event_id, r.event_time, hki_utc_to_local(r.event_time),
-    CAST(hki_utc_to_local(r.event_time) AS DATE),
+SELECT r.source_system, r.source_event_id, r.event_time, r.event_local, CAST(r.event_local AS DATE),
     r.account, r.client_id, r.action, r.service_task, r.document, r.purpose, r.emergency, r.channel,
     r.organisation_id, r.unit_id, r.controller_id, r.recipient_organisation_id, r.outcome, r.session_id,
     r.search_criteria, r.record_count, r.time_flag, $run_id, r.record_no, r.raw
-FROM resolved r
+FROM (SELECT *, hki_utc_to_local(event_time) AS event_local FROM resolved) r
 WHERE r.record_no NOT IN (SELECT record_no FROM existing);
