@@ -8,32 +8,41 @@
 -- legal_basis: seed 002; 703/2023 9 § (real cases: 583, 140, about 100 people viewed)
 -- description: An account's access events reach at least mass_access_distinct_clients distinct clients in
 --   some window [t, t + mass_access_window_minutes) starting at one of its events. The finding (key:
---   account + date) holds every event of that account inside any such window of the day.
+--   account + date) holds every event of that account inside any such window of the day. Window functions
+--   over each account-day (a distinct count over a RANGE frame, then the latest qualifying start), so the
+--   cost grows as n log n in the events of a busy day, not as its square (no self-join of the day's events).
 -- false_positives: Bulk administrative work (a caseload transfer, a list of clients for a decision run);
 --   check what the worker was asked to do that day.
 WITH acc AS (
     SELECT source_system, account, event_date, event_time, source_event_id, client_id, staff_id, staff_org, staff_unit
     FROM chk_judged
 ), days AS (
-    -- only account-days with enough distinct clients at all can hold a window that does
     SELECT source_system, account, event_date FROM acc GROUP BY ALL
     HAVING count(DISTINCT client_id) >= $mass_access_distinct_clients
 ), ev AS (
     SELECT a.* FROM acc a SEMI JOIN days d USING (source_system, account, event_date)
-), windows AS (
-    -- each event opens a window; count distinct clients inside it
-    SELECT s.source_system, s.account, s.event_date, s.event_time AS w_start,
-        s.event_time + to_minutes(CAST($mass_access_window_minutes AS BIGINT)) AS w_end
-    FROM (SELECT DISTINCT source_system, account, event_date, event_time FROM ev) s
-    JOIN ev e ON e.source_system = s.source_system AND e.account = s.account AND e.event_date = s.event_date
-     AND e.event_time >= s.event_time
-     AND e.event_time < s.event_time + to_minutes(CAST($mass_access_window_minutes AS BIGINT))
-    GROUP BY ALL
-    HAVING count(DISTINCT e.client_id) >= $mass_access_distinct_clients
+), opened AS (
+    -- each event opens the window [its time, + window); distinct clients in it (RANGE frames are inclusive,
+    -- hence one microsecond less than the window)
+    SELECT *,
+        count(DISTINCT client_id) OVER (
+            PARTITION BY source_system, account, event_date ORDER BY event_time
+            RANGE BETWEEN CURRENT ROW
+                AND to_microseconds(CAST($mass_access_window_minutes AS BIGINT) * 60000000 - 1) FOLLOWING
+        ) AS clients_in_window
+    FROM ev
+), reach AS (
+    -- the latest start of a qualifying window at or before each event: the event is inside a qualifying
+    -- window if and only if it is inside that one
+    SELECT *,
+        max(CASE WHEN clients_in_window >= $mass_access_distinct_clients THEN event_time END) OVER (
+            PARTITION BY source_system, account, event_date ORDER BY event_time
+            RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+        ) AS latest_start
+    FROM opened
 ), members AS (
-    SELECT DISTINCT e.*
-    FROM windows w JOIN ev e ON e.source_system = w.source_system AND e.account = w.account
-     AND e.event_date = w.event_date AND e.event_time >= w.w_start AND e.event_time < w.w_end
+    SELECT * FROM reach
+    WHERE event_time < latest_start + to_minutes(CAST($mass_access_window_minutes AS BIGINT))
 )
 SELECT source_system || '|' || account || '|' || event_date AS finding_key, source_system, account,
     any_value(staff_id) AS staff_id, NULL AS client_id, any_value(staff_org) AS organisation_id,
