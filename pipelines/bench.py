@@ -105,11 +105,17 @@ def phase_ingest(csv_path: str, store: str, reference: str) -> dict:
 BARE_AGGREGATION = "SELECT account, count(*), count(DISTINCT client_id) FROM events GROUP BY account"
 
 
+BARE_COPY = "CREATE TEMP TABLE bare_copy AS SELECT * EXCLUDE (raw) FROM events"
+
+
 def phase_bare_aggregation(store: str) -> dict:
+    """The baseline of the check and scoring ratios; also a bare copy of the events table, printed beside them
+    as a floor: any step that must carry every event's columns once (the check's context) costs at least it."""
     con = connect(store, read_only=True)
     t, _ = _timed(lambda: con.execute(BARE_AGGREGATION).fetchall())
+    t_copy, _ = _timed(con.execute, BARE_COPY)
     con.close()
-    return {"seconds": t, "peak_mib": _peak_mib()}
+    return {"seconds": t, "copy_seconds": t_copy, "peak_mib": _peak_mib()}
 
 
 def phase_check(store: str) -> dict:
@@ -191,8 +197,10 @@ def run_benchmark(out_dir: Path, sizes: list[int], reference: Path | None = None
             try:
                 r[phase] = _child(phase, str(d / "store.duckdb"))
                 r[f"{phase}_ratio"] = r[phase]["seconds"] / base
+                copy = r["bare_aggregation"]["copy_seconds"]
                 echo(f"[{n:,} events] {phase} {r[phase]['seconds']:.2f} s = {r[f'{phase}_ratio']:.2f}x bare aggregation "
-                     f"({base:.3f} s) (target <= {target}); peak {r[phase]['peak_mib']:.0f} MiB")
+                     f"({base:.3f} s) (target <= {target}); = {r[phase]['seconds'] / copy:.2f}x a bare copy of the "
+                     f"events table ({copy:.2f} s); peak {r[phase]['peak_mib']:.0f} MiB")
             except RuntimeError as exc:
                 echo(f"[{n:,} events] {phase}: not measured ({exc})")
         try:
