@@ -242,21 +242,11 @@ class MappingAdapter:
         index = {name: i for i, name in reversed(list(enumerate(header)))}
         feed = _OneLine()
         reader = csv.reader(feed, delimiter=m.delimiter, strict=True)  # one reader for the file, fed line by line
-        record_no = 0
-        for line_no, data, terminated in lines:
-            if not data.strip():
+        for item in self._decoded(lines):
+            if isinstance(item, Rejected):
+                yield item
                 continue
-            record_no += 1
-            if len(data) > self.max_record_bytes:
-                yield Rejected(record_no, f"record longer than max_record_bytes ({self.max_record_bytes})",
-                               None, line_no)
-                continue
-            try:
-                text = self._decode(data)
-            except UnicodeDecodeError as exc:
-                yield Rejected(record_no, f"byte at position {exc.start + 1} is not {m.encoding} (wrong encoding?)",
-                               data.decode(m.encoding, errors="replace"), line_no)
-                continue
+            record_no, line_no, text, terminated = item
             feed.line = text
             try:
                 row = next(reader)
@@ -273,10 +263,11 @@ class MappingAdapter:
             yield self._canonical(record_no, line_no, text,
                                   lambda col, row=row: row[index[col]] if col in index else None)
 
-    def _jsonl_records(self, path: Path):
-        m = self.mapping
+    def _decoded(self, lines):
+        """Numbered, decoded non-blank lines: (record_no, line_no, text, terminated), or a Rejected for a line
+        that is too long or not in the mapping's encoding (CSV and JSON lines share this)."""
         record_no = 0
-        for line_no, data, terminated in self._lines(path):
+        for line_no, data, terminated in lines:
             if not data.strip():
                 continue
             record_no += 1
@@ -285,11 +276,19 @@ class MappingAdapter:
                                None, line_no)
                 continue
             try:
-                text = self._decode(data)
+                yield record_no, line_no, self._decode(data), terminated
             except UnicodeDecodeError as exc:
-                yield Rejected(record_no, f"byte at position {exc.start + 1} is not {m.encoding} (wrong encoding?)",
-                               data.decode(m.encoding, errors="replace"), line_no)
+                yield Rejected(record_no, f"byte at position {exc.start + 1} is not {self.mapping.encoding} "
+                                          "(wrong encoding?)", data.decode(self.mapping.encoding, errors="replace"),
+                               line_no)
+
+    def _jsonl_records(self, path: Path):
+        m = self.mapping
+        for item in self._decoded(self._lines(path)):
+            if isinstance(item, Rejected):
+                yield item
                 continue
+            record_no, line_no, text, terminated = item
             try:
                 obj = json.loads(text)
             except ValueError as exc:
