@@ -46,32 +46,37 @@ def snapshot() -> Path | None:
         return None
 
 
-def _version(snap: Path) -> float:
-    return snap.stat().st_mtime
+def _version(snap: Path) -> tuple[int, int, int]:
+    """The published snapshot's fingerprint: each publish renames a new file over it (new inode, new time)."""
+    st_ = snap.stat()
+    return (st_.st_ino, st_.st_mtime_ns, st_.st_size)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _connection(snap: str, version: float) -> duckdb.DuckDBPyConnection:
+def _connection(snap: str, version: tuple) -> duckdb.DuckDBPyConnection:
     """One read-only connection per snapshot version, shared by sessions (each query uses its own cursor)."""
     return queries.open_snapshot(snap)
 
 
 @st.cache_data(show_spinner=False, max_entries=256, ttl=600)
-def _cached(snap: str, version: float, name: str, params: tuple) -> pl.DataFrame:
+def _cached(snap: str, version: tuple, name: str, params: tuple) -> pl.DataFrame:
     cursor = _connection(snap, version).cursor()
     try:
         cursor.execute("SET TimeZone = 'UTC'")
-        return queries.run(cursor, name, **dict(params))
+        bound = {k: list(v) if isinstance(v, tuple) else v for k, v in params}
+        return queries.run(cursor, name, **bound)
     finally:
         cursor.close()
 
 
 def q(name: str, **params) -> pl.DataFrame:
-    """Run sql/dashboard/<name>.sql on the snapshot (cached per snapshot version)."""
+    """Run sql/dashboard/<name>.sql on the snapshot (cached per snapshot version; a list parameter is bound
+    as a DuckDB list)."""
     snap = snapshot()
     if snap is None:
         raise StoreError("no published snapshot")
-    return _cached(str(snap), _version(snap), name, tuple(sorted(params.items())))
+    key = tuple(sorted((k, tuple(v) if isinstance(v, (list, set, frozenset)) else v) for k, v in params.items()))
+    return _cached(str(snap), _version(snap), name, key)
 
 
 def period_bounds() -> tuple[date, date]:
@@ -82,6 +87,68 @@ def period_bounds() -> tuple[date, date]:
 
 def reviews() -> pl.DataFrame:
     return workstore.current_reviews(work_path())
+
+
+CLOSED = ("explained", "violation_confirmed", "false_positive")  # reviewed: no longer open
+
+
+def ids_with_status(statuses) -> list[str]:
+    """Finding ids whose latest review status is one of `statuses` (review state lives in the work store, so
+    the pages hand these ids to DuckDB as a list instead of pulling every finding into Python)."""
+    rev = reviews()
+    return sorted(rev.filter(pl.col("status").is_in(list(statuses)))["finding_id"].to_list())
+
+
+def status_selection(status: str | None) -> tuple[str, list[str]]:
+    """(`status_mode`, `status_ids`) for findings queries: all findings, only `ids`, or all except `ids`."""
+    if status is None:
+        return "any", []
+    if status == "new":  # never reviewed, or reviewed back to new
+        from pipelines.workstore import REVIEW_STATUSES
+
+        return "except", ids_with_status([s for s in REVIEW_STATUSES if s != "new"])
+    return "only", ids_with_status([status])
+
+
+def pager(total: int, key: str, rows: int = MAX_ROWS) -> int:
+    """A page picker under a long list: the offset of the page to show (0 when everything fits one page)."""
+    from app_pages._i18n import t
+
+    if total <= rows:
+        return 0
+    pages = (total + rows - 1) // rows
+    if not 1 <= (st.session_state.get(key) or 1) <= pages:  # the filters changed under a later page
+        st.session_state[key] = 1
+    page = st.number_input(t("page_of", n=pages), min_value=1, max_value=pages, value=1, step=1, key=key)
+    offset = (int(page) - 1) * rows
+    st.caption(t("rows_of", a=offset + 1, b=min(offset + rows, total), n=total))
+    return offset
+
+
+CHART_MAX = 5000  # events drawn in a timeline chart; the table below it pages through all of them
+
+
+def timeline_events(name: str, **params) -> tuple[pl.DataFrame, int]:
+    """The first CHART_MAX events of a timeline query (sql/dashboard/user_events.sql, client_events.sql) and how
+    many the period holds."""
+    events = q(name, **params, max_rows=CHART_MAX, row_offset=0)
+    total = int(events["total_rows"][0]) if events.height else 0
+    return events.drop("total_rows"), total
+
+
+def timeline_table(name: str, events: pl.DataFrame, total: int, key: str, **params) -> None:
+    """The timeline's table, one page of MAX_ROWS events at a time (taken from `events` when it holds them)."""
+    from app_pages._i18n import fi_frame, t
+
+    table = st.container()
+    offset = pager(total, key)
+    if total <= MAX_ROWS:
+        table.caption(t("shown_rows", n=MAX_ROWS) + f" ({total})")
+    if events.height == total or offset + MAX_ROWS <= events.height:
+        rows = events.slice(offset, MAX_ROWS)
+    else:
+        rows = q(name, **params, max_rows=MAX_ROWS, row_offset=offset).drop("total_rows")
+    table.dataframe(fi_frame(rows.drop("lane")), hide_index=True)
 
 
 def with_status(findings: pl.DataFrame) -> pl.DataFrame:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app_pages import _auth, _charts, _data
-from app_pages._i18n import fi_frame, t
+from app_pages._i18n import t
 
 _auth.require("client")
 st.header(t("page_client"))
@@ -21,12 +21,14 @@ date_from, date_to = (period[0], period[-1]) if isinstance(period, (tuple, list)
 st.session_state["timeline_client"] = client_id
 _data.log_lookup("search", "client_timeline", client_id=client_id)
 
-events = _data.q("client_events", client_id=client_id, date_from=date_from, date_to=date_to, max_rows=5000)
-bands = _data.q("client_bands", client_id=client_id, date_from=date_from, date_to=date_to)
+criteria = {"client_id": client_id, "date_from": date_from, "date_to": date_to}
+events, total = _data.timeline_events("client_events", **criteria)
+bands = _data.q("client_bands", **criteria)
 st.caption(t("timeline_hint"))
 if events.is_empty() and bands.is_empty():
     st.info(t("nothing_yet"))
     st.stop()
+if total > events.height:
+    st.caption(t("chart_first", n=events.height, total=total))
 st.plotly_chart(_charts.timeline(events, bands, t("accesses")), key="client_chart")
-st.caption(t("shown_rows", n=_data.MAX_ROWS))
-st.dataframe(fi_frame(events.head(_data.MAX_ROWS).drop("lane")), hide_index=True)
+_data.timeline_table("client_events", events, total, "client_events_page", **criteria)

@@ -39,17 +39,23 @@ source = c[4].selectbox(t("source"), [ANY] + options["source"], key="f_source")
 period = c[5].date_input(t("period"), value=(first, last), format="DD.MM.YYYY", key="f_period")
 date_from, date_to = (period[0], period[-1]) if isinstance(period, (tuple, list)) and period else (first, last)
 
-listing = _data.with_status(_data.q(
-    "findings_list", provider_only=provider_only, rule=None if rule == ANY else rule,
-    severity=None if severity == ANY else severity, unit=None if unit == ANY else unit,
-    source=None if source == ANY else source, date_from=date_from, date_to=date_to, max_rows=5000))
-if status != ANY:
-    listing = listing.filter(pl.col("status") == status)
-shown = listing.head(_data.MAX_ROWS)
-st.caption(t("shown_rows", n=_data.MAX_ROWS) + f" ({listing.height})")
-st.dataframe(fi_frame(shown.select("finding_id", "rule_id", "severity", "status", "day", "source_system",
-                                   "staff_id", "organisation_id", "unit_id", "event_count", "assignee")),
-             hide_index=True, key="findings_table")
+status_mode, status_ids = _data.status_selection(None if status == ANY else status)
+criteria = {"provider_only": provider_only, "rule": None if rule == ANY else rule,
+            "severity": None if severity == ANY else severity, "unit": None if unit == ANY else unit,
+            "source": None if source == ANY else source, "date_from": date_from, "date_to": date_to,
+            "status_mode": status_mode, "status_ids": status_ids}
+first_page = _data.q("findings_list", **criteria, max_rows=_data.MAX_ROWS, row_offset=0)
+total = int(first_page["total_rows"][0]) if first_page.height else 0
+table = st.container()  # the list above its page picker
+offset = _data.pager(total, "findings_page")
+listing = first_page if offset == 0 else _data.q("findings_list", **criteria, max_rows=_data.MAX_ROWS,
+                                                 row_offset=offset)
+shown = _data.with_status(listing.drop("total_rows"))
+if total <= _data.MAX_ROWS:
+    table.caption(t("shown_rows", n=_data.MAX_ROWS) + f" ({total})")
+table.dataframe(fi_frame(shown.select("finding_id", "rule_id", "severity", "status", "day", "source_system",
+                                      "staff_id", "organisation_id", "unit_id", "event_count", "assignee")),
+                hide_index=True, key="findings_table")
 
 ids = shown["finding_id"].to_list()
 if not ids:
@@ -101,7 +107,7 @@ if f["staff_id"]:
     r3.caption(t("staff_row"))
     r3.dataframe(fi_frame(_data.q("staff_rows", staff_id=f["staff_id"])), hide_index=True)
 
-current = listing.filter(pl.col("finding_id") == fid).row(0, named=True)
+current = shown.filter(pl.col("finding_id") == fid).row(0, named=True)
 st.markdown(f"**{t('set_status')}** ({status_label(current['status'])})")
 with st.form("review"):
     choices = [s for s in workstore.REVIEW_STATUSES if s != "new"]

@@ -1,12 +1,18 @@
 """Provider investigation (supervision unit): a provider's staff, its clients' authorisation bands, and
-every access outside them — before the service started, after it ended, or with no authorisation at all."""
+every access outside them — before the service started, after it ended, or with no authorisation at all.
+
+Every access is classified in DuckDB (sql/dashboard/provider_access_rows.sql); the page receives the counts,
+one marker per client, day and status for the chart, and one page of the accesses outside the authorisation.
+"""
 
 import polars as pl
 import streamlit as st
 
 from app_pages import _auth, _charts, _data
 from app_pages._i18n import fi_frame, t
-from pipelines.reports.provider_pack import STATUS_FI, build_pack
+from pipelines.reports.provider_pack import STATUS_FI, build_pack, status_totals
+
+LANES = 40  # clients drawn in the chart: those with accesses outside the authorisation first, then the busiest
 
 _auth.require("provider")
 st.header(t("page_provider"))
@@ -22,35 +28,48 @@ _data.log_lookup("read", "provider", provider_id=org)
 
 staff = _data.q("provider_staff", organisation_id=org)
 auths = _data.q("provider_authorisations", organisation_id=org)
-acc = _data.q("provider_accesses", organisation_id=org, max_rows=20000)
+counts = _data.q("provider_access_summary", organisation_id=org)
 
-summary = acc.group_by("status").agg(pl.len().alias("n"), pl.col("client_id").n_unique().alias("clients"))
+summary = status_totals(counts)
 cols = st.columns(5)
 for col, status in zip(cols, STATUS_FI):
     row = summary.filter(pl.col("status") == status)
     col.metric(STATUS_FI[status] if st.session_state.get("lang") == "fi" else status.replace("_", " "),
-               int(row["n"][0]) if row.height else 0)
+               int(row["accesses"][0]) if row.height else 0)
 
 st.subheader(t("provider_clients"))
-if acc.height or auths.height:
-    events = acc.select("event_local", "source_system", "action", pl.col("client_id").alias("lane"),
-                        pl.col("status").alias("basis"))
-    bands = auths.select(pl.col("client_id").alias("lane"), ("authorisation " + pl.col("phase")).alias("label"),
-                         pl.col("valid_from").alias("band_start"),
-                         pl.min_horizontal(pl.col("effective_to"),
-                                           pl.lit(_data.period_bounds()[1])).alias("band_end"))
-    lanes = events["lane"].unique().head(40).to_list() + bands["lane"].unique().head(40).to_list()
-    st.plotly_chart(_charts.timeline(events.filter(pl.col("lane").is_in(lanes)),
-                                     bands.filter(pl.col("lane").is_in(lanes)), names[org]), key="provider_chart")
+per_client = (counts.group_by("client_id")
+              .agg(pl.col("accesses").filter(pl.col("status") != "inside_service").sum().alias("outside"),
+                   pl.col("accesses").sum().alias("accesses"))
+              .sort(["outside", "accesses", "client_id"], descending=[True, True, False]))
+lanes = per_client["client_id"].head(LANES).to_list()
+lanes += [c for c in auths["client_id"].unique(maintain_order=True).to_list() if c not in set(lanes)][
+    :LANES - len(lanes)]
+if lanes:
+    days = _data.q("provider_access_days", organisation_id=org, client_ids=lanes)
+    events = days.select(pl.col("first_local").alias("event_local"), pl.col("client_id").alias("lane"),
+                         pl.col("status").alias("basis"),
+                         (pl.col("accesses").cast(pl.Utf8) + " × " + pl.col("actions")).alias("action"),
+                         pl.col("sources").alias("source_system"))
+    bands = auths.filter(pl.col("client_id").is_in(lanes)).select(
+        pl.col("client_id").alias("lane"), ("authorisation " + pl.col("phase")).alias("label"),
+        pl.col("valid_from").alias("band_start"),
+        pl.min_horizontal(pl.col("effective_to"), pl.lit(_data.period_bounds()[1])).alias("band_end"))
+    st.plotly_chart(_charts.timeline(events, bands, names[org]), key="provider_chart")
 st.dataframe(fi_frame(auths), hide_index=True)
 
 st.subheader(t("provider_staff"))
 st.dataframe(fi_frame(staff), hide_index=True)
 
 st.subheader(t("outside_auth"))
-outside = acc.filter(pl.col("status") != "inside_service")
-st.caption(t("shown_rows", n=_data.MAX_ROWS) + f" ({outside.height})")
-st.dataframe(fi_frame(outside.head(_data.MAX_ROWS)), hide_index=True)
+outside_total = int(summary.filter(pl.col("status") != "inside_service")["accesses"].sum() or 0)
+table = st.container()
+offset = _data.pager(outside_total, "provider_outside_page")
+outside = _data.q("provider_accesses", organisation_id=org, outside_only=True, max_rows=_data.MAX_ROWS,
+                  row_offset=offset)
+if outside_total <= _data.MAX_ROWS:
+    table.caption(t("shown_rows", n=_data.MAX_ROWS) + f" ({outside_total})")
+table.dataframe(fi_frame(outside), hide_index=True)
 
 if st.button(t("export_pack"), key="build_pack"):
     st.session_state["provider_pack"] = (org, build_pack(_data.snapshot(), org, names[org]))

@@ -29,13 +29,15 @@ date_from, date_to = (period[0], period[-1]) if isinstance(period, (tuple, list)
 st.session_state["timeline_staff"] = staff_id
 _data.log_lookup("read", "user_timeline", staff_id=staff_id)
 
-events = _data.q("user_events", staff_id=staff_id, date_from=date_from, date_to=date_to, max_rows=5000)
-bands = _data.q("user_bands", staff_id=staff_id, date_from=date_from, date_to=date_to)
+criteria = {"staff_id": staff_id, "date_from": date_from, "date_to": date_to}
+events, total = _data.timeline_events("user_events", **criteria)
+bands = _data.q("user_bands", **criteria)
 st.caption(t("timeline_hint"))
 if events.is_empty():
     st.info(t("nothing_yet"))
 else:
+    if total > events.height:
+        st.caption(t("chart_first", n=events.height, total=total))
     st.plotly_chart(_charts.timeline(events, bands, f"{t('accesses')}: {staff_id}"), key="user_chart")
 st.dataframe(fi_frame(_data.q("staff_rows", staff_id=staff_id)), hide_index=True)
-st.caption(t("shown_rows", n=_data.MAX_ROWS))
-st.dataframe(fi_frame(events.head(_data.MAX_ROWS).drop("lane")), hide_index=True)
+_data.timeline_table("user_events", events, total, "user_events_page", **criteria)

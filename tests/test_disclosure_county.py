@@ -162,7 +162,7 @@ def build_county(folder: Path) -> Path:
         assert not result["rejects"], result["rejects"]
         ingest_file(con, events)
         for s, e, c, d, b in EXPLANATIONS:
-            con.execute("INSERT INTO explanations VALUES (?, ?, ?, ?, ?, NULL)", [s, e, c, d, b])
+            con.execute("INSERT INTO explanations VALUES (?, ?, ?, ?, ?)", [s, e, c, d, b])
         for fid, rule, eid in ((SNOOP_FINDING, "involvement_missing", "pc-3"),
                                (CONFIRMED_FINDING, "involvement_missing", "pc-4")):
             con.execute(

@@ -3,7 +3,8 @@
 Per rule: tp, fp, fn, precision, recall — event rules at event level (an event is flagged by rule R if it
 is in any finding of R), key rules at key level (finding_key against key_labels.csv). Per category the
 counts are summed. The explained share is the share of legitimate accesses (access events no label marks
-as a violation) that have an explanation and are in no finding. The anomaly model's part comes from the
+as a violation) that have an explanation and are in no rule finding (model_anomaly findings are leads, not
+verdicts, and attach every event of a day). The anomaly model's part comes from the
 scoring engineer's `evaluate_model`, when it can run.
 """
 

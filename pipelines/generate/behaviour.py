@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-from .background import DOCUMENTS, Background
+from .background import DOCUMENTS, Background, primary_sources
 from .model import Staff
 from .plants import Planter
 
@@ -92,85 +92,133 @@ class Behaviour:
                     (pl.intend if intended else pl.near)(e, "mass_access")
 
     # -- behavioural anomalies ----------------------------------------------------------------------
-    def anomalies(self, days_each: int):
+    def anomalies(self, days_each: int, staff_each: int):
+        """Five scenarios, each spread over up to `staff_each` staff members for `days_each` days each.
+
+        Every event is explained under docs/rules.md (the oracle checks it): the unusual part is the amount,
+        the hour, the day of the week or the kind of client, never a broken rule. Each anomalous staff-day is
+        reserved and quiet, so the planted events are that person's whole day.
+        """
         pl = self.pl
         out_events = []
+        taken: set[str] = set()   # one scenario per staff member
 
         def record(s, d, scenario, evs):
             pl.p.anomalies.append((s.staff_id, d, scenario))
             pl.p.anomaly_events.extend(evs)
             out_events.extend(evs)
 
-        # 1. a worker slowly browsing far more of the unit's clients than peers (all unit involvement)
-        s = self.rng.choice(pl.staff("LS-SO", "social_counsellor"))
-        for _ in range(days_each + 1):
-            d = self.free_day(s)
-            clients = [(c, t) for c, t in _unit_clients(self.bg, "LS-SO", d)]
-            self.rng.shuffle(clients)
-            clients = clients[:30]
-            pl.reserve(s, d, quiet=True)
-            record(s, d, "slow_browsing_unit_clients",
-                   self.browse(s, "pro_consona", d, clients, _spaced(d, 8, 10, len(clients), 470, self.rng),
-                               "anomaly_slow_browsing"))
-        # 2. a leaver's account used by a colleague in the evenings before the end date
-        leavers = [x for x in pl.c.staff if x.active and x.valid_to and x.unit_id in ("LS-SO",)
-                   and x.role == "social_worker" and x.valid_to > pl.c.start + timedelta(days=days_each + 10)]
-        if leavers:
-            s = self.rng.choice(leavers)
-            for k in range(days_each):
-                d = s.valid_to - timedelta(days=2 + 2 * k)
-                if (s.staff_id, d) in pl.used_days or d < pl.c.start:
-                    continue
-                clients = [(i.client_id, i.service_task) for i in self.bg.personal[s.staff_id] if i.covers(d)]
-                if not clients:
-                    continue
-                self.rng.shuffle(clients)
-                clients = clients[:8]
-                pl.reserve(s, d, quiet=True)
-                record(s, d, "leaver_account_used_after_hours",
-                       self.browse(s, "pro_consona", d, clients, _spaced(d, 20, 40, len(clients), 90, self.rng),
-                                   "anomaly_leaver_account"))
-        # 3. a provider worker reading far more authorised records than peers
-        ws = [x for x in pl.staff("P05-KH", "provider_worker")]
-        if ws:
-            s = self.rng.choice(ws)
+        def choose(pool, k):
+            pool = [s for s in pool if s.staff_id not in taken]
+            chosen = self.rng.sample(pool, min(k, len(pool)))
+            taken.update(s.staff_id for s in chosen)
+            return chosen
+
+        def living(pairs, d):
+            return [(c, t) for c, t in pairs if c not in self.bg.deceased or d <= self.bg.deceased[c]]
+
+        def personal(s, d):
+            pairs = dict.fromkeys((i.client_id, i.service_task) for i in self.bg.personal[s.staff_id] if i.covers(d))
+            return living(list(pairs), d)
+
+        # 1. a counsellor or family worker slowly browsing far more of the unit's clients than peers
+        #    (unit involvement explains every access; spread over the whole working day, below mass access)
+        pool = (pl.staff("LS-SO", "social_counsellor") + pl.staff("PS", "family_worker")
+                + pl.staff("AIK", "social_counsellor"))
+        for s in choose(pool, staff_each):
+            src = primary_sources(s)[0]
             for _ in range(days_each):
                 d = self.free_day(s)
-                clients = [(a.client_id, a.service_task) for a in self.bg.auth_rows["P05"] if a.covers(d)]
-                clients = sorted(set(clients))
+                clients = _unit_clients(self.bg, s.unit_id, d)
                 self.rng.shuffle(clients)
-                clients = clients[:28]
+                clients = clients[:self.rng.randint(26, 32)]
+                pl.reserve(s, d, quiet=True)
+                record(s, d, "slow_browsing_unit_clients",
+                       self.browse(s, src, d, clients, _spaced(d, 8, self.rng.randint(0, 40), len(clients), 450,
+                                                               self.rng), "anomaly_slow_browsing"))
+        # 2. a leaver's account used in the evenings of the last weeks before the end date (by a colleague):
+        #    the leaver's own clients and the unit's, all explained, but after hours and more of them
+        leavers = [x for x in pl.c.staff if x.active and x.valid_to and x.unit_id in ("LS-SO", "PS", "AIK")
+                   and x.role in ("social_worker", "social_counsellor", "family_worker")
+                   and x.valid_from < pl.c.start and x.valid_to > pl.c.start + timedelta(days=2 * days_each + 10)]
+        # leavers whose account the employment plants do not already use after the end date come first
+        fresh = [x for x in leavers if (x.staff_id, x.valid_to) not in pl.used_days]
+        chosen = choose(fresh, staff_each)
+        chosen += choose([x for x in leavers if (x.staff_id, x.valid_to) in pl.used_days], staff_each - len(chosen))
+        for s in chosen:
+            src = primary_sources(s)[0]
+            planted = 0
+            for k in range(3 * days_each):
+                d = s.valid_to - timedelta(days=2 + k + self.rng.randint(0, 1))
+                if planted >= days_each or d < pl.c.start + timedelta(days=1):
+                    break
+                if (s.staff_id, d) in pl.used_days:
+                    continue
+                own = personal(s, d)
+                self.rng.shuffle(own)
+                unit = [c for c in _unit_clients(self.bg, s.unit_id, d) if c not in own]
+                self.rng.shuffle(unit)
+                n = self.rng.randint(9, 13)
+                clients = own[:n // 2] + unit[:n - min(len(own), n // 2)]
+                if len(clients) < 6:
+                    continue
+                pl.reserve(s, d, quiet=True)
+                start = self.rng.choice((19, 20))
+                record(s, d, "leaver_account_used_after_hours",
+                       self.browse(s, src, d, clients,
+                                   _spaced(d, start, self.rng.randint(0, 50), len(clients), 100, self.rng),
+                                   "anomaly_leaver_account"))
+                planted += 1
+        # 3. a provider worker reading far more authorised records than peers (every one authorised)
+        pool = pl.staff("P05-KH", "provider_worker") + pl.staff("P01-SH", "provider_worker") \
+            + pl.staff("P02-PK", "provider_worker")
+        for s in choose(pool, staff_each):
+            for _ in range(days_each):
+                for _attempt in range(20):
+                    d = self.free_day(s)
+                    clients = sorted({(a.client_id, a.service_task) for a in self.bg.auth_rows[s.organisation_id]
+                                      if a.covers(d)})
+                    if len(clients) >= 14:
+                        break
+                else:
+                    continue
+                self.rng.shuffle(clients)
+                clients = clients[:self.rng.randint(22, 30)]
                 pl.reserve(s, d, quiet=True)
                 record(s, d, "provider_reads_many_authorised",
-                       self.browse(s, "portal", d, clients, _spaced(d, 9, 0, len(clients), 400, self.rng),
-                                   "anomaly_provider_heavy_reader"))
-        # 4. late-evening reading of protected clients by their work pair (personal involvement)
-        s = self.rng.choice(pl.staff("LS-SO", "social_counsellor"))
-        protected = []
-        for k in range(4):
-            cl = pl.fresh_client(security_prohibition=(k % 2 == 0), placement_secret=(k % 2 == 1))
-            pl.inv(cl.client_id, "work_pair", pl.c.start - timedelta(days=40), None, staff=s)
-            pl.inv(cl.client_id, "unit", pl.c.start - timedelta(days=40), None, unit="LS-SO")
-            protected.append((cl.client_id, "child_welfare"))
-        for _ in range(days_each):
-            d = self.free_day(s)
-            pl.reserve(s, d, quiet=True)
-            own = [(i.client_id, i.service_task) for i in self.bg.personal[s.staff_id] if i.covers(d)][:3]
-            clients = protected + own
-            record(s, d, "protected_clients_late_evening",
-                   self.browse(s, "pro_consona", d, clients, _spaced(d, 22, 0, len(clients), 80, self.rng),
-                               "anomaly_protected_evening"))
-        # 5. a manager reading many unit clients on a Saturday
-        s = pl.staff("PS", "manager")[0]
-        saturdays = [
-            pl.c.start + timedelta(days=k) for k in range(3, (pl.c.end - pl.c.start).days - 2)
-            if (pl.c.start + timedelta(days=k)).weekday() == 5]
-        for d in self.rng.sample(saturdays, min(len(saturdays), days_each)):
-            clients = _unit_clients(self.bg, "PS", d)
-            self.rng.shuffle(clients)
-            clients = clients[:24]
-            pl.reserve(s, d, quiet=True)
-            record(s, d, "manager_weekend_reading",
-                   self.browse(s, "effica", d, clients, _spaced(d, 10, 0, len(clients), 200, self.rng),
-                               "anomaly_weekend_manager"))
+                       self.browse(s, "portal", d, clients, _spaced(d, 9, self.rng.randint(0, 30), len(clients), 400,
+                                                                   self.rng), "anomaly_provider_heavy_reader"))
+        # 4. late-evening reading of protected clients by their own worker (personal involvement)
+        pool = pl.staff("LS-SO", "social_counsellor") + pl.staff("LS-SO", "social_worker")
+        for s in choose(pool, staff_each):
+            kind = "work_pair" if s.role == "social_counsellor" else "responsible_worker"
+            protected = []
+            for k in range(4):
+                cl = pl.fresh_client(security_prohibition=(k % 2 == 0), placement_secret=(k % 2 == 1))
+                pl.inv(cl.client_id, kind, pl.c.start - timedelta(days=40), None, staff=s)
+                pl.inv(cl.client_id, "unit", pl.c.start - timedelta(days=40), None, unit="LS-SO")
+                protected.append((cl.client_id, "child_welfare"))
+            for _ in range(days_each):
+                d = self.free_day(s)
+                pl.reserve(s, d, quiet=True)
+                clients = protected[:self.rng.randint(3, 4)] + personal(s, d)[:self.rng.randint(2, 3)]
+                record(s, d, "protected_clients_late_evening",
+                       self.browse(s, "pro_consona", d, clients,
+                                   _spaced(d, 21, self.rng.randint(40, 59), len(clients), 80, self.rng),
+                                   "anomaly_protected_evening"))
+        # 5. a manager reading many of the unit's clients on a Saturday or Sunday (home care works weekends)
+        pool = [s for s in pl.staff(None, "manager") if s.unit_id != "KH" and primary_sources(s)]
+        weekend = [pl.c.start + timedelta(days=k) for k in range(3, (pl.c.end - pl.c.start).days - 2)
+                   if (pl.c.start + timedelta(days=k)).weekday() >= 5]
+        for s in choose(pool, staff_each):
+            src = primary_sources(s)[0]
+            days = [d for d in weekend if (s.staff_id, d) not in pl.used_days]
+            for d in sorted(self.rng.sample(days, min(len(days), days_each))):
+                clients = _unit_clients(self.bg, s.unit_id, d)
+                self.rng.shuffle(clients)
+                clients = clients[:self.rng.randint(20, 26)]
+                pl.reserve(s, d, quiet=True)
+                record(s, d, "manager_weekend_reading",
+                       self.browse(s, src, d, clients, _spaced(d, 10, self.rng.randint(0, 45), len(clients), 200,
+                                                               self.rng), "anomaly_weekend_manager"))
         return out_events

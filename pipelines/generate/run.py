@@ -27,7 +27,9 @@ from .sizes import SIZES
 from .writers import EventWriter
 
 CASES = {"tiny": 2, "small": 3, "medium": 6, "large": 12}
+# behavioural anomalies: days per staff member, and staff members per scenario (five scenarios)
 ANOMALY_DAYS = {"tiny": 2, "small": 4, "medium": 8, "large": 12}
+ANOMALY_STAFF = {"tiny": 2, "small": 4, "medium": 8, "large": 16}
 EVALUATION_NOW = datetime(2027, 1, 1)   # ingest runs happen before this; later timestamps are clock skew
 
 
@@ -63,7 +65,7 @@ def generate(size_name: str, seed: int, out: Path, canonical_only: bool = False,
     bg = Background(county, seed, size.visits, holiday_days)
     behaviour = Behaviour(planter, bg)
     behaviour.mass(CASES[size_name])
-    behaviour.anomalies(ANOMALY_DAYS[size_name])
+    behaviour.anomalies(ANOMALY_DAYS[size_name], ANOMALY_STAFF[size_name])
 
     # planted silences and the overlapping re-export, on days no plant writes to that source
     rng = random.Random(f"log-plants:{seed}")

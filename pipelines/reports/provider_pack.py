@@ -16,7 +16,7 @@ import polars as pl
 import xlsxwriter
 
 from .pdf import ReportPdf
-from .queries import run
+from .queries import open_snapshot, run
 from .safe_cells import neutralise, neutralise_frame
 
 STATUS_FI = {"inside_service": "luvituksen aikana", "tender_phase": "tarjousvaihe", "never_authorised": "ei luvitusta",
@@ -24,11 +24,31 @@ STATUS_FI = {"inside_service": "luvituksen aikana", "tender_phase": "tarjousvaih
 
 
 def pack_data(snapshot: Path, organisation_id: str, max_rows: int = 100_000) -> dict[str, pl.DataFrame]:
-    return {
-        "staff": run(snapshot, "provider_staff", organisation_id=organisation_id),
-        "authorisations": run(snapshot, "provider_authorisations", organisation_id=organisation_id),
-        "accesses": run(snapshot, "provider_accesses", organisation_id=organisation_id, max_rows=max_rows),
-    }
+    con = open_snapshot(snapshot)
+    try:
+        return {
+            "staff": run(con, "provider_staff", organisation_id=organisation_id),
+            "authorisations": run(con, "provider_authorisations", organisation_id=organisation_id),
+            "accesses": run(con, "provider_accesses", organisation_id=organisation_id, outside_only=False,
+                            max_rows=max_rows, row_offset=0),
+            "outside": run(con, "provider_accesses", organisation_id=organisation_id, outside_only=True,
+                           max_rows=max_rows, row_offset=0),
+            "counts": run(con, "provider_access_summary", organisation_id=organisation_id),
+        }
+    finally:
+        con.close()
+
+
+def status_totals(counts: pl.DataFrame) -> pl.DataFrame:
+    """Accesses, clients and staff per status, from provider_access_summary (status, client, staff, accesses):
+    every access counted, however many the evidence lists."""
+    if counts.is_empty():
+        return pl.DataFrame(schema={"status": pl.Utf8, "accesses": pl.Int64, "clients": pl.UInt32,
+                                    "staff": pl.UInt32})
+    return (counts.group_by("status")
+            .agg(pl.col("accesses").sum().cast(pl.Int64), pl.col("client_id").n_unique().alias("clients"),
+                 pl.col("staff_id").n_unique().alias("staff"))
+            .sort(["accesses", "status"], descending=[True, False]))
 
 
 def _text_frame(df: pl.DataFrame) -> pl.DataFrame:
@@ -68,16 +88,18 @@ def build_pack(snapshot: Path, organisation_id: str, provider_name: str = "") ->
     """A zip with summary.pdf, accesses.csv and evidence.xlsx."""
     data = pack_data(snapshot, organisation_id)
     acc = data["accesses"]
-    summary = (acc.group_by("status").agg(pl.len().alias("accesses"), pl.col("client_id").n_unique().alias("clients"),
-                                          pl.col("staff_id").n_unique().alias("staff"))
-               .sort("accesses", descending=True)) if acc.height else pl.DataFrame({"status": [], "accesses": []})
-    outside = acc.filter(pl.col("status") != "inside_service")
+    summary = status_totals(data["counts"])
+    outside = data["outside"]
     pdf = ReportPdf(f"Lokivahti · valvontaselvitys {organisation_id}")
     pdf.h1(f"Palveluntuottajan valvontaselvitys: {provider_name or organisation_id}")
     pdf.para(f"Laadittu {datetime.now(UTC):%d.%m.%Y}. Hyvinvointialuelaki 611/2021 10 § 2 mom; "
              "Helsingin ohje luottamuksellisten lastensuojelun asiakastietojen antamisesta (erikseen luvitettu asiakas).")
     pdf.h2("Käytöt suhteessa luvitukseen")
     pdf.table(summary.with_columns(pl.col("status").replace(STATUS_FI)) if summary.height else summary)
+    total = int(summary["accesses"].sum() or 0)
+    if total > acc.height:
+        pdf.para(f"Liitteissä ensimmäiset {acc.height} käyttöä ajan mukaan ({total} kaikkiaan); "
+                 f"luvituksen ulkopuoliset käytöt enintään {outside.height} riviä.")
     pdf.h2("Henkilöstö")
     pdf.table(_text_frame(data["staff"]))
     pdf.h2("Luvitukset asiakkaittain")

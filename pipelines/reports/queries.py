@@ -19,7 +19,26 @@ from ..sqlfiles import parse_sql_file
 
 @lru_cache(maxsize=64)
 def sql_text(name: str) -> str:
-    return parse_sql_file(SQL_DIR / "dashboard" / f"{name}.sql").sql
+    """The SQL of sql/dashboard/<name>.sql. A header line `-- with: other` makes the rows of
+    sql/dashboard/other.sql available to it as the relation `other` (a common table expression), so a
+    classification is written once and both listed and counted in DuckDB."""
+    f = parse_sql_file(SQL_DIR / "dashboard" / f"{name}.sql")
+    sql = f.sql
+    for other in reversed([w.strip() for w in f.meta.get("with", "").split(",") if w.strip()]):
+        body = _body(sql)
+        inner = f"{other} AS (\n{_body(sql_text(other))}\n)"
+        sql = (f"WITH {inner},\n{body[4:].lstrip()}" if body[:4].upper() == "WITH" and body[4:5].isspace()
+               else f"WITH {inner}\n{body}")
+    return sql
+
+
+def _body(sql: str) -> str:
+    """The statement without its leading comment header."""
+    lines = sql.splitlines()
+    i = 0
+    while i < len(lines) and (not lines[i].strip() or lines[i].lstrip().startswith("--")):
+        i += 1
+    return "\n".join(lines[i:]).strip().rstrip(";")
 
 
 def open_snapshot(path: str | os.PathLike) -> duckdb.DuckDBPyConnection:

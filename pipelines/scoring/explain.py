@@ -11,8 +11,8 @@ import json
 
 import numpy as np
 import polars as pl
-from sklearn.ensemble import IsolationForest
 
+from .forest import IsolationForest
 from .model import model_columns, unusualness
 
 MAX_DRIVERS = 3
@@ -32,6 +32,15 @@ TEXTS: dict[str, tuple[str, str, str]] = {
                            "{v} tapahtumista työajan ulkopuolella, viikonloppuna tai pyhäpäivänä (vertaiset: {p})"),
     "late_share": ("share", "{v} of events in the evening, at night or early in the morning (peers: {p})",
                    "{v} tapahtumista illalla, yöllä tai aikaisin aamulla (vertaiset: {p})"),
+    "out_of_hours_clients": ("count",
+                             ("opened {v} clients out of working hours, at a weekend or on a holiday "
+                              "(peers: {p})"),
+                             ("avasi {v} asiakkaan tiedot työajan ulkopuolella, viikonloppuna tai pyhäpäivänä "
+                              "(vertaiset: {p})")),
+    "protected_clients": ("count",
+                          "opened {v} protected clients (security prohibition or secret placement) (peers: {p})",
+                          ("avasi {v} turvakiellon tai salaisen sijoituspaikan piirissä olevan asiakkaan tiedot "
+                           "(vertaiset: {p})")),
     "protected_share": ("share", ("{v} of the clients protected (security prohibition or secret placement) "
                                   "(peers: {p})"),
                         "{v} asiakkaista turvakiellon tai salaisen sijoituspaikan piirissä (vertaiset: {p})"),

@@ -1,8 +1,9 @@
 """Behaviour features per staff member and day, computed in SQL (sql/features/), returned as one frame.
 
-The SQL does the heavy part: two passes over the events (one per staff-day without clients, one per
-staff-day-client for the access events; pauses come from a quarter-hour bitmask, so no ordered pass is needed).
-What comes back is one row per user-day, so everything after it (the forest, the explanations) is cheap.
+The SQL does the heavy part in one pass over the events (an aggregation per system, account, client,
+quarter-hour and action; every later step reads that much smaller table). What comes back is one row per
+user-day; its normalisation against the peer group and the person's own history is a few column operations
+on that frame (`normalise`), so everything after the SQL (the forest, the explanations) is cheap.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from __future__ import annotations
 from datetime import date
 
 import duckdb
-import holidays
 import polars as pl
+from holidays.countries.finland import Finland  # the one country, not the whole registry (import time)
 
 from ..ingest.engine import _steps  # the `-- step:` splitter shared by every multi-step SQL file
 
@@ -26,11 +27,17 @@ DEFAULT_HISTORY_DAYS = 28
 KEY_COLUMNS = ["staff_id", "day"]
 METRICS = ("peer_median", "peer_z", "own_z", "own_median")
 CONTEXT_COLUMNS = ["peer_group", "role", "unit_id", "organisation_id"]
+# A robust spread: the MAD scaled to a normal standard deviation, or the distance from the median to the 90th
+# percentile in the same units when more than half of the peer days share one value (MAD = 0).
+MAD_TO_SD = 1.4826
+P90_TO_SD = 1.2816
 
 
-def _run(con: duckdb.DuckDBPyConnection, relative: str, params: dict) -> None:
-    for _name, sql in _steps(relative):
+def _run(con: duckdb.DuckDBPyConnection, relative: str, params: dict, after: dict | None = None) -> None:
+    for name, sql in _steps(relative):
         con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
+        if after and name in after:
+            after[name](con)
 
 
 def frame_of(con: duckdb.DuckDBPyConnection, sql: str) -> pl.DataFrame:
@@ -39,13 +46,15 @@ def frame_of(con: duckdb.DuckDBPyConnection, sql: str) -> pl.DataFrame:
 
 
 def install_holidays(con: duckdb.DuckDBPyConnection) -> None:
-    """A temp table of Finnish public holidays over the years the events cover (out of hours all day)."""
-    first, last = con.execute("SELECT min(event_date), max(event_date) FROM events").fetchone()
+    """A temp table of Finnish public holidays over the years of the user-days (out of hours all day).
+
+    Reads the days from feature_slots (the aggregated events), not from the events themselves."""
+    first, last = con.execute("SELECT min(day), max(day) FROM feature_slots").fetchone()
     con.execute("CREATE OR REPLACE TEMP TABLE feature_holidays (day DATE PRIMARY KEY)")
     if first is None:
         return
-    days = sorted(holidays.Finland(years=range(first.year, last.year + 1)).keys())
-    con.executemany("INSERT INTO feature_holidays VALUES (?)", [[d] for d in days if isinstance(d, date)])
+    days = sorted(d for d in Finland(years=range(first.year, last.year + 1)) if isinstance(d, date))
+    con.execute("INSERT INTO feature_holidays SELECT unnest(CAST(? AS DATE[]))", [days])
 
 
 def model_features(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -63,37 +72,51 @@ def _params(config: dict) -> dict:
     }
 
 
+def normalise(frame: pl.DataFrame, catalogue: list[tuple[str, float]], history_days: int) -> pl.DataFrame:
+    """Add `<f>_peer_median`, `<f>_peer_z`, `<f>_own_z`, `<f>_own_median` for each (feature, floor) of the
+    catalogue (sql/features/002_peer_normalise.sql explains the formulas). `frame` has one row per
+    (staff_id, day) and a peer_group column; the result is sorted by (staff_id, day)."""
+    features = [f for f, _floor in catalogue]
+    frame = frame.sort(KEY_COLUMNS)
+    medians = frame.group_by("peer_group").agg(
+        [pl.col(f).median().alias(f"{f}_peer_median") for f in features]
+        + [pl.col(f).quantile(0.9, interpolation="linear").alias(f"{f}__p90") for f in features])
+    frame = frame.join(medians, on="peer_group", how="left", maintain_order="left")
+    spread = frame.group_by("peer_group").agg(
+        [(pl.col(f) - pl.col(f"{f}_peer_median")).abs().median().alias(f"{f}__mad") for f in features])
+    frame = frame.join(spread, on="peer_group", how="left", maintain_order="left")
+    columns = []
+    for f, floor in catalogue:
+        x, median = pl.col(f), pl.col(f"{f}_peer_median")
+        scale = pl.max_horizontal(MAD_TO_SD * pl.col(f"{f}__mad"), (pl.col(f"{f}__p90") - median) / P90_TO_SD,
+                                  pl.lit(float(floor)))
+        own = x.shift(1).rolling_median(window_size=history_days, min_samples=1).over("staff_id")
+        columns += [((x - median) / scale).alias(f"{f}_peer_z"), own.alias(f"{f}_own_median"),
+                    ((x - own) / scale).fill_null(0.0).alias(f"{f}_own_z")]
+    frame = frame.with_columns(columns)
+    return frame.drop([c for c in frame.columns if "__" in c])
+
+
 def build_features(con: duckdb.DuckDBPyConnection, config: dict) -> pl.DataFrame:
     """One row per (staff_id, day), sorted: context, raw features, and per feature `<f>_peer_median`,
     `<f>_peer_z`, `<f>_own_z` and `<f>_own_median`.
 
-    Leaves the temp tables feature_user_day, feature_normalised and feature_catalogue on `con`.
+    Leaves the temp tables feature_account_staff, feature_user_day, feature_peer_of_day and feature_catalogue
+    on `con`.
     """
     params = _params(config)
-    install_holidays(con)
-    _run(con, USER_DAY_SQL, params)
+    _run(con, USER_DAY_SQL, params, after={"slots": install_holidays})
     _run(con, NORMALISE_SQL, params)
-    features = model_features(con)
-    normalised = frame_of(con, "SELECT staff_id, day, feature, peer_median, peer_z, own_z, own_median "
-                                "FROM feature_normalised")
-    context = frame_of(con, "SELECT staff_id, day, peer_group, role, unit_id, organisation_id FROM feature_peer_of_day")
-    raw = frame_of(con, "SELECT * FROM feature_user_day")
-    frame = raw.join(context, on=KEY_COLUMNS, how="left")
-    if normalised.height:
-        wide = normalised.pivot(on="feature", index=KEY_COLUMNS, values=list(METRICS))
-        rename = {}
-        for f in features:
-            for metric in METRICS:
-                for candidate in (f"{metric}_{f}", f"{metric}_feature_{f}"):
-                    if candidate in wide.columns:
-                        rename[candidate] = f"{f}_{metric}"
-        wide = wide.rename(rename)
-        frame = frame.join(wide, on=KEY_COLUMNS, how="left")
+    catalogue = [(f, float(floor)) for f, floor in
+                 con.execute("SELECT feature, floor FROM feature_catalogue ORDER BY ord").fetchall()]
+    features = [f for f, _floor in catalogue]
+    raw = frame_of(con, "SELECT u.*, p.peer_group, p.role, p.unit_id, p.organisation_id FROM feature_user_day u "
+                        "JOIN feature_peer_of_day p USING (staff_id, day)")
+    raw_columns = [c for c in raw.columns if c not in KEY_COLUMNS + CONTEXT_COLUMNS]
+    if raw.height:
+        frame = normalise(raw, catalogue, params["history_days"])
     else:
-        frame = frame.with_columns(
-            [pl.lit(None, dtype=pl.Float64).alias(f"{f}_{m}") for f in features for m in METRICS]
-        )
-    ordered = KEY_COLUMNS + CONTEXT_COLUMNS + [c for c in raw.columns if c not in KEY_COLUMNS] + [
-        f"{f}_{m}" for f in features for m in METRICS
-    ]
-    return frame.select(ordered).sort(KEY_COLUMNS)
+        frame = raw.with_columns(
+            [pl.lit(None, dtype=pl.Float64).alias(f"{f}_{m}") for f in features for m in METRICS])
+    ordered = KEY_COLUMNS + CONTEXT_COLUMNS + raw_columns + [f"{f}_{m}" for f in features for m in METRICS]
+    return frame.select(ordered)

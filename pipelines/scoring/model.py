@@ -1,8 +1,9 @@
 """The isolation forest over peer-normalised features: matrix, fit, score, rank, and the model record.
 
+The forest is pipelines/scoring/forest.py (the scikit-learn algorithm, grown and scored in vectorised numpy).
 Deterministic by construction: the frame is sorted by (staff_id, day) before fitting, the forest has a fixed
-random_state and runs on one thread, and ties in the score are broken by (staff_id, day). Same data and
-seed give the same ranks and the same model_id.
+random_state, and ties in the score are broken by (staff_id, day). Same data and seed give the same ranks
+and the same model_id.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import platform
 
 import numpy as np
 import polars as pl
-from sklearn.ensemble import IsolationForest
+
+from .forest import IsolationForest
 
 # How far below typical a feature may count (in squashed units): quiet days are not a privacy risk.
 NEGATIVE_CAP = -1.0
@@ -53,22 +55,18 @@ def params_of(config: dict) -> dict:
 def fit_forest(x: np.ndarray, params: dict) -> IsolationForest:
     """Fit on float32 (what the trees compare in anyway).
 
-    `contamination` is applied by rank_scores (the top share of user-days is flagged), not by the estimator:
-    with contamination="auto" sklearn does not re-score every training row just to set its own threshold.
+    `contamination` is applied by rank_scores (the top share of user-days is flagged), not by the estimator.
     """
     forest = IsolationForest(
         n_estimators=int(params["n_estimators"]),
         max_samples=min(int(params["max_samples"]), max(len(x), 1)),
-        contamination="auto",
         random_state=int(params["random_state"]),
-        n_jobs=1,
     )
-    forest.fit(np.asarray(x, dtype=np.float32))
-    return forest
+    return forest.fit(np.asarray(x, dtype=np.float32))
 
 
 def unusualness(forest: IsolationForest, x: np.ndarray) -> np.ndarray:
-    """Higher = more unusual (the negated sklearn score_samples, which is the path-length anomaly score)."""
+    """Higher = more unusual (the negated score_samples, which is the path-length anomaly score in (0, 1])."""
     if len(x) == 0:
         return np.zeros(0)
     return -forest.score_samples(np.ascontiguousarray(x, dtype=np.float32))
@@ -95,11 +93,16 @@ def fingerprint(x: np.ndarray) -> str:
 
 
 def library_versions() -> dict:
-    import duckdb
-    import sklearn
+    """The versions a model record depends on (read from the installed packages' metadata: no imports)."""
+    from importlib.metadata import PackageNotFoundError, version
 
-    return {"python": platform.python_version(), "scikit-learn": sklearn.__version__, "numpy": np.__version__,
-            "polars": pl.__version__, "duckdb": duckdb.__version__}
+    out = {"python": platform.python_version()}
+    for name in ("numpy", "polars", "duckdb", "scikit-learn"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = None
+    return out
 
 
 def model_blob(forest: IsolationForest) -> tuple[str, bytes]:

@@ -68,21 +68,32 @@ def _evidence(flagged: pl.DataFrame, model_id: str) -> pl.DataFrame:
 
 
 def score(con: duckdb.DuckDBPyConnection, config: dict) -> dict:
-    """Score every user-day in the store; write models, scores and model findings. Returns a summary."""
+    """Score every user-day in the store; write models, scores and model findings. Returns a summary, with
+    the seconds of each phase under `phase_seconds` (features, forest, explain, write)."""
     t0 = time.perf_counter()
+    phases: dict[str, float] = {}
+
+    def lap(name: str, since: float) -> float:
+        now = time.perf_counter()
+        phases[name] = round(now - since, 4)
+        return now
+
     frame = build_features(con, config)
     features = model_features(con)
-    t_features = time.perf_counter() - t0
+    t = lap("features", t0)
+    t_features = t - t0
     if frame.height == 0:
         return {"user_days": 0, "flagged": 0, "model_id": None, "features_seconds": t_features,
-                "seconds": time.perf_counter() - t0}
+                "seconds": time.perf_counter() - t0, "phase_seconds": phases}
     forest, x, ranked = fit_and_rank(frame, features, config)
     model_id, blob = model_blob(forest)
+    t = lap("forest", t)
     scored = frame.with_row_index("_row").join(ranked, on=["staff_id", "day"])
     flagged = _severity(scored.filter(pl.col("flagged")).sort("rank"))
     texts = explain_rows(forest, x[flagged["_row"].to_numpy()], flagged, features)
     scores = ranked.join(texts, on=["staff_id", "day"], how="left").with_columns(pl.lit(model_id).alias("model_id"))
     evidence = _evidence(flagged.join(texts, on=["staff_id", "day"]), model_id)
+    t = lap("explain", t)
     now = datetime.now(UTC)
     params = params_of(config)
     con.execute("BEGIN TRANSACTION")
@@ -109,6 +120,7 @@ def score(con: duckdb.DuckDBPyConnection, config: dict) -> dict:
     except Exception:
         con.execute("ROLLBACK")
         raise
+    lap("write", t)
     return {
         "model_id": model_id,
         "user_days": frame.height,
@@ -120,5 +132,6 @@ def score(con: duckdb.DuckDBPyConnection, config: dict) -> dict:
         "high_severity": int((flagged["severity"] == "high").sum()) if flagged.height else 0,
         "features_seconds": round(t_features, 3),
         "seconds": round(time.perf_counter() - t0, 3),
+        "phase_seconds": phases,
         "score_max": float(np.max(ranked["score"].to_numpy())),
     }

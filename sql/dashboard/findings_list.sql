@@ -1,10 +1,13 @@
--- title: findings for triage, filtered by rule, severity, unit, source and period (status is joined from the work store)
+-- title: one page of findings for triage, filtered by rule, severity, unit, source, period and review status
 -- used_by: app_pages/findings.py
--- params: provider_only, rule, severity, unit, source, date_from, date_to, max_rows (NULL filter = any)
+-- params: provider_only, rule, severity, unit, source, date_from, date_to (NULL filter = any);
+--         status_mode ('any', 'only': the findings in status_ids, 'except': all but those; review state lives in
+--         the work store, so the page passes the ids whose latest status matches), status_ids (list),
+--         max_rows, row_offset (paging). total_rows: how many match, on every row.
 SELECT f.finding_id, f.rule_id, f.category, f.severity,
        coalesce(f.event_date, CAST(f.first_seen_at AS DATE)) AS day,
        f.source_system, f.account, f.staff_id, f.client_id, f.organisation_id, f.unit_id,
-       f.event_count, f.first_time
+       f.event_count, f.first_time, count(*) OVER () AS total_rows
 FROM findings f
 WHERE (NOT $provider_only
        OR f.organisation_id IN (SELECT organisation_id FROM ref_organisations WHERE kind = 'private_provider'))
@@ -13,6 +16,10 @@ WHERE (NOT $provider_only
   AND ($unit IS NULL OR f.unit_id = $unit)
   AND ($source IS NULL OR f.source_system = $source)
   AND coalesce(f.event_date, CAST(f.first_seen_at AS DATE)) BETWEEN $date_from AND $date_to
+  AND CASE $status_mode
+        WHEN 'only' THEN f.finding_id IN (SELECT unnest($status_ids))
+        WHEN 'except' THEN f.finding_id NOT IN (SELECT unnest($status_ids))
+        ELSE true END
 ORDER BY CASE f.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END,
          day DESC, f.finding_id
-LIMIT $max_rows
+LIMIT $max_rows OFFSET $row_offset

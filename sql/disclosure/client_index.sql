@@ -1,20 +1,57 @@
--- title: a client-sorted, already enriched copy of the events, for fast request answers
+-- title: a client-sorted, already enriched, dictionary-coded copy of the events, for fast request answers
 -- description: Built by pipelines/disclosure/index.py ensure_client_index(con) after ingest, reference import
---   and checks. Sorted by (client_id, event_date), DuckDB's zone maps skip every row group but the client's
---   own, and the worker, organisation, unit and basis are joined once here instead of per answer (planning
---   those joins alone costs tens of milliseconds per query). The copy is a cache: disclosure_index_state
---   records what it was built from, and answers fall back to the live tables when the store has changed.
---   Steps run in order; `enrich` is sql/disclosure/enrich.sql over the view of all_rows.sql.
+--   and checks, in one transaction. Sorted by (client_id, event_date, ...), DuckDB's zone maps skip every row
+--   group but the client's own; the worker, organisation, unit and basis are joined once here instead of per
+--   answer (planning those joins costs tens of milliseconds per query). An event keeps its own values (id,
+--   times, findings) as columns; every text column with few distinct values (source system, account,
+--   action, service task, document, purpose, the reference names, basis, ...) is stored as a code in one
+--   USMALLINT array `codes` (0 = NULL, n = the n-th value in sorted order), because DuckDB reads and hands
+--   over one small array column far faster than twenty text columns. disclosure_index_layout lists every
+--   answer column in order, with its slot in `codes` and its dictionary; answer.py decodes with one gather
+--   per column. The copy is a cache: disclosure_index_state records what it was built from, and answers fall
+--   back to the live tables when the store has changed.
+--   Steps run in this order; `enriched` gets enrich.sql over the view of all_rows.sql (__ENRICH__);
+--   `code_type` runs once per coded column (__COLUMN__, __TYPE__: a transient ENUM that does the coding);
+--   `copy` gets the plain columns and the codes array (__COLUMNS__), `layout` the dictionaries (__LAYOUT__),
+--   `state` index_fingerprint.sql (__FINGERPRINT__) and a build id; index.py drops the transient types.
+
+-- step: drop
+DROP TABLE IF EXISTS disclosure_events_by_client;
+DROP TABLE IF EXISTS disclosure_index_layout;
+
+-- step: old_types
+SELECT type_name FROM duckdb_types() WHERE schema_name = 'main' AND type_name LIKE 'disclosure\_enum\_%' ESCAPE '\';
+
+-- step: enriched
+CREATE OR REPLACE TEMP TABLE disclosure_enriched AS SELECT * FROM (__ENRICH__);
+
+-- step: columns
+-- every answer column in order, and whether it is text that may be coded (client_id, the look-up key whose
+-- zone maps do the pruning, and source_event_id, unique per event, never are)
+SELECT column_name, data_type = 'VARCHAR' AND column_name NOT IN ('client_id', 'source_event_id') AS codable
+FROM duckdb_columns()
+WHERE database_name = 'temp' AND table_name = 'disclosure_enriched'
+ORDER BY column_index;
+
+-- step: code_type
+CREATE TYPE __TYPE__ AS ENUM (
+    SELECT DISTINCT __COLUMN__ FROM disclosure_enriched WHERE __COLUMN__ IS NOT NULL ORDER BY 1
+);
 
 -- step: copy
-CREATE OR REPLACE TABLE disclosure_events_by_client AS
-SELECT * FROM (__ENRICH__) ORDER BY client_id, event_date, event_time, source_system, source_event_id;
+CREATE TABLE disclosure_events_by_client AS
+SELECT __COLUMNS__ FROM disclosure_enriched
+ORDER BY client_id, event_date, event_time, source_system, source_event_id;
+
+-- step: layout
+CREATE TABLE disclosure_index_layout AS
+SELECT * FROM (VALUES __LAYOUT__) AS layout(position, column_name, slot, dictionary);
+
+-- step: cleanup
+DROP TABLE disclosure_enriched;
 
 -- step: state
 CREATE OR REPLACE TABLE disclosure_index_state AS
-SELECT (SELECT count(*) FROM events) AS events_count,
-    (SELECT max(run_id) FROM ingest_runs) AS max_ingest_run,
-    (SELECT max(check_run_id) FROM check_runs) AS max_check_run,
-    (SELECT count(*) FROM finding_events) AS finding_events_count,
-    (SELECT max(import_id) FROM reference_imports) AS reference_import,
-    now() AS built_at;
+SELECT key, value FROM (__FINGERPRINT__)
+UNION ALL
+SELECT 'build', (hash(gen_random_uuid()) >> 1)::BIGINT;

@@ -1,10 +1,9 @@
--- title: is the client-sorted copy still what the store holds? (one row: true when fresh)
--- description: Compares the counts and run ids recorded when disclosure_events_by_client was built with the
---   store's current ones. Cheap: counts of whole tables and maxima of small tables. Fails with a catalog
---   error when the copy was never built (the caller treats that as stale).
-SELECT s.events_count = (SELECT count(*) FROM events)
-   AND s.max_ingest_run IS NOT DISTINCT FROM (SELECT max(run_id) FROM ingest_runs)
-   AND s.max_check_run IS NOT DISTINCT FROM (SELECT max(check_run_id) FROM check_runs)
-   AND s.finding_events_count = (SELECT count(*) FROM finding_events)
-   AND s.reference_import IS NOT DISTINCT FROM (SELECT max(import_id) FROM reference_imports) AS fresh
-FROM disclosure_index_state s;
+-- title: is the client-sorted copy still what the store holds? (the store's and the copy's fingerprints)
+-- description: One query, two sides: `store` rows are index_fingerprint.sql now (substituted below), `copy`
+--   rows what disclosure_index_state recorded when disclosure_events_by_client was built, plus the copy's
+--   `build` id (which identifies its layout, so that a connection reads the layout once per build). The copy
+--   is fresh when the two sides agree (pipelines/disclosure/index.py read_index_state). Fails with a catalog
+--   or binder error when the copy was never built, or was built by an older version (both mean stale).
+SELECT 'store' AS side, key, value FROM (__FINGERPRINT__)
+UNION ALL
+SELECT 'copy', key, value FROM disclosure_index_state

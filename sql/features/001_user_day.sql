@@ -3,6 +3,9 @@
 --   A person's accounts in several source systems count together (ref_accounts -> staff_id).
 --   Days are Europe/Helsinki calendar dates (events.event_date); hours are Helsinki wall-clock hours.
 --   "Access event", "personal involvement" and "protected client" follow docs/rules.md (Shared definitions).
+--   The events are read once: one aggregation per (system, account, client, quarter-hour of local time,
+--   action); everything after it works on that much smaller table. Times are therefore measured on
+--   quarter-hours: the session span and the longest pause are multiples of 15 minutes.
 --   Parameters: $work_start, $work_end (working hours [start, end), lokivahti.toml [checks]).
 --   Needs the temp table feature_holidays(day DATE) of Finnish public holidays (pipelines/scoring/features.py).
 --   Steps are separated by `-- step:` lines; each leaves a temp table the next one reads.
@@ -16,37 +19,78 @@ SELECT source_system, account, min(staff_id) AS staff_id,
 FROM ref_accounts
 GROUP BY source_system, account;
 
--- step: staff_day
--- Everything that needs no client: one low-cardinality pass over the events per staff and day.
--- Pauses are measured on the 96 quarter-hours of the Helsinki day, kept as one 128-bit mask per
--- staff-day, so that no ordered pass over the events is needed.
-CREATE OR REPLACE TEMP TABLE feature_staff_day AS
-SELECT
-    a.staff_id,
-    e.event_date AS day,
-    count(*) AS n_events,
-    count(*) FILTER (WHERE e.action = 'read') AS n_read,
-    count(*) FILTER (WHERE e.action = 'search') AS n_search,
-    count(*) FILTER (WHERE e.action IN ('print', 'export')) AS n_print_export,
-    count(*) FILTER (WHERE e.slot < $work_start * 4 OR e.slot >= $work_end * 4) AS n_off_clock,
-    min(e.event_local) AS first_local,
-    max(e.event_local) AS last_local,
-    bit_or(CAST(1 AS UBIGINT) << a.system_no) AS systems_mask,
-    bit_or(CAST(1 AS UHUGEINT) << CAST(e.slot AS UHUGEINT)) AS slots_mask
-FROM (SELECT source_system, account, event_date, event_local, action,
-             CAST((hour(event_local) * 60 + minute(event_local)) // 15 AS UTINYINT) AS slot
-      FROM events) e
-JOIN feature_account_staff a ON a.source_system = e.source_system AND a.account = e.account
+-- step: pass
+-- The one pass over the events. q = quarter-hours of local wall-clock time since 0001-01-01 00:00 (the offset
+-- keeps the division a floor for every date after year 1), so q // 96 is the day and q % 96 the quarter-hour.
+CREATE OR REPLACE TEMP TABLE feature_pass AS
+SELECT source_system, account, client_id, action,
+    (epoch_us(event_local) + 62135596800000000) // 900000000 AS q,
+    count(*) AS n
+FROM events
 GROUP BY ALL;
 
--- step: staff_client_day
--- The access events per staff, day and client (a narrow, high-cardinality pass: only what needs the client).
-CREATE OR REPLACE TEMP TABLE feature_staff_client_day AS
-SELECT a.staff_id, e.event_date AS day, e.client_id, count(*) AS n_access
-FROM events e
-JOIN feature_account_staff a ON a.source_system = e.source_system AND a.account = e.account
-WHERE e.client_id IS NOT NULL AND e.action <> 'other' AND coalesce(e.outcome, 'success') = 'success'
+-- step: failed
+-- Events with a client whose outcome is not a success are no accesses (docs/rules.md); they are few, and
+-- the outcome column is read on its own.
+CREATE OR REPLACE TEMP TABLE feature_failed AS
+SELECT source_system, account, client_id, action,
+    (epoch_us(event_local) + 62135596800000000) // 900000000 AS q,
+    count(*) AS n_failed
+FROM events
+WHERE outcome IS NOT NULL AND outcome <> 'success' AND client_id IS NOT NULL AND action <> 'other'
 GROUP BY ALL;
+
+-- step: slots
+-- Per staff member, day, quarter-hour, client and action: events, and the access events among them.
+CREATE OR REPLACE TEMP TABLE feature_slots AS
+SELECT a.staff_id,
+    DATE '0001-01-01' + CAST(p.q // 96 AS INTEGER) AS day,
+    CAST(p.q % 96 AS INTEGER) AS slot,
+    p.source_system, p.client_id, p.action, p.n,
+    CASE WHEN p.client_id IS NOT NULL AND p.action <> 'other' THEN p.n - coalesce(f.n_failed, 0) ELSE 0 END
+        AS n_access,
+    (p.q % 96 < $work_start * 4 OR p.q % 96 >= $work_end * 4) AS off_clock
+FROM feature_pass p
+JOIN feature_account_staff a ON a.source_system = p.source_system AND a.account = p.account
+LEFT JOIN feature_failed f
+  ON f.source_system = p.source_system AND f.account = p.account AND f.client_id = p.client_id
+ AND f.action = p.action AND f.q = p.q;
+
+-- step: staff_day
+-- Everything per staff member and day, clients aside: counts, working hours, systems, and the longest pause
+-- between two active quarter-hours.
+CREATE OR REPLACE TEMP TABLE feature_staff_day AS
+WITH active AS (
+    SELECT staff_id, day, slot,
+        slot - lag(slot) OVER (PARTITION BY staff_id, day ORDER BY slot) AS step
+    FROM (SELECT DISTINCT staff_id, day, slot FROM feature_slots)
+), gaps AS (
+    SELECT staff_id, day, coalesce(15 * max(step), 0) AS max_gap_minutes
+    FROM active GROUP BY ALL
+)
+SELECT s.staff_id, s.day,
+    sum(s.n) AS n_events,
+    sum(s.n) FILTER (WHERE s.action = 'read') AS n_read,
+    sum(s.n) FILTER (WHERE s.action = 'search') AS n_search,
+    sum(s.n) FILTER (WHERE s.action IN ('print', 'export')) AS n_print_export,
+    sum(s.n) FILTER (WHERE s.off_clock) AS n_off_clock,
+    15 * (max(s.slot) - min(s.slot)) AS span_minutes,
+    count(DISTINCT s.source_system) AS systems,
+    any_value(g.max_gap_minutes) AS max_gap_minutes
+FROM feature_slots s
+JOIN gaps g USING (staff_id, day)
+GROUP BY s.staff_id, s.day;
+
+-- step: staff_client_day
+-- The access events per staff, day and client, and those out of working hours (by the clock, or on a
+-- weekend or a public holiday).
+CREATE OR REPLACE TEMP TABLE feature_staff_client_day AS
+SELECT s.staff_id, s.day, s.client_id, sum(s.n_access) AS n_access,
+    sum(s.n_access) FILTER (WHERE s.off_clock OR isodow(s.day) >= 6 OR h.day IS NOT NULL) AS n_out_of_hours
+FROM feature_slots s
+LEFT JOIN feature_holidays h ON h.day = s.day
+WHERE s.n_access > 0
+GROUP BY s.staff_id, s.day, s.client_id;
 
 -- step: client_summary
 -- Per staff and day, over the clients accessed: personal involvement and protection (docs/rules.md).
@@ -72,7 +116,7 @@ WITH personal_rows AS (
         bool_or(placement_secret AND placement_secret_until IS NULL) AS placement_secret_open
     FROM ref_clients GROUP BY client_id
 ), flags AS (
-    SELECT cd.staff_id, cd.day, cd.n_access,
+    SELECT cd.staff_id, cd.day, cd.n_access, cd.n_out_of_hours,
         p.client_id IS NOT NULL AS personal_involvement,
         coalesce(c.security_prohibition
                  OR (c.placement_secret AND (c.placement_secret_open OR cd.day <= c.placement_secret_until)),
@@ -87,7 +131,8 @@ SELECT staff_id, day,
     sum(n_access) AS access_events,
     count(*) FILTER (WHERE NOT personal_involvement) AS clients_without_involvement,
     sum(n_access) FILTER (WHERE NOT personal_involvement) AS access_without_involvement,
-    count(*) FILTER (WHERE protected) AS protected_clients
+    count(*) FILTER (WHERE protected) AS protected_clients,
+    count(*) FILTER (WHERE n_out_of_hours > 0) AS out_of_hours_clients
 FROM flags
 GROUP BY ALL;
 
@@ -110,46 +155,29 @@ GROUP BY ALL;
 
 -- step: user_day
 CREATE OR REPLACE TEMP TABLE feature_user_day AS
-WITH ev AS (
-    SELECT staff_id, day, n_events AS events, n_read, n_search, n_print_export AS prints_exports, n_off_clock,
-        bit_count(systems_mask) AS systems,
-        date_diff('second', first_local, last_local) / 60.0 AS span_minutes,
-        slots_mask
-    FROM feature_staff_day
-), active AS (
-    -- the active quarter-hours of the day, in order
-    SELECT staff_id, day,
-        list_filter(range(96), lambda i: (slots_mask >> CAST(i AS UHUGEINT)) & CAST(1 AS UHUGEINT) = 1) AS slots
-    FROM ev
-), gaps AS (
-    -- the longest pause between two active quarter-hours (15-minute resolution)
-    SELECT staff_id, day,
-        coalesce(15 * list_max(list_transform(range(1, len(slots)), lambda j: slots[j + 1] - slots[j])), 0) AS max_gap_minutes
-    FROM active
-)
 SELECT
     ev.staff_id,
     ev.day,
-    ev.events::DOUBLE AS events,
+    ev.n_events::DOUBLE AS events,
     coalesce(cl.clients, 0)::DOUBLE AS clients,
     coalesce(n.new_clients, 0)::DOUBLE AS new_clients,
     coalesce(cl.clients_without_involvement, 0)::DOUBLE AS clients_without_involvement,
     coalesce(cl.access_without_involvement / nullif(cl.access_events, 0), 0)::DOUBLE AS no_involvement_share,
     (CASE WHEN isodow(ev.day) >= 6 OR h.day IS NOT NULL THEN 1.0
-          ELSE ev.n_off_clock / ev.events END)::DOUBLE AS out_of_hours_share,
+          ELSE coalesce(ev.n_off_clock, 0) / ev.n_events END)::DOUBLE AS out_of_hours_share,
     -- by the clock alone: weekend work is routine for some (home care, on call), night work for few
-    (ev.n_off_clock / ev.events)::DOUBLE AS late_share,
+    (coalesce(ev.n_off_clock, 0) / ev.n_events)::DOUBLE AS late_share,
+    coalesce(cl.out_of_hours_clients, 0)::DOUBLE AS out_of_hours_clients,
     coalesce(cl.protected_clients / nullif(cl.clients, 0), 0)::DOUBLE AS protected_share,
-    (ev.n_search / greatest(ev.n_read, 1))::DOUBLE AS searches_per_view,
-    ev.prints_exports::DOUBLE AS prints_exports,
+    (coalesce(ev.n_search, 0) / greatest(coalesce(ev.n_read, 0), 1))::DOUBLE AS searches_per_view,
+    coalesce(ev.n_print_export, 0)::DOUBLE AS prints_exports,
     coalesce(u.client_units, 0)::DOUBLE AS client_units,
     ev.systems::DOUBLE AS systems,
     ev.span_minutes::DOUBLE AS span_minutes,
-    g.max_gap_minutes::DOUBLE AS max_gap_minutes,
+    ev.max_gap_minutes::DOUBLE AS max_gap_minutes,
     coalesce(cl.protected_clients, 0)::DOUBLE AS protected_clients
-FROM ev
+FROM feature_staff_day ev
 LEFT JOIN feature_client_summary cl USING (staff_id, day)
 LEFT JOIN feature_new_clients n USING (staff_id, day)
 LEFT JOIN feature_client_units u USING (staff_id, day)
-JOIN gaps g USING (staff_id, day)
 LEFT JOIN feature_holidays h ON h.day = ev.day;

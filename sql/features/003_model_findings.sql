@@ -16,12 +16,22 @@ DELETE FROM finding_events WHERE finding_id IN (SELECT finding_id FROM model_pre
 DELETE FROM findings WHERE rule_id = 'model_anomaly';
 
 -- step: flagged_events
+-- In two steps, so that the wide columns (event ids, times) are read only for the flagged days' events: the
+-- row ids first, from the narrow keys (system, account, date), then those rows.
 CREATE OR REPLACE TEMP TABLE model_flagged_events AS
-SELECT md5('model_anomaly|' || f.staff_id || '|' || CAST(f.day AS VARCHAR)) AS finding_id,
-    e.source_system, e.source_event_id, e.event_time
-FROM model_flagged f
-JOIN feature_account_staff a ON a.staff_id = f.staff_id
-JOIN events e ON e.source_system = a.source_system AND e.account = a.account AND e.event_date = f.day;
+WITH flagged_keys AS (
+    SELECT md5('model_anomaly|' || f.staff_id || '|' || CAST(f.day AS VARCHAR)) AS finding_id,
+        a.source_system, a.account, f.day
+    FROM model_flagged f
+    JOIN feature_account_staff a ON a.staff_id = f.staff_id
+), hits AS (
+    SELECT e.rowid AS event_row, k.finding_id
+    FROM events e
+    JOIN flagged_keys k ON e.source_system = k.source_system AND e.account = k.account AND e.event_date = k.day
+)
+SELECT h.finding_id, e.source_system, e.source_event_id, e.event_time
+FROM events e
+JOIN hits h ON e.rowid = h.event_row;
 
 -- step: insert_findings
 INSERT INTO findings (finding_id, rule_id, category, severity, finding_key, source_system, account, staff_id,

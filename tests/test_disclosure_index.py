@@ -1,0 +1,161 @@
+"""The client-sorted copy answers exactly what the live tables answer, and looks up one client's rows only."""
+
+from __future__ import annotations
+
+import shutil
+
+import polars as pl
+import pytest
+from test_disclosure_county import (  # noqa: F401  (fixtures)
+    ADULT,
+    CHILD,
+    OTHER,
+    county_fixture,
+    county_template_fixture,
+    small_store_fixture,
+)
+
+from pipelines.disclosure import answer_events, ensure_client_index
+from pipelines.disclosure import index as index_module
+from pipelines.disclosure.answer import answer_events_live
+from pipelines.disclosure.index import read_index_state
+from pipelines.store import connect
+
+PERIODS = (("2000-01-01", "2100-12-31"), ("2026-03-01", "2026-04-30"), ("2026-03-05", "2026-03-05"),
+           ("1990-01-01", "1990-12-31"))
+
+
+def _clients(con) -> list[str]:
+    return [r[0] for r in con.execute(
+        "SELECT DISTINCT client_id FROM events WHERE client_id IS NOT NULL ORDER BY 1").fetchall()]
+
+
+def _assert_same_answers(con, clients, periods=PERIODS):
+    assert read_index_state(con) is not None, "the copy should be fresh"
+    for client in clients:
+        for start, end in periods:
+            copy = answer_events(con, client, start, end, build_index=False)
+            live = answer_events_live(con, client, start, end)
+            assert copy.equals(live), (client, start, end)
+
+
+def test_every_clients_answer_from_the_copy_equals_the_live_answer_in_every_period(county):
+    store, _ = county
+    con = connect(store)
+    try:
+        ensure_client_index(con)
+        _assert_same_answers(con, [*_clients(con), "no-such-client"])
+    finally:
+        con.close()
+
+
+def test_an_empty_answer_from_the_copy_has_the_live_answers_columns_and_types(county):
+    store, _ = county
+    con = connect(store)
+    try:
+        ensure_client_index(con)
+        copy = answer_events(con, ADULT, "1990-01-01", "1990-12-31")
+        live = answer_events_live(con, ADULT, "1990-01-01", "1990-12-31")
+    finally:
+        con.close()
+    assert copy.height == 0
+    assert copy.schema == live.schema
+
+
+def test_the_copy_codes_its_text_columns_and_keeps_the_look_up_key_and_event_ids_as_columns(county):
+    store, _ = county
+    con = connect(store)
+    try:
+        ensure_client_index(con)
+        columns = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() "
+                                   "WHERE table_name = 'disclosure_events_by_client'").fetchall())
+        leftover_types = con.execute("SELECT count(*) FROM duckdb_types() "
+                                     "WHERE type_name LIKE 'disclosure_enum_%'").fetchall()[0][0]
+        layout = read_index_state(con)
+    finally:
+        con.close()
+    assert columns["client_id"] == "VARCHAR" and columns["source_event_id"] == "VARCHAR"
+    assert columns["codes"].startswith("USMALLINT[")
+    assert {"worker_name", "organisation_name", "action", "basis"} <= set(layout.slots)
+    assert "worker_name" not in columns
+    assert leftover_types == 0                        # the coding types are transient
+    assert layout.columns[:5] == ("source_system", "source_event_id", "event_time", "event_local", "event_date")
+
+
+def test_a_text_column_with_too_many_values_stays_a_column_and_the_answer_is_unchanged(county, monkeypatch):
+    store, _ = county
+    monkeypatch.setattr(index_module, "MAX_CODED", 3)
+    con = connect(store)
+    try:
+        ensure_client_index(con, force=True)
+        layout = read_index_state(con)
+        columns = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() "
+                                             "WHERE table_name = 'disclosure_events_by_client'").fetchall()}
+        assert "worker_name" in columns and "worker_name" not in layout.slots
+        assert layout.slots and not set(layout.slots) & columns   # the columns of few values are still coded
+        _assert_same_answers(con, [ADULT, CHILD, OTHER])
+    finally:
+        con.close()
+
+
+def test_a_rebuilt_copy_is_read_with_its_own_layout(county, monkeypatch):
+    store, _ = county
+    con = connect(store)
+    try:
+        ensure_client_index(con)
+        first = answer_events(con, ADULT, "2000-01-01", "2100-12-31")
+        monkeypatch.setattr(index_module, "MAX_CODED", 2)   # a different layout with the same fingerprint
+        ensure_client_index(con, force=True)
+        again = answer_events(con, ADULT, "2000-01-01", "2100-12-31")
+    finally:
+        con.close()
+    assert again.equals(first)
+
+
+def test_a_client_look_up_reads_only_the_clients_row_groups(county):
+    store, _ = county
+    con = connect(store)
+    try:
+        ensure_client_index(con)
+        plan = con.execute(
+            "EXPLAIN SELECT * FROM disclosure_events_by_client WHERE client_id = ? AND event_date BETWEEN ? AND ?",
+            [ADULT, "2026-01-01", "2026-12-31"]).fetchall()
+    finally:
+        con.close()
+    text = "\n".join(r[1] for r in plan)
+    assert "Filters" in text and "client_id=" in text.replace(" ", "")   # pushed into the scan (zone maps)
+
+
+def test_the_small_countys_answers_from_the_copy_equal_the_live_answers(small_store, tmp_path):
+    store = tmp_path / "small.duckdb"
+    shutil.copyfile(small_store, store)
+    con = connect(store)
+    try:
+        ensure_client_index(con)
+        clients = [r[0] for r in con.execute(
+            "SELECT client_id FROM events WHERE client_id IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 5"
+        ).fetchall()]
+        _assert_same_answers(con, clients, (("2026-05-01", "2026-05-31"), ("2026-05-10", "2026-05-12")))
+        sizes = [answer_events(con, c, "2026-05-01", "2026-05-31").height for c in clients]
+    finally:
+        con.close()
+    assert min(sizes) > 0
+
+
+@pytest.mark.parametrize("reader", ["read_only", "writable"])
+def test_a_stale_copy_is_never_read(county, reader):
+    store, _ = county
+    con = connect(store)
+    try:
+        ensure_client_index(con)
+        con.execute("INSERT INTO events SELECT * REPLACE ('pc-late' AS source_event_id) FROM events "
+                    "WHERE source_event_id = 'pc-1'")
+    finally:
+        con.close()
+    con = connect(store, read_only=reader == "read_only")
+    try:
+        got = answer_events(con, ADULT, "2000-01-01", "2100-12-31")
+    finally:
+        con.close()
+    assert "pc-late" in got["source_event_id"].to_list()
+    assert got.filter(pl.col("source_event_id") == "pc-late")["worker_name"].to_list() == ["Anna Aaltonen"]
