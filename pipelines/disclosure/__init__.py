@@ -23,6 +23,8 @@ Decision (redaction.py)
 
 Answer (answer.py)
     answer_events(con, client_id, date_from, date_to) -> polars.DataFrame   one client's enriched events
+        read from the client-sorted copy when it is fresh; answer.answer_events_live gives the same frame from
+        the tables as ingested (the fallback, and the bench's naive comparison).
     build_answer(con, request, work_path=None, lang=None, decision=None) -> polars.DataFrame
         client-facing columns: time, organisation, unit, worker, title, action, data, recipient, system, basis
         (+ source_system, source_event_id, review_state), redacted as the decision requires.
@@ -34,7 +36,9 @@ Export (exports.py)
         Records the answer as a disclosure in the work store's access log.
 
 Performance (index.py)
-    ensure_client_index(con)  builds a client-sorted copy of the events; call after ingest and after check.
+    ensure_client_index(con)  builds the client-sorted, dictionary-coded copy of the enriched events (tables
+        disclosure_events_by_client, disclosure_index_layout, disclosure_index_state); call after ingest,
+        reference import and check. index_is_fresh(con) says whether it matches the store.
 
 Texts: texts.t(key, lang) — fi, sv, en.
 """

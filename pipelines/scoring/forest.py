@@ -156,7 +156,9 @@ class IsolationForest:
     def score_samples(self, x) -> np.ndarray:
         """-2^(-mean path length / c(max_samples)), as scikit-learn: the lower, the more unusual."""
         depth = self.path_lengths(x)
-        return -np.power(2.0, -depth / float(average_path_length(np.array([self.max_samples_]))[0]))
+        # c(1) = 0: a forest of one row has nothing to compare with, and every path is 0 long
+        norm = float(average_path_length(np.array([self.max_samples_]))[0]) or 1.0
+        return -np.power(2.0, -depth / norm)
 
 
 def _draw_rows(rng: np.random.Generator, n: int, psi: int, trees: int) -> np.ndarray:
@@ -178,36 +180,42 @@ def _draw_features(rng, values, offset, group, g_start, g_size, k):
     lo = np.zeros(g, dtype=np.float32)
     hi = np.zeros(g, dtype=np.float32)
     todo = np.flatnonzero(g_size > 1)
+    sizes = g_size[todo]
+    if todo.size == g:
+        cur_offset, cur_group, starts = offset, group, g_start
+    else:
+        mask = np.repeat(g_size > 1, g_size)
+        cur_offset, cur_group = offset[mask], group[mask]
+        starts = _starts(sizes)
     for _ in range(REDRAW_ROUNDS):
         if todo.size == 0:
             return f, lo, hi
-        if todo.size == g:
-            sel_offset, sel_group, sub_starts = offset, group, g_start
-        else:
-            need = np.zeros(g, dtype=bool)
-            need[todo] = True
-            sel = need[group]
-            sel_offset, sel_group = offset[sel], group[sel]
-            sub_starts = np.zeros(todo.size, dtype=np.int64)
-            np.cumsum(g_size[todo][:-1], out=sub_starts[1:])
-        v = values[sel_offset + f[sel_group]]
-        mins, maxs = np.minimum.reduceat(v, sub_starts), np.maximum.reduceat(v, sub_starts)
+        v = values[cur_offset + f[cur_group]]
+        mins, maxs = np.minimum.reduceat(v, starts), np.maximum.reduceat(v, starts)
         lo[todo], hi[todo] = mins, maxs
-        todo = todo[mins == maxs]
+        constant = mins == maxs
+        if not constant.any():
+            return f, lo, hi
+        mask = np.repeat(constant, sizes)
+        cur_offset, cur_group = cur_offset[mask], cur_group[mask]
+        todo, sizes = todo[constant], sizes[constant]
+        starts = _starts(sizes)
         f[todo] = rng.integers(0, k, size=todo.size)
-    if todo.size:
-        need = np.zeros(g, dtype=bool)
-        need[todo] = True
-        sel = need[group]
-        v = values.reshape(-1, k)[offset[sel] // k]
-        sub_starts = np.zeros(todo.size, dtype=np.int64)
-        np.cumsum(g_size[todo][:-1], out=sub_starts[1:])
-        mins, maxs = np.minimum.reduceat(v, sub_starts, axis=0), np.maximum.reduceat(v, sub_starts, axis=0)
-        varying = maxs > mins
-        count = varying.sum(axis=1)
-        pick = np.minimum((rng.random(todo.size) * count).astype(np.int64), np.maximum(count - 1, 0))
-        chosen = np.argmax(np.cumsum(varying, axis=1) > pick[:, None], axis=1)
-        f[todo] = np.where(count > 0, chosen, -1)
-        lo[todo] = mins[np.arange(todo.size), chosen]
-        hi[todo] = maxs[np.arange(todo.size), chosen]
+    # the nodes still unlucky look at every feature at once and draw among the varying ones
+    v = values.reshape(-1, k)[cur_offset // k]
+    mins, maxs = np.minimum.reduceat(v, starts, axis=0), np.maximum.reduceat(v, starts, axis=0)
+    varying = maxs > mins
+    count = varying.sum(axis=1)
+    pick = np.minimum((rng.random(todo.size) * count).astype(np.int64), np.maximum(count - 1, 0))
+    chosen = np.argmax(np.cumsum(varying, axis=1) > pick[:, None], axis=1)
+    f[todo] = np.where(count > 0, chosen, -1)
+    lo[todo] = mins[np.arange(todo.size), chosen]
+    hi[todo] = maxs[np.arange(todo.size), chosen]
     return f, lo, hi
+
+
+def _starts(sizes: np.ndarray) -> np.ndarray:
+    """Where each of consecutive blocks of these sizes starts."""
+    out = np.zeros(sizes.size, dtype=np.int64)
+    np.cumsum(sizes[:-1], out=out[1:])
+    return out

@@ -1,6 +1,6 @@
 -- title: every client's events with basis and findings, as the input of the client-sorted copy
 -- description: Same columns as client_rows_live.sql, for all events that name a client. A view: the copy's
---   CREATE TABLE ... AS reads it once (pipelines/disclosure/index.py).
+--   build (client_index.sql, step `enriched`) reads it once (pipelines/disclosure/index.py).
 CREATE OR REPLACE TEMP VIEW disclosure_rows AS
 WITH fe AS (
     SELECT source_system, source_event_id, list(DISTINCT finding_id ORDER BY finding_id) AS finding_ids

@@ -1,6 +1,7 @@
 -- title: one client's events in a period, with basis and findings, read from the live tables
--- description: Used when the client-sorted copy is missing or stale. Same columns as
---   client_rows_indexed.sql. Parameters: $client_id, $date_from, $date_to (Helsinki calendar dates).
+-- description: Used when the client-sorted copy is missing or stale, and by `lokivahti bench` as the naive
+--   answer the copy is measured against (pipelines/disclosure/answer.py answer_events_live). Same columns as
+--   all_rows.sql. Parameters: $client_id, $date_from, $date_to (Helsinki calendar dates).
 CREATE OR REPLACE TEMP TABLE disclosure_rows AS
 WITH ev AS (
     SELECT source_system, source_event_id, event_time, event_local, event_date, account, client_id, action,

@@ -57,29 +57,20 @@ LEFT JOIN feature_failed f
  AND f.action = p.action AND f.q = p.q;
 
 -- step: staff_day
--- Everything per staff member and day, clients aside: counts, working hours, systems, and the longest pause
--- between two active quarter-hours.
+-- Everything per staff member and day, clients aside: counts, working hours, systems, and the active
+-- quarter-hours in order (for the longest pause, in user_day).
 CREATE OR REPLACE TEMP TABLE feature_staff_day AS
-WITH active AS (
-    SELECT staff_id, day, slot,
-        slot - lag(slot) OVER (PARTITION BY staff_id, day ORDER BY slot) AS step
-    FROM (SELECT DISTINCT staff_id, day, slot FROM feature_slots)
-), gaps AS (
-    SELECT staff_id, day, coalesce(15 * max(step), 0) AS max_gap_minutes
-    FROM active GROUP BY ALL
-)
-SELECT s.staff_id, s.day,
-    sum(s.n) AS n_events,
-    sum(s.n) FILTER (WHERE s.action = 'read') AS n_read,
-    sum(s.n) FILTER (WHERE s.action = 'search') AS n_search,
-    sum(s.n) FILTER (WHERE s.action IN ('print', 'export')) AS n_print_export,
-    sum(s.n) FILTER (WHERE s.off_clock) AS n_off_clock,
-    15 * (max(s.slot) - min(s.slot)) AS span_minutes,
-    count(DISTINCT s.source_system) AS systems,
-    any_value(g.max_gap_minutes) AS max_gap_minutes
-FROM feature_slots s
-JOIN gaps g USING (staff_id, day)
-GROUP BY s.staff_id, s.day;
+SELECT staff_id, day,
+    sum(n) AS n_events,
+    sum(n) FILTER (WHERE action = 'read') AS n_read,
+    sum(n) FILTER (WHERE action = 'search') AS n_search,
+    sum(n) FILTER (WHERE action IN ('print', 'export')) AS n_print_export,
+    sum(n) FILTER (WHERE off_clock) AS n_off_clock,
+    15 * (max(slot) - min(slot)) AS span_minutes,
+    count(DISTINCT source_system) AS systems,
+    list_sort(list_distinct(list(slot))) AS slots
+FROM feature_slots
+GROUP BY staff_id, day;
 
 -- step: staff_client_day
 -- The access events per staff, day and client, and those out of working hours (by the clock, or on a
@@ -174,7 +165,9 @@ SELECT
     coalesce(u.client_units, 0)::DOUBLE AS client_units,
     ev.systems::DOUBLE AS systems,
     ev.span_minutes::DOUBLE AS span_minutes,
-    ev.max_gap_minutes::DOUBLE AS max_gap_minutes,
+    -- the longest pause between two active quarter-hours (15-minute resolution)
+    coalesce(15 * list_max(list_transform(range(1, len(ev.slots)), lambda j: ev.slots[j + 1] - ev.slots[j])),
+             0)::DOUBLE AS max_gap_minutes,
     coalesce(cl.protected_clients, 0)::DOUBLE AS protected_clients
 FROM feature_staff_day ev
 LEFT JOIN feature_client_summary cl USING (staff_id, day)

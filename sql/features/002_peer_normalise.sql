@@ -39,14 +39,17 @@ WITH in_force AS (
     LEFT JOIN ref_staff s
       ON s.staff_id = d.staff_id AND d.day BETWEEN s.valid_from AND coalesce(s.valid_to, DATE '9999-12-31')
     QUALIFY row_number() OVER (PARTITION BY d.staff_id, d.day ORDER BY s.valid_from DESC NULLS LAST, s.line_no DESC) = 1
-), sizes AS (
-    SELECT *,
-        count(DISTINCT staff_id) OVER (PARTITION BY role, unit_id) AS unit_peers,
-        count(DISTINCT staff_id) OVER (PARTITION BY role) AS role_peers
-    FROM in_force
+), members AS (
+    SELECT DISTINCT staff_id, role, unit_id FROM in_force
+), unit_sizes AS (
+    SELECT role, unit_id, count(*) AS unit_peers FROM members GROUP BY ALL
+), role_sizes AS (
+    SELECT role, count(DISTINCT staff_id) AS role_peers FROM members GROUP BY ALL
 )
-SELECT staff_id, day, role, unit_id, organisation_id,
-    CASE WHEN unit_peers >= $min_peers THEN 'role+unit:' || coalesce(role, '-') || '|' || coalesce(unit_id, '-')
-         WHEN role_peers >= $min_peers THEN 'role:' || coalesce(role, '-')
+SELECT i.staff_id, i.day, i.role, i.unit_id, i.organisation_id,
+    CASE WHEN u.unit_peers >= $min_peers THEN 'role+unit:' || coalesce(i.role, '-') || '|' || coalesce(i.unit_id, '-')
+         WHEN r.role_peers >= $min_peers THEN 'role:' || coalesce(i.role, '-')
          ELSE 'all' END AS peer_group
-FROM sizes;
+FROM in_force i
+JOIN unit_sizes u ON u.role IS NOT DISTINCT FROM i.role AND u.unit_id IS NOT DISTINCT FROM i.unit_id
+JOIN role_sizes r ON r.role IS NOT DISTINCT FROM i.role;

@@ -11,18 +11,19 @@
 -- legal_basis: Asiakastietolaki 703/2023 9 § (access only for a work task with a verified client relationship
 --   or another task) and 10 § (the controller monitors the use logs regularly); EU GDPR art. 32 (security
 --   of processing). A model finding is a lead for review, not a finding of unlawful access.
--- description: An isolation forest (scikit-learn) ranks every staff member's day by how unusual it is
---   against their peers (same role and unit in the staff row in force) and against their own previous days:
---   number of clients and events, clients opened for the first time, accesses without personal involvement,
---   out-of-hours share, protected clients, searches per record opened, prints and exports, the number of
---   units of the clients seen, source systems used, session length and pauses. The top user-days by the
---   configured contamination ([model] in lokivahti.toml) become findings; every event of that day is attached.
+-- description: An isolation forest ranks every staff member's day by how unusual it is against their peers
+--   (same role and unit in the staff row in force) and against their own previous days: number of clients
+--   and events, clients opened for the first time, clients and accesses without personal involvement, clients
+--   opened out of working hours, protected clients, searches per record opened, prints and exports, the
+--   number of units of the clients seen, source systems used, session length and pauses. The top user-days
+--   by the configured contamination ([model] in lokivahti.toml) become findings; every event of that day is
+--   attached.
 -- description_fi: Isolation forest -malli järjestää jokaisen työntekijän jokaisen päivän sen mukaan, kuinka
 --   paljon se poikkeaa vertaisista (sama rooli ja yksikkö) ja henkilön omista aiemmista päivistä: asiakkaiden ja
---   tapahtumien määrä, ensimmäistä kertaa avatut asiakkaat, käytöt ilman henkilökohtaista asiakassuhdetta,
---   työajan ulkopuoliset käytöt, suojatut asiakkaat, haut avattua tietoa kohden, tulosteet ja viennit, asiakkaiden
---   yksiköiden määrä, käytetyt järjestelmät sekä istunnon pituus ja tauot. Poikkeavimmat päivät tulevat
---   havainnoiksi; päivän kaikki tapahtumat liitetään havaintoon.
+--   tapahtumien määrä, ensimmäistä kertaa avatut asiakkaat, asiakkaat ja käytöt ilman henkilökohtaista
+--   asiakassuhdetta, työajan ulkopuolella avatut asiakkaat, suojatut asiakkaat, haut avattua tietoa kohden,
+--   tulosteet ja viennit, asiakkaiden yksiköiden määrä, käytetyt järjestelmät sekä istunnon pituus ja tauot.
+--   Poikkeavimmat päivät tulevat havainnoiksi; päivän kaikki tapahtumat liitetään havaintoon.
 -- false_positives: A first working day, a substitute covering another unit, an on-call shift, a statistics
 --   or mass-mailing run.
 -- guide: Read the drivers (the features that raised the score most, each with the person's value and the peer
