@@ -11,11 +11,9 @@
 --   Steps are separated by `-- step:` lines; each leaves a temp table the next one reads.
 
 -- step: account_staff
--- One staff member per account (a duplicated account row must not double-count events), and a small
--- number per source system for the systems bitmask.
+-- One staff member per account (a duplicated account row must not double-count events).
 CREATE OR REPLACE TEMP TABLE feature_account_staff AS
-SELECT source_system, account, min(staff_id) AS staff_id,
-    CAST((dense_rank() OVER (ORDER BY source_system) - 1) % 64 AS UTINYINT) AS system_no
+SELECT source_system, account, min(staff_id) AS staff_id
 FROM ref_accounts
 GROUP BY source_system, account;
 
