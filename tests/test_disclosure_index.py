@@ -71,7 +71,7 @@ def test_the_copy_codes_its_text_columns_and_keeps_the_look_up_key_and_event_ids
                                    "WHERE table_name = 'disclosure_events_by_client'").fetchall())
         leftover_types = con.execute("SELECT count(*) FROM duckdb_types() "
                                      "WHERE type_name LIKE 'disclosure_enum_%'").fetchall()[0][0]
-        layout = read_index_state(con)
+        layout = read_index_state(con).layout
     finally:
         con.close()
     assert columns["client_id"] == "VARCHAR" and columns["source_event_id"] == "VARCHAR"
@@ -88,7 +88,7 @@ def test_a_text_column_with_too_many_values_stays_a_column_and_the_answer_is_unc
     con = connect(store)
     try:
         ensure_client_index(con, force=True)
-        layout = read_index_state(con)
+        layout = read_index_state(con).layout
         columns = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() "
                                              "WHERE table_name = 'disclosure_events_by_client'").fetchall()}
         assert "worker_name" in columns and "worker_name" not in layout.slots
@@ -96,6 +96,36 @@ def test_a_text_column_with_too_many_values_stays_a_column_and_the_answer_is_unc
         _assert_same_answers(con, [ADULT, CHILD, OTHER])
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("parallel_rows", [1, 10 ** 9])
+def test_a_large_answer_read_in_two_halves_at_once_equals_the_live_answer(county, monkeypatch, parallel_rows):
+    store, _ = county
+    monkeypatch.setattr(index_module, "PARALLEL_ROWS", parallel_rows)   # 1: every answer is read in halves
+    con = connect(store)
+    try:
+        ensure_client_index(con)
+        state = read_index_state(con, ADULT)
+        assert state.row_count > 1 and state.mid_date is not None
+        _assert_same_answers(con, [ADULT, CHILD, OTHER, "no-such-client"])
+    finally:
+        con.close()
+
+
+def test_the_index_state_gives_the_clients_rows_and_median_date(county):
+    store, _ = county
+    con = connect(store)
+    try:
+        ensure_client_index(con)
+        state = read_index_state(con, ADULT)
+        expected = con.execute("SELECT count(*), quantile_disc(event_date, 0.5) FROM events WHERE client_id = ?",
+                               [ADULT]).fetchall()[0]
+        nobody = read_index_state(con, "no-such-client")
+    finally:
+        con.close()
+    assert (state.row_count, state.mid_date) == expected
+    assert (nobody.row_count, nobody.mid_date) == (0, None)
+    assert state.time_zone == "UTC"
 
 
 def test_a_rebuilt_copy_is_read_with_its_own_layout(county, monkeypatch):
@@ -136,6 +166,11 @@ def test_the_small_countys_answers_from_the_copy_equal_the_live_answers(small_st
             "SELECT client_id FROM events WHERE client_id IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 5"
         ).fetchall()]
         _assert_same_answers(con, clients, (("2026-05-01", "2026-05-31"), ("2026-05-10", "2026-05-12")))
+        index_module.PARALLEL_ROWS, saved = 1, index_module.PARALLEL_ROWS
+        try:
+            _assert_same_answers(con, clients, (("2026-05-01", "2026-05-31"), ("2026-05-10", "2026-05-12")))
+        finally:
+            index_module.PARALLEL_ROWS = saved
         sizes = [answer_events(con, c, "2026-05-01", "2026-05-31").height for c in clients]
     finally:
         con.close()
@@ -159,3 +194,18 @@ def test_a_stale_copy_is_never_read(county, reader):
         con.close()
     assert "pc-late" in got["source_event_id"].to_list()
     assert got.filter(pl.col("source_event_id") == "pc-late")["worker_name"].to_list() == ["Anna Aaltonen"]
+
+
+def test_the_second_half_is_read_in_the_connections_time_zone(county, monkeypatch):
+    store, _ = county
+    monkeypatch.setattr(index_module, "PARALLEL_ROWS", 1)
+    con = connect(store)
+    try:
+        ensure_client_index(con)
+        con.execute("SET TimeZone = 'Europe/Helsinki'")
+        copy = answer_events(con, ADULT, "2000-01-01", "2100-12-31")
+        live = answer_events_live(con, ADULT, "2000-01-01", "2100-12-31")
+    finally:
+        con.close()
+    assert copy.schema["event_time"] == live.schema["event_time"] == pl.Datetime("us", "Europe/Helsinki")
+    assert copy.equals(live)

@@ -15,7 +15,7 @@ import polars as pl
 from ..sqlfiles import read_sql
 from ..workstore import current_reviews
 from . import texts
-from .index import decode, enrich_sql, ensure_client_index, read_index_state
+from .index import enrich_sql, ensure_client_index, read_answer, read_index_state
 from .register import Request, _to_date
 
 OPEN_REVIEW = ("new", "under_review")
@@ -35,18 +35,16 @@ def answer_events(con: duckdb.DuckDBPyConnection, client_id: str, date_from, dat
     organisation_kind, unit_id, unit_name, unit_service_task, staff_id, worker_name, worker_title,
     recipient_organisation_id, recipient_name, recipient_kind, basis, finding_ids (list).
     """
-    layout = read_index_state(con)
-    if layout is None and build_index and _writable(con):
+    start, end = _to_date(date_from), _to_date(date_to)
+    state = read_index_state(con, client_id)
+    if state is None and build_index and _writable(con):
         ensure_client_index(con)
-        layout = read_index_state(con)
-    if layout is None:
-        return answer_events_live(con, client_id, date_from, date_to)
+        state = read_index_state(con, client_id)
+    if state is None:
+        return answer_events_live(con, client_id, start, end)
     # The copy is stored in (client_id, event_date, event_time, source) order and DuckDB keeps insertion
-    # order, so the client's rows arrive already in ANSWER_ORDER: no sort needed. Its coded text columns
-    # arrive as one array of codes; decode turns them back into text.
-    params = {"client_id": client_id, "date_from": _to_date(date_from), "date_to": _to_date(date_to)}
-    rows = con.sql(read_sql("disclosure/answer_from_copy.sql"), params=params).to_arrow_table()
-    return decode(rows, layout, client_id)
+    # order, so the client's rows arrive already in ANSWER_ORDER: no sort needed (index.py read_answer).
+    return read_answer(con, state, client_id, start, end)
 
 
 def answer_events_live(con: duckdb.DuckDBPyConnection, client_id: str, date_from, date_to) -> pl.DataFrame:

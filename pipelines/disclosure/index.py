@@ -6,24 +6,32 @@ read-only one while the copy is stale. DuckDB keeps min/max per row group; with 
 a look-up reads only the client's row group(s), and the worker, organisation, unit and basis joins are done
 once at build time (planning those joins costs more than running them on a few thousand rows).
 
-What an answer then costs is moving its rows out of DuckDB and into Polars, per column. So the copy keeps as
-columns only what is the event's own (source_event_id, the times, finding_ids, emergency) and stores every
-text column with at most MAX_CODED distinct values (source system, account, action, service task, document,
-purpose, the reference names, basis, ...) as a code in one USMALLINT array `codes`; `disclosure_index_layout`
-holds each column's slot and dictionary, and `decode` turns the codes back into text with one gather per
-column. The answer is the same frame, value for value and type for type, as the live path gives (a test
-compares them). An ART index on events(client_id) did not help: DuckDB uses it only for look-ups of very few
-rows. `lokivahti bench` prints the answer against the live query and against a bare scan, and the build time.
+What an answer then costs is moving its rows out of DuckDB and into Polars, per column and per row. So:
+- the copy keeps as columns only what is the event's own (source_event_id, the times, finding_ids,
+  emergency) and stores every text column with at most MAX_CODED distinct values (source system, account,
+  action, service task, document, purpose, the reference names, basis, ...) as a code in one USMALLINT array
+  `codes`; `disclosure_index_layout` holds each column's slot and dictionary, and `decode` turns the codes
+  back into text with one gather per column (one small array column is far cheaper to hand over than twenty
+  text columns);
+- one query says whether the copy is fresh, how many rows the client has and where their median date is
+  (`read_index_state`); the layout is read once per build and connection;
+- an answer of at least PARALLEL_ROWS rows is read as two date halves at once, the later half on a second
+  cursor in a worker thread (DuckDB and Polars both release the GIL), which overlaps one half's transfer and
+  decoding with the other's.
+The answer is the same frame, value for value and type for type, as the live path gives (tests compare
+them, and `lokivahti bench` does on the largest client). An ART index on events(client_id) did not help:
+DuckDB uses it only for look-ups of very few rows.
 """
 
 from __future__ import annotations
 
 import weakref
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import lru_cache
 
 import duckdb
-import numpy as np
 import polars as pl
 import pyarrow as pa
 
@@ -53,6 +61,17 @@ class Layout:
     dictionaries: dict[str, pl.Series]
 
 
+@dataclass(frozen=True)
+class IndexState:
+    """A fresh copy's layout, and what one answer needs from it: the client's rows and median date in the copy
+    (0 and None for a client without events), and the connection's TimeZone."""
+
+    layout: Layout
+    row_count: int
+    mid_date: date | None
+    time_zone: str
+
+
 _LAYOUTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # connection -> (build id, Layout)
 
 
@@ -70,34 +89,36 @@ def _read_layout(con: duckdb.DuckDBPyConnection) -> Layout:
                                 for name, _, dictionary in coded})
 
 
-def read_index_state(con: duckdb.DuckDBPyConnection) -> Layout | None:
-    """The copy's layout when it exists and was built from what the store holds now, else None.
-
-    One small query per call; the layout itself is read once per build and connection."""
+def _cached_layout(con: duckdb.DuckDBPyConnection, build: int) -> Layout:
     try:
-        rows = con.execute(_state_sql()).fetchall()
+        cached = _LAYOUTS.get(con)
+    except TypeError:  # a connection that cannot be weakly referenced: read the layout every time
+        return _read_layout(con)
+    if cached is None or cached[0] != build:
+        cached = (build, _read_layout(con))
+        _LAYOUTS[con] = cached
+    return cached[1]
+
+
+def read_index_state(con: duckdb.DuckDBPyConnection, client_id: str | None = None) -> IndexState | None:
+    """The copy's state when it exists and was built from what the store holds now, else None (one query)."""
+    try:
+        rows = con.execute(_state_sql(), {"client_id": client_id}).fetchall()
     except (duckdb.CatalogException, duckdb.BinderException):  # never built, or built by an older version
         return None
-    store = {key: value for side, key, value in rows if side == "store"}
-    copy = {key: value for side, key, value in rows if side == "copy"}
+    store = {key: value for side, key, value, _ in rows if side == "store"}
+    copy = {key: value for side, key, value, _ in rows if side == "copy"}
     build = copy.pop("build", None)
     if build is None or copy != store:
         return None
     try:
-        cached = _LAYOUTS.get(con)
-    except TypeError:  # a connection that cannot be weakly referenced: read the layout every time
-        cached = None
-    if cached is not None and cached[0] == build:
-        return cached[1]
-    try:
-        layout = _read_layout(con)
+        layout = _cached_layout(con, build)
     except (duckdb.CatalogException, duckdb.BinderException):
         return None
-    try:
-        _LAYOUTS[con] = (build, layout)
-    except TypeError:
-        pass
-    return layout
+    client = [(value, day) for side, _, value, day in rows if side == "client"]
+    row_count, mid_date = client[0] if client else (0, None)
+    time_zone = next(key for side, key, _, _ in rows if side == "session")
+    return IndexState(layout=layout, row_count=row_count, mid_date=mid_date, time_zone=time_zone)
 
 
 def index_is_fresh(con: duckdb.DuckDBPyConnection) -> bool:
@@ -122,17 +143,16 @@ def _build(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(steps["enriched"].replace("__ENRICH__", enrich_sql()))
     con.execute("DROP VIEW disclosure_rows")
     columns = con.execute(steps["columns"]).fetchall()
-    codable = [name for name, ok in columns if ok]
-    coded: list[str] = []
-    if codable:
-        estimate = con.execute(
-            "SELECT " + ", ".join(f"approx_count_distinct({_quote(c)})" for c in codable)
-            + " FROM disclosure_enriched"
-        ).fetchall()[0]
-        coded = [c for c, n in zip(codable, estimate) if 0 < n <= MAX_CODED]
-    types = {c: _quote(TYPE_PREFIX + c) for c in coded}
-    for column in coded:
-        con.execute(steps["code_type"].replace("__TYPE__", types[column]).replace("__COLUMN__", _quote(column)))
+    types: dict[str, str] = {}
+    for column in (name for name, codable in columns if codable):
+        type_name = _quote(TYPE_PREFIX + column)
+        con.execute(steps["code_type"].replace("__TYPE__", type_name).replace("__COLUMN__", _quote(column))
+                    .replace("__LIMIT__", str(MAX_CODED + 1)))
+        if con.execute(steps["type_size"].replace("__TYPE__", type_name)).fetchall()[0][0] <= MAX_CODED:
+            types[column] = type_name
+        else:
+            con.execute(f"DROP TYPE {type_name}")
+    coded = list(types)
     select = [_quote(name) for name, _ in columns if name not in types]
     if coded:
         codes = ", ".join(f"coalesce(enum_code(CAST({_quote(c)} AS {types[c]})) + 1, 0)::USMALLINT" for c in coded)
@@ -146,6 +166,7 @@ def _build(con: duckdb.DuckDBPyConnection) -> None:
         else:
             layout.append(f"({position}, {_literal(name)}, NULL::INTEGER, NULL::VARCHAR[])")
     con.execute(steps["layout"].replace("__LAYOUT__", ", ".join(layout)))
+    con.execute(steps["clients"])
     con.execute(steps["cleanup"])
     for type_name in types.values():
         con.execute(f"DROP TYPE {type_name}")
@@ -169,22 +190,54 @@ def ensure_client_index(con: duckdb.DuckDBPyConnection, *, force: bool = False) 
 def decode(table: pa.Table, layout: Layout, client_id: str) -> pl.DataFrame:
     """The answer frame from the copy's rows: codes back to text, client_id added, columns in answer order.
 
-    Each coded column is one gather from its dictionary, all in one Polars select (the columns decode in
-    parallel). client_id is not read back from the copy: every row is the client's."""
-    has_codes = "codes" in table.column_names
-    frame = pl.from_arrow(table.drop_columns(["codes"]) if has_codes else table)
-    if has_codes:
-        codes = table.column("codes").combine_chunks()
-        # rows x slots -> one contiguous row of codes per slot, which Polars takes without a copy
-        by_slot = np.ascontiguousarray(
-            codes.flatten().to_numpy(zero_copy_only=False).reshape(-1, codes.type.list_size).T)
-        frame = frame.hstack([pl.Series(f"__code_{name}", by_slot[slot]) for name, slot in layout.slots.items()])
+    Each coded column is one gather from its dictionary by its slot of `codes`, all in one Polars select (the
+    columns decode in parallel). client_id is not read back from the copy: every row is the client's."""
+    frame = pl.from_arrow(table)
     exprs = []
     for name in layout.columns:
         if name == "client_id":
             exprs.append(pl.lit(client_id, dtype=pl.String).alias(name))
         elif name in layout.slots:
-            exprs.append(pl.lit(layout.dictionaries[name]).gather(pl.col(f"__code_{name}")).alias(name))
+            code = pl.col("codes").arr.get(layout.slots[name])
+            exprs.append(pl.lit(layout.dictionaries[name]).gather(code).alias(name))
         else:
             exprs.append(pl.col(name))
     return frame.select(exprs)
+
+
+PARALLEL_ROWS = 20_000  # a client with at least this many rows in the copy is read as two halves at once
+
+
+@lru_cache(maxsize=1)
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="disclosure-answer")
+
+
+def _read(con: duckdb.DuckDBPyConnection, params: dict, layout: Layout) -> pl.DataFrame:
+    rows = con.sql(read_sql("disclosure/answer_from_copy.sql"), params=params).to_arrow_table()
+    return decode(rows, layout, params["client_id"])
+
+
+def read_answer(con: duckdb.DuckDBPyConnection, state: IndexState, client_id: str, date_from: date,
+                date_to: date) -> pl.DataFrame:
+    """One client's answer rows from the fresh copy, decoded, in the answer's order.
+
+    When the client has many rows and the period spans their median date, the rows up to that date are read
+    here and the later ones at the same time on a second cursor (with the connection's TimeZone) in a worker
+    thread; the copy's order puts the first half before the second."""
+    params = {"client_id": client_id, "date_from": date_from, "date_to": date_to}
+    mid = state.mid_date
+    if state.row_count < PARALLEL_ROWS or mid is None or not date_from <= mid < date_to:
+        return _read(con, params, state.layout)
+    cursor = con.cursor()
+    try:
+        cursor.execute(f"SET SESSION TimeZone = {_literal(state.time_zone)}")
+        later = _pool().submit(_read, cursor, dict(params, date_from=mid + timedelta(days=1)), state.layout)
+        try:
+            first = _read(con, dict(params, date_to=mid), state.layout)
+        except BaseException:
+            wait([later])  # the cursor is closed below: not while the worker still reads from it
+            raise
+        return pl.concat([first, later.result()])
+    finally:
+        cursor.close()

@@ -7,17 +7,20 @@
 --   action, service task, document, purpose, the reference names, basis, ...) is stored as a code in one
 --   USMALLINT array `codes` (0 = NULL, n = the n-th value in sorted order), because DuckDB reads and hands
 --   over one small array column far faster than twenty text columns. disclosure_index_layout lists every
---   answer column in order, with its slot in `codes` and its dictionary; answer.py decodes with one gather
+--   answer column in order, with its slot in `codes` and its dictionary; index.py decodes with one gather
 --   per column. The copy is a cache: disclosure_index_state records what it was built from, and answers fall
---   back to the live tables when the store has changed.
+--   back to the live tables when the store has changed. disclosure_index_clients has each client's row count
+--   and median date: an answer of many rows is read as two date halves in parallel (index.py read_answer).
 --   Steps run in this order; `enriched` gets enrich.sql over the view of all_rows.sql (__ENRICH__);
---   `code_type` runs once per coded column (__COLUMN__, __TYPE__: a transient ENUM that does the coding);
+--   `code_type` and `type_size` run once per text column (__COLUMN__, __TYPE__: a transient ENUM that does
+--   the coding; a column with more than MAX_CODED values stays a column);
 --   `copy` gets the plain columns and the codes array (__COLUMNS__), `layout` the dictionaries (__LAYOUT__),
 --   `state` index_fingerprint.sql (__FINGERPRINT__) and a build id; index.py drops the transient types.
 
 -- step: drop
 DROP TABLE IF EXISTS disclosure_events_by_client;
 DROP TABLE IF EXISTS disclosure_index_layout;
+DROP TABLE IF EXISTS disclosure_index_clients;
 
 -- step: old_types
 SELECT type_name FROM duckdb_types() WHERE schema_name = 'main' AND type_name LIKE 'disclosure\_enum\_%' ESCAPE '\';
@@ -34,9 +37,13 @@ WHERE database_name = 'temp' AND table_name = 'disclosure_enriched'
 ORDER BY column_index;
 
 -- step: code_type
+-- at most __LIMIT__ values: one more than may be coded, so that index.py sees when a column has too many
 CREATE TYPE __TYPE__ AS ENUM (
-    SELECT DISTINCT __COLUMN__ FROM disclosure_enriched WHERE __COLUMN__ IS NOT NULL ORDER BY 1
+    SELECT DISTINCT __COLUMN__ FROM disclosure_enriched WHERE __COLUMN__ IS NOT NULL ORDER BY 1 LIMIT __LIMIT__
 );
+
+-- step: type_size
+SELECT len(enum_range(NULL::__TYPE__));
 
 -- step: copy
 CREATE TABLE disclosure_events_by_client AS
@@ -46,6 +53,12 @@ ORDER BY client_id, event_date, event_time, source_system, source_event_id;
 -- step: layout
 CREATE TABLE disclosure_index_layout AS
 SELECT * FROM (VALUES __LAYOUT__) AS layout(position, column_name, slot, dictionary);
+
+-- step: clients
+-- per client: how many rows, and the median date that splits a large answer into two halves read at once
+CREATE TABLE disclosure_index_clients AS
+SELECT client_id, count(*) AS row_count, quantile_disc(event_date, 0.5) AS mid_date
+FROM disclosure_enriched GROUP BY client_id ORDER BY client_id;
 
 -- step: cleanup
 DROP TABLE disclosure_enriched;
