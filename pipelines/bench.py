@@ -7,7 +7,6 @@ child process so that its peak memory (ru_maxrss) is its own.
 from __future__ import annotations
 
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -150,8 +149,8 @@ def phase_disclosure(store: str) -> dict:
     from the client layout (`answer_events`), the same answer without it (`answer_events_live`: the same
     enrichment over `events` as ingested, which reads every row group), and a bare aggregate scan of events.
     The client layout is built first (forced; its one-off cost and peak memory are reported), then the store is
-    reopened as `lokivahti disclose` opens it. Each is repeated (the naive answer 5 times, the others 7) and its
-    minimum kept; the two answers are compared value for value."""
+    reopened as `lokivahti disclose` opens it. Each is repeated 7 times and its minimum kept; the two answers
+    are compared value for value."""
     from .disclosure import answer_events, ensure_client_index  # built by the disclosure work
     from .disclosure.answer import answer_events_live
 
@@ -165,7 +164,7 @@ def phase_disclosure(store: str) -> dict:
     con = connect(store)
     period = (client, "2000-01-01", "2100-12-31")
     scan_times = [_timed(lambda: con.execute(BARE_SCAN).fetchall())[0] for _ in range(7)]
-    naive_times = [_timed(answer_events_live, con, *period)[0] for _ in range(5)]
+    naive_times = [_timed(answer_events_live, con, *period)[0] for _ in range(7)]
     answer_times = [_timed(answer_events, con, *period)[0] for _ in range(7)]
     same = answer_events(con, *period).equals(answer_events_live(con, *period))
     con.close()
@@ -263,8 +262,8 @@ def run_benchmark(out_dir: Path, sizes: list[int], reference: Path | None = None
         except RuntimeError as exc:
             echo(f"[{n:,} events] disclosure: not measured ({exc})")
         results["sizes"][n] = r
-    if len(sizes) >= 2 and all("check" in results["sizes"][s] for s in sizes[:2]):
-        small, large = sorted(sizes)[:2][0], sorted(sizes)[-1]
+    if len(sizes) >= 2 and all("check" in results["sizes"][s] for s in sizes):
+        small, large = min(sizes), max(sizes)
         growth = results["sizes"][large]["check"]["seconds"] / results["sizes"][small]["check"]["seconds"]
         results["check_growth"] = growth
         echo(f"checks {large:,} vs {small:,} events: {growth:.2f}x time for {large / small:.0f}x events "

@@ -29,9 +29,10 @@ import weakref
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import duckdb
+import numpy as np
 import polars as pl
 import pyarrow as pa
 
@@ -75,7 +76,7 @@ class IndexState:
 _LAYOUTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # connection -> (build id, Layout)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _state_sql() -> str:
     return read_sql("disclosure/index_state.sql").replace("__FINGERPRINT__", _fingerprint_sql())
 
@@ -190,16 +191,22 @@ def ensure_client_index(con: duckdb.DuckDBPyConnection, *, force: bool = False) 
 def decode(table: pa.Table, layout: Layout, client_id: str) -> pl.DataFrame:
     """The answer frame from the copy's rows: codes back to text, client_id added, columns in answer order.
 
-    Each coded column is one gather from its dictionary by its slot of `codes`, all in one Polars select (the
-    columns decode in parallel). client_id is not read back from the copy: every row is the client's."""
-    frame = pl.from_arrow(table)
+    The codes array (rows x slots) is transposed into one contiguous column of codes per slot, and each coded
+    column is one gather from its dictionary, all in one Polars select (the columns decode in parallel).
+    client_id is not read back from the copy: every row is the client's."""
+    has_codes = "codes" in table.column_names
+    frame = pl.from_arrow(table.drop_columns(["codes"]) if has_codes else table)
+    if has_codes and layout.slots:
+        codes = table.column("codes").combine_chunks()
+        by_slot = np.ascontiguousarray(
+            codes.flatten().to_numpy(zero_copy_only=False).reshape(-1, codes.type.list_size).T)
+        frame = frame.hstack([pl.Series(f"__code_{name}", by_slot[slot]) for name, slot in layout.slots.items()])
     exprs = []
     for name in layout.columns:
         if name == "client_id":
             exprs.append(pl.lit(client_id, dtype=pl.String).alias(name))
         elif name in layout.slots:
-            code = pl.col("codes").arr.get(layout.slots[name])
-            exprs.append(pl.lit(layout.dictionaries[name]).gather(code).alias(name))
+            exprs.append(pl.lit(layout.dictionaries[name]).gather(pl.col(f"__code_{name}")).alias(name))
         else:
             exprs.append(pl.col(name))
     return frame.select(exprs)
@@ -213,8 +220,13 @@ def _pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=2, thread_name_prefix="disclosure-answer")
 
 
+@cache
+def _answer_sql() -> str:
+    return read_sql("disclosure/answer_from_copy.sql")
+
+
 def _read(con: duckdb.DuckDBPyConnection, params: dict, layout: Layout) -> pl.DataFrame:
-    rows = con.sql(read_sql("disclosure/answer_from_copy.sql"), params=params).to_arrow_table()
+    rows = con.sql(_answer_sql(), params=params).to_arrow_table()
     return decode(rows, layout, params["client_id"])
 
 
