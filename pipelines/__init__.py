@@ -6,4 +6,4 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = PROJECT_ROOT / "sql"
 SAMPLES_DIR = PROJECT_ROOT / "data_samples"
 
-__all__ = ["PROJECT_ROOT", "SQL_DIR", "SAMPLES_DIR"]
+__all__ = ["PROJECT_ROOT", "SAMPLES_DIR", "SQL_DIR"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -118,7 +118,7 @@ def _convert(col: Column, value: str):
             return hetu.validate(value, allow_temporary=True)
         except hetu.InvalidChecksum:
             raise ValueError("personal identity code has a wrong check character") from None
-        except Exception:
+        except hetu.ValidationError:
             raise ValueError("not a valid personal identity code") from None
     if col.kind == "enum" and value not in col.choices:
         raise ValueError(f"not one of {', '.join(col.choices)}")
@@ -220,7 +220,7 @@ def import_reference(con: duckdb.DuckDBPyConnection, folder: Path) -> dict:
         ) if rejects else None
         con.execute(
             "INSERT INTO reference_imports VALUES (?, ?, ?, ?, ?, ?)",
-            [import_id, str(folder.resolve()), _fingerprint(folder), datetime.now(timezone.utc), total, len(rejects)],
+            [import_id, str(folder.resolve()), _fingerprint(folder), datetime.now(UTC), total, len(rejects)],
         )
         con.execute("COMMIT")
     except BaseException:

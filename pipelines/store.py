@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -67,7 +67,7 @@ def migrate(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> list[in
         try:
             con.execute(sql)
             con.execute(
-                "INSERT INTO schema_version VALUES (?, ?, ?)", [version, title, datetime.now(timezone.utc)]
+                "INSERT INTO schema_version VALUES (?, ?, ?)", [version, title, datetime.now(UTC)]
             )
             con.execute("COMMIT")
         except Exception:

@@ -18,7 +18,7 @@ def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run `lokivahti` as a user would (a separate process, so exit codes and stderr are real)."""
     return subprocess.run(
         [sys.executable, "-c", "from pipelines.cli import main; main()", *args],
-        capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=120,
+        capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=120, check=False,
     )
 
 

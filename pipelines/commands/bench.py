@@ -1,7 +1,6 @@
 """`lokivahti bench`: performance figures as ratios to bare DuckDB operations in the same run."""
 
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -12,11 +11,11 @@ from ._common import out
 
 @app.command("bench")
 def bench_command(
-    events: List[int] = typer.Option(
+    events: list[int] = typer.Option(
         [1_000_000, 10_000_000], "--events", help="Sizes to measure (repeat the option); 10 M vs 1 M shows growth."
     ),
     out_dir: Path = typer.Option(Path("bench-data"), "--out", help="Where generated data and stores go."),
-    reference: Optional[Path] = typer.Option(None, "--reference", help="Reference folder (default: the small county)."),
+    reference: Path | None = typer.Option(None, "--reference", help="Reference folder (default: the small county)."),
     pages: bool = typer.Option(True, "--pages/--no-pages", help="Also time each dashboard page's first render."),
 ):
     """Ingest vs bare read_csv, checks and scoring vs a bare aggregation, a client's answer vs a full scan."""

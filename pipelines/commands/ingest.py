@@ -1,7 +1,6 @@
 """`lokivahti ingest FILE...`: normalise access-log files of any supported format into the store."""
 
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -15,8 +14,8 @@ from ._common import config, err, open_rw, out
 
 @app.command("ingest")
 def ingest_command(
-    files: List[Path] = typer.Argument(..., help="Event files: canonical CSV, a client system's export, FHIR, ATNA."),
-    source: Optional[str] = typer.Option(
+    files: list[Path] = typer.Argument(..., help="Event files: canonical CSV, a client system's export, FHIR, ATNA."),
+    source: str | None = typer.Option(
         None, "--source", help="Name of a mapping in sql/mappings (e.g. effica) when detection is not enough."
     ),
 ):

@@ -39,7 +39,7 @@ def stage_view_sql(path: Path, header: list[str]) -> str:
         raise InputError(path, f"missing required column '{missing[0]}'", line=1, field=missing[0])
     dupes = {h for h in header if header.count(h) > 1}
     if dupes:
-        raise InputError(path, f"column '{sorted(dupes)[0]}' appears twice in the header", line=1)
+        raise InputError(path, f"column '{min(dupes)}' appears twice in the header", line=1)
     columns = "{" + ", ".join(f"'{_quote(h)}': 'VARCHAR'" for h in header) + "}"
     select = ", ".join(
         (f'"{c}"' if c in header else f"CAST(NULL AS VARCHAR) AS {c}") for c in CANONICAL_COLUMNS

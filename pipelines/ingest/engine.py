@@ -7,10 +7,10 @@ mid-file rolls the whole file back, so the store is as it was before the file.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Iterable
 
 import duckdb
 import pyarrow as pa
@@ -185,7 +185,7 @@ def ingest_file(
             "INSERT INTO ingest_runs (run_id, path, file_name, size_bytes, format, source_system, started_at, status) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, 'running')",
             [run_id, str(path.resolve()), path.name, path.stat().st_size, adapter.format_name,
-             adapter.source_system, datetime.now(timezone.utc)],
+             adapter.source_system, datetime.now(UTC)],
         )
         is_csv = adapter.format_name == canonical.FORMAT_NAME
         if is_csv:
@@ -211,7 +211,7 @@ def ingest_file(
         con.execute(
             "UPDATE ingest_runs SET finished_at = ?, records_read = ?, normalised_new = ?, normalised_existing = ?, "
             "quarantined = ?, status = 'done' WHERE run_id = ?",
-            [datetime.now(timezone.utc), read, new, existing_same, quarantined, run_id],
+            [datetime.now(UTC), read, new, existing_same, quarantined, run_id],
         )
         # A record quarantined by an earlier run of the same file for the same reason is not stored twice.
         con.execute(

@@ -11,9 +11,10 @@ without one it is wall-clock time in Europe/Helsinki and the normaliser applies 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Protocol
+from typing import Protocol
 
 CANONICAL_COLUMNS = (
     "source_system", "source_event_id", "event_time", "account", "client_id", "action",
