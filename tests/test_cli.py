@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import duckdb
 import pytest
 from typer.testing import CliRunner
 
@@ -77,3 +78,17 @@ def test_the_store_file_is_readable_by_its_owner_only(tmp_path):
     path = tmp_path / "s.duckdb"
     connect(path).close()
     assert path.stat().st_mode & 0o077 == 0
+
+
+def test_a_folder_of_exports_is_every_file_below_it_in_path_order(tmp_path, small_county):
+    """A county delivers one folder per client system; `ingest FOLDER` takes them all (as `make demo` does)."""
+    folder = small_county / "events" / "pegasos"
+    expected = sorted(p.name for p in folder.rglob("*") if p.is_file())
+    store = tmp_path / "s.duckdb"
+    assert run_cli("--store", str(store), "reference", str(small_county / "reference")).returncode == 0
+    result = run_cli("--store", str(store), "ingest", str(folder))
+    assert result.returncode == 0, result.stderr
+    con = duckdb.connect(str(store), read_only=True)
+    ingested = [r[0] for r in con.execute("SELECT file_name FROM ingest_runs ORDER BY run_id").fetchall()]
+    con.close()
+    assert ingested == expected

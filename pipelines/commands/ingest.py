@@ -12,14 +12,32 @@ from ..ingest.engine import ingest_file
 from ._common import config, err, open_rw, out
 
 
+def expand_folders(paths: list[Path]) -> list[Path]:
+    """Files as given; a folder becomes the files below it, in path order."""
+    expanded: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            expanded.extend(sorted(p for p in path.rglob("*") if p.is_file()
+                                   and not any(part.startswith(".") for part in p.relative_to(path).parts)))
+        else:
+            expanded.append(path)
+    return expanded
+
+
 @app.command("ingest")
 def ingest_command(
-    files: list[Path] = typer.Argument(..., help="Event files: canonical CSV, a client system's export, FHIR, ATNA."),
+    files: list[Path] = typer.Argument(
+        ..., help="Event files (canonical CSV, a client system's export, FHIR, ATNA) or folders of them."
+    ),
     source: str | None = typer.Option(
         None, "--source", help="Name of a mapping in sql/mappings (e.g. effica) when detection is not enough."
     ),
 ):
-    """Import event files. Each file is one transaction; the tally shows where every record went."""
+    """Import event files. Each file is one transaction; the tally shows where every record went.
+
+    A folder stands for every file below it (sorted by path; hidden files skipped), so a county's export
+    folder with one sub-folder per client system is one argument."""
+    files = expand_folders(files)
     con = open_rw()
     cfg = config()
     table = Table("file", "format", "read", "new", "already stored", "quarantined", title="ingest tally")
