@@ -171,3 +171,24 @@ def test_the_canonical_csv_tolerates_bom_and_crlf_and_quarantines_broken_lines(s
         assert rows == []
     else:
         assert rows[0][0] == line and reason in rows[0][1]
+
+
+def test_record_and_line_numbers_hold_in_a_file_big_enough_to_be_read_in_parallel(store_con, tmp_path):
+    """The record number is the row's position in the staged copy (no row_number() over the file); a file of
+    several CSV-reader buffers is split among threads, and its numbers must still be the file's own."""
+    store_con.execute("SET threads = 4")
+    n = 400_000  # about 50 MB: many reader buffers
+    bad_at = {7: "peek", 211_113: "peek", n - 2: "peek"}  # record numbers whose action is unknown
+    path = tmp_path / "big.csv"
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(HEADER)
+        for i in range(1, n + 1):
+            fh.write(row(i, action=bad_at.get(i, "read")))
+    tally = ingest_file(store_con, path)
+    assert_balanced(store_con, tally)
+    assert (tally.normalised_new, tally.quarantined) == (n - len(bad_at), len(bad_at))
+    quarantined = store_con.execute("SELECT record_no, line_no FROM quarantine ORDER BY record_no").fetchall()
+    assert quarantined == [(r, r + 1) for r in sorted(bad_at)]
+    mismatched = store_con.execute(
+        "SELECT count(*) FROM events WHERE source_event_id <> 'PG-' || record_no").fetchone()[0]
+    assert mismatched == 0

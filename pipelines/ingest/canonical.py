@@ -46,7 +46,7 @@ def stage_view_sql(path: Path, header: list[str]) -> str:
     )
     sql = (
         f"CREATE OR REPLACE TEMP VIEW stage AS SELECT {select}, "
-        "CAST(row_number() OVER () AS BIGINT) AS record_no, CAST(NULL AS BIGINT) AS line_no, "
+        "CAST(NULL AS BIGINT) AS record_no, CAST(NULL AS BIGINT) AS line_no, "
         "CAST(NULL AS VARCHAR) AS raw "
         f"FROM read_csv('{_literal(path)}', header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
         f"columns = {columns}, store_rejects = true, rejects_table = 'csv_rejects', "

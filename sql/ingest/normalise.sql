@@ -2,6 +2,11 @@
 -- description: Runs on the relation `stage` (canonical columns as text + record_no, line_no, raw).
 --   Parameters: $run_id, $home_controller. Steps are separated by `-- step:` lines and run in one
 --   transaction by pipelines/ingest/engine.py. Each rejected record gets the first reason that applies.
+--   The staged records are materialised once, in `checked`, with every value the event needs already
+--   computed; the steps after it read that table. A canonical CSV is staged as a view straight over DuckDB's
+--   CSV reader, whose record_no is NULL: the record number is then the row's position in `checked` (rowid + 1;
+--   the CSV reader and a projection keep the file's order), which costs nothing, where row_number() OVER ()
+--   over the file cost as much as reading it.
 
 -- step: checked
 CREATE OR REPLACE TEMP TABLE checked AS
@@ -44,6 +49,10 @@ WITH s AS (
     FROM t
 )
 SELECT *,
+    coalesce(time_with_offset, hki_local_to_utc(time_local, false)) AS event_time,
+    coalesce(controller_id, $home_controller) AS controller_resolved,
+    CASE WHEN time_local IS NOT NULL THEN CASE hki_local_kind(time_local)
+        WHEN 'ambiguous' THEN 'ambiguous_first' WHEN 'nonexistent' THEN 'nonexistent' END END AS time_flag,
     CASE
         WHEN source_system IS NULL THEN 'source_system'
         WHEN source_event_id IS NULL THEN 'source_event_id'
@@ -58,6 +67,15 @@ SELECT *,
         WHEN record_count_text IS NOT NULL AND record_count IS NULL THEN 'record_count'
     END AS bad_field
 FROM p;
+
+-- step: numbered
+-- Every checked record with its record number: the adapter's, else the position in the file. Inside the
+-- file's transaction the rows of a new table have consecutive rowids from a fixed offset, so the position is
+-- rowid minus the first rowid (tests/test_ingest_canonical.py checks line numbers on a file read in parallel).
+CREATE OR REPLACE TEMP VIEW checked_rows AS
+SELECT * REPLACE (coalesce(record_no, rowid - (SELECT min(rowid) FROM checked) + 1) AS record_no),
+    rowid AS row_id
+FROM checked;
 
 -- step: quarantine_invalid
 INSERT INTO quarantine
@@ -77,28 +95,26 @@ SELECT $run_id, $path, record_no, line_no, bad_field,
         WHEN 'record_count' THEN 'record_count is not an integer'
     END,
     raw, now()
-FROM checked WHERE bad_field IS NOT NULL;
+FROM checked_rows WHERE bad_field IS NOT NULL;
 
 -- step: resolved
-CREATE OR REPLACE TEMP TABLE resolved AS
+-- The valid records as events (a view: `checked` is the one copy). Organisation and unit come from the staff
+-- member behind the account when the source does not say.
+CREATE OR REPLACE TEMP VIEW resolved AS
 SELECT
-    c.source_system, c.source_event_id,
-    coalesce(c.time_with_offset, hki_local_to_utc(c.time_local, false)) AS event_time,
+    c.source_system, c.source_event_id, c.event_time,
     c.account, c.client_id, c.action, c.service_task, c.document,
     CASE WHEN c.purpose IS NULL AND c.emergency_text IN ('true', '1', 'yes') THEN 'emergency' ELSE c.purpose END AS purpose,
     (c.emergency_text IN ('true', '1', 'yes') OR c.purpose = 'emergency') IS TRUE AS emergency,
     c.channel,
     coalesce(c.organisation_id, st.organisation_id) AS organisation_id,
     st.unit_id AS unit_id,
-    coalesce(c.controller_id, $home_controller) AS controller_id,
+    c.controller_resolved AS controller_id,
     c.recipient_organisation_id, c.outcome, c.session_id, c.search_criteria, c.record_count,
-    CASE WHEN c.time_local IS NOT NULL AND hki_local_kind(c.time_local) = 'ambiguous' THEN 'ambiguous_first'
-         WHEN c.time_local IS NOT NULL AND hki_local_kind(c.time_local) = 'nonexistent' THEN 'nonexistent' END AS time_flag,
-    c.time_local,
+    c.time_flag, c.time_local,
     c.record_no, c.line_no, c.raw
-FROM checked c
+FROM checked_rows c
 LEFT JOIN (
-    -- the staff member behind the account, for organisation and unit when the source does not say
     SELECT a.source_system, a.account, any_value(s.organisation_id) AS organisation_id, any_value(s.unit_id) AS unit_id
     FROM ref_accounts a JOIN ref_staff s USING (staff_id)
     GROUP BY ALL
@@ -107,40 +123,43 @@ WHERE c.bad_field IS NULL;
 
 -- step: second_pass_of_repeated_hour
 -- In a file written in time order, a step back inside the repeated autumn hour marks the second pass (EET).
-UPDATE resolved SET event_time = hki_local_to_utc(resolved.time_local, true), time_flag = 'ambiguous_second'
+UPDATE checked SET event_time = hki_local_to_utc(checked.time_local, true), time_flag = 'ambiguous_second'
 FROM (
-    SELECT record_no FROM (
-        SELECT record_no,
+    SELECT row_id FROM (
+        SELECT row_id,
             max(CASE WHEN time_local < prev THEN 1 ELSE 0 END)
                 OVER (PARTITION BY source_system, CAST(time_local AS DATE) ORDER BY record_no
                       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS rewound
         FROM (
-            SELECT record_no, source_system, time_local,
+            SELECT row_id, record_no, source_system, time_local,
                 lag(time_local) OVER (PARTITION BY source_system, CAST(time_local AS DATE) ORDER BY record_no) AS prev
-            FROM resolved WHERE time_flag = 'ambiguous_first'
+            FROM checked_rows WHERE bad_field IS NULL AND time_flag = 'ambiguous_first'
         )
     ) WHERE rewound = 1
 ) AS second_pass
-WHERE resolved.record_no = second_pass.record_no;
+WHERE checked.rowid = second_pass.row_id;
 
 -- step: duplicates_in_file
 -- The same event id twice in one file: the first record is kept, later ones are quarantined.
 CREATE OR REPLACE TEMP TABLE in_file_dupes AS
 SELECT record_no, first_record FROM (
     SELECT record_no, min(record_no) OVER (PARTITION BY source_system, source_event_id) AS first_record
-    FROM resolved
-    WHERE (source_system, source_event_id) IN (
-        SELECT (source_system, source_event_id) FROM resolved GROUP BY ALL HAVING count(*) > 1)
+    FROM checked_rows
+    WHERE bad_field IS NULL AND (source_system, source_event_id) IN (
+        SELECT (source_system, source_event_id) FROM checked WHERE bad_field IS NULL
+        GROUP BY ALL HAVING count(*) > 1)
 ) WHERE record_no <> first_record;
 
 -- step: quarantine_in_file_dupes
 INSERT INTO quarantine
 SELECT $run_id, $path, r.record_no, r.line_no, 'source_event_id',
     'duplicate event id in this file (first seen at record ' || d.first_record || ')', r.raw, now()
-FROM resolved r JOIN in_file_dupes d USING (record_no);
+FROM checked_rows r JOIN in_file_dupes d USING (record_no);
 
--- step: drop_in_file_dupes
-DELETE FROM resolved WHERE record_no IN (SELECT record_no FROM in_file_dupes);
+-- step: kept
+-- The events of this file: valid, and not a later copy of an event id seen earlier in the file.
+CREATE OR REPLACE TEMP VIEW kept AS
+SELECT * FROM resolved WHERE record_no NOT IN (SELECT record_no FROM in_file_dupes);
 
 -- step: existing
 -- Event ids already stored: identical content is a harmless re-ingest; different content is a conflict.
@@ -157,7 +176,7 @@ SELECT r.record_no, r.line_no, r.raw, r.source_system, r.source_event_id,
         CASE WHEN r.recipient_organisation_id IS DISTINCT FROM e.recipient_organisation_id THEN 'recipient_organisation_id' END,
         CASE WHEN r.outcome IS DISTINCT FROM e.outcome THEN 'outcome' END
     ) AS differing
-FROM resolved r
+FROM kept r
 JOIN events e ON e.source_system = r.source_system AND e.source_event_id = r.source_event_id;
 
 -- step: record_conflicts
@@ -176,5 +195,5 @@ SELECT r.source_system, r.source_event_id, r.event_time, r.event_local, CAST(r.e
     r.account, r.client_id, r.action, r.service_task, r.document, r.purpose, r.emergency, r.channel,
     r.organisation_id, r.unit_id, r.controller_id, r.recipient_organisation_id, r.outcome, r.session_id,
     r.search_criteria, r.record_count, r.time_flag, $run_id, r.record_no, r.raw
-FROM (SELECT *, hki_utc_to_local(event_time) AS event_local FROM resolved) r
+FROM (SELECT *, hki_utc_to_local(event_time) AS event_local FROM kept) r
 WHERE r.record_no NOT IN (SELECT record_no FROM existing);
