@@ -127,8 +127,12 @@ def _convert(col: Column, value: str):
 
 def read_reference_file(path: Path, columns: tuple[Column, ...]) -> tuple[dict[str, list], list[Reject]]:
     """Validated columns of one file and the rows kept out, with their line numbers."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return _read_rows(path, fh, columns)
+
+
+def _read_rows(path: Path, fh, columns: tuple[Column, ...]) -> tuple[dict[str, list], list[Reject]]:
     try:
-        fh = open(path, encoding="utf-8-sig", newline="")
         reader = csv.reader(fh)
         header = [h.strip() for h in next(reader, [])]
     except UnicodeDecodeError:
@@ -142,39 +146,38 @@ def read_reference_file(path: Path, columns: tuple[Column, ...]) -> tuple[dict[s
     data: dict[str, list] = {c.name: [] for c in columns}
     data["line_no"] = []
     rejects: list[Reject] = []
-    with fh:
-        try:
-            for row in reader:
-                line = reader.line_num
-                if not any(v.strip() for v in row):
-                    continue
-                if len(row) != len(header):
-                    rejects.append(Reject(path.name, line, None, f"{len(row)} fields, header has {len(header)}"))
-                    continue
-                values, bad = {}, None
-                for col in columns:
-                    raw = row[index[col.name]].strip() if col.name in index else ""
-                    if not raw:
-                        if col.not_empty:
-                            bad = Reject(path.name, line, col.name, "required value missing")
-                            break
-                        values[col.name] = None
-                        continue
-                    try:
-                        values[col.name] = _convert(col, raw)
-                    except ValueError as exc:
-                        bad = Reject(path.name, line, col.name, str(exc))
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not any(v.strip() for v in row):
+                continue
+            if len(row) != len(header):
+                rejects.append(Reject(path.name, line, None, f"{len(row)} fields, header has {len(header)}"))
+                continue
+            values, bad = {}, None
+            for col in columns:
+                raw = row[index[col.name]].strip() if col.name in index else ""
+                if not raw:
+                    if col.not_empty:
+                        bad = Reject(path.name, line, col.name, "required value missing")
                         break
-                if bad:
-                    rejects.append(bad)
+                    values[col.name] = None
                     continue
-                for name, value in values.items():
-                    data[name].append(value)
-                data["line_no"].append(line)
-        except UnicodeDecodeError:
-            raise InputError(path, "not UTF-8 (reference files are UTF-8 CSV)", line=reader.line_num + 1) from None
-        except csv.Error as exc:
-            raise InputError(path, f"malformed CSV ({exc})", line=reader.line_num) from None
+                try:
+                    values[col.name] = _convert(col, raw)
+                except ValueError as exc:
+                    bad = Reject(path.name, line, col.name, str(exc))
+                    break
+            if bad:
+                rejects.append(bad)
+                continue
+            for name, value in values.items():
+                data[name].append(value)
+            data["line_no"].append(line)
+    except UnicodeDecodeError:
+        raise InputError(path, "not UTF-8 (reference files are UTF-8 CSV)", line=reader.line_num + 1) from None
+    except csv.Error as exc:
+        raise InputError(path, f"malformed CSV ({exc})", line=reader.line_num) from None
     return data, rejects
 
 

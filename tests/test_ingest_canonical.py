@@ -182,8 +182,7 @@ def test_record_and_line_numbers_hold_in_a_file_big_enough_to_be_read_in_paralle
     path = tmp_path / "big.csv"
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(HEADER)
-        for i in range(1, n + 1):
-            fh.write(row(i, action=bad_at.get(i, "read")))
+        fh.writelines(row(i, action=bad_at.get(i, "read")) for i in range(1, n + 1))
     tally = ingest_file(store_con, path)
     assert_balanced(store_con, tally)
     assert (tally.normalised_new, tally.quarantined) == (n - len(bad_at), len(bad_at))

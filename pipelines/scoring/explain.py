@@ -11,8 +11,8 @@ import json
 
 import numpy as np
 import polars as pl
+from sklearn.ensemble import IsolationForest
 
-from .forest import IsolationForest
 from .model import model_columns, unusualness
 
 MAX_DRIVERS = 3

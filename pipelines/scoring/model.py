@@ -1,6 +1,6 @@
 """The isolation forest over peer-normalised features: matrix, fit, score, rank, and the model record.
 
-The forest is pipelines/scoring/forest.py (the scikit-learn algorithm, grown and scored in vectorised numpy).
+The forest is scikit-learn's IsolationForest: the estimator the model record names, with its library version.
 Deterministic by construction: the frame is sorted by (staff_id, day) before fitting, the forest has a fixed
 random_state, and ties in the score are broken by (staff_id, day). Same data and seed give the same ranks
 and the same model_id.
@@ -15,8 +15,7 @@ import platform
 
 import numpy as np
 import polars as pl
-
-from .forest import IsolationForest
+from sklearn.ensemble import IsolationForest
 
 # How far below typical a feature may count (in squashed units): quiet days are not a privacy risk.
 NEGATIVE_CAP = -1.0
@@ -53,9 +52,10 @@ def params_of(config: dict) -> dict:
 
 
 def fit_forest(x: np.ndarray, params: dict) -> IsolationForest:
-    """Fit on float32 (what the trees compare in anyway).
+    """scikit-learn's IsolationForest, fitted on float32 (what its trees compare in anyway).
 
     `contamination` is applied by rank_scores (the top share of user-days is flagged), not by the estimator.
+    The seed fixes every tree: scikit-learn draws the trees' seeds from random_state before fitting them.
     """
     forest = IsolationForest(
         n_estimators=int(params["n_estimators"]),
