@@ -17,6 +17,9 @@ def bench_command(
     out_dir: Path = typer.Option(Path("bench-data"), "--out", help="Where generated data and stores go."),
     reference: Path | None = typer.Option(None, "--reference", help="Reference folder (default: the small county)."),
     pages: bool = typer.Option(True, "--pages/--no-pages", help="Also time each dashboard page's first render."),
+    county: str = typer.Option("medium", "--county",
+                               help="Also measure a generated county of this size (its own shape), or 'none'."),
 ):
     """Ingest vs bare read_csv, checks and scoring vs a bare aggregation, a client's answer vs a full scan."""
-    run_benchmark(out_dir, sorted(events), reference, pages=pages, echo=lambda s: out.print(s, highlight=False))
+    run_benchmark(out_dir, sorted(events), reference, pages=pages, echo=lambda s: out.print(s, highlight=False),
+                  county=None if county == "none" else county)

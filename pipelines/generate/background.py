@@ -275,6 +275,6 @@ class Background:
             source_system=src, local=t.replace(microsecond=0), account=s.accounts[src], client_id=cid,
             action=action, service_task=task, document=doc, purpose=purpose,
             organisation_id=s.organisation_id, recipient_organisation_id=recipient,
-            session_id=f"{src[:3]}-{t:%Y%m%d}-{s.staff_id}", search_criteria=criteria, record_count=count,
+            session_id=f"{src[:3]}-{t.year:04d}{t.month:02d}{t.day:02d}-{s.staff_id}", search_criteria=criteria, record_count=count,
         )
 

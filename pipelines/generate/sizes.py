@@ -21,5 +21,5 @@ SIZES = {
     "tiny": Size("tiny", date(2026, 3, 16), date(2026, 4, 19), 0.7, 0.35, 2.2, True),
     "small": Size("small", date(2026, 3, 1), date(2026, 5, 31), 1.0, 1.0, 2.4, True),
     "medium": Size("medium", date(2025, 9, 1), date(2026, 8, 31), 3.0, 3.0, 5.5, False),
-    "large": Size("large", date(2025, 9, 1), date(2026, 8, 31), 10.0, 10.0, 16.0, False),
+    "large": Size("large", date(2025, 9, 1), date(2026, 8, 31), 20.0, 20.0, 8.5, False),
 }

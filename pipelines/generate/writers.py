@@ -54,7 +54,7 @@ PC_HEADER = ("tapahtuma_id", "aikaleima", "käyttäjätunnus", "asiakkaan_hetu",
 
 
 def pro_consona_row(e: Event) -> list:
-    return [e.event_id, e.local.strftime("%Y-%m-%d %H:%M:%S"), e.account or "", e.client_id or "",
+    return [e.event_id, e.local.isoformat(" ", timespec="seconds"), e.account or "", e.client_id or "",
             PC_ACTION[e.action], PC_TASK.get(e.service_task or "", ""), e.document or "",
             PC_PURPOSE.get(e.purpose or "", ""), "kyllä" if e.emergency else "ei", e.organisation_id or "",
             e.controller_id or "", e.recipient_organisation_id or "",
@@ -200,7 +200,7 @@ def atna_element(e: Event) -> etree._Element:
 
 
 def canonical_row(e: Event) -> list:
-    return [e.source_system, e.event_id, e.local.strftime("%Y-%m-%dT%H:%M:%S"), e.account or "", e.client_id or "",
+    return [e.source_system, e.event_id, e.local.isoformat(timespec="seconds"), e.account or "", e.client_id or "",
             e.action, e.service_task or "", e.document or "", e.purpose or "", "true" if e.emergency else "false",
             "portal" if e.source_system == "portal" else "native", e.organisation_id or "", e.controller_id or "",
             e.recipient_organisation_id or "", e.outcome or "", e.session_id or "", e.search_criteria or "",
@@ -267,7 +267,7 @@ class EventWriter:
         if not self.canonical_only and src == "lifecare" and e.day == self.r5_day:
             self.r5.append(json.dumps(fhir_r5(e), ensure_ascii=False, separators=(",", ":")))
             return
-        fh, w, _ = self._open(src, e.local.strftime("%Y-%m"))
+        fh, w, _ = self._open(src, f"{e.local.year:04d}-{e.local.month:02d}")  # strftime costs 5x more
         if self.canonical_only or src in ("pegasos", "kotimobiili"):
             w.writerow(canonical_row(e))
         elif src == "pro_consona":
