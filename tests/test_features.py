@@ -7,7 +7,7 @@ them through a second client system.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import polars as pl
 import pytest
@@ -94,6 +94,31 @@ def test_protected_clients_share_counts_security_prohibitions(toy):
     row = _day(build_features(toy, load_config()), staff, day)
     assert row["protected_clients"] == 3
     assert row["protected_share"] == pytest.approx(3 / row["clients"])
+
+
+def test_protected_clients_opened_out_of_hours_are_counted_apart(toy):
+    staff, day = ANOMALY
+    frame = build_features(toy, load_config())
+    assert _day(frame, staff, day)["protected_out_of_hours_clients"] == 3   # all three were opened that evening
+    assert frame.filter(pl.col("day") != day)["protected_out_of_hours_clients"].max() == 0
+
+
+def test_the_week_counts_distinct_clients_of_the_seven_days_ending_on_the_day(toy):
+    """The week is what shows a slow browser: the evening's 45 other-unit clients stay in the count for the six
+    days after it and leave it on the seventh."""
+    staff, day = ANOMALY
+    frame = build_features(toy, load_config())
+    mine = frame.filter(pl.col("staff_id") == staff)
+    row = _day(frame, staff, day)
+    assert row["week_clients_without_involvement"] == 45
+    assert row["week_clients"] == toy.execute(
+        "SELECT count(DISTINCT client_id) FROM events e JOIN ref_accounts a USING (source_system, account) "
+        "WHERE a.staff_id = ? AND e.event_date BETWEEN ? AND ? AND client_id IS NOT NULL",
+        [staff, day - timedelta(days=6), day]).fetchone()[0]
+    later = mine.filter((pl.col("day") > day) & (pl.col("day") <= day + timedelta(days=6)))
+    gone = mine.filter(pl.col("day") >= day + timedelta(days=7))
+    assert later.height and (later["week_clients_without_involvement"] == 45).all()
+    assert gone.height and (gone["week_clients_without_involvement"] == 0).all()
 
 
 def test_client_units_come_from_the_clients_unit_involvement(toy):

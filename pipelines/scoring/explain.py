@@ -55,6 +55,15 @@ TEXTS: dict[str, tuple[str, str, str]] = {
                      "aktiivinen {v} ensimmäisestä viimeiseen tapahtumaan (vertaiset: {p})"),
     "max_gap_minutes": ("hours", "a pause of {v} between events (peers: {p})",
                         "tapahtumien välillä {v} tauko (vertaiset: {p})"),
+    "protected_out_of_hours_clients": (
+        "count", "opened {v} protected clients out of working hours (peers: {p})",
+        "avasi työajan ulkopuolella {v} turvakiellon tai salaisen sijoituspaikan piirissä olevan asiakkaan tiedot "
+        "(vertaiset: {p})"),
+    "week_clients": ("count", "opened {v} different clients in the last seven days; peers open {p}",
+                     "avasi seitsemän päivän aikana {v} eri asiakkaan tiedot, vertaiset tavallisesti {p}"),
+    "week_clients_without_involvement": (
+        "count", "{v} different clients with no personal involvement in the last seven days (peers: {p})",
+        "seitsemän päivän aikana {v} eri asiakasta ilman henkilökohtaista asiakassuhdetta (vertaiset: {p})"),
 }
 OWN_EN = "; usually {o} for this person"
 OWN_FI = "; hänellä itsellään tavallisesti {o}"

@@ -81,9 +81,9 @@ LEFT JOIN feature_holidays h ON h.day = s.day
 WHERE s.n_access > 0
 GROUP BY s.staff_id, s.day, s.client_id;
 
--- step: client_summary
--- Per staff and day, over the clients accessed: personal involvement and protection (docs/rules.md).
-CREATE OR REPLACE TEMP TABLE feature_client_summary AS
+-- step: client_flags
+-- Per staff, day and client accessed: personal involvement and protection on that day (docs/rules.md).
+CREATE OR REPLACE TEMP TABLE feature_client_flags AS
 WITH personal_rows AS (
     SELECT client_id, staff_id, valid_from, coalesce(valid_to, DATE '9999-12-31') AS valid_to
     FROM ref_involvement
@@ -104,25 +104,29 @@ WITH personal_rows AS (
         bool_or(placement_secret) AS placement_secret, max(placement_secret_until) AS placement_secret_until,
         bool_or(placement_secret AND placement_secret_until IS NULL) AS placement_secret_open
     FROM ref_clients GROUP BY client_id
-), flags AS (
-    SELECT cd.staff_id, cd.day, cd.n_access, cd.n_out_of_hours,
-        p.client_id IS NOT NULL AS personal_involvement,
-        coalesce(c.security_prohibition
-                 OR (c.placement_secret AND (c.placement_secret_open OR cd.day <= c.placement_secret_until)),
-                 false) AS protected
-    FROM feature_staff_client_day cd
-    LEFT JOIN personal p
-      ON p.client_id = cd.client_id AND p.staff_id = cd.staff_id AND cd.day BETWEEN p.valid_from AND p.valid_to
-    LEFT JOIN client c ON c.client_id = cd.client_id
 )
+SELECT cd.staff_id, cd.day, cd.client_id, cd.n_access, cd.n_out_of_hours,
+    p.client_id IS NOT NULL AS personal_involvement,
+    coalesce(c.security_prohibition
+             OR (c.placement_secret AND (c.placement_secret_open OR cd.day <= c.placement_secret_until)),
+             false) AS protected
+FROM feature_staff_client_day cd
+LEFT JOIN personal p
+  ON p.client_id = cd.client_id AND p.staff_id = cd.staff_id AND cd.day BETWEEN p.valid_from AND p.valid_to
+LEFT JOIN client c ON c.client_id = cd.client_id;
+
+-- step: client_summary
+-- Per staff and day, over the clients accessed.
+CREATE OR REPLACE TEMP TABLE feature_client_summary AS
 SELECT staff_id, day,
     count(*) AS clients,
     sum(n_access) AS access_events,
     count(*) FILTER (WHERE NOT personal_involvement) AS clients_without_involvement,
     sum(n_access) FILTER (WHERE NOT personal_involvement) AS access_without_involvement,
     count(*) FILTER (WHERE protected) AS protected_clients,
-    count(*) FILTER (WHERE n_out_of_hours > 0) AS out_of_hours_clients
-FROM flags
+    count(*) FILTER (WHERE n_out_of_hours > 0) AS out_of_hours_clients,
+    count(*) FILTER (WHERE protected AND n_out_of_hours > 0) AS protected_out_of_hours_clients
+FROM feature_client_flags
 GROUP BY ALL;
 
 -- step: new_clients
@@ -130,6 +134,18 @@ GROUP BY ALL;
 CREATE OR REPLACE TEMP TABLE feature_new_clients AS
 SELECT staff_id, first_day AS day, count(*) AS new_clients
 FROM (SELECT staff_id, client_id, min(day) AS first_day FROM feature_staff_client_day GROUP BY ALL)
+GROUP BY ALL;
+
+-- step: week
+-- The seven days ending on each day: distinct clients opened, and those without personal involvement on the
+-- day they were opened. A worker who browses a few clients of other units a day stays unremarkable day by
+-- day; the week shows the sum (the slow browser of issue 3's planted behaviour).
+CREATE OR REPLACE TEMP TABLE feature_week AS
+SELECT d.staff_id, d.day,
+    count(DISTINCT f.client_id) AS week_clients,
+    count(DISTINCT f.client_id) FILTER (WHERE NOT f.personal_involvement) AS week_clients_without_involvement
+FROM (SELECT DISTINCT staff_id, day FROM feature_client_flags) d
+JOIN feature_client_flags f ON f.staff_id = d.staff_id AND f.day BETWEEN d.day - 6 AND d.day
 GROUP BY ALL;
 
 -- step: client_units
@@ -166,9 +182,13 @@ SELECT
     -- the longest pause between two active quarter-hours (15-minute resolution)
     coalesce(15 * list_max(list_transform(range(1, len(ev.slots)), lambda j: ev.slots[j + 1] - ev.slots[j])),
              0)::DOUBLE AS max_gap_minutes,
-    coalesce(cl.protected_clients, 0)::DOUBLE AS protected_clients
+    coalesce(cl.protected_clients, 0)::DOUBLE AS protected_clients,
+    coalesce(cl.protected_out_of_hours_clients, 0)::DOUBLE AS protected_out_of_hours_clients,
+    coalesce(w.week_clients, 0)::DOUBLE AS week_clients,
+    coalesce(w.week_clients_without_involvement, 0)::DOUBLE AS week_clients_without_involvement
 FROM feature_staff_day ev
 LEFT JOIN feature_client_summary cl USING (staff_id, day)
 LEFT JOIN feature_new_clients n USING (staff_id, day)
 LEFT JOIN feature_client_units u USING (staff_id, day)
+LEFT JOIN feature_week w USING (staff_id, day)
 LEFT JOIN feature_holidays h ON h.day = ev.day;

@@ -27,7 +27,10 @@ SELECT * FROM (VALUES
     (10, 'client_units', 1.0),
     (11, 'systems', 0.5),
     (12, 'span_minutes', 30.0),
-    (13, 'max_gap_minutes', 30.0)
+    (13, 'max_gap_minutes', 30.0),
+    (14, 'week_clients', 1.0),
+    (15, 'week_clients_without_involvement', 1.0),
+    (16, 'protected_out_of_hours_clients', 1.0)
 ) AS t(ord, feature, floor);
 
 -- step: peer_of_day
