@@ -57,8 +57,8 @@ TEXTS: dict[str, tuple[str, str, str]] = {
                         "tapahtumien välillä {v} tauko (vertaiset: {p})"),
     "protected_out_of_hours_clients": (
         "count", "opened {v} protected clients out of working hours (peers: {p})",
-        "avasi työajan ulkopuolella {v} turvakiellon tai salaisen sijoituspaikan piirissä olevan asiakkaan tiedot "
-        "(vertaiset: {p})"),
+        ("avasi työajan ulkopuolella {v} turvakiellon tai salaisen sijoituspaikan piirissä olevan asiakkaan "
+         "tiedot (vertaiset: {p})")),
     "week_clients": ("count", "opened {v} different clients in the last seven days; peers open {p}",
                      "avasi seitsemän päivän aikana {v} eri asiakkaan tiedot, vertaiset tavallisesti {p}"),
     "week_clients_without_involvement": (
