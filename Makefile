@@ -33,6 +33,7 @@ demo: setup
 	$(BIN)/lokivahti --store $(STORE) status
 
 test: setup system-deps
+	$(BIN)/ruff check pipelines tests app.py app_pages
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: setup
