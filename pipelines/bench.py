@@ -310,7 +310,7 @@ def run_county_benchmark(out_dir: Path, size: str, echo=print, *, pages: bool = 
     county; the generated files are kept for the next run."""
     d = out_dir / f"county-{size}"
     d.mkdir(parents=True, exist_ok=True)
-    tag = f"[{size} county]"
+    tag = f"({size} county)"  # rich would read "[medium county]" as markup and drop it
     r: dict = {}
     if not county_files(d):
         r["generate"] = g = _child("generate", size, str(seed), str(d))

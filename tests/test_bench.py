@@ -33,5 +33,5 @@ def test_the_benchmark_measures_every_phase_on_replicated_and_generated_events(t
     assert county["ingest"]["rows"] == county["bare_read"]["rows"] > county["generate"]["events"]
     assert county["ingest"]["new"] == county["generate"]["events"]
     assert county["disclosure"]["answers_equal"]
-    assert any(line.startswith("[tiny county]") and "client answer" in line for line in lines)
+    assert any(line.startswith("(tiny county)") and "client answer" in line for line in lines)
     assert json.loads((tmp_path / "results.json").read_text())["county"]["ingest_ratio"] > 0

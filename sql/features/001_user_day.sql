@@ -141,12 +141,18 @@ GROUP BY ALL;
 -- day they were opened. A worker who browses a few clients of other units a day stays unremarkable day by
 -- day; the week shows the sum (the slow browser of issue 3's planted behaviour).
 CREATE OR REPLACE TEMP TABLE feature_week AS
-SELECT d.staff_id, d.day,
-    count(DISTINCT f.client_id) AS week_clients,
-    count(DISTINCT f.client_id) FILTER (WHERE NOT f.personal_involvement) AS week_clients_without_involvement
-FROM (SELECT DISTINCT staff_id, day FROM feature_client_flags) d
-JOIN feature_client_flags f ON f.staff_id = d.staff_id AND f.day BETWEEN d.day - 6 AND d.day
-GROUP BY ALL;
+WITH per_day AS (
+    SELECT staff_id, day, list(client_id) AS clients,
+        coalesce(list(client_id) FILTER (WHERE NOT personal_involvement), []) AS clients_without_involvement
+    FROM feature_client_flags
+    GROUP BY ALL
+)
+-- a window over each person's days (not a join of every day with its week): lists of at most seven days
+SELECT staff_id, day,
+    len(list_distinct(flatten(list(clients) OVER seven_days))) AS week_clients,
+    len(list_distinct(flatten(list(clients_without_involvement) OVER seven_days))) AS week_clients_without_involvement
+FROM per_day
+WINDOW seven_days AS (PARTITION BY staff_id ORDER BY day RANGE BETWEEN INTERVAL 6 DAY PRECEDING AND CURRENT ROW);
 
 -- step: client_units
 -- The units of the clients seen: a client's unit is the unit of their unit or referral involvement that day.
