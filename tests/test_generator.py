@@ -66,6 +66,13 @@ def test_the_same_seed_gives_byte_identical_files(tiny, tmp_path):
     assert digests(tmp_path) == digests(tiny)
 
 
+def test_two_processes_write_the_same_files_as_one(tiny, tmp_path):
+    """medium and large write their months in two processes: that must not change a byte (ids count per
+    source and month; every day's events come from streams seeded by the day)."""
+    generate("tiny", 11, tmp_path, workers=2)
+    assert digests(tmp_path) == digests(tiny)
+
+
 def test_another_seed_gives_another_county(tiny, tmp_path):
     generate("tiny", 12, tmp_path)
     assert digests(tmp_path)["reference/clients.csv"] != digests(tiny)["reference/clients.csv"]

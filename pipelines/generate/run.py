@@ -44,13 +44,150 @@ class Summary:
     clients: int = 0
 
 
+@dataclass
+class _DayJob:
+    """What writing a run of days needs: read-only after the county is planted (shared by forked workers)."""
+    size: object
+    seed: int
+    bg: Background
+    plants: object
+    plant_by_day: dict
+    staff_by_id: dict
+    holiday_days: set
+    reexport_days: set
+    writer_args: tuple
+    plant_index: dict
+
+
+@dataclass
+class _DayResult:
+    """One run of days: counts, and the events the labels need. A planted event is referred to by its place in
+    plants.events (("plant", i, event_id)): the parent's own object gets the id, so plants.intended still
+    points at it; other events come back as themselves (("event", e))."""
+    per_source_day: Counter
+    events: Counter
+    labels: list
+    every: list
+    reexport: list
+
+
+_JOB: _DayJob | None = None  # set before forking: the workers read it instead of receiving it pickled
+
+
+def _ref(e: Event, plant_index: dict):
+    i = plant_index.get(id(e))
+    return ("event", e) if i is None else ("plant", i, e.event_id)
+
+
+def _resolve(ref, plant_events: list[Event]) -> Event:
+    if ref[0] == "event":
+        return ref[1]
+    e = plant_events[ref[1]]
+    e.event_id = ref[2]
+    return e
+
+
+def _write_days(day_list: list) -> _DayResult:
+    """Generate and write every event of these days (whole months: each file is one worker's)."""
+    job = _JOB
+    size, seed, bg, plants = job.size, job.seed, job.bg, job.plants
+    folder, canonical_only, bundle_day, r5_day = job.writer_args
+    writer = EventWriter(folder, canonical_only, bundle_day=bundle_day, r5_day=r5_day)
+    result = _DayResult(Counter(), Counter(), [], [], [])
+    for d in day_list:
+        reserved = plants.reserved.get(d, set())
+        day_events = bg.day(d, reserved)
+        group = list(job.plant_by_day.get(d, ()))
+        for sid in sorted(reserved):
+            s = job.staff_by_id.get(sid)
+            if s is None or (sid, d) in plants.quiet or not s.employed(d) or not s.active:
+                continue
+            r = random.Random(f"bg:{seed}:{d.isoformat()}:{sid}")
+            weekend_worker = s.unit_id == "KH"
+            if r.random() < attendance(d, job.holiday_days, weekend_worker):
+                group += bg.worker_day(s, d, r, size.visits)
+        silent_today = {src: cap for (src, sd), cap in plants.silent.items() if sd == d}
+        day_events += bg.top_up(d, day_events + group, reserved, set(silent_today))
+        for src, cap in silent_today.items():
+            in_group = sum(1 for e in group if e.source_system == src)
+            keep = max(0, cap - in_group)
+            ours = sorted((e for e in day_events if e.source_system == src), key=lambda e: e.local)
+            drop = {id(e) for e in ours[keep:]}
+            day_events = [e for e in day_events if id(e) not in drop]
+        taken = {(e.source_system, e.account, e.local) for e in group}
+        for e in sorted(day_events, key=lambda e: e.local):
+            while (e.source_system, e.account, e.local) in taken:
+                e.local += timedelta(seconds=1)
+            taken.add((e.source_system, e.account, e.local))
+        group_ids = {id(e) for e in group}
+        today = sorted(day_events + group, key=lambda e: (e.local, e.source_system))
+        for e in today:
+            writer.assign_id(e)
+            writer.write(e)
+            result.per_source_day[(e.source_system, e.day)] += 1
+            result.events[e.source_system] += 1
+            if id(e) in group_ids:
+                result.labels.append(_ref(e, job.plant_index))
+            if size.verify:
+                result.every.append(_ref(e, job.plant_index))
+            if e.source_system == "effica" and e.day in job.reexport_days:
+                result.reexport.append(_ref(e, job.plant_index))
+    writer.close()
+    return result
+
+
+def _month_runs(day_list: list, parts: int) -> list[list]:
+    """The days cut into at most `parts` runs of whole months, of about equal length (each month goes to the run
+    its middle day falls in)."""
+    months: list[list] = []
+    for d in day_list:
+        if not months or (months[-1][0].year, months[-1][0].month) != (d.year, d.month):
+            months.append([])
+        months[-1].append(d)
+    target = len(day_list) / max(1, parts)
+    runs: list[list] = [[] for _ in range(max(1, parts))]
+    before = 0
+    for m in months:
+        runs[min(len(runs) - 1, int((before + len(m) / 2) / target))] += m
+        before += len(m)
+    return [r for r in runs if r]
+
+
+def _run_days(job: _DayJob, day_list: list, workers: int, progress=None) -> list[_DayResult]:
+    """Every day's events, in day order: in this process, or in `workers` forked processes."""
+    global _JOB
+    _JOB = job
+    try:
+        runs = _month_runs(day_list, workers) if workers > 1 else [day_list]
+        if len(runs) == 1:
+            results = [_write_days(day_list)]
+        else:
+            import multiprocessing
+
+            with multiprocessing.get_context("fork").Pool(len(runs)) as pool:
+                results = pool.map(_write_days, runs)
+    finally:
+        _JOB = None
+    if progress:
+        for d in day_list:
+            progress(d)
+    return results
+
+
 def _first(day_list, predicate):
     return next(d for d in day_list if predicate(d))
 
 
 def generate(size_name: str, seed: int, out: Path, canonical_only: bool = False, thresholds: dict | None = None,
-             progress=None) -> Summary:
+             progress=None, workers: int | None = None) -> Summary:
+    """Write the county of `size_name` into out/ (reference/, events/, labels/).
+
+    `workers`: processes writing the events, each a run of whole months (default: 2 for the sizes that are not
+    verified event by event, where the events are most of the time; 1 otherwise). The files are the same for
+    any number of workers: every day's events come from streams seeded by the day, and event ids count per
+    source and month."""
     size = SIZES[size_name]
+    workers = workers or (1 if size.verify else 2)
     cfg = thresholds or load_config()["checks"]
     out = Path(out)
     for sub in ("reference", "events", "labels"):
@@ -86,58 +223,33 @@ def generate(size_name: str, seed: int, out: Path, canonical_only: bool = False,
     reference_keys = write_reference(county, out / "reference", plants.key_objects)
     oracle = Oracle(county, cfg, now=EVALUATION_NOW)
     weekend = [d for d in days(size.start + timedelta(days=7), size.end) if d.weekday() == 5]
-    writer = EventWriter(out / "events", canonical_only, bundle_day=weekend[0], r5_day=weekend[0] + timedelta(days=1))
-    staff_by_id = {s.staff_id: s for s in county.staff}
+    writer_args = (out / "events", canonical_only, weekend[0], weekend[0] + timedelta(days=1))
     plant_by_day = defaultdict(list)
     for e in plants.events:
         plant_by_day[e.day].append(e)
+    summary = Summary(staff=len(county.staff), clients=len(county.clients))
+    job = _DayJob(size=size, seed=seed, bg=bg, plants=plants, plant_by_day=plant_by_day,
+                  staff_by_id={s.staff_id: s for s in county.staff}, holiday_days=holiday_days,
+                  reexport_days=reexport_days, writer_args=writer_args,
+                  plant_index={id(e): i for i, e in enumerate(plants.events)})
     label_group: list[Event] = []
     every: list[Event] = []
     reexport: list[Event] = []
     per_source_day: Counter = Counter()
-    summary = Summary(staff=len(county.staff), clients=len(county.clients))
-
-    for d in days(size.start, size.end):
-        reserved = plants.reserved.get(d, set())
-        day_events = bg.day(d, reserved)
-        group = list(plant_by_day.get(d, ()))
-        for sid in sorted(reserved):
-            s = staff_by_id.get(sid)
-            if s is None or (sid, d) in plants.quiet or not s.employed(d) or not s.active:
-                continue
-            r = random.Random(f"bg:{seed}:{d.isoformat()}:{sid}")
-            weekend_worker = s.unit_id == "KH"
-            if r.random() < attendance(d, holiday_days, weekend_worker):
-                group += bg.worker_day(s, d, r, size.visits)
-        silent_today = {src: cap for (src, sd), cap in plants.silent.items() if sd == d}
-        day_events += bg.top_up(d, day_events + group, reserved, set(silent_today))
-        for src, cap in silent_today.items():
-            in_group = sum(1 for e in group if e.source_system == src)
-            keep = max(0, cap - in_group)
-            ours = sorted((e for e in day_events if e.source_system == src), key=lambda e: e.local)
-            drop = {id(e) for e in ours[keep:]}
-            day_events = [e for e in day_events if id(e) not in drop]
-        taken = {(e.source_system, e.account, e.local) for e in group}
-        for e in sorted(day_events, key=lambda e: e.local):
-            while (e.source_system, e.account, e.local) in taken:
-                e.local += timedelta(seconds=1)
-            taken.add((e.source_system, e.account, e.local))
-        group_ids = {id(e) for e in group}
-        today = sorted(day_events + group, key=lambda e: (e.local, e.source_system))
-        for e in today:
-            writer.assign_id(e)
-            writer.write(e)
-            per_source_day[(e.source_system, e.day)] += 1
-            summary.events[e.source_system] += 1
-            if id(e) in group_ids:
-                label_group.append(e)
-            if size.verify:
-                every.append(e)
-            if e.source_system == "effica" and e.day in reexport_days:
-                reexport.append(e)
-        if progress:
-            progress(d)
-    # future-dated plants (clock skew) lie outside the period
+    for part in _run_days(job, list(days(size.start, size.end)), workers, progress):
+        per_source_day.update(part.per_source_day)
+        summary.events.update(part.events)
+        label_group += [_resolve(ref, plants.events) for ref in part.labels]
+        every += [_resolve(ref, plants.events) for ref in part.every]
+        reexport += [_resolve(ref, plants.events) for ref in part.reexport]
+    # future-dated plants (clock skew) lie outside the period, in months of their own (the workers wrote and
+    # numbered the period's months; a second writer of one of them would overwrite its file)
+    period_months = {(d.year, d.month) for d in days(size.start, size.end)}
+    outside = [e for e in plants.events if e.day > size.end or e.day < size.start]
+    clash = sorted({(e.day.year, e.day.month) for e in outside} & period_months)
+    if clash:
+        raise RuntimeError(f"planted events outside the period fall in its months {clash}")
+    writer = EventWriter(*writer_args[:2], bundle_day=writer_args[2], r5_day=writer_args[3])
     for e in plants.events:
         if e.day > size.end or e.day < size.start:
             writer.assign_id(e)

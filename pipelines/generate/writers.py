@@ -214,7 +214,7 @@ class EventWriter:
         self.folder = folder
         self.canonical_only = canonical_only
         self.bundle_day, self.r5_day = bundle_day, r5_day
-        self.counters: dict[str, int] = {}
+        self.counters: dict[tuple[str, str], int] = {}
         self.files: dict[tuple[str, str], tuple] = {}
         self.bundle: list[dict] = []
         self.r5: list[str] = []
@@ -228,9 +228,11 @@ class EventWriter:
             e.event_id = atna_event_id(el)
             self.atna_elements[id(e)] = el
             return
-        n = self.counters.get(src, 0) + 1
-        self.counters[src] = n
-        e.event_id = f"{PREFIX.get(src, src + '-')}{n:08d}"
+        # numbered per source and month, so that a worker writing some months numbers them as one writing all
+        month = f"{e.local.year:04d}{e.local.month:02d}"
+        n = self.counters.get((src, month), 0) + 1
+        self.counters[(src, month)] = n
+        e.event_id = f"{PREFIX.get(src, src + '-')}{month}{n:06d}"
 
     def _open(self, src: str, month: str):
         key = (src, month)
