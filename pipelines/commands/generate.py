@@ -19,6 +19,9 @@ def generate_command(
     out_dir: Path = typer.Option(..., "--out", help="Folder to write reference/, events/ and labels/ into."),
     formats: str = typer.Option("all", "--formats",
                                 help="'all' (every source format) or 'canonical' (only the canonical event CSV)."),
+    workers: int = typer.Option(0, "--workers", min=0,
+                                help="Processes writing the months (0: two for medium and large, else one). "
+                                     "The files are the same for any number."),
 ):
     """Generate a synthetic county with planted rule violations, near misses and anomalies."""
     if size not in SIZES:
@@ -26,7 +29,8 @@ def generate_command(
     if formats not in ("all", "canonical"):
         raise typer.BadParameter("--formats is 'all' or 'canonical'")
     started = perf_counter()
-    summary = generate(size, seed, out_dir, canonical_only=formats == "canonical", thresholds=config()["checks"])
+    summary = generate(size, seed, out_dir, canonical_only=formats == "canonical", thresholds=config()["checks"],
+                       workers=workers or None)
     table = Table("source system", "events", title=f"{size} county, seed {seed}: {out_dir}")
     for src, n in sorted(summary.events.items()):
         table.add_row(src, f"{n:,}")
