@@ -79,12 +79,19 @@ def phase_synthesise(store: str, reference: str, out_csv: str, n: str) -> dict:
     return {"seconds": t, "peak_mib": _peak_mib()}
 
 
-def phase_bare_read(csv_path: str, db_path: str) -> dict:
+def _bare_read(files: list[Path], db_path: str) -> dict:
+    """One read_csv over the files (types detected) into a table: the baseline of every ingest figure."""
+    listed = ", ".join("'" + str(p).replace("'", "''") + "'" for p in files)
     con = duckdb.connect(db_path)
-    t, _ = _timed(con.execute, f"CREATE OR REPLACE TABLE bare AS SELECT * FROM read_csv('{csv_path}', header = true)")
-    rows = con.execute("SELECT count(*) FROM bare").fetchone()[0]
+    t, _ = _timed(con.execute, f"CREATE OR REPLACE TABLE bare AS SELECT * FROM read_csv([{listed}], header = true, "
+                               "union_by_name = true)")
+    rows = con.execute("SELECT count(*) FROM bare").fetchall()[0][0]
     con.close()
     return {"seconds": t, "rows": rows, "peak_mib": _peak_mib()}
+
+
+def phase_bare_read(csv_path: str, db_path: str) -> dict:
+    return _bare_read([Path(csv_path)], db_path)
 
 
 def phase_ingest(csv_path: str, store: str, reference: str) -> dict:
@@ -99,7 +106,6 @@ def phase_ingest(csv_path: str, store: str, reference: str) -> dict:
     con.close()
     return {"seconds": t, "rows": tally.records_read, "new": tally.normalised_new,
             "quarantined": tally.quarantined, "peak_mib": _peak_mib()}
-
 
 
 def phase_generate(size: str, seed: str, out: str) -> dict:
@@ -117,14 +123,8 @@ def county_files(county: Path) -> list[Path]:
 
 
 def phase_bare_read_folder(county: str, db_path: str) -> dict:
-    """The baseline of a county's ingest: one read_csv over all its event files (types detected)."""
-    files = ", ".join("'" + str(p).replace("'", "''") + "'" for p in county_files(Path(county)))
-    con = duckdb.connect(db_path)
-    t, _ = _timed(con.execute, f"CREATE OR REPLACE TABLE bare AS SELECT * FROM read_csv([{files}], header = true, "
-                               "union_by_name = true)")
-    rows = con.execute("SELECT count(*) FROM bare").fetchall()[0][0]
-    con.close()
-    return {"seconds": t, "rows": rows, "peak_mib": _peak_mib()}
+    """The baseline of a county's ingest: one read_csv over all its event files."""
+    return _bare_read(county_files(Path(county)), db_path)
 
 
 def phase_ingest_folder(county: str, store: str) -> dict:
@@ -141,6 +141,7 @@ def phase_ingest_folder(county: str, store: str) -> dict:
     return {"seconds": t, "files": len(tallies), "rows": sum(x.records_read for x in tallies),
             "new": sum(x.normalised_new for x in tallies), "quarantined": sum(x.quarantined for x in tallies),
             "peak_mib": _peak_mib()}
+
 
 BARE_AGGREGATION = "SELECT account, count(*), count(DISTINCT client_id) FROM events GROUP BY account"
 
@@ -335,12 +336,11 @@ def _measure_store(store: Path, tag: str, r: dict, echo) -> None:
     """Bare aggregation vs checks and scoring, and a client's answer vs the same answer without the layout, on
     a store that holds its reference data and events (results into r)."""
     r["bare_aggregation"] = _child("bare_aggregation", str(store))
-    base = r["bare_aggregation"]["seconds"]
+    base, copy = r["bare_aggregation"]["seconds"], r["bare_aggregation"]["copy_seconds"]
     for phase, target in (("check", 5), ("score", 3)):
         try:
             r[phase] = _child(phase, str(store))
             r[f"{phase}_ratio"] = r[phase]["seconds"] / base
-            copy = r["bare_aggregation"]["copy_seconds"]
             echo(f"{tag} {phase} {r[phase]['seconds']:.2f} s = {r[f'{phase}_ratio']:.2f}x bare aggregation "
                  f"({base:.3f} s) (target <= {target}); = {r[phase]['seconds'] / copy:.2f}x a bare copy of the "
                  f"events table ({copy:.2f} s); peak {r[phase]['peak_mib']:.0f} MiB")
@@ -358,7 +358,6 @@ def _measure_store(store: Path, tag: str, r: dict, echo) -> None:
         echo(f"{tag} client answer vs a bare aggregate scan of events "
              f"{dr['full_scan_seconds'] * 1000:.1f} ms = {_fraction(r['disclosure_ratio'])}; client layout built "
              f"once in {dr['layout_build_seconds']:.1f} s (peak {dr['layout_build_peak_mib']:.0f} MiB)")
-        copy = r["bare_aggregation"]["copy_seconds"]
         r["disclosure_copy_ratio"] = dr["answer_seconds"] / copy
         echo(f"{tag} client answer vs a full scan of events (a bare copy of every column, {copy:.2f} s) "
              f"= {_fraction(r['disclosure_copy_ratio'])}")

@@ -153,7 +153,7 @@ def _month_runs(day_list: list, parts: int) -> list[list]:
     return [r for r in runs if r]
 
 
-def _run_days(job: _DayJob, day_list: list, workers: int, progress=None) -> list[_DayResult]:
+def _run_days(job: _DayJob, day_list: list, workers: int) -> list[_DayResult]:
     """Every day's events, in day order: in this process, or in `workers` forked processes."""
     global _JOB
     _JOB = job
@@ -168,9 +168,6 @@ def _run_days(job: _DayJob, day_list: list, workers: int, progress=None) -> list
                 results = pool.map(_write_days, runs)
     finally:
         _JOB = None
-    if progress:
-        for d in day_list:
-            progress(d)
     return results
 
 
@@ -179,7 +176,7 @@ def _first(day_list, predicate):
 
 
 def generate(size_name: str, seed: int, out: Path, canonical_only: bool = False, thresholds: dict | None = None,
-             progress=None, workers: int | None = None) -> Summary:
+             workers: int | None = None) -> Summary:
     """Write the county of `size_name` into out/ (reference/, events/, labels/).
 
     `workers`: processes writing the events, each a run of whole months (default: 2 for the sizes that are not
@@ -236,7 +233,7 @@ def generate(size_name: str, seed: int, out: Path, canonical_only: bool = False,
     every: list[Event] = []
     reexport: list[Event] = []
     per_source_day: Counter = Counter()
-    for part in _run_days(job, list(days(size.start, size.end)), workers, progress):
+    for part in _run_days(job, list(days(size.start, size.end)), workers):
         per_source_day.update(part.per_source_day)
         summary.events.update(part.events)
         label_group += [_resolve(ref, plants.events) for ref in part.labels]
@@ -250,14 +247,13 @@ def generate(size_name: str, seed: int, out: Path, canonical_only: bool = False,
     if clash:
         raise RuntimeError(f"planted events outside the period fall in its months {clash}")
     writer = EventWriter(*writer_args[:2], bundle_day=writer_args[2], r5_day=writer_args[3])
-    for e in plants.events:
-        if e.day > size.end or e.day < size.start:
-            writer.assign_id(e)
-            writer.write(e)
-            summary.events[e.source_system] += 1
-            label_group.append(e)
-            if size.verify:
-                every.append(e)
+    for e in outside:
+        writer.assign_id(e)
+        writer.write(e)
+        summary.events[e.source_system] += 1
+        label_group.append(e)
+        if size.verify:
+            every.append(e)
     changed = next(e for e in reexport if e.day == r0 + timedelta(days=1) and e.document and not e.plant)
     new_document = "asiakaskertomus (korjattu)" if changed.document != "asiakaskertomus" else "päätös"
     writer.write_reexport(reexport, changed, new_document)

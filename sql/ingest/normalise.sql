@@ -4,9 +4,9 @@
 --   transaction by pipelines/ingest/engine.py. Each rejected record gets the first reason that applies.
 --   The staged records are materialised once, in `checked`, with every value the event needs already
 --   computed; the steps after it read that table. A canonical CSV is staged as a view straight over DuckDB's
---   CSV reader, whose record_no is NULL: the record number is then the row's position in `checked` (rowid + 1;
---   the CSV reader and a projection keep the file's order), which costs nothing, where row_number() OVER ()
---   over the file cost as much as reading it.
+--   CSV reader, whose record_no is NULL: the record number is then the row's position in `checked` (step
+--   `numbered`; the CSV reader and a projection keep the file's order), which costs nothing, where
+--   row_number() OVER () over the file cost as much as reading it.
 
 -- step: checked
 CREATE OR REPLACE TEMP TABLE checked AS
