@@ -55,3 +55,81 @@ def sql_files(folder: str) -> list[SqlFile]:
 
 def read_sql(relative: str) -> str:
     return (SQL_DIR / relative).read_text(encoding="utf-8")
+
+
+# --- the one SQL runtime -------------------------------------------------------------------------------
+# Every multi-step SQL file is split, bound and run here, so parameter binding, step splitting and
+# transactions have one definition (and one place to add tracing or partitioning).
+
+_STEP_CACHE: dict[str, list[tuple[str, str]]] = {}
+
+
+def steps(relative: str) -> list[tuple[str, str]]:
+    """Split sql/<relative> into (step name, statement) on `-- step:` lines (cached; files are read-only)."""
+    if relative not in _STEP_CACHE:
+        out, current, body = [], None, []
+        for line in read_sql(relative).splitlines():
+            if line.startswith("-- step:"):
+                if current:
+                    out.append((current, "\n".join(body)))
+                current, body = line.split(":", 1)[1].strip(), []
+            elif current:
+                body.append(line)
+        if current:
+            out.append((current, "\n".join(body)))
+        _STEP_CACHE[relative] = out
+    return _STEP_CACHE[relative]
+
+
+def bind(sql: str, params: dict | None) -> dict:
+    """The named parameters a statement uses (DuckDB refuses unused ones), taken from `params`."""
+    if not params:
+        return {}
+    return {k: v for k, v in params.items() if f"${k}" in sql}
+
+
+def run_steps(con, relative: str, params: dict | None = None, after: dict | None = None) -> None:
+    """Run every step of a multi-step file in order; `after[name](con)` runs once its step is done."""
+    for name, sql in steps(relative):
+        con.execute(sql, bind(sql, params))
+        if after and name in after:
+            after[name](con)
+
+
+def run_file(con, relative: str, params: dict | None = None):
+    """Run a one-statement file (or a whole script without parameters) and return DuckDB's relation/cursor."""
+    sql = read_sql(relative)
+    return con.execute(sql, bind(sql, params))
+
+
+def frame(con, sql: str, params: dict | None = None):
+    """A query as a polars frame, through Arrow (no DB-API row copy)."""
+    import polars as pl
+
+    return pl.from_arrow(con.execute(sql, bind(sql, params)).fetch_arrow_table())
+
+
+def frame_of_file(con, relative: str, params: dict | None = None):
+    """The frame of a one-query file of sql/."""
+    return frame(con, read_sql(relative), params)
+
+
+class transaction:
+    """`with transaction(con):` — BEGIN, then COMMIT, or ROLLBACK on any exception (re-raised)."""
+
+    def __init__(self, con, begin: str = "BEGIN TRANSACTION"):
+        self.con, self.begin = con, begin
+
+    def __enter__(self):
+        self.con.execute(self.begin)
+        return self.con
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.con.execute("COMMIT")
+        else:
+            try:
+                self.con.execute("ROLLBACK")
+            except Exception:  # the connection may already be gone (a killed file, a closed store)
+                pass
+        return False

@@ -20,7 +20,7 @@ CANONICAL_COLUMNS = (
     "source_system", "source_event_id", "event_time", "account", "client_id", "action",
     "service_task", "document", "purpose", "emergency", "channel", "organisation_id",
     "controller_id", "recipient_organisation_id", "outcome", "session_id", "search_criteria",
-    "record_count",
+    "record_count", "legal_basis", "data_description",
 )
 REQUIRED_COLUMNS = CANONICAL_COLUMNS[:6]
 

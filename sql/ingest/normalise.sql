@@ -30,6 +30,8 @@ WITH s AS (
         nullif(trim(session_id), '')                AS session_id,
         nullif(search_criteria, '')                 AS search_criteria,
         nullif(trim(record_count), '')              AS record_count_text,
+        nullif(trim(legal_basis), '')               AS legal_basis,
+        nullif(trim(data_description), '')          AS data_description,
         record_no, line_no, raw
     FROM stage
 ), t AS (
@@ -111,6 +113,7 @@ SELECT
     st.unit_id AS unit_id,
     c.controller_resolved AS controller_id,
     c.recipient_organisation_id, c.outcome, c.session_id, c.search_criteria, c.record_count,
+    c.legal_basis, c.data_description,
     c.time_flag, c.time_local,
     c.record_no, c.line_no, c.raw
 FROM checked_rows c
@@ -174,7 +177,8 @@ SELECT r.record_no, r.line_no, r.raw, r.source_system, r.source_event_id,
         CASE WHEN r.document IS DISTINCT FROM e.document THEN 'document' END,
         CASE WHEN r.purpose IS DISTINCT FROM e.purpose THEN 'purpose' END,
         CASE WHEN r.recipient_organisation_id IS DISTINCT FROM e.recipient_organisation_id THEN 'recipient_organisation_id' END,
-        CASE WHEN r.outcome IS DISTINCT FROM e.outcome THEN 'outcome' END
+        CASE WHEN r.outcome IS DISTINCT FROM e.outcome THEN 'outcome' END,
+        CASE WHEN r.legal_basis IS DISTINCT FROM e.legal_basis THEN 'legal_basis' END
     ) AS differing
 FROM kept r
 JOIN events e ON e.source_system = r.source_system AND e.source_event_id = r.source_event_id;
@@ -190,10 +194,11 @@ SELECT $run_id, $path, record_no, line_no, split_part(differing, ',', 1),
 FROM existing WHERE differing <> '';
 
 -- step: insert_events
-INSERT INTO events
-SELECT r.source_system, r.source_event_id, r.event_time, r.event_local, CAST(r.event_local AS DATE),
+INSERT INTO events BY NAME
+SELECT r.source_system, r.source_event_id, r.event_time, r.event_local, CAST(r.event_local AS DATE) AS event_date,
     r.account, r.client_id, r.action, r.service_task, r.document, r.purpose, r.emergency, r.channel,
     r.organisation_id, r.unit_id, r.controller_id, r.recipient_organisation_id, r.outcome, r.session_id,
-    r.search_criteria, r.record_count, r.time_flag, $run_id, r.record_no, r.raw
+    r.search_criteria, r.record_count, r.time_flag, $run_id AS run_id, r.record_no, r.raw,
+    r.legal_basis, r.data_description
 FROM (SELECT *, hki_utc_to_local(event_time) AS event_local FROM kept) r
 WHERE r.record_no NOT IN (SELECT record_no FROM existing);
