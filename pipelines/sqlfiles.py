@@ -6,9 +6,12 @@ The header ends at the first line that is not a comment.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import duckdb
 
 from . import SQL_DIR
 
@@ -106,7 +109,7 @@ def frame(con, sql: str, params: dict | None = None):
     """A query as a polars frame, through Arrow (no DB-API row copy)."""
     import polars as pl
 
-    return pl.from_arrow(con.execute(sql, bind(sql, params)).fetch_arrow_table())
+    return pl.from_arrow(con.sql(sql, params=bind(sql, params) or None).to_arrow_table())
 
 
 def frame_of_file(con, relative: str, params: dict | None = None):
@@ -128,8 +131,6 @@ class transaction:
         if exc_type is None:
             self.con.execute("COMMIT")
         else:
-            try:
+            with contextlib.suppress(duckdb.Error):  # the connection may already be gone (a closed store)
                 self.con.execute("ROLLBACK")
-            except Exception:  # the connection may already be gone (a killed file, a closed store)
-                pass
         return False
