@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from rulecases import insert_event, load_case_into, load_cases
 from typer.testing import CliRunner
 
-from pipelines.checks.cases import insert_event, load_case_into, load_cases
 from pipelines.checks.export import neutralise
 from pipelines.checks.runner import explained_share, run_check
 from pipelines.cli import app

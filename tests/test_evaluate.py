@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from rulecases import load_case_into, load_cases
 from typer.testing import CliRunner
 
-from pipelines.checks.cases import load_case_into, load_cases
 from pipelines.checks.evaluate import evaluate_rules
 from pipelines.checks.runner import run_check
 from pipelines.cli import app

@@ -57,6 +57,8 @@ def import_app_access_log(con, work_path: Path, config: dict) -> int:
             writer = csv.DictWriter(fh, fieldnames=list(CANONICAL_COLUMNS), extrasaction="ignore")
             writer.writeheader()
             for r in frame.iter_rows(named=True):
-                writer.writerow({c: "" for c in CANONICAL_COLUMNS} | _row(r))
+                # the store's own controller, said explicitly: a defaulted controller is a log-content finding
+                writer.writerow({c: "" for c in CANONICAL_COLUMNS} | _row(r)
+                                | {"controller_id": config["store"]["home_controller"]})
         ingest_file(con, path, config=config)
     return frame.height

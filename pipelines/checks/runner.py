@@ -215,14 +215,15 @@ def query_frame(con, sql: str, params: dict | None = None) -> pl.DataFrame:
 
 def explained_share(con) -> pl.DataFrame:
     """Per source system: access events, those in a rule finding, those explained, and the explained share
-    of the access events that are in no rule finding (the anomaly model's leads do not count)."""
+    of the access events that are in no rule finding (the anomaly model's leads and findings about the log's
+    content do not count: they say nothing about whether the access was lawful)."""
     return query_frame(con, 
         """
         WITH acc AS (
             SELECT source_system, source_event_id FROM events
             WHERE client_id IS NOT NULL AND action <> 'other' AND coalesce(outcome, 'success') = 'success'
         ), flagged AS (SELECT DISTINCT fe.source_system, fe.source_event_id FROM finding_events fe
-                     JOIN findings fi USING (finding_id) WHERE fi.rule_id <> 'model_anomaly'),
+                     JOIN findings fi USING (finding_id) WHERE fi.category NOT IN ('model', 'log_completeness')),
         expl AS (SELECT DISTINCT source_system, source_event_id FROM explanations)
         SELECT a.source_system,
             count(*) AS access_events,

@@ -25,6 +25,8 @@ DOCUMENTS = {
 MAX_CLIENTS_PER_DAY = 14
 MAX_PRINTS_PER_DAY = 3
 MIN_PER_SOURCE = 30
+DISCLOSURE_BASIS = {"statutory_right": "lakisääteinen tiedonsaantioikeus",
+                    "client_relationship": "asiakastietolaki 703/2023 4 § 3 mom"}
 LOGIN_SOURCES = ("pro_consona", "portal", "casem")
 
 
@@ -219,8 +221,10 @@ class Background:
         if "disclose" in allowed and s.role != "supervision_officer" and rng.random() < 0.015:
             recipient, purpose_d = self.disclosure_recipient(cid, t.date())
             if recipient:
-                out.append(self.ev(s, src, t, cid, "disclose", task, "asiakassuunnitelma", purpose_d,
-                                   recipient=recipient))
+                e = self.ev(s, src, t, cid, "disclose", task, "asiakassuunnitelma", purpose_d, recipient=recipient)
+                # the disclosure log names the provision it rests on (asiakastietolaki 703/2023 10 § 3 mom)
+                e.legal_basis = DISCLOSURE_BASIS.get(purpose_d, "asiakastietolaki 703/2023 4 § 3 mom")
+                out.append(e)
                 t += timedelta(seconds=rng.randint(25, 240))
         return out, t, printed
 

@@ -133,6 +133,8 @@ class Event:
     session_id: str | None = None
     search_criteria: str | None = None
     record_count: int | None = None
+    legal_basis: str | None = None        # a disclosure's legal provision, permission or consent (703/2023 10 §)
+    data_description: str | None = None
     event_id: str = ""
     plant: str = ""            # name of the planted case ("" = background)
 

@@ -15,6 +15,9 @@ from .model import County, Event, Staff
 ACCESS_READLIKE = {"read", "search", "print", "export", "disclose"}
 WRITES = {"create", "update", "delete"}
 MISSING_PURPOSE_ACTIONS = {"read", "create", "update", "delete", "print", "export"}
+# docs/rules.md §Action vocabulary: what a permission's action word grants
+ACTION_COVERS = {"*": {"read", "search", "create", "update", "delete", "print", "export", "disclose", "other"},
+                 "write": {"write", "create", "update", "delete"}, "read": {"read", "search"}}
 
 
 class Oracle:
@@ -62,22 +65,25 @@ class Oracle:
         return any(i.kind in ("responsible_worker", "work_pair") and i.staff_id == staff_id and i.covers(d)
                    for i in self.inv.get(client, ()))
 
-    def unit_inv(self, unit: str, client: str, d: date) -> bool:
-        return any(i.kind in ("unit", "referral", "supervision_case") and i.unit_id == unit and i.covers(d)
+    def unit_inv(self, row: Staff, client: str, d: date) -> bool:
+        """A unit, referral or supervision-case row naming the staff member's unit or the staff member."""
+        return any(i.kind in ("unit", "referral", "supervision_case") and i.covers(d)
+                   and ((i.unit_id and i.unit_id == row.unit_id) or (i.staff_id and i.staff_id == row.staff_id))
                    for i in self.inv.get(client, ()))
 
     def involved(self, row: Staff, client: str, d: date) -> bool:
-        return self.personal(row.staff_id, client, d) or self.unit_inv(row.unit_id, client, d)
+        return self.personal(row.staff_id, client, d) or self.unit_inv(row, client, d)
 
     def service_auth(self, org: str | None, client: str, d: date) -> bool:
         return any(a.phase == "service" and a.covers(d) for a in self.auth.get((org, client), ()))
 
-    def tender_auth(self, org: str | None, client: str, d: date) -> bool:
-        return any(a.phase == "tender" and a.covers(d) for a in self.auth.get((org, client), ()))
+    def tender_auth(self, org: str | None, client: str, d: date, agreement: str | None = None) -> bool:
+        return any(a.phase == "tender" and a.covers(d) and (agreement is None or (a.agreement == "framework") == (agreement == "framework"))
+                   for a in self.auth.get((org, client), ()))
 
     def permission_rows(self, role: str, task: str | None, action: str):
         return [(t, a, req) for t, a, req in self.roleperm.get(role, ())
-                if (task is None or t in (task, "*")) and a in (action, "*")]
+                if (task is None or t in (task, "*")) and action in ACTION_COVERS.get(a, {a})]
 
     @staticmethod
     def is_access(e: Event) -> bool:
@@ -91,6 +97,11 @@ class Oracle:
         if self.is_access(e) and e.action in MISSING_PURPOSE_ACTIONS and not e.purpose and not e.emergency:
             found.add("log_missing_fields")
         if e.action == "disclose" and (not e.recipient_organisation_id or not (e.purpose or e.emergency)):
+            found.add("log_missing_fields")
+        uses = e.action == "disclose" or (self.is_access(e) and e.action in MISSING_PURPOSE_ACTIONS)
+        if uses and not e.document and not getattr(e, "data_description", None):
+            found.add("log_missing_fields")
+        if e.action == "disclose" and not getattr(e, "legal_basis", None):
             found.add("log_missing_fields")
         if nonexistent_local(e.local):
             found.add("log_clock_skew")
@@ -115,51 +126,65 @@ class Oracle:
         cid = e.client_id
         provider = self.kinds.get(row.organisation_id) == "private_provider"
         emergency = e.emergency or e.purpose == "emergency"
-        personal = self.personal(staff_id, cid, d)
+        statutory = e.purpose == "statutory_right"
         involved = self.involved(row, cid, d)
+        service = self.service_auth(row.organisation_id, cid, d) if provider else False
+        framework = self.tender_auth(row.organisation_id, cid, d, "framework") if provider else False
+        explained = involved or statutory or (provider and (service or framework))
         rows = self.permission_rows(row.role, e.service_task, e.action)
         if not rows:
             found.add("role_not_permitted")
         needs = any(r[2] for r in rows) and not any(not r[2] for r in rows)
-        if not provider and not emergency and needs and not involved:
+        if not provider and not emergency and needs and not involved and not statutory:
             if e.action in ACCESS_READLIKE:
                 found.add("involvement_missing")
             elif e.action in WRITES:
                 found.add("write_without_involvement")
         if provider:
-            service = self.service_auth(row.organisation_id, cid, d)
             tender = self.tender_auth(row.organisation_id, cid, d)
+            direct = self.tender_auth(row.organisation_id, cid, d, "direct")
             if not service and not tender:
                 found.add("provider_outside_authorisation")
-            if tender and not service:
+            if direct and not service and not framework:
                 found.add("tender_phase_identifiable_access")
+        # disclosure between controllers: a disclose event's recipient, or the acting county-side organisation
+        # when it is not the controller whose data it is
+        controller = e.controller_id or "HVA"
+        acting = row.organisation_id or e.organisation_id
         if e.action == "disclose":
             recipient = e.recipient_organisation_id
-            statutory = e.purpose == "statutory_right"
-            own = self.service_auth(recipient, cid, d) if recipient else False
+        elif not provider and acting and acting != controller:
+            recipient = acting
+        else:
+            recipient = None
+        if recipient and recipient != controller:
+            own = self.service_auth(recipient, cid, d) or self.tender_auth(recipient, cid, d, "framework")
+            direct_tender = self.tender_auth(recipient, cid, d, "direct") and not own
             matched = False
             for p in self.prohib.get(cid, ()):
                 if not p.covers(d):
                     continue
-                value = {"controller": recipient, "service_task": e.service_task, "document": e.document}[p.scope]
+                value = {"controller": controller, "service_task": e.service_task, "document": e.document}[p.scope]
                 if value is not None and value == p.target:
                     matched = True
             if matched and not statutory and not own:
                 found.add("disclosure_prohibited")
-            controller = e.controller_id or "HVA"
-            if (recipient and recipient != controller and not matched and not statutory and not own
+            if (not matched and not statutory and not own and not direct_tender
+                    and not getattr(e, "legal_basis", None)
                     and not any(p.covers(d) for p in self.perm.get(cid, ()))):
                 found.add("disclosure_without_permission")
+            if not provider and direct_tender:
+                found.add("tender_phase_identifiable_access")
         is_self = bool(row.personal_id) and row.personal_id == cid
         if is_self:
             found.add("self_access")
         if not is_self and norm_address(row.address) and norm_address(row.address) == norm_address(client.address):
             found.add("family_or_neighbour")
-        if not is_self and (self.personal_ids.get(cid, set()) - {staff_id}) and not personal:
+        if not is_self and (self.personal_ids.get(cid, set()) - {staff_id}) and not explained:
             found.add("coworker_access")
-        if not provider and client.protected_on(d) and not personal and not emergency:
+        if not provider and client.protected_on(d) and not explained and not emergency:
             found.add("protected_client")
-        if client.deceased_on is not None and d > client.deceased_on:
+        if client.deceased_on is not None and d > client.deceased_on and not explained:
             found.add("deceased_client_access")
         if not provider and emergency:
             days = [d + timedelta(days=k) for k in range(self.t["emergency_followup_days"] + 1)]

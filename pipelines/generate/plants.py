@@ -346,7 +346,7 @@ class Planter:
 
     def plant_disclosures(self):
         workers = self.staff("LS-SO", "social_worker")
-        scopes = [("controller", "KAUP", "KAUP", "asiakassuunnitelma"), ("service_task", "child_welfare", "KELA",
+        scopes = [("controller", "HVA", "KAUP", "asiakassuunnitelma"), ("service_task", "child_welfare", "KELA",
                   "asiakassuunnitelma"), ("document", "päätös", "KAUP", "päätös")]
         for n in range(self.cases):
             scope, target, recipient, doc = scopes[n % 3]
@@ -421,7 +421,7 @@ class Planter:
         # co-worker: a colleague who is a family-work client is looked up by another worker
         colleagues = self.pick([x for x in self.staff("KH", "home_care_nurse")], self.cases + 1)
         for n, z in enumerate(colleagues):
-            cl = self.staff_as_client(z, "PS", "family_social_work")
+            cl = self.staff_as_client(z, "AIK", "adult_social_work")
             w = self.rng.choice(ps)
             d = self.day_for(w)
             self.reserve(w, d)
@@ -441,7 +441,7 @@ class Planter:
             s = self.rng.choice(nurses)
             d = self.day_for(s)
             cl = self.fresh_client(1930, 1950, security_prohibition=True)
-            self.inv(cl.client_id, "unit", d - timedelta(days=100), None, unit="KH", task="home_care")
+            self.inv(cl.client_id, "unit", d - timedelta(days=100), None, unit="AIK", task="adult_social_work")
             self.reserve(s, d)
             self.intend(self.ev(s, "lifecare", self.at(d, 10), cl.client_id, "read", "home_care", "hoitosuunnitelma",
                                 plant="protected_unit_only"), "protected_client")
@@ -449,7 +449,7 @@ class Planter:
             s = self.rng.choice(lsso)
             d = self.day_for(s)
             cl = self.fresh_client(placement_secret=True, placement_secret_until=d)
-            self.inv(cl.client_id, "unit", d - timedelta(days=100), None, unit="LS-SO")
+            self.inv(cl.client_id, "unit", d - timedelta(days=100), None, unit="PS")
             self.reserve(s, d)
             self.intend(self.ev(s, "pro_consona", self.at(d, 11), cl.client_id, "read", "child_welfare",
                                 plant="secret_placement_last_day"), "protected_client")
@@ -472,7 +472,8 @@ class Planter:
             d = self.day_for(s)
             died = d - timedelta(days=(1, 4, 12)[n % 3])
             cl = self.fresh_client(1925, 1945, deceased_on=died)
-            self.inv(cl.client_id, "unit", d - timedelta(days=300), None, unit="KH", task="home_care")
+            # the client's unit was adult social work: the home-care nurse has no part in the matter
+            self.inv(cl.client_id, "unit", d - timedelta(days=300), None, unit="AIK", task="adult_social_work")
             self.reserve(s, d)
             self.intend(self.ev(s, "lifecare", self.at(d, 9), cl.client_id, "read", "home_care", "hoitosuunnitelma",
                                 plant="after_death"), "deceased_client_access")

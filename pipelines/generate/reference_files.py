@@ -61,7 +61,8 @@ def write_reference(county: County, folder: Path, key_objects) -> list[tuple[str
     _write(folder / "disclosure_permissions.csv", ("client_id", "scope", "valid_from", "valid_to"),
            [[p.client_id, p.scope, _d(p.valid_from), _d(p.valid_to)] for p in c.permissions])
     tables = {"staff": staff_rows, "involvement": c.involvement, "provider_authorisations": c.authorisations,
-              "disclosure_prohibitions": c.prohibitions, "disclosure_permissions": c.permissions}
+              "disclosure_prohibitions": c.prohibitions, "disclosure_permissions": c.permissions,
+              "clients": c.clients}
     keys = []
     for rule, table, obj in key_objects:
         index = next(n for n, row in enumerate(tables[table]) if row is obj)

@@ -18,6 +18,7 @@ from ..config import load_config
 from .background import Background
 from .behaviour import Behaviour
 from .county import CountyBuilder
+from .legitimate import LegitimateWork, controller_keys, quality_keys
 from .model import Event
 from .oracle import Oracle
 from .plants import Planter
@@ -196,6 +197,7 @@ def generate(size_name: str, seed: int, out: Path, canonical_only: bool = False,
     planter.thresholds = cfg
     plants = planter.run()
     holiday_days = finnish_holidays(size.start, size.end)
+    LegitimateWork(planter, holiday_days).run()
     bg = Background(county, seed, size.visits, holiday_days)
     behaviour = Behaviour(planter, bg)
     behaviour.mass(CASES[size_name])
@@ -217,7 +219,7 @@ def generate(size_name: str, seed: int, out: Path, canonical_only: bool = False,
     r0 = rng.choice(starts)
     reexport_days = {r0, r0 + timedelta(days=1), r0 + timedelta(days=2)}
 
-    reference_keys = write_reference(county, out / "reference", plants.key_objects)
+    reference_keys = write_reference(county, out / "reference", plants.key_objects + quality_keys(county))
     oracle = Oracle(county, cfg, now=EVALUATION_NOW)
     weekend = [d for d in days(size.start + timedelta(days=7), size.end) if d.weekday() == 5]
     writer_args = (out / "events", canonical_only, weekend[0], weekend[0] + timedelta(days=1))
@@ -279,7 +281,7 @@ def generate(size_name: str, seed: int, out: Path, canonical_only: bool = False,
     rows = sorted(set(rows))
     keys = [("log_silent_source", f"{src}|{d.isoformat()}") for (src, d) in sorted(plants.silent)]
     keys.append(("log_export_mismatch", f"effica|{changed.event_id}"))
-    keys += reference_keys
+    keys += reference_keys + controller_keys(per_source_day, canonical_only)
     # every other source-weekday must have enough events (or the silent-source rule would fire by accident)
     minimum = cfg["silent_source_min_daily_events"]
     for src in sorted({s for s, _d in per_source_day}):

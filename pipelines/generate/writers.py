@@ -21,7 +21,10 @@ from .model import Event
 HKI = ZoneInfo("Europe/Helsinki")
 CANONICAL = ("source_system", "source_event_id", "event_time", "account", "client_id", "action", "service_task",
              "document", "purpose", "emergency", "channel", "organisation_id", "controller_id",
-             "recipient_organisation_id", "outcome", "session_id", "search_criteria", "record_count")
+             "recipient_organisation_id", "outcome", "session_id", "search_criteria", "record_count", "legal_basis",
+             "data_description")
+# sources whose own export format names the controller (the rest leave it to the store's home controller)
+NAMES_CONTROLLER = {"pro_consona", "pegasos", "kotimobiili"}
 PREFIX = {"pro_consona": "PC", "effica": "E", "portal": "prt-", "lifecare": "lc-", "pegasos": "PEG-",
           "kotimobiili": "KM-"}
 
@@ -50,7 +53,7 @@ PC_TASK = {"child_welfare": "lastensuojelu", "family_social_work": "perhesosiaal
            "adult_social_work": "aikuissosiaalityö", "home_care": "kotihoito", "placement": "sijaishuolto"}
 PC_HEADER = ("tapahtuma_id", "aikaleima", "käyttäjätunnus", "asiakkaan_hetu", "toimenpide", "palvelutehtävä",
              "asiakirja", "käyttötarkoitus", "hätätilanne", "organisaatio", "rekisterinpitäjä", "luovutuksen_saaja",
-             "lopputulos", "istunto", "hakuehdot", "tietueiden_määrä")
+             "lopputulos", "istunto", "hakuehdot", "tietueiden_määrä", "luovutusperuste")
 
 
 def pro_consona_row(e: Event) -> list:
@@ -59,7 +62,7 @@ def pro_consona_row(e: Event) -> list:
             PC_PURPOSE.get(e.purpose or "", ""), "kyllä" if e.emergency else "ei", e.organisation_id or "",
             e.controller_id or "", e.recipient_organisation_id or "",
             {"success": "onnistui", "failure": "epäonnistui"}.get(e.outcome or "", ""), e.session_id or "",
-            e.search_criteria or "", "" if e.record_count is None else str(e.record_count)]
+            e.search_criteria or "", "" if e.record_count is None else str(e.record_count), e.legal_basis or ""]
 
 
 # -- effica -----------------------------------------------------------------------------------------
@@ -70,13 +73,14 @@ EF_PURPOSE = {"client_relationship": "AS", "other_task": "MT", "statutory_right"
 EF_TASK = {"child_welfare": "LS", "family_social_work": "PS", "adult_social_work": "AL", "home_care": "KH",
            "placement": "SH"}
 EF_HEADER = ("TapahtumaID", "Aika", "Kayttaja", "Hetu", "Toiminto", "Palvelu", "Asiakirja", "Peruste",
-             "Vastaanottaja", "Istunto")
+             "Vastaanottaja", "Istunto", "Lainkohta")
 
 
 def effica_row(e: Event) -> list:
     return [e.event_id, e.local.strftime("%d.%m.%Y %H:%M:%S"), e.account or "", e.client_id or "",
             EF_ACTION[e.action], EF_TASK.get(e.service_task or "", ""), e.document or "",
-            EF_PURPOSE.get(e.purpose or "", ""), e.recipient_organisation_id or "", e.session_id or ""]
+            EF_PURPOSE.get(e.purpose or "", ""), e.recipient_organisation_id or "", e.session_id or "",
+            e.legal_basis or ""]
 
 
 # -- portal -----------------------------------------------------------------------------------------
@@ -110,6 +114,8 @@ def _entity(e: Event) -> list:
         details.append({"type": "service_task", "valueString": e.service_task})
     if e.document:
         details.append({"type": "document", "valueString": e.document})
+    if e.legal_basis:
+        details.append({"type": "legal_basis", "valueString": e.legal_basis})
     ent = {"what": {"identifier": {"system": HETU_OID, "value": e.client_id}}}
     if details:
         ent["detail"] = details
@@ -192,7 +198,7 @@ def atna_element(e: Event) -> etree._Element:
                              ParticipantObjectID=f"{e.client_id}^^^&1.2.246.21&ISO", ParticipantObjectTypeCode="1",
                              ParticipantObjectTypeCodeRole="1")
         etree.SubElement(p, "ParticipantObjectIDTypeCode", {"csd-code": "2", "originalText": "Patient Number"})
-        for kind, value in (("service_task", e.service_task), ("document", e.document)):
+        for kind, value in (("service_task", e.service_task), ("document", e.document), ("legal_basis", e.legal_basis)):
             if value:
                 etree.SubElement(p, "ParticipantObjectDetail", type=kind,
                                  value=base64.b64encode(value.encode("utf-8")).decode("ascii"))
@@ -204,7 +210,7 @@ def canonical_row(e: Event) -> list:
             e.action, e.service_task or "", e.document or "", e.purpose or "", "true" if e.emergency else "false",
             "portal" if e.source_system == "portal" else "native", e.organisation_id or "", e.controller_id or "",
             e.recipient_organisation_id or "", e.outcome or "", e.session_id or "", e.search_criteria or "",
-            "" if e.record_count is None else str(e.record_count)]
+            "" if e.record_count is None else str(e.record_count), e.legal_basis or "", e.data_description or ""]
 
 
 class EventWriter:

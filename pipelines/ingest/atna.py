@@ -137,7 +137,7 @@ def message_fields(message: etree._Element) -> dict[str, str | None]:
             fields["client_id"] = pid.split("^", 1)[0] if pid else None
         for detail in _children(obj, "ParticipantObjectDetail"):
             kind = detail.get("type")
-            if kind in ("service_task", "document", "session_id") and fields[kind] is None:
+            if kind in ("service_task", "document", "session_id", "legal_basis", "data_description") and fields[kind] is None:
                 fields[kind] = _decode_detail(detail.get("value"))
         query = _child(obj, "ParticipantObjectQuery")
         if query is not None and query.text and fields["search_criteria"] is None and fields["action"] == "search":

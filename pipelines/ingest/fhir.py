@@ -204,7 +204,7 @@ def resource_fields(resource: dict) -> dict[str, str | None]:
             if isinstance(kind, dict):  # R5: a CodeableConcept
                 kind = next((c for _, c in _codes(kind)), None) or kind.get("text")
             kind = _text(kind)
-            if kind in ("service_task", "document", "session_id") and f[kind] is None:
+            if kind in ("service_task", "document", "session_id", "legal_basis", "data_description") and f[kind] is None:
                 f[kind] = _text(detail.get("valueString"))
         if f["search_criteria"] is None and _text(entity.get("query")) and f["action"] == "search":
             f["search_criteria"] = _decode_base64(_text(entity.get("query")))

@@ -6,13 +6,33 @@
 --   events, so the cost stays linear in the number of events: no per-event correlated subqueries.
 --   docs/rules.md §Shared definitions is the contract for every column below.
 
+-- step: action_vocabulary
+-- What each action word of role_permissions.csv grants (docs/rules.md §Action vocabulary). Every action
+-- grants itself; `write` grants create, update and delete (changing the record in any way); `read` grants
+-- search too (a search shows the found clients' identifying data, which is reading them); print, export and
+-- disclose take data out of the system and are granted only by name (or `*`): the work must need them.
+CREATE OR REPLACE TEMP TABLE chk_action_covers AS
+WITH actions(action) AS (VALUES ('read'), ('search'), ('create'), ('update'), ('delete'), ('print'), ('export'),
+                                ('disclose'), ('other'))
+SELECT action AS granted, action FROM actions
+UNION ALL SELECT '*', action FROM actions
+UNION ALL SELECT 'write', unnest(['create', 'update', 'delete'])
+UNION ALL SELECT 'read', 'search';
+
 -- step: accounts
 -- One staff_id per (source_system, account) (the file should not map an account twice), and whether
 -- that staff_id is in staff.csv at all (gate 1).
+-- last_org / last_unit: the organisation of the staff member's latest row, so that a former worker's access
+-- (after the employment ended) still names the organisation it was made for (a provider's page lists it).
 CREATE OR REPLACE TEMP TABLE chk_accounts AS
 SELECT a.source_system, a.account, a.staff_id,
-    a.staff_id IN (SELECT staff_id FROM ref_staff) AS staff_registered
-FROM (SELECT source_system, account, min(staff_id) AS staff_id FROM ref_accounts GROUP BY ALL) a;
+    l.staff_id IS NOT NULL AS staff_registered, l.last_org, l.last_unit,
+    coalesce(o.kind = 'private_provider', false) AS last_org_is_provider
+FROM (SELECT source_system, account, min(staff_id) AS staff_id FROM ref_accounts GROUP BY ALL) a
+LEFT JOIN (SELECT staff_id, arg_max(organisation_id, valid_from) AS last_org, arg_max(unit_id, valid_from) AS last_unit
+           FROM ref_staff GROUP BY ALL) l USING (staff_id)
+LEFT JOIN (SELECT organisation_id, any_value(kind) AS kind FROM ref_organisations GROUP BY ALL) o
+    ON o.organisation_id = l.last_org;
 
 -- step: staff_rows
 -- Staff rows usable as "in force" (a reversed period is never in force; it is a data-quality finding).
@@ -52,7 +72,7 @@ GROUP BY ALL;
 -- event needs one range join (account + date) instead of three. Every date of an account is covered by
 -- exactly one segment; an account whose staff_id has no usable row gets one all-time segment without a row.
 CREATE OR REPLACE TEMP TABLE chk_account_in_force AS
-SELECT a.source_system, a.account, a.staff_id, a.staff_registered,
+SELECT a.source_system, a.account, a.staff_id, a.staff_registered, a.last_org, a.last_unit, a.last_org_is_provider,
     coalesce(sf.seg_from, DATE '0001-01-01') AS seg_from, coalesce(sf.seg_to, DATE '9999-12-31') AS seg_to,
     sf.line_no AS staff_line,
     s.organisation_id AS staff_org, s.unit_id AS staff_unit, s.role, s.personal_id AS staff_personal_id,
@@ -91,7 +111,8 @@ CREATE OR REPLACE TEMP VIEW chk_ev AS
 SELECT e.source_system, e.source_event_id, e.event_time, e.event_date, e.account, e.client_id, e.action,
     e.service_task, e.document, e.purpose, (e.emergency OR coalesce(e.purpose = 'emergency', false)) AS is_emergency,
     e.organisation_id AS event_org, e.unit_id AS event_unit, e.controller_id, e.recipient_organisation_id,
-    e.outcome, e.run_id, e.time_flag
+    e.outcome, e.run_id, e.time_flag, e.channel, e.legal_basis, e.data_description,
+    coalesce(e.controller_defaulted, false) AS controller_defaulted
 FROM events e
 SEMI JOIN chk_scope_dates s ON s.d = e.event_date;
 
@@ -104,7 +125,8 @@ WITH base AS (
         (e.client_id IS NOT NULL AND e.action <> 'other' AND coalesce(e.outcome, 'success') = 'success') AS is_access,
         a.staff_id, coalesce(a.staff_registered, false) AS staff_registered, a.staff_line,
         a.staff_org, a.staff_unit, a.role, a.staff_personal_id, a.staff_addr, a.staff_surname,
-        coalesce(a.is_provider, false) AS is_provider
+        coalesce(a.is_provider, false) AS is_provider,
+        a.last_org, a.last_unit, coalesce(a.last_org_is_provider, false) AS last_org_is_provider
     FROM chk_ev e
     LEFT JOIN chk_account_in_force a
         ON a.source_system = e.source_system AND a.account = e.account
@@ -130,16 +152,29 @@ LEFT JOIN chk_clients c ON c.client_id = b.client_id
 )
 SELECT *,
     (is_access AND staff_line IS NOT NULL AND NOT gate_unknown_account AND NOT gate_outside_employment
-        AND NOT gate_unknown_client) AS judged
+        AND NOT gate_unknown_client) AS judged,
+    -- Disclosure between controllers (docs/rules.md §Disclosure): a `disclose` event's recipient, or, for any
+    -- other action, the acting county-side organisation when it is not the controller whose data it is (a
+    -- Kanta read by another county's worker). A private provider working for the controller processes the
+    -- data inside the controller's own register (its authorisation rules judge it), so it is no recipient.
+    CASE WHEN action = 'disclose' THEN recipient_organisation_id
+         WHEN NOT is_provider AND controller_id IS NOT NULL AND coalesce(staff_org, event_org) <> controller_id
+             THEN coalesce(staff_org, event_org) END AS disclosed_to
 FROM gated;
+
+-- step: base_disclosure
+-- is_disclosure: the event gives the data to another controller than the one whose data it is.
+CREATE OR REPLACE TEMP VIEW chk_base_d AS
+SELECT *, (disclosed_to IS NOT NULL AND disclosed_to IS DISTINCT FROM controller_id) AS is_disclosure
+FROM chk_base;
 
 -- step: keys
 -- The distinct key combinations of judged events: every keyed table below is built from this (small) table,
 -- so the events are materialised once, in chk_ctx, with all flags already joined.
 CREATE OR REPLACE TEMP TABLE chk_keys AS
 SELECT DISTINCT role, service_task, action, client_id, staff_id, staff_unit, staff_org, is_provider, event_date,
-    is_emergency, CASE WHEN action = 'disclose' THEN recipient_organisation_id END AS recipient_organisation_id
-FROM chk_base WHERE judged;
+    is_emergency, CASE WHEN is_disclosure THEN disclosed_to END AS disclosed_to
+FROM chk_base_d WHERE judged;
 
 -- step: permissions
 -- Permission flags per (role, service task, action) combination that occurs: a small table.
@@ -154,87 +189,105 @@ FROM combos c
 LEFT JOIN ref_role_permissions r
   ON r.role = c.role
  AND (c.service_task IS NULL OR r.service_task = c.service_task OR r.service_task = '*')
- AND (r.action = c.action OR r.action = '*')
+ AND EXISTS (SELECT 1 FROM chk_action_covers v WHERE v.granted = lower(trim(r.action)) AND v.action = c.action)
 GROUP BY ALL;
 
+-- step: involvement_rows
+-- The usable involvement rows. A row counts for the person it names and for the unit it names: a personal
+-- kind (responsible_worker, work_pair) names a person; unit, referral and supervision_case name a unit, a
+-- person (a referral or a supervision case assigned to one officer) or both. rnk: 1 responsible_worker,
+-- 2 work_pair, 3 unit, 4 referral, 5 supervision_case. A row naming nobody usable, a personal kind naming
+-- only a unit, an unknown kind or a reversed period explains nothing: dq_involvement_row and
+-- dq_reversed_period report it.
+CREATE OR REPLACE TEMP TABLE chk_inv_rows AS
+SELECT * FROM (
+    SELECT client_id, nullif(trim(staff_id), '') AS staff_id, nullif(trim(unit_id), '') AS unit_id,
+        CASE kind WHEN 'responsible_worker' THEN 1 WHEN 'work_pair' THEN 2 WHEN 'unit' THEN 3
+                  WHEN 'referral' THEN 4 WHEN 'supervision_case' THEN 5 END AS rnk,
+        valid_from, coalesce(valid_to, DATE '9999-12-31') AS valid_to
+    FROM ref_involvement
+) WHERE rnk IS NOT NULL AND valid_to >= valid_from;
+
 -- step: involvement
--- Involvement per (client, staff, unit, date) that occurs among judged events. rank: 1 responsible_worker,
--- 2 work_pair (personal), 3 unit, 4 referral, 5 supervision_case (unit of the staff row in force).
+-- Involvement per (client, staff, unit, date) that occurs among judged events: the best rank of a row naming
+-- the staff member, or (non-personal kinds) the unit of the staff row in force, valid on the date. Two
+-- equi-joins (by person, by unit) rather than one join on an OR, which would not hash.
 CREATE OR REPLACE TEMP TABLE chk_inv AS
 WITH pd AS (
-    SELECT DISTINCT client_id, staff_id, staff_unit, event_date, is_emergency FROM chk_keys
-), hits AS (
-    SELECT pd.client_id, pd.staff_id, pd.staff_unit, pd.event_date,
-        CASE i.kind WHEN 'responsible_worker' THEN 1 WHEN 'work_pair' THEN 2 END AS rnk
-    FROM pd JOIN ref_involvement i
-      ON i.client_id = pd.client_id AND i.staff_id = pd.staff_id
-     AND i.kind IN ('responsible_worker', 'work_pair')
-     AND pd.event_date BETWEEN i.valid_from AND coalesce(i.valid_to, DATE '9999-12-31')
+    SELECT client_id, staff_id, staff_unit, event_date, bool_or(is_emergency) AS is_emergency
+    FROM chk_keys GROUP BY ALL
+), rows_for AS (
+    SELECT pd.client_id, pd.staff_id, pd.staff_unit, pd.event_date, i.rnk, i.valid_from, i.valid_to
+    FROM pd JOIN chk_inv_rows i ON i.client_id = pd.client_id AND i.staff_id = pd.staff_id
     UNION ALL
-    SELECT pd.client_id, pd.staff_id, pd.staff_unit, pd.event_date,
-        CASE i.kind WHEN 'unit' THEN 3 WHEN 'referral' THEN 4 WHEN 'supervision_case' THEN 5 END
-    FROM pd JOIN ref_involvement i
-      ON i.client_id = pd.client_id AND i.unit_id = pd.staff_unit
-     AND i.kind IN ('unit', 'referral', 'supervision_case')
-     AND pd.event_date BETWEEN i.valid_from AND coalesce(i.valid_to, DATE '9999-12-31')
-), followup AS (
-    -- emergencies: any involvement on a day of [d, d + emergency_followup_days]
-    SELECT DISTINCT pd.client_id, pd.staff_id, pd.staff_unit, pd.event_date
-    FROM (SELECT * FROM pd WHERE is_emergency) pd JOIN ref_involvement i
-      ON i.client_id = pd.client_id
-     AND ((i.kind IN ('responsible_worker', 'work_pair') AND i.staff_id = pd.staff_id)
-          OR (i.kind IN ('unit', 'referral', 'supervision_case') AND i.unit_id = pd.staff_unit))
-     AND i.valid_from <= pd.event_date + CAST($emergency_followup_days AS INTEGER)
-     AND coalesce(i.valid_to, DATE '9999-12-31') >= pd.event_date
+    SELECT pd.client_id, pd.staff_id, pd.staff_unit, pd.event_date, i.rnk, i.valid_from, i.valid_to
+    FROM pd JOIN chk_inv_rows i ON i.client_id = pd.client_id AND i.unit_id = pd.staff_unit AND i.rnk >= 3
 )
 SELECT pd.client_id, pd.staff_id, pd.staff_unit, pd.event_date,
-    min(h.rnk) AS inv_rank,
-    bool_or(f.client_id IS NOT NULL) AS followed_up
-FROM (SELECT DISTINCT client_id, staff_id, staff_unit, event_date FROM pd) pd
-LEFT JOIN hits h USING (client_id, staff_id, staff_unit, event_date)
-LEFT JOIN followup f USING (client_id, staff_id, staff_unit, event_date)
+    min(r.rnk) FILTER (WHERE pd.event_date BETWEEN r.valid_from AND r.valid_to) AS inv_rank,
+    -- emergencies: any involvement on a day of [d, d + emergency_followup_days]
+    coalesce(bool_or(pd.is_emergency AND r.valid_from <= pd.event_date + CAST($emergency_followup_days AS INTEGER)
+                     AND r.valid_to >= pd.event_date), false) AS followed_up
+FROM pd LEFT JOIN rows_for r
+  ON r.client_id = pd.client_id AND r.staff_id = pd.staff_id AND r.staff_unit IS NOT DISTINCT FROM pd.staff_unit
+ AND r.event_date = pd.event_date
 GROUP BY ALL;
 
 -- step: provider_authorisations
--- Effective period of each authorisation: [valid_from, min(valid_to, cancelled_on - 1)].
+-- Effective period of each authorisation: [valid_from, min(valid_to, cancelled_on - 1)]. A row cancelled on
+-- or before its first day never started (seed 000 §4-5: "palvelun tuottaminen ... ei toteudu"); its
+-- effective period is empty. agreement: framework (a framework-agreement provider being assessed may receive
+-- the necessary identifiable data, §4) or direct (direct procurement: a third party in the tender phase, §5).
 CREATE OR REPLACE TEMP TABLE chk_auth_rows AS
-SELECT organisation_id, client_id, phase, valid_from,
+SELECT organisation_id, client_id, phase, lower(trim(agreement)) AS agreement, valid_from,
     least(coalesce(valid_to, DATE '9999-12-31'), coalesce(cancelled_on - 1, DATE '9999-12-31')) AS eff_to,
-    coalesce(valid_to, DATE '9999-12-31') AS valid_to, cancelled_on
-FROM ref_provider_authorisations;
+    coalesce(valid_to, DATE '9999-12-31') AS valid_to, cancelled_on,
+    coalesce(cancelled_on <= valid_from, false) AS never_started
+FROM ref_provider_authorisations
+WHERE valid_to IS NULL OR valid_to >= valid_from;
 
 -- step: authorisation_status
--- Per (organisation, client, date) occurring as the acting provider or as a disclosure's recipient.
+-- Per (organisation, client, date) occurring as the acting provider or as the recipient of a disclosure.
+-- tender_framework / tender_direct: a tender-phase row of that agreement covers the date. The subtype of an
+-- access outside every authorisation, first that applies: never_authorised (no row), never_started (every
+-- row was cancelled before it began), before_start (a row begins later), cancelled (a row was cut short by its
+-- cancellation), after_end.
 CREATE OR REPLACE TEMP TABLE chk_auth AS
 WITH od AS (
     SELECT DISTINCT staff_org AS organisation_id, client_id, event_date FROM chk_keys WHERE is_provider
     UNION
-    SELECT DISTINCT recipient_organisation_id, client_id, event_date FROM chk_keys
-    WHERE action = 'disclose' AND recipient_organisation_id IS NOT NULL
+    SELECT DISTINCT disclosed_to, client_id, event_date FROM chk_keys WHERE disclosed_to IS NOT NULL
 )
 SELECT od.organisation_id, od.client_id, od.event_date,
     coalesce(bool_or(a.phase = 'service' AND od.event_date BETWEEN a.valid_from AND a.eff_to), false) AS service_auth,
     coalesce(bool_or(a.phase = 'tender' AND od.event_date BETWEEN a.valid_from AND a.eff_to), false) AS tender_auth,
-    count(a.phase) > 0 AS any_auth,
-    coalesce(bool_or(a.cancelled_on IS NOT NULL
-        AND (a.cancelled_on <= a.valid_from OR od.event_date >= a.cancelled_on)), false) AS was_cancelled,
-    coalesce(bool_or(od.event_date > a.valid_to), false) AS after_end,
-    coalesce(bool_or(od.event_date < a.valid_from), false) AS before_start
+    coalesce(bool_or(a.phase = 'tender' AND a.agreement = 'framework'
+                     AND od.event_date BETWEEN a.valid_from AND a.eff_to), false) AS tender_framework,
+    coalesce(bool_or(a.phase = 'tender' AND a.agreement IS DISTINCT FROM 'framework'
+                     AND od.event_date BETWEEN a.valid_from AND a.eff_to), false) AS tender_direct,
+    CASE WHEN count(a.phase) = 0 THEN 'never_authorised'
+         WHEN bool_and(a.never_started) THEN 'never_started'
+         WHEN bool_or(NOT a.never_started AND od.event_date < a.valid_from) THEN 'before_start'
+         WHEN bool_or(NOT a.never_started AND a.cancelled_on IS NOT NULL AND od.event_date >= a.cancelled_on
+                      AND a.cancelled_on <= a.valid_to) THEN 'cancelled'
+         ELSE 'after_end' END AS auth_subtype
 FROM od LEFT JOIN chk_auth_rows a ON a.organisation_id = od.organisation_id AND a.client_id = od.client_id
 GROUP BY ALL;
 
 -- step: disclosure_status
--- Prohibition and permission per disclosure event (few events; keyed by the event).
+-- Prohibition and permission per disclosure between controllers (few events; keyed by the event). Seed 004:
+-- a prohibition targets one document, a service task, or a controller's data ("tiettyyn rekisterinpitäjään,
+-- kuten hyvinvointialueeseen"): a controller-scoped prohibition matches the controller whose data it is.
 CREATE OR REPLACE TEMP TABLE chk_disclosure AS
 WITH d AS (
-    SELECT source_system, source_event_id, client_id, event_date, recipient_organisation_id, service_task, document
-    FROM chk_base WHERE judged AND action = 'disclose'
+    SELECT source_system, source_event_id, client_id, event_date, controller_id, service_task, document
+    FROM chk_base_d WHERE judged AND is_disclosure
 )
 SELECT d.source_system, d.source_event_id,
     EXISTS (SELECT 1 FROM ref_disclosure_prohibitions p
             WHERE p.client_id = d.client_id
               AND d.event_date BETWEEN p.valid_from AND coalesce(p.valid_to, DATE '9999-12-31')
-              AND ((p.scope = 'controller' AND p.target = d.recipient_organisation_id)
+              AND ((p.scope = 'controller' AND p.target = d.controller_id)
                 OR (p.scope = 'service_task' AND p.target = d.service_task)
                 OR (p.scope = 'document' AND p.target = d.document))) AS prohibited,
     EXISTS (SELECT 1 FROM ref_disclosure_permissions q
@@ -245,6 +298,10 @@ FROM d;
 -- step: context
 -- The one materialisation of the events in scope: every event with its context and, for judged events, all
 -- flags resolved. Rules about the log itself read chk_ctx; access rules read chk_judged.
+--   involved: any lawful involvement of the person or their unit on the date (personal, unit, referral,
+--     supervision case). statutory: the event states an officer's statutory right to the data.
+--   explained: involved, statutory, or a provider inside its service authorisation or a framework tender.
+--     What is unusual about an explained access (hour, volume, a protected client) is the model's matter.
 CREATE OR REPLACE TEMP TABLE chk_ctx AS
 SELECT x.*,
     coalesce(pm.perm_any, false) AS perm_any,
@@ -254,17 +311,19 @@ SELECT x.*,
     coalesce(i.inv_rank <= 2, false) AS personal_involvement,
     i.inv_rank IS NOT NULL AS involved,
     coalesce(i.followed_up, false) AS followed_up,
+    coalesce(x.purpose = 'statutory_right', false) AS statutory,
     coalesce(au.service_auth, false) AS service_auth,
     coalesce(au.tender_auth, false) AS tender_auth,
-    CASE WHEN NOT coalesce(au.any_auth, false) THEN 'never_authorised'
-         WHEN au.was_cancelled THEN 'cancelled'
-         WHEN au.after_end THEN 'after_end'
-         WHEN au.before_start THEN 'before_start'
-         ELSE 'never_authorised' END AS auth_subtype,
-    coalesce(ra.service_auth, false) AS recipient_authorised,
+    coalesce(au.tender_framework, false) AS tender_framework,
+    coalesce(au.tender_direct, false) AS tender_direct,
+    coalesce(au.auth_subtype, 'never_authorised') AS auth_subtype,
+    coalesce(ra.service_auth OR ra.tender_framework, false) AS recipient_authorised,
+    coalesce(ra.tender_direct AND NOT ra.service_auth AND NOT ra.tender_framework, false) AS recipient_in_direct_tender,
     coalesce(ds.prohibited, false) AS prohibited,
-    coalesce(ds.permitted, false) AS permitted
-FROM chk_base x
+    coalesce(ds.permitted, false) AS permitted,
+    (i.inv_rank IS NOT NULL OR coalesce(x.purpose = 'statutory_right', false)
+        OR (x.is_provider AND coalesce(au.service_auth OR au.tender_framework, false))) AS explained
+FROM chk_base_d x
 LEFT JOIN chk_perm pm
   ON pm.role = x.role AND pm.service_task IS NOT DISTINCT FROM x.service_task AND pm.action = x.action
 LEFT JOIN chk_inv i
@@ -273,9 +332,10 @@ LEFT JOIN chk_inv i
 LEFT JOIN chk_auth au
   ON x.is_provider AND au.organisation_id = x.staff_org AND au.client_id = x.client_id AND au.event_date = x.event_date
 LEFT JOIN chk_auth ra
-  ON ra.organisation_id = x.recipient_organisation_id AND ra.client_id = x.client_id AND ra.event_date = x.event_date
+  ON x.is_disclosure AND ra.organisation_id = x.disclosed_to AND ra.client_id = x.client_id
+ AND ra.event_date = x.event_date
 LEFT JOIN chk_disclosure ds
-  ON x.action = 'disclose' AND ds.source_system = x.source_system AND ds.source_event_id = x.source_event_id;
+  ON x.is_disclosure AND ds.source_system = x.source_system AND ds.source_event_id = x.source_event_id;
 
 -- step: judged_context
 -- The events every access rule filters: judged events with all flags resolved (a view over chk_ctx).

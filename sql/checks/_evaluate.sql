@@ -12,7 +12,8 @@ SELECT DISTINCT rule_id, finding_key AS key FROM findings;
 -- step: explained_share
 -- Legitimate accesses: access events that no label marks as a violation. Explained = has an explanation
 -- row and is in no rule finding. The anomaly model's findings (rule_id model_anomaly) do not count: they
--- are leads for review that attach every event of an unusual day, explained or not, not a rule's verdict.
+-- are leads for review that attach every event of an unusual day, explained or not, not a rule's verdict;
+-- nor do findings about the log's content (log_completeness), which say nothing of the access's lawfulness.
 WITH acc AS (
     SELECT source_system, source_event_id FROM events
     WHERE client_id IS NOT NULL AND action <> 'other' AND coalesce(outcome, 'success') = 'success'
@@ -26,6 +27,6 @@ SELECT l.source_system, count(*) AS legitimate,
 FROM legit l
 LEFT JOIN (SELECT DISTINCT source_system, source_event_id FROM explanations) x USING (source_system, source_event_id)
 LEFT JOIN (SELECT DISTINCT fe.source_system, fe.source_event_id FROM finding_events fe
-           JOIN findings fi USING (finding_id) WHERE fi.rule_id <> 'model_anomaly') f
+           JOIN findings fi USING (finding_id) WHERE fi.category NOT IN ('model', 'log_completeness')) f
     USING (source_system, source_event_id)
 GROUP BY ALL ORDER BY 1;

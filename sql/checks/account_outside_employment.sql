@@ -11,7 +11,7 @@
 -- false_positives: An employment extension not yet entered in staff.csv; a start date entered late.
 --   Check the HR record before concluding.
 SELECT source_system || '|' || source_event_id AS finding_key, source_system, account, staff_id, client_id,
-    staff_org AS organisation_id, staff_unit AS unit_id, event_time AS first_time, event_time AS last_time, event_date,
+    coalesce(staff_org, last_org, event_org) AS organisation_id, coalesce(staff_unit, last_unit, event_unit) AS unit_id, event_time AS first_time, event_time AS last_time, event_date,
     json_object('periods', (SELECT list(json_object('valid_from', s.valid_from, 'valid_to', s.valid_to))
                             FROM ref_staff s WHERE s.staff_id = c.staff_id)) AS evidence,
     [{'source_system': source_system, 'source_event_id': source_event_id}] AS events

@@ -13,4 +13,4 @@ SELECT source_system || '|' || source_event_id AS finding_key, source_system, ac
     json_object('deceased_on', deceased_on) AS evidence,
     [{'source_system': source_system, 'source_event_id': source_event_id}] AS events
 FROM chk_judged
-WHERE deceased_on IS NOT NULL AND event_date > deceased_on
+WHERE deceased_on IS NOT NULL AND event_date > deceased_on AND NOT explained

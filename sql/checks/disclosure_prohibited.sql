@@ -14,7 +14,8 @@
 --   prohibition was revoked in OmaKanta before the reference snapshot.
 SELECT source_system || '|' || source_event_id AS finding_key, source_system, account, staff_id, client_id,
     staff_org AS organisation_id, staff_unit AS unit_id, event_time AS first_time, event_time AS last_time, event_date,
-    json_object('recipient', recipient_organisation_id, 'service_task', service_task, 'document', document) AS evidence,
+    json_object('recipient', disclosed_to, 'controller', controller_id, 'channel', channel, 'action', action,
+                'service_task', service_task, 'document', document) AS evidence,
     [{'source_system': source_system, 'source_event_id': source_event_id}] AS events
 FROM chk_judged
-WHERE action = 'disclose' AND prohibited AND coalesce(purpose, '') <> 'statutory_right' AND NOT recipient_authorised
+WHERE is_disclosure AND prohibited AND NOT statutory AND NOT recipient_authorised

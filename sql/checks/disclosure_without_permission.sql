@@ -13,9 +13,8 @@
 -- false_positives: A written consent kept on paper and not entered as a disclosure permission.
 SELECT source_system || '|' || source_event_id AS finding_key, source_system, account, staff_id, client_id,
     staff_org AS organisation_id, staff_unit AS unit_id, event_time AS first_time, event_time AS last_time, event_date,
-    json_object('recipient', recipient_organisation_id, 'controller', controller_id) AS evidence,
+    json_object('recipient', disclosed_to, 'controller', controller_id, 'channel', channel, 'action', action) AS evidence,
     [{'source_system': source_system, 'source_event_id': source_event_id}] AS events
 FROM chk_judged
-WHERE action = 'disclose' AND recipient_organisation_id IS NOT NULL
-  AND recipient_organisation_id IS DISTINCT FROM controller_id
-  AND NOT prohibited AND coalesce(purpose, '') <> 'statutory_right' AND NOT recipient_authorised AND NOT permitted
+WHERE is_disclosure AND NOT prohibited AND NOT statutory AND NOT recipient_authorised AND NOT recipient_in_direct_tender
+  AND NOT permitted AND legal_basis IS NULL

@@ -6,36 +6,47 @@
 -- step: basis_texts
 CREATE OR REPLACE TEMP TABLE chk_basis_texts (basis VARCHAR, rank INTEGER, text_fi VARCHAR, text_sv VARCHAR, text_en VARCHAR);
 INSERT INTO chk_basis_texts VALUES
-    ('responsible_worker', 1, 'Asiakkaan vastuutyöntekijä', 'Klientens ansvariga arbetstagare', 'The client''s responsible worker'),
-    ('work_pair', 2, 'Vastuutyöntekijän työpari', 'Den ansvariga arbetstagarens arbetspar', 'Work pair of the responsible worker'),
-    ('unit', 3, 'Asiakkaan asiaa käsittelevä yksikkö', 'Enheten som handlägger klientens ärende', 'The unit handling the client''s matter'),
-    ('referral', 4, 'Lähete sijoitus- tai palveluohjausyksikköön', 'Remiss till placerings- eller servicehandledningsenheten', 'Referral to the placement or service-guidance unit'),
-    ('supervision_case', 5, 'Avoin valvonta-asia asiakasta palvelevasta palveluntuottajasta', 'Öppet tillsynsärende om tjänsteproducenten', 'Open supervision case about the provider serving the client'),
-    ('provider_authorisation', 6, 'Palveluntuottaja on erikseen luvitettu asiakkaan palveluun', 'Tjänsteproducenten är särskilt auktoriserad för klientens tjänst', 'The provider is separately authorised for the client''s service'),
-    ('statutory_right', 7, 'Lakisääteinen tiedonsaantioikeus', 'Lagstadgad rätt att få uppgifter', 'Statutory right to information'),
-    ('own_provider', 8, 'Luovutus hyvinvointialueen omalle ostopalvelun tuottajalle', 'Utlämnande till välfärdsområdets egen köptjänstproducent', 'Disclosure to the county''s own purchased-service provider'),
-    ('disclosure_permission', 9, 'Asiakkaan luovutuslupa', 'Klientens utlämnandetillstånd', 'The client''s disclosure permission'),
-    ('emergency_followed_up', 10, 'Hätäkäyttö, jota seurasi asiakkuus', 'Nödåtkomst som följdes av klientrelation', 'Emergency access followed by involvement'),
-    ('role_without_involvement', 11, 'Tehtävä, jonka käyttöoikeus ei edellytä asiakkuutta', 'Uppgift vars behörighet inte kräver klientrelation', 'A task whose access right does not require involvement');
+    ('statutory_right', 1, 'Lakisääteinen tiedonsaantioikeus', 'Lagstadgad rätt att få uppgifter', 'Statutory right to information'),
+    ('own_provider', 2, 'Luovutus hyvinvointialueen omalle ostopalvelun tuottajalle', 'Utlämnande till välfärdsområdets egen köptjänstproducent', 'Disclosure to the county''s own purchased-service provider'),
+    ('disclosure_permission', 3, 'Asiakkaan luovutuslupa', 'Klientens utlämnandetillstånd', 'The client''s disclosure permission'),
+    ('logged_legal_basis', 4, 'Luovutuslokiin kirjattu oikeusperuste', 'Rättslig grund som antecknats i utlämnandeloggen', 'Legal basis recorded in the disclosure log'),
+    ('responsible_worker', 5, 'Asiakkaan vastuutyöntekijä', 'Klientens ansvariga arbetstagare', 'The client''s responsible worker'),
+    ('work_pair', 6, 'Vastuutyöntekijän työpari', 'Den ansvariga arbetstagarens arbetspar', 'Work pair of the responsible worker'),
+    ('unit', 7, 'Asiakkaan asiaa käsittelevä yksikkö', 'Enheten som handlägger klientens ärende', 'The unit handling the client''s matter'),
+    ('referral', 8, 'Lähete sijoitus- tai palveluohjausyksikköön', 'Remiss till placerings- eller servicehandledningsenheten', 'Referral to the placement or service-guidance unit'),
+    ('supervision_case', 9, 'Avoin valvonta-asia asiakasta palvelevasta palveluntuottajasta', 'Öppet tillsynsärende om tjänsteproducenten', 'Open supervision case about the provider serving the client'),
+    ('provider_authorisation', 10, 'Palveluntuottaja on erikseen luvitettu asiakkaan palveluun', 'Tjänsteproducenten är särskilt auktoriserad för klientens tjänst', 'The provider is separately authorised for the client''s service'),
+    ('framework_assessment', 11, 'Puitesopimuksen palveluntuottajan arvio palvelun sopivuudesta', 'Ramavtalsproducentens bedömning av tjänstens lämplighet', 'A framework-agreement provider assessing the service'),
+    ('emergency_followed_up', 12, 'Hätäkäyttö, jota seurasi asiakkuus', 'Nödåtkomst som följdes av klientrelation', 'Emergency access followed by involvement'),
+    ('role_without_involvement', 13, 'Tehtävä, jonka käyttöoikeus ei edellytä asiakkuutta', 'Uppgift vars behörighet inte kräver klientrelation', 'A task whose access right does not require involvement');
 
 -- step: explain
+-- A disclosure between controllers is explained by what allows the disclosure (statutory right, the county's
+-- own provider, the client's permission, a legal basis in the log), never by the worker's involvement alone:
+-- a client asking who received their data is owed the basis of the disclosure.
 INSERT INTO explanations
 SELECT source_system, source_event_id, client_id, event_date, basis
 FROM (
     SELECT j.*,
         CASE
+            WHEN statutory AND (is_disclosure OR inv_rank IS NULL) THEN 'statutory_right'
+            WHEN is_disclosure AND recipient_authorised THEN 'own_provider'
+            WHEN is_disclosure AND permitted THEN 'disclosure_permission'
+            WHEN is_disclosure AND legal_basis IS NOT NULL THEN 'logged_legal_basis'
+            WHEN is_disclosure THEN NULL
             WHEN inv_rank = 1 THEN 'responsible_worker'
             WHEN inv_rank = 2 THEN 'work_pair'
             WHEN inv_rank = 3 THEN 'unit'
             WHEN inv_rank = 4 THEN 'referral'
             WHEN inv_rank = 5 THEN 'supervision_case'
             WHEN is_provider AND service_auth THEN 'provider_authorisation'
-            WHEN action = 'disclose' AND purpose = 'statutory_right' THEN 'statutory_right'
-            WHEN action = 'disclose' AND recipient_authorised THEN 'own_provider'
-            WHEN action = 'disclose' AND permitted THEN 'disclosure_permission'
+            WHEN is_provider AND tender_framework THEN 'framework_assessment'
             WHEN is_emergency AND followed_up THEN 'emergency_followed_up'
             WHEN perm_free THEN 'role_without_involvement'
         END AS basis
     FROM chk_judged j
-    ANTI JOIN finding_events f ON f.source_system = j.source_system AND f.source_event_id = j.source_event_id
+    -- a finding about the log's content (log_completeness) says nothing about whether the access was lawful
+    ANTI JOIN (SELECT fe.source_system, fe.source_event_id FROM finding_events fe JOIN findings fi USING (finding_id)
+               WHERE fi.category NOT IN ('log_completeness', 'model')) f
+        ON f.source_system = j.source_system AND f.source_event_id = j.source_event_id
 ) WHERE basis IS NOT NULL;

@@ -8,19 +8,29 @@
 -- legal_basis: 703/2023 10 § 2 mom (use log: user, time, purpose) and 3 mom (disclosure log: recipient,
 --   purpose, legal provision)
 -- description: Any stored event with no account; an access event (read, create, update, delete, print,
---   export) with no purpose; a disclosure with no recipient organisation or no purpose.
--- false_positives: A source whose mapping file does not yet translate its purpose column.
+--   export) with no purpose, or with neither a document nor a description of the data used; a disclosure with
+--   no recipient organisation, no purpose, no description of the data disclosed (document or
+--   data_description) or no legal basis. Evidence `missing` lists what is absent. (A controller the source
+--   does not name is a property of the source, reported once per source by log_controller_not_named.)
+-- false_positives: A source whose mapping file does not yet translate its purpose, document or legal-basis
+--   column; a source that writes only one controller and leaves it implicit.
 SELECT source_system || '|' || source_event_id AS finding_key, source_system, account, staff_id, client_id,
     coalesce(staff_org, event_org) AS organisation_id, coalesce(staff_unit, event_unit) AS unit_id,
     event_time AS first_time, event_time AS last_time, event_date,
-    json_object('missing', list_filter([
-        CASE WHEN account IS NULL THEN 'account' END,
-        CASE WHEN purpose IS NULL AND (action = 'disclose' OR (is_access AND action IN ('read', 'create', 'update', 'delete', 'print', 'export'))) THEN 'purpose' END,
-        CASE WHEN action = 'disclose' AND recipient_organisation_id IS NULL THEN 'recipient_organisation_id' END
-    ], lambda x: x IS NOT NULL)) AS evidence,
+    json_object('missing', missing) AS evidence,
     [{'source_system': source_system, 'source_event_id': source_event_id}] AS events
-FROM chk_ctx
-WHERE account IS NULL
-   OR (is_access AND action IN ('read', 'create', 'update', 'delete', 'print', 'export') AND purpose IS NULL
-       AND NOT is_emergency)
-   OR (action = 'disclose' AND (recipient_organisation_id IS NULL OR (purpose IS NULL AND NOT is_emergency)))
+FROM (
+    SELECT *, list_filter([
+        CASE WHEN account IS NULL THEN 'account' END,
+        CASE WHEN purpose IS NULL AND NOT is_emergency
+              AND (action = 'disclose' OR (is_access AND action IN ('read', 'create', 'update', 'delete', 'print', 'export')))
+             THEN 'purpose' END,
+        CASE WHEN document IS NULL AND data_description IS NULL
+              AND (action = 'disclose' OR (is_access AND action IN ('read', 'create', 'update', 'delete', 'print', 'export')))
+             THEN CASE WHEN action = 'disclose' THEN 'data_description' ELSE 'document' END END,
+        CASE WHEN action = 'disclose' AND recipient_organisation_id IS NULL THEN 'recipient_organisation_id' END,
+        CASE WHEN action = 'disclose' AND legal_basis IS NULL THEN 'legal_basis' END
+    ], lambda x: x IS NOT NULL) AS missing
+    FROM chk_ctx
+)
+WHERE len(missing) > 0

@@ -7,7 +7,7 @@
 -- title_en: Silent source system
 -- legal_basis: 703/2023 10 § (every use must be logged); DOMAIN.md rule 9
 -- description: A working day (Mon–Fri, not a Finnish public holiday; table chk_holidays) between a source's
---   first and last event dates with fewer than silent_source_min_daily_events events. No events; key =
+--   first and last days of normal volume (at least silent_source_min_daily_events events) with fewer than silent_source_min_daily_events events. No events; key =
 --   source + date. Events stamped after their own ingest (log_clock_skew) are left out of the span, so
 --   one device clock years ahead does not make every day until then silent. Lokivahti's own access log
 --   (source `lokivahti`) is not judged: few dashboard look-ups on a day is no logging fault.
@@ -20,7 +20,10 @@ WITH daily AS (
       AND e.source_system <> 'lokivahti'   -- Lokivahti's own access log: a quiet dashboard is not a logging fault
     GROUP BY ALL
 ), span AS (
-    SELECT source_system, min(event_date) AS first_day, max(event_date) AS last_day FROM daily GROUP BY ALL
+    -- the source's working life: from its first to its last day of normal volume. A day with a few events
+    -- only (one back-filled event of years ago, a test record) neither opens nor closes the span.
+    SELECT source_system, min(event_date) AS first_day, max(event_date) AS last_day FROM daily
+    WHERE n >= $silent_source_min_daily_events GROUP BY ALL
 ), days AS (
     SELECT s.source_system, CAST(g.d AS DATE) AS day
     FROM span s, LATERAL (SELECT unnest(generate_series(s.first_day, s.last_day, INTERVAL 1 DAY)) AS d) g

@@ -15,4 +15,4 @@ SELECT source_system || '|' || source_event_id AS finding_key, source_system, ac
     json_object('security_prohibition_or_secret_placement', true) AS evidence,
     [{'source_system': source_system, 'source_event_id': source_event_id}] AS events
 FROM chk_judged
-WHERE NOT is_provider AND client_protected AND NOT personal_involvement AND NOT is_emergency
+WHERE NOT is_provider AND client_protected AND NOT explained AND NOT is_emergency

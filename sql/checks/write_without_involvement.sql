@@ -16,4 +16,4 @@ SELECT source_system || '|' || source_event_id AS finding_key, source_system, ac
     [{'source_system': source_system, 'source_event_id': source_event_id}] AS events
 FROM chk_judged
 WHERE NOT is_provider AND action IN ('create', 'update', 'delete') AND NOT is_emergency
-  AND perm_requires AND NOT perm_free AND NOT involved
+  AND perm_requires AND NOT perm_free AND NOT involved AND NOT statutory

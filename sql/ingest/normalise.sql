@@ -112,6 +112,7 @@ SELECT
     coalesce(c.organisation_id, st.organisation_id) AS organisation_id,
     st.unit_id AS unit_id,
     c.controller_resolved AS controller_id,
+    c.controller_id IS NULL AS controller_defaulted,
     c.recipient_organisation_id, c.outcome, c.session_id, c.search_criteria, c.record_count,
     c.legal_basis, c.data_description,
     c.time_flag, c.time_local,
@@ -199,6 +200,6 @@ SELECT r.source_system, r.source_event_id, r.event_time, r.event_local, CAST(r.e
     r.account, r.client_id, r.action, r.service_task, r.document, r.purpose, r.emergency, r.channel,
     r.organisation_id, r.unit_id, r.controller_id, r.recipient_organisation_id, r.outcome, r.session_id,
     r.search_criteria, r.record_count, r.time_flag, $run_id AS run_id, r.record_no, r.raw,
-    r.legal_basis, r.data_description
+    r.legal_basis, r.data_description, r.controller_defaulted
 FROM (SELECT *, hki_utc_to_local(event_time) AS event_local FROM kept) r
 WHERE r.record_no NOT IN (SELECT record_no FROM existing);

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rulecases import load_case_into, load_cases, memory_store
 
-from pipelines.checks.cases import load_case_into, load_cases, memory_store
 from pipelines.checks.catalogue import load_catalogue
 from pipelines.checks.runner import build_context, evaluate_rules
 from pipelines.config import load_config

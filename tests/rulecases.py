@@ -1,4 +1,4 @@
-"""Rule test cases (tests/checks/<rule_id>.yaml): small tables of reference data and events with the
+"""Rule test cases (tests/checks/<rule_id>.yaml, and the case book's loader in tests/casebook/): small tables of reference data and events with the
 findings expected of one rule, positive and negative, in the Sigma style of regression data beside rules.
 
 A case file holds `rule`, optional `reference` rows added to the base county (tests/checks/_base.yaml),
@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import yaml
 
-from ..store import migrate
+from pipelines.store import migrate
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 REF_TABLES = (
@@ -72,7 +72,8 @@ def _value(v):
     return v
 
 
-def load_case_into(con: duckdb.DuckDBPyConnection, case: Case, ingested_at: datetime | None = None) -> None:
+def load_case_into(con: duckdb.DuckDBPyConnection, case: Case, ingested_at: datetime | None = None,
+                   default_document: str | None = None) -> None:
     """Write the case's reference rows and events into an empty migrated store."""
     for table, rows in case.reference.items():
         cols = [r[0] for r in con.execute(f"DESCRIBE ref_{table}").fetchall()]
@@ -91,14 +92,15 @@ def load_case_into(con: duckdb.DuckDBPyConnection, case: Case, ingested_at: date
             [run, ingested_at or datetime(2030, 1, 1, tzinfo=UTC)],
         )
     for n, e in enumerate(case.events, start=1):
-        insert_event(con, e, case.aliases, record_no=n)
+        insert_event(con, e, case.aliases, record_no=n, default_document=default_document)
     for c in case.conflicts:
         con.execute("INSERT INTO event_conflicts VALUES (?, ?, 1, NULL, ?, now())",
                     [c.get("source", "sys"), str(c["id"]), c.get("differing", "client_id")])
 
 
-def insert_event(con, e: dict, aliases: dict, record_no: int = 1) -> None:
-    """One event from a case: `time` is Helsinki wall-clock time (YYYY-MM-DDTHH:MM[:SS])."""
+def insert_event(con, e: dict, aliases: dict, record_no: int = 1, default_document: str | None = None) -> None:
+    """One event from a case: `time` is Helsinki wall-clock time (YYYY-MM-DDTHH:MM[:SS]); `data` is the
+    data description, `legal_basis` the basis a disclosure log names."""
     local = datetime.fromisoformat(str(e["time"]))
     instant = local.replace(tzinfo=HELSINKI).astimezone(UTC)
     purpose = e.get("purpose", "client_relationship")
@@ -106,13 +108,15 @@ def insert_event(con, e: dict, aliases: dict, record_no: int = 1) -> None:
         "INSERT INTO events (source_system, source_event_id, event_time, event_local, event_date, account, "
         "client_id, action, service_task, document, purpose, emergency, channel, organisation_id, unit_id, "
         "controller_id, recipient_organisation_id, outcome, session_id, search_criteria, record_count, "
-        "time_flag, run_id, record_no, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "NULL, NULL, NULL, ?, ?, ?, NULL)",
+        "time_flag, run_id, record_no, raw, legal_basis, data_description, controller_defaulted) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "NULL, NULL, NULL, ?, ?, ?, NULL, ?, ?, ?)",
         [e.get("source", "sys"), str(e["id"]), instant, local, local.date(), _alias(e.get("account"), aliases),
          _alias(e.get("client"), aliases), e.get("action", "read"), e.get("service_task", "child_welfare"),
-         e.get("document"), purpose, bool(e.get("emergency", False)) or purpose == "emergency",
+         e.get("document", default_document), purpose, bool(e.get("emergency", False)) or purpose == "emergency",
          e.get("channel", "native"), e.get("organisation"), None, e.get("controller", "HVA"),
-         e.get("recipient"), e.get("outcome", "success"), e.get("time_flag"), int(e.get("run", 1)), record_no],
+         e.get("recipient"), e.get("outcome", "success"), e.get("time_flag"), int(e.get("run", 1)), record_no,
+         e.get("legal_basis"), e.get("data"), bool(e.get("controller_defaulted", False))],
     )
 
 
