@@ -4,7 +4,8 @@ Per rule: tp, fp, fn, precision, recall — event rules at event level (an event
 is in any finding of R), key rules at key level (finding_key against key_labels.csv). Per category the
 counts are summed. The explained share is the share of legitimate accesses (access events no label marks
 as a violation) that have an explanation and are in no rule finding (model_anomaly findings are leads, not
-verdicts, and attach every event of a day). The anomaly model's part comes from the
+verdicts, and attach every event of a day). False findings: per rule, the legitimate accesses it flagged,
+also per 10,000 legitimate accesses (the target is 0: a data protection officer cannot work through noise). The anomaly model's part comes from the
 scoring engineer's `evaluate_model`, when it can run.
 """
 
@@ -77,9 +78,13 @@ def evaluate_rules(con, labels_dir: Path) -> dict:
     con.register("labels", labels)
     try:
         share = query_frame(con, sql["explained_share"])
+        false = dict(query_frame(con, sql["false_findings"]).iter_rows())
     finally:
         con.unregister("labels")
     legit, explained = int(share["legitimate"].sum() or 0), int(share["explained"].sum() or 0)
+    for rule_id, r in rules.items():
+        r["false_on_legitimate"] = int(false.get(rule_id, 0))
+        r["false_per_10k_legitimate"] = round(10_000 * r["false_on_legitimate"] / legit, 3) if legit else None
     return {
         "rules": rules,
         "categories": categories,

@@ -35,10 +35,12 @@ def evaluate_command(
         return
     t = Table(title="rules against labels")
     t.add_column("rule", no_wrap=True, min_width=32)
-    for name in ("tp", "fp", "fn", "precision", "recall"):
+    for name in ("tp", "fp", "fn", "precision", "recall", "false /10k legit"):
         t.add_column(name, no_wrap=True, justify="right")
     for rule_id, r in result["rules"].items():
-        t.add_row(rule_id, str(r["tp"]), str(r["fp"]), str(r["fn"]), _pct(r["precision"]), _pct(r["recall"]))
+        per_10k = r.get("false_per_10k_legitimate")
+        t.add_row(rule_id, str(r["tp"]), str(r["fp"]), str(r["fn"]), _pct(r["precision"]), _pct(r["recall"]),
+                  "-" if per_10k is None else f"{per_10k:.2f}")
     out.print(t)
     c = Table("category", "tp", "fp", "fn", "precision", "recall", title="categories")
     for cat, r in result["categories"].items():

@@ -30,3 +30,21 @@ LEFT JOIN (SELECT DISTINCT fe.source_system, fe.source_event_id FROM finding_eve
            JOIN findings fi USING (finding_id) WHERE fi.category NOT IN ('model', 'log_completeness')) f
     USING (source_system, source_event_id)
 GROUP BY ALL ORDER BY 1;
+
+-- step: false_findings
+-- Per rule: the legitimate accesses (no violation label of any rule) that the rule put in a finding. The
+-- evaluation prints them per 10,000 legitimate accesses; the target is 0 for every rule.
+WITH acc AS (
+    SELECT source_system, source_event_id FROM events
+    WHERE client_id IS NOT NULL AND action <> 'other' AND coalesce(outcome, 'success') = 'success'
+), legit AS (
+    SELECT a.* FROM acc a
+    ANTI JOIN (SELECT DISTINCT source_system, source_event_id FROM labels WHERE kind = 'violation') v
+        USING (source_system, source_event_id)
+)
+SELECT f.rule_id, count(DISTINCT (l.source_system, l.source_event_id)) AS false_events
+FROM legit l
+JOIN finding_events fe USING (source_system, source_event_id)
+JOIN findings f USING (finding_id)
+WHERE f.rule_id <> 'model_anomaly'
+GROUP BY ALL ORDER BY 1;
