@@ -116,6 +116,10 @@ TEXT: dict[str, dict[str, str]] = {
     "provider_staff": {"fi": "Tuottajan henkilöstö", "en": "The provider's staff"},
     "provider_clients": {"fi": "Asiakkaat ja luvitusjaksot", "en": "Clients and authorisation periods"},
     "outside_auth": {"fi": "Käytöt luvituksen ulkopuolella", "en": "Accesses outside the authorisation"},
+    "return_duties": {"fi": "Asiakirjojen palautus tai poisto (päättyneet ja alkamatta jääneet luvitukset)",
+                      "en": "Return or deletion of documents (ended and never-started authorisations)"},
+    "confirm_return": {"fi": "Kirjaa palautus tai poisto vahvistetuksi", "en": "Record the return or deletion as confirmed"},
+    "confirmed_on": {"fi": "Vahvistettu", "en": "Confirmed on"},
     "export_pack": {"fi": "Lataa selvityspaketti (PDF, CSV, XLSX)", "en": "Download investigation pack (PDF, CSV, XLSX)"},
     "no_providers": {"fi": "Ei yksityisiä palveluntuottajia viitetiedoissa.", "en": "No private providers in the reference data."},
     # report

@@ -11,6 +11,7 @@ import streamlit as st
 from app_pages import _auth, _charts, _data
 from app_pages._i18n import fi_frame, t
 from pipelines.reports.provider_pack import STATUS_FI, build_pack, status_totals
+from pipelines.reports.return_duties import record_confirmation, return_duties
 
 LANES = 40  # clients drawn in the chart: those with accesses outside the authorisation first, then the busiest
 
@@ -31,7 +32,7 @@ auths = _data.q("provider_authorisations", organisation_id=org)
 counts = _data.q("provider_access_summary", organisation_id=org)
 
 summary = status_totals(counts)
-cols = st.columns(5)
+cols = st.columns(len(STATUS_FI))
 for col, status in zip(cols, STATUS_FI):
     row = summary.filter(pl.col("status") == status)
     col.metric(STATUS_FI[status] if st.session_state.get("lang") == "fi" else status.replace("_", " "),
@@ -39,7 +40,8 @@ for col, status in zip(cols, STATUS_FI):
 
 st.subheader(t("provider_clients"))
 per_client = (counts.group_by("client_id")
-              .agg(pl.col("accesses").filter(pl.col("status") != "inside_service").sum().alias("outside"),
+              .agg(pl.col("accesses").filter(~pl.col("status").is_in(["inside_service", "framework_assessment"]))
+                   .sum().alias("outside"),
                    pl.col("accesses").sum().alias("accesses"))
               .sort(["outside", "accesses", "client_id"], descending=[True, True, False]))
 lanes = per_client["client_id"].head(LANES).to_list()
@@ -62,7 +64,8 @@ st.subheader(t("provider_staff"))
 st.dataframe(fi_frame(staff), hide_index=True)
 
 st.subheader(t("outside_auth"))
-outside_total = int(summary.filter(pl.col("status") != "inside_service")["accesses"].sum() or 0)
+outside_total = int(summary.filter(~pl.col("status").is_in(["inside_service", "framework_assessment"]))
+                    ["accesses"].sum() or 0)
 table = st.container()
 offset = _data.pager(outside_total, "provider_outside_page")
 outside = _data.q("provider_accesses", organisation_id=org, outside_only=True, max_rows=_data.MAX_ROWS,
@@ -71,8 +74,25 @@ if outside_total <= _data.MAX_ROWS:
     table.caption(t("shown_rows", n=_data.MAX_ROWS) + f" ({outside_total})")
 table.dataframe(fi_frame(outside), hide_index=True)
 
+st.subheader(t("return_duties"))
+duties = return_duties(_data.snapshot(), org, _data.work_path())
+st.dataframe(fi_frame(duties), hide_index=True)
+open_duties = duties.filter(~pl.col("confirmed"))
+if open_duties.height:
+    with st.form("confirm_return"):
+        keys = [(r["client_id"], r["phase"], r["valid_from"]) for r in open_duties.iter_rows(named=True)]
+        pick = st.selectbox(t("confirm_return"), range(len(keys)),
+                            format_func=lambda i: f"{keys[i][0]} · {keys[i][1]} · {keys[i][2]:%d.%m.%Y}")
+        when = st.date_input(t("confirmed_on"), format="DD.MM.YYYY")
+        if st.form_submit_button(t("confirm_return")):
+            client_id, phase, valid_from = keys[pick]
+            record_confirmation(_data.work_path(), org, client_id, phase, valid_from, when,
+                                actor=(_auth.current_user() or {}).get("name", "?"))
+            _data.log_lookup("update", "provider", client_id=client_id, provider_id=org)
+            st.rerun()
+
 if st.button(t("export_pack"), key="build_pack"):
-    st.session_state["provider_pack"] = (org, build_pack(_data.snapshot(), org, names[org]))
+    st.session_state["provider_pack"] = (org, build_pack(_data.snapshot(), org, names[org], _data.work_path()))
     _data.log_export("provider", provider_id=org)
 pack = st.session_state.get("provider_pack")
 if pack and pack[0] == org:

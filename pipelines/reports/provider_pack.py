@@ -17,16 +17,23 @@ import xlsxwriter
 
 from .pdf import ReportPdf
 from .queries import open_snapshot, run
+from .return_duties import return_duties
 from .safe_cells import neutralise, neutralise_frame
 
-STATUS_FI = {"inside_service": "luvituksen aikana", "tender_phase": "tarjousvaihe", "never_authorised": "ei luvitusta",
-             "before_start": "ennen luvitusta", "after_end": "luvituksen päätyttyä"}
+STATUS_FI = {"inside_service": "luvituksen aikana", "framework_assessment": "puitesopimustuottajan arviointi",
+             "tender_phase": "tarjousvaihe", "never_authorised": "ei luvitusta", "never_started": "palvelu ei alkanut",
+             "before_start": "ennen luvitusta", "cancelled": "luvitus peruttu", "after_end": "luvituksen päätyttyä",
+             "after_employment": "palvelussuhteen päätyttyä"}
+REASON_FI = {"ended": "palvelu päättyi", "cancelled": "luvitus peruttu", "never_started": "palvelu ei alkanut",
+             "tender_without_service": "tarjousvaihe ilman palvelua"}
 
 
-def pack_data(snapshot: Path, organisation_id: str, max_rows: int = 100_000) -> dict[str, pl.DataFrame]:
+def pack_data(snapshot: Path, organisation_id: str, max_rows: int = 100_000,
+              work_path: Path | None = None) -> dict[str, pl.DataFrame]:
     con = open_snapshot(snapshot)
     try:
         return {
+            "return_duties": return_duties(con, organisation_id, work_path),
             "staff": run(con, "provider_staff", organisation_id=organisation_id),
             "authorisations": run(con, "provider_authorisations", organisation_id=organisation_id),
             "accesses": run(con, "provider_accesses", organisation_id=organisation_id, outside_only=False,
@@ -84,9 +91,10 @@ def xlsx_bytes(sheets: dict[str, pl.DataFrame]) -> bytes:
     return buf.getvalue()
 
 
-def build_pack(snapshot: Path, organisation_id: str, provider_name: str = "") -> bytes:
-    """A zip with summary.pdf, accesses.csv and evidence.xlsx."""
-    data = pack_data(snapshot, organisation_id)
+def build_pack(snapshot: Path, organisation_id: str, provider_name: str = "", work_path: Path | None = None) -> bytes:
+    """A zip with summary.pdf, accesses.csv and evidence.xlsx (work_path: the work store holding the
+    supervision unit's return-or-delete confirmations)."""
+    data = pack_data(snapshot, organisation_id, work_path=work_path)
     acc = data["accesses"]
     summary = status_totals(data["counts"])
     outside = data["outside"]
@@ -104,11 +112,21 @@ def build_pack(snapshot: Path, organisation_id: str, provider_name: str = "") ->
     pdf.table(_text_frame(data["staff"]))
     pdf.h2("Luvitukset asiakkaittain")
     pdf.table(_text_frame(data["authorisations"]))
+    duties = data["return_duties"]
+    pdf.h2("Asiakirjojen palautus- tai poistovelvollisuus")
+    pdf.para(f"Päättyneitä tai alkamatta jääneitä luvituksia {duties.height}, joista vahvistamatta "
+             f"{duties.filter(~pl.col('confirmed')).height}. Pysyväisohje (kohdat 4-5): palvelun päättyessä tai "
+             "jäädessä toteutumatta tuottajan on palautettava lasta koskevat asiakirjat ja poistettava tiedot.")
+    if duties.height:
+        pdf.table(_text_frame(duties.select("client_id", "phase", "effective_to", "reason", "duty_from",
+                                            "confirmed_on").with_columns(pl.col("reason").replace(REASON_FI))),
+                  max_rows=60)
     pdf.h2("Käytöt luvituksen ulkopuolella (enintään 60)")
     pdf.table(_text_frame(outside.select("event_local", "staff_id", "client_id", "action", "document", "status")),
               max_rows=60)
     evidence = {"accesses": _text_frame(acc), "outside_authorisation": _text_frame(outside),
-                "staff": _text_frame(data["staff"]), "authorisations": _text_frame(data["authorisations"])}
+                "staff": _text_frame(data["staff"]), "authorisations": _text_frame(data["authorisations"]),
+                "return_duties": _text_frame(duties)}
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("summary.pdf", pdf.bytes())

@@ -5,6 +5,6 @@
 SELECT event_local, event_date, source_system, source_event_id, staff_id, client_id, action, document, channel,
        status
 FROM provider_access_rows
-WHERE NOT $outside_only OR status <> 'inside_service'
+WHERE NOT $outside_only OR status NOT IN ('inside_service', 'framework_assessment')
 ORDER BY event_time, source_system, source_event_id
 LIMIT $max_rows OFFSET $row_offset
