@@ -8,21 +8,11 @@ import streamlit as st
 from app_pages import _auth, _data
 from app_pages._i18n import fi_datetime, fi_frame, lang, status_label, t
 from pipelines import workstore
-from pipelines.sqlfiles import sql_files
+from pipelines.checks.texts import rule_text
 
 user = _auth.require("findings")
 st.header(t("page_findings"))
 provider_only = _data.provider_only()
-
-
-@st.cache_data(show_spinner=False)
-def rule_meta() -> dict[str, dict]:
-    """Metadata of each check file (legal basis, titles, known false positives), by rule id."""
-    out = {}
-    for f in sql_files("checks"):
-        rid = f.meta.get("id") or f.meta.get("rule_id") or f.name
-        out[rid] = f.meta
-    return out
 
 
 filters = _data.q("finding_filters")
@@ -76,17 +66,18 @@ if provider_only and f.get("organisation_kind") != "private_provider":
 _data.log_lookup("read", "findings", client_id=f["client_id"], staff_id=f["staff_id"],
                  provider_id=f["organisation_id"] if f.get("organisation_kind") == "private_provider" else None)
 
-meta = rule_meta().get(f["rule_id"], {})
-title = meta.get(f"title_{lang()}") or meta.get("title_fi") or meta.get("title") or f["rule_id"]
+# the user-facing texts (sql/checks/rule_texts.toml), with the act in force on the event's date
+texts = rule_text(f["rule_id"], lang(), on=f.get("event_date") or f.get("first_time"))
+title = texts.title
 st.subheader(f"{title} · {f['severity']}")
 st.write(f"{fi_datetime(f['first_time'])} – {fi_datetime(f['last_time'])} · {f['event_count']} · "
          f"{f['source_system'] or ''} · {f['staff_id'] or f['account'] or ''}")
 with st.expander(t("legal_basis"), expanded=True):
-    st.write(meta.get("legal_basis") or "—")
-    if meta.get("description"):
-        st.caption(meta["description"])
-    if meta.get("false_positives"):
-        st.caption(f"{t('false_positives')}: {meta['false_positives']}")
+    st.write(texts.legal_basis or "—")
+    if texts.description:
+        st.caption(texts.description)
+    if texts.false_positives:
+        st.caption(f"{t('false_positives')}: {texts.false_positives}")
     if f.get("evidence"):
         try:
             st.json(json.loads(f["evidence"]) if isinstance(f["evidence"], str) else f["evidence"], expanded=False)

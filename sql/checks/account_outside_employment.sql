@@ -5,7 +5,7 @@
 -- severity: high
 -- title_fi: Käyttö palvelussuhteen ulkopuolella
 -- title_en: Account used outside employment
--- legal_basis: seed 003 §13A (access rights are deactivated when employment ends); 703/2023 9 §
+-- legal_basis: asiakastietolaki 703/2023 9 § 3 mom (käyttäjärekisteri ja käyttöoikeudet)
 -- description: Gate 2. An access event whose staff member has no staff row in force on the event date
 --   (before the first day or after the last day of employment). A period includes its first and last day.
 -- false_positives: An employment extension not yet entered in staff.csv; a start date entered late.

@@ -5,7 +5,7 @@
 -- severity: medium
 -- title_fi: Työtoverin tietojen katselu
 -- title_en: Co-worker's record
--- legal_basis: seed 002; 703/2023 9 § (a Helsinki case: 27 colleagues viewed)
+-- legal_basis: asiakastietolaki 703/2023 9 §
 -- description: The client is also a staff member (their personal_id is in staff.csv), not the worker
 --   themself, and the worker has no personal involvement with them on the date.
 -- false_positives: A colleague who is a genuine client of the worker's unit (unit involvement is not

@@ -5,7 +5,7 @@
 -- severity: medium
 -- title_fi: Kuolleen asiakkaan tietojen katselu
 -- title_en: Deceased client's record
--- legal_basis: seed 002; 703/2023 9 §
+-- legal_basis: asiakastietolaki 703/2023 9 §
 -- description: Access after the client's date of death (the day of death itself is not flagged).
 -- false_positives: Estate matters, closing the case, answering a relative's lawful request.
 SELECT source_system || '|' || source_event_id AS finding_key, source_system, account, staff_id, client_id,

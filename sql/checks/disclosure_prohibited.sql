@@ -5,8 +5,8 @@
 -- severity: high
 -- title_fi: Luovutus luovutuskiellon vastaisesti
 -- title_en: Disclosure against a prohibition
--- legal_basis: seed 004 (Kanta disclosure prohibitions); 703/2023 (statutory right overrides; no effect
---   between the county and its own purchased-service provider)
+-- legal_basis: asiakastietolaki 703/2023 (asiakkaan luovutuskielto sosiaalihuollon tietoihin; viranomaisen lakisääteinen
+--   tiedonsaantioikeus ohittaa kiellon)
 -- description: A disclosure matched a prohibition of the client valid on the date (controller = recipient,
 --   service task, or document), its purpose was not a statutory right, and the recipient holds no
 --   service authorisation for the client on the date.

@@ -5,8 +5,8 @@
 -- severity: medium
 -- title_fi: Luovutus ilman luovutuslupaa
 -- title_en: Disclosure without permission
--- legal_basis: DOMAIN.md rule 6 (disclosure between controllers needs the client's disclosure permission or
---   a statutory right); seed 004
+-- legal_basis: asiakastietolaki 703/2023 (luovutus toiselle rekisterinpitäjälle edellyttää asiakkaan lupaa tai lakiin
+--   perustuvaa oikeutta) ja 10 § 3 mom (luovutuksen peruste kirjataan)
 -- description: A disclosure to another controller (recipient set and different from the controller) with
 --   no matching prohibition, no statutory right, no service authorisation of the recipient, and no
 --   disclosure permission of the client valid on the date.

@@ -5,7 +5,7 @@
 -- severity: medium
 -- title_fi: Asiakkuusrivi ei kelpaa
 -- title_en: Unusable involvement row
--- legal_basis: asiakastietolaki 703/2023 9 §
+-- legal_basis: asiakastietolaki 703/2023 9 § (tietoteknisesti todennettu asiakassuhde)
 -- description: An involvement row that can explain no access: its kind is not one of responsible_worker,
 --   work_pair, unit, referral, supervision_case; it names neither a staff member nor a unit; or it is a
 --   personal kind (responsible_worker, work_pair) that names only a unit. Such a row is ignored by the rules,

@@ -5,7 +5,7 @@
 -- severity: low
 -- title_fi: Päällekkäiset palvelussuhteet
 -- title_en: Overlapping employment rows
--- legal_basis: 703/2023 9 § 3 mom
+-- legal_basis: asiakastietolaki 703/2023 9 § 3 mom
 -- description: Two staff rows of one staff_id whose periods overlap (both inclusive). Key: staff + line
 --   number of the later row (later start; on a tie, later line). The rules use the row that started last.
 -- false_positives: A change of unit entered without closing the previous row one day earlier.

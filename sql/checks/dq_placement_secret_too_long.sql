@@ -5,7 +5,7 @@
 -- severity: medium
 -- title_fi: Olinpaikan salaaminen yli vuodeksi
 -- title_en: Secret whereabouts for more than a year
--- legal_basis: lastensuojelulaki 417/2007 63 §
+-- legal_basis: lastensuojelulaki 417/2007 63 § (päätös enintään vuodeksi kerrallaan)
 -- description: A client whose whereabouts are kept secret (placement_secret) with no end date, or with an end
 --   date more than one year after the reference data was imported: a decision to withhold a child's
 --   whereabouts lasts at most one year at a time, so a secret open longer is either a decision the law does

@@ -5,7 +5,7 @@
 -- severity: medium
 -- title_fi: Päättymispäivä ennen alkamispäivää
 -- title_en: Reversed period in reference data
--- legal_basis: 703/2023 9 § 3 mom (a reliable register of users and their rights)
+-- legal_basis: asiakastietolaki 703/2023 9 § 3 mom
 -- description: A reference row (staff, involvement, provider_authorisations, disclosure_prohibitions,
 --   disclosure_permissions) whose valid_to is before its valid_from. Key: table + line number.
 -- false_positives: None: the row is wrong; it is ignored by the rules until corrected.

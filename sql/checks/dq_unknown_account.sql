@@ -5,7 +5,7 @@
 -- severity: medium
 -- title_fi: Tuntematon käyttäjätunnus
 -- title_en: Unknown account
--- legal_basis: 703/2023 9 § 3 mom (the provider keeps a register of users and their rights); seed 003 §13A
+-- legal_basis: asiakastietolaki 703/2023 9 § 3 mom (käyttäjärekisteri)
 -- description: Gate 1. The event's account maps to no staff_id in accounts.csv, or that staff_id is not in
 --   staff.csv (an empty account maps to nobody), so nobody can be held to the access. Access events only.
 -- false_positives: A new employee whose account was created before the register was updated; a technical

@@ -5,7 +5,7 @@
 -- severity: medium
 -- title_fi: Tuntematon asiakas
 -- title_en: Unknown client
--- legal_basis: 703/2023 10 § 2 mom (the use log names whose data was used)
+-- legal_basis: asiakastietolaki 703/2023 10 § 2 mom
 -- description: Gate 3. The event's client_id is not in clients.csv, so no rule can judge the access.
 -- false_positives: A client registered after the reference snapshot was exported; a temporary
 --   identifier. Refresh clients.csv and re-run.

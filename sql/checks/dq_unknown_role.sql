@@ -5,7 +5,7 @@
 -- severity: medium
 -- title_fi: Tuntematon rooli
 -- title_en: Unknown role
--- legal_basis: STM 825/2022 (roles classify work tasks); seed 001 §11
+-- legal_basis: asiakastietolaki 703/2023 9 § 3 mom; STM:n asetus 825/2022
 -- description: A staff row whose role has no row in role_permissions.csv, so every access of that person is
 --   unpermitted. Key: staff + line number.
 -- false_positives: A role renamed in HR but not in the permission table.

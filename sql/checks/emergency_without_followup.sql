@@ -5,7 +5,7 @@
 -- severity: high
 -- title_fi: Hätäkäyttö ilman jatkoa
 -- title_en: Emergency access without follow-up
--- legal_basis: 703/2023 9 §; seed 002 (break-the-glass must be justified afterwards)
+-- legal_basis: asiakastietolaki 703/2023 9 §
 -- description: County staff used emergency access (purpose emergency or the emergency flag) and had no
 --   personal or unit involvement with the client on any day of [event date, event date +
 --   emergency_followup_days].

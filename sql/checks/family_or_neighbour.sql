@@ -5,7 +5,7 @@
 -- severity: high
 -- title_fi: Perheenjäsenen tai naapurin tietojen katselu
 -- title_en: Family member or neighbour
--- legal_basis: seed 002; 703/2023 9 §
+-- legal_basis: asiakastietolaki 703/2023 9 §; hallintolaki 434/2003 28 § (esteellisyys)
 -- description: The staff member's address equals the client's (lower case, trimmed, inner whitespace
 --   collapsed; both non-empty; not self-access). Evidence same_surname tells whether the last words of the
 --   names match.

@@ -5,8 +5,7 @@
 -- severity: high
 -- title_fi: Ei osallistumista asiakkaan asian käsittelyyn
 -- title_en: No case involvement
--- legal_basis: seed 002 (vain asiakkaan asian käsittelyyn osallistuvat); 703/2023 9 § (technically verified
---   client relationship or another task)
+-- legal_basis: asiakastietolaki 703/2023 9 § (käyttö vain työtehtävän ja asiakassuhteen tai muun tehtävän perusteella)
 -- description: County staff read, searched, printed, exported or disclosed a client's data with no personal
 --   or unit involvement on the event date, where the role's permission requires involvement (and no
 --   permission row waives it). Emergency accesses are judged by emergency_without_followup instead.

@@ -5,7 +5,7 @@
 -- severity: low
 -- title_fi: Lokin kellonaika virheellinen
 -- title_en: Clock skew
--- legal_basis: 703/2023 10 § 2 mom (the time of use)
+-- legal_basis: asiakastietolaki 703/2023 10 § 2 mom (käytön ajankohta)
 -- description: The event time is more than clock_skew_future_minutes after the start of the ingest run that
 --   stored it, or the local time does not exist (inside the spring DST gap).
 -- false_positives: A source clock in the wrong zone; a test record. Check the source's time settings.

@@ -5,7 +5,7 @@
 -- severity: low
 -- title_fi: Lähde ei kerro rekisterinpitäjää
 -- title_en: Source does not name the controller
--- legal_basis: asiakastietolaki 703/2023 10 § 2 mom (the use log names the provider whose data was used)
+-- legal_basis: asiakastietolaki 703/2023 10 § 2 mom (palvelunantaja, jonka tietoja käytettiin)
 -- description: A source system whose events about a client do not name the controller: the store assumed its
 --   configured home controller so that the rules could judge them, but the log itself lacks it. One finding
 --   per source (key = source system), with the number of such events and their first and last date, so that

@@ -5,7 +5,7 @@
 -- severity: low
 -- title_fi: Päällekkäiset lokitapahtumat
 -- title_en: Duplicate events
--- legal_basis: 703/2023 10 § (the log must show each use once and reliably)
+-- legal_basis: asiakastietolaki 703/2023 10 §
 -- description: Two or more events of one source with different event ids and identical account, client,
 --   action, document and time: one finding holding all of them (key: source + the first event id).
 --   A hash of the five columns finds the candidates cheaply; the exact columns then decide.

@@ -5,7 +5,7 @@
 -- severity: medium
 -- title_fi: Uudelleen poimittu loki poikkeaa
 -- title_en: Export differs when extracted again
--- legal_basis: 703/2023 10 § (log integrity); a known fault of real log reports
+-- legal_basis: asiakastietolaki 703/2023 10 §
 -- description: An event id arrived again with different content (event_conflicts). The stored version is
 --   kept; the finding (key: source + event id) lists the differing columns.
 -- false_positives: A source that legitimately corrects events after the fact (it should log a new event).

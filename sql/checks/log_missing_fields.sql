@@ -5,8 +5,9 @@
 -- severity: medium
 -- title_fi: Lokitapahtumasta puuttuu pakollinen tieto
 -- title_en: Log event missing a required field
--- legal_basis: 703/2023 10 § 2 mom (use log: user, time, purpose) and 3 mom (disclosure log: recipient,
---   purpose, legal provision)
+-- legal_basis: asiakastietolaki 703/2023 10 § 2 mom (käyttöloki: käytetyt tiedot, palvelunantaja, käyttäjä,
+--   käyttötarkoitus, aika) ja 3 mom (luovutusloki: tietojen kuvaus, vastaanottaja, tarkoitus, säännös tai
+--   lupa)
 -- description: Any stored event with no account; an access event (read, create, update, delete, print,
 --   export) with no purpose, or with neither a document nor a description of the data used; a disclosure with
 --   no recipient organisation, no purpose, no description of the data disclosed (document or

@@ -5,7 +5,7 @@
 -- severity: medium
 -- title_fi: Lähdejärjestelmä vaiennut
 -- title_en: Silent source system
--- legal_basis: 703/2023 10 § (every use must be logged); DOMAIN.md rule 9
+-- legal_basis: asiakastietolaki 703/2023 10 § (käyttö- ja luovutuslokin pitäminen)
 -- description: A working day (Mon–Fri, not a Finnish public holiday; table chk_holidays) between a source's
 --   first and last days of normal volume (at least silent_source_min_daily_events events) with fewer than silent_source_min_daily_events events. No events; key =
 --   source + date. Events stamped after their own ingest (log_clock_skew) are left out of the span, so

@@ -5,7 +5,7 @@
 -- severity: high
 -- title_fi: Hyvin monen asiakkaan tietojen katselu lyhyessä ajassa
 -- title_en: Very many clients in a short time
--- legal_basis: seed 002; 703/2023 9 § (real cases: 583, 140, about 100 people viewed)
+-- legal_basis: asiakastietolaki 703/2023 9 § ja 10 § (käytön seuranta)
 -- description: An account's access events reach at least mass_access_distinct_clients distinct clients in
 --   some window [t, t + mass_access_window_minutes) starting at one of its events. The finding (key:
 --   account + date) holds every event of that account inside any such window of the day. Window functions

@@ -5,7 +5,7 @@
 -- severity: high
 -- title_fi: Usean asiakkaan tulostus tai vienti
 -- title_en: Export or print of many records
--- legal_basis: seed 001 §11; 703/2023 9 §
+-- legal_basis: asiakastietolaki 703/2023 9 §
 -- description: An account's print and export events on one date reach at least
 --   mass_export_distinct_clients distinct clients; the finding holds all of them. Key: account + date.
 -- false_positives: A monthly statistics or invoicing run made under a personal account.

@@ -5,7 +5,7 @@
 -- severity: high
 -- title_fi: Turvakieltoisen tai salaisen sijoituksen asiakkaan tietojen katselu
 -- title_en: Protected client without involvement
--- legal_basis: lastensuojelulaki 417/2007 62–63 § (secret placement); seed 002
+-- legal_basis: lastensuojelulaki 417/2007 62–63 §; asiakastietolaki 703/2023 9 §
 -- description: County staff accessed a protected client (security prohibition, or placement secret in
 --   force on the date) with no personal involvement; not an emergency.
 -- false_positives: A unit worker covering the responsible worker's absence (unit involvement is not enough

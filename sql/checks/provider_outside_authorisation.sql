@@ -5,8 +5,8 @@
 -- severity: high
 -- title_fi: Palveluntuottaja luvituksen ulkopuolella
 -- title_en: Provider outside its authorisation
--- legal_basis: seed 000 §4–5 (identifiable data only after separate authorisation, which ends with the
---   authorisation or when the service never starts)
+-- legal_basis: asiakastietolaki 703/2023 4 § 3 mom; julkisuuslaki 621/1999 26 § 3 mom (vain toimeksiannon kannalta
+--   välttämättömät tiedot erikseen luvitetulle tuottajalle)
 -- description: Staff of a private provider accessed a client for whom the provider holds neither a service
 --   nor a tender authorisation on the date. Evidence subtype: never_authorised, before_start, after_end,
 --   cancelled (an authorisation's effective end is min(valid_to, cancelled_on - 1 day)).

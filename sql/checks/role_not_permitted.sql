@@ -5,7 +5,7 @@
 -- severity: medium
 -- title_fi: Rooli ei salli toimintoa
 -- title_en: Role does not permit it
--- legal_basis: seed 001 §11 (access rights follow the worker's tasks); seed 002; STM 825/2022
+-- legal_basis: asiakastietolaki 703/2023 9 § (käyttöoikeudet työtehtävien mukaan); STM:n asetus 825/2022
 -- description: No role_permissions row grants the staff role this action on this service task (or on
 --   every task, `*`); the permission's action must be the event's action or `*`.
 -- false_positives: A role's rights extended in the client system but not yet in role_permissions.csv;

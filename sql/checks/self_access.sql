@@ -5,7 +5,7 @@
 -- severity: high
 -- title_fi: Oman asiakastiedon katselu
 -- title_en: Self-access
--- legal_basis: seed 002 (only persons handling the client's matter); 703/2023 9 §
+-- legal_basis: asiakastietolaki 703/2023 9 §; hallintolaki 434/2003 28 § (esteellisyys)
 -- description: The staff member's personal identity code equals the client's: a worker opened their own
 --   record through their work account.
 -- false_positives: Rare: a test of the system on one's own record, which is still not allowed.

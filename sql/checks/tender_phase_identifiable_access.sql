@@ -5,8 +5,7 @@
 -- severity: high
 -- title_fi: Tunnistettavien tietojen käsittely tarjousvaiheessa
 -- title_en: Identifiable access in the tender phase
--- legal_basis: seed 000 §5 (outside the framework agreement a provider is a third party during the tender
---   phase and may receive only non-identifying data)
+-- legal_basis: julkisuuslaki 621/1999 26 § 3 mom (vain välttämättömät tiedot); asiakastietolaki 703/2023 4 § 3 mom
 -- description: Staff of a private provider accessed an identified client while only a tender authorisation
 --   covers the date (no service authorisation).
 -- false_positives: The service decision was made but its start date was entered late.

@@ -5,7 +5,7 @@
 -- severity: critical
 -- title_fi: Kirjaus ilman osallistumista asiakkaan asiaan
 -- title_en: Writing without involvement
--- legal_basis: seed 002; 703/2023 9 §; seed 001 §11 (only the functions the work needs)
+-- legal_basis: asiakastietolaki 703/2023 9 §
 -- description: As involvement_missing, but the county staff member created, updated or deleted the
 --   client's records. Graver than reading: records changed by someone with no part in the case.
 -- false_positives: A records secretary entering dictated notes for another worker; a data migration
