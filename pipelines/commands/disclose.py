@@ -18,6 +18,7 @@ from ..disclosure import (
 )
 from ..disclosure.register import RELATIONS
 from ..errors import LokivahtiError, StoreError
+from ..safe_files import output_folder
 from ..workstore import work_path_for
 from ._common import config, open_ro, open_rw, out, state, store
 
@@ -99,6 +100,7 @@ def disclose_command(
     """
     if lang not in ("fi", "sv", "en"):
         raise LokivahtiError("--lang must be fi, sv or en")
+    output_folder(out_dir)  # before the request is registered: a file at --out changes nothing
     if not store().exists():
         raise StoreError(f"{store()}: no store here yet (run `lokivahti reference` and `lokivahti ingest` first)")
     work = work_path_for(state.store)

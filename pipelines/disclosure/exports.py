@@ -17,6 +17,7 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
+from ..reports.safe_cells import neutralise_text
 from ..workstore import log_access
 from . import texts
 from .answer import ANSWER_COLUMNS, build_answer, reasoned_view
@@ -24,13 +25,7 @@ from .letter import write_decision, write_letter
 from .redaction import DELIVER, HELD, REFUSED, Decision, decide
 from .register import Request, _to_date, update_request
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value) -> str:
-    """A spreadsheet-safe text: a leading formula character gets a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+neutralise = neutralise_text  # the one guard (pipelines/reports/safe_cells.py), kept under its old name here
 
 
 def _headers(lang: str) -> list[str]:

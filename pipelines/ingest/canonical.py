@@ -21,11 +21,21 @@ def read_header(path: Path) -> list[str]:
         first = fh.readline(1_000_000)
     if not first.strip():
         raise InputError(path, "empty file (no header row)", line=1)
+    if len(first) >= 1_000_000 and not first.endswith(b"\n"):
+        raise InputError(path, "first line longer than 1 MB: not a header row", line=1)
     try:
         text = first.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(path, "header row is not UTF-8 (the canonical CSV is UTF-8)", line=1) from None
-    return [h.strip() for h in next(csv.reader(io.StringIO(text)))]
+    try:
+        return [h.strip() for h in next(csv.reader(io.StringIO(text)), [])]
+    except csv.Error as exc:  # e.g. a field over the csv module's 128 KB limit
+        raise InputError(path, f"header row is not CSV ({exc})", line=1) from None
+
+
+def near_canonical(header: list[str]) -> bool:
+    """A header that means to be the canonical CSV (most required columns) but lacks some."""
+    return len(set(REQUIRED_COLUMNS) & set(header)) >= 3
 
 
 def looks_canonical(header: list[str]) -> bool:
