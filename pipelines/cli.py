@@ -33,7 +33,7 @@ console = Console(stderr=True, soft_wrap=True)
 # Every step, in the order a user runs them. A module missing here is a command not yet built.
 COMMAND_MODULES = [
     "generate", "reference", "ingest", "status", "check", "findings", "score",
-    "evaluate", "requests", "disclose", "bench", "serve",
+    "evaluate", "requests", "disclose", "retention", "bench", "serve",
 ]
 
 

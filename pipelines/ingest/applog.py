@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import workstore
+from ..signin import UNKNOWN_USER
 from ..sqlfiles import read_sql
 from ..workstore import access_log, log_access
 from .engine import ingest_file
@@ -95,7 +96,8 @@ def import_app_access_log(con, work_path: Path, config: dict) -> OwnLogImport:
         ingest_file(con, path, config=config, own_log=True)
     last = int(frame["id"].max())
     con.execute("INSERT INTO own_log_import VALUES ($last, now())", {"last": last})
-    return OwnLogImport(frame.height, unknown_users(con, set(frame["user_name"].to_list())))
+    people = set(frame["user_name"].to_list()) - {UNKNOWN_USER}  # a failed sign-in under a name that is no user
+    return OwnLogImport(frame.height, unknown_users(con, people))
 
 
 def log_own_use(work_path: Path, *, action: str, page: str, user_name: str | None = None,

@@ -149,6 +149,20 @@ def _quarantine_csv_rejects(con, run_id: int, path: Path) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
+def _quarantine_vanished_lines(con, run_id: int, path: Path, reported: set[int]) -> list[int]:
+    """Over-long lines DuckDB skipped without a reject row (canonical.overlong_lines): quarantined here."""
+    if path.stat().st_size <= canonical.MAX_LINE:
+        return []
+    missing = {n: text for n, text in canonical.overlong_lines(path).items() if n not in reported}
+    if missing:
+        reason = f"line longer than {canonical.MAX_LINE // 1_000_000} MB (first 10,000 characters kept)"
+        con.executemany(
+            "INSERT INTO quarantine VALUES (?, ?, NULL, ?, NULL, ?, ?, now())",
+            [[run_id, str(path), n, reason, text] for n, text in sorted(missing.items())],
+        )
+    return sorted(missing)
+
+
 def _fill_csv_lines(con, run_id: int, path: Path, rejected_lines: list[int]) -> None:
     """Line numbers and raw text for CSV records the normaliser quarantined."""
     rows = con.execute(
@@ -239,6 +253,7 @@ def _ingest_file(con, path: Path, *, source: str | None, config: dict, own_log: 
             con.execute(statement, _params_for(statement, params))
         if is_csv:
             rejected_lines = _quarantine_csv_rejects(con, run_id, path)
+            rejected_lines += _quarantine_vanished_lines(con, run_id, path, set(rejected_lines))
             _fill_csv_lines(con, run_id, path, rejected_lines)
             adapter_rejects = len(rejected_lines)
         if not own_log:

@@ -309,9 +309,13 @@ def _data_description(entities) -> str | None:
         for key in ("description", "name"):
             if _text(entity.get(key)):
                 parts.append(_text(entity.get(key)))
-        ref = _text((entity.get("what") or {}).get("reference"))
+        what = entity.get("what") or {}
+        ref = _text(what.get("reference"))
         if ref and not ref.startswith("Patient/"):
             parts.append(ref)
+        ident_type = (what.get("identifier") or {}).get("type") if isinstance(what.get("identifier"), dict) else None
+        if isinstance(ident_type, dict) and _text(ident_type.get("text")):
+            parts.append(_text(ident_type.get("text")))  # as ATNA's ParticipantObjectIDTypeCode says it
     parts = list(dict.fromkeys(parts))
     return "; ".join(parts)[:2000] if parts else None
 
