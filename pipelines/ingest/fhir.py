@@ -14,6 +14,7 @@ import base64
 import binascii
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,15 @@ BOM = b"\xef\xbb\xbf"
 def _starts_with_bom(fh, start: int) -> bool:
     fh.seek(start)
     return fh.read(3) == BOM
+
+
+def _safe_parser_message(exc: Exception) -> str:
+    """The parser's complaint without the text it quotes (that text may hold an identity code)."""
+    first = exc.args[0] if exc.args else ""
+    if isinstance(first, bytes):
+        first = first.decode("utf-8", "replace")
+    line = str(first).splitlines()[0] if str(first) else type(exc).__name__
+    return re.sub(r"(['\"]).*?\1", "…", line)[:120]
 
 
 class _LineReader:
@@ -463,7 +473,7 @@ class FhirAdapter:
                 yield self._record(record_no + produced, line_no, v.value)
                 produced += 1
         except (ijson.JSONError, UnicodeDecodeError, ValueError) as exc:
-            detail = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+            detail = _safe_parser_message(exc)
             yield Rejected(record_no + produced, f"malformed JSON ({detail}); {rest}", None, line_no)
             produced += 1
         if produced == 0:
@@ -485,7 +495,10 @@ class FhirAdapter:
                 if len(line) > self.max_bytes and not line.endswith(b"\n"):
                     # a line longer than any one resource may be: a one-line Bundle, streamed entry by entry
                     fh.seek(start + (3 if line_no == 1 and start == 0 and _starts_with_bom(fh, start) else 0))
-                    results = list(self._values(_LineReader(fh), record_no + 1, line_no, whole_file=False))
+                    reader = _LineReader(fh)
+                    results = list(self._values(reader, record_no + 1, line_no, whole_file=False))
+                    while reader.read(1 << 20):  # after malformed JSON: the rest of the line is skipped
+                        pass
                     record_no += len(results)
                     yield from results
                     continue
