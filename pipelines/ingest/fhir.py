@@ -437,10 +437,12 @@ class FhirAdapter:
                 first = fh.readline(self.max_bytes + 1)
                 if not first:
                     break
-        try:
-            ndjson = len(first) <= self.max_bytes and isinstance(json.loads(first.lstrip(BOM)), dict)
-        except (ValueError, RecursionError):
-            ndjson = False
+        # NDJSON when the first line holds an object on its own, or is longer than any one record may be
+        # (a minified Bundle, streamed line by line). A pretty-printed document's first line ends in `{`,
+        # `[` or `,`. Decided by shape, not by parsing, so a first line that is itself broken is one
+        # quarantined line, not a reason to read the whole file as one record.
+        line = first.lstrip(BOM).strip()
+        ndjson = len(first) > self.max_bytes or (line.startswith(b"{") and not line.endswith((b"{", b"[", b",")))
         yield from (self._ndjson(path) if ndjson else self._stream(path))
 
     def _stream(self, path: Path):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -108,7 +107,7 @@ CASES = [
     Case("csv_nul_bytes_in_a_field", _csv(row(1), row(2).replace("päätös", "p\x00\x00s")),
          quarantined=0, stored=2),
     Case("json_latin1", json.dumps(audit_event(1, id="p\u00e4"), ensure_ascii=False).encode().replace("ä".encode(), b"\xe4"),
-         quarantined=1, reason="invalid bytes in UTF8"),
+         quarantined=1, reason="malformed JSON"),
     Case("binary_garbage", bytes(range(256)) * 50, refused="unrecognised format"),
     # --- broken CSV -------------------------------------------------------------------------------
     Case("csv_stray_quote", _csv(row(1), row(2).replace("placement", '"place"ment'), row(3)),
