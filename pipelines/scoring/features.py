@@ -32,6 +32,10 @@ DEFAULT_MIN_SHARED = 5
 DEFAULT_HUB_CLIENTS = 40
 # The same-day peer median needs this many peers at work that day; otherwise the peer group's median overall.
 SAME_DAY_MIN_PEERS = 3
+# A newcomer's first days in post: they open the unit's clients before a caseload of their own is assigned, so
+# the clients-without-involvement and sustained aspects are not scored for them yet (warm-up per person).
+NEW_IN_POST_DAYS = 60
+WARM_UP_ASPECTS = ("uninvolved", "sustained")
 # Days of data before the own-baseline excess (t-90 ... t-29 against t-27 ... t) is scored (warm-up).
 OWN_EXCESS_WARMUP_DAYS = 56
 
@@ -209,8 +213,13 @@ def normalise(frame: pl.DataFrame, catalogue: list[tuple], history_days: int,
         + [(pl.col(f).quantile(0.9, interpolation="linear") - pl.col(f).median()).alias(f"{f}__p90")
            for f in features])
     frame = frame.join(spread, on="peer_group", how="left", maintain_order="left")
+    first_day = frame["day"].min()
+    newcomer = ((pl.col("days_in_post") < NEW_IN_POST_DAYS)
+                & (pl.col("day") - pl.col("days_in_post").cast(pl.Int64) * pl.duration(days=1) > pl.lit(first_day))
+                ).fill_null(False) if "days_in_post" in frame.columns else pl.lit(False)
     columns = []
-    for f, floor, own_history, *_rest in catalogue:
+    for f, floor, own_history, *rest in catalogue:
+        aspect = rest[0] if rest else None
         x, median = pl.col(f), pl.col(f"{f}_peer_median")
         p90 = pl.col(f"{f}__p90") / P90_TO_SD if f not in GATED else pl.lit(0.0)
         scale = pl.max_horizontal(MAD_TO_SD * pl.col(f"{f}__mad"), p90, pl.lit(float(floor)))
@@ -224,6 +233,9 @@ def normalise(frame: pl.DataFrame, catalogue: list[tuple], history_days: int,
         if f in GATED:
             peer_z = pl.when(pl.col("_contributes")).then(peer_z).otherwise(pl.min_horizontal(peer_z, 0.0))
             own_z = pl.when(pl.col("_contributes")).then(own_z).otherwise(pl.min_horizontal(own_z, 0.0))
+        if aspect in WARM_UP_ASPECTS:
+            peer_z = pl.when(newcomer).then(pl.min_horizontal(peer_z, 0.0)).otherwise(peer_z)
+            own_z = pl.when(newcomer).then(pl.min_horizontal(own_z, 0.0)).otherwise(own_z)
         columns += [peer_z.alias(f"{f}_peer_z"), own.alias(f"{f}_own_median"), own_z.alias(f"{f}_own_z")]
     frame = frame.with_columns(columns)
     return frame.drop([c for c in frame.columns if "__" in c or c == "_contributes"])

@@ -78,7 +78,8 @@ GROUP BY staff_id, day;
 -- Each person's unit and role (the latest-starting staff row): whose opening hours their work is measured
 -- against, and whose colleagues they can stand in for.
 CREATE OR REPLACE TEMP TABLE feature_staff_unit AS
-SELECT staff_id, arg_max(unit_id, valid_from) AS unit_id, arg_max(role, valid_from) AS role
+SELECT staff_id, arg_max(unit_id, valid_from) AS unit_id, arg_max(role, valid_from) AS role,
+    min(valid_from) AS in_post_since
 FROM ref_staff WHERE valid_from IS NOT NULL
 GROUP BY staff_id;
 
@@ -308,8 +309,11 @@ SELECT
     coalesce(w.week_clients_uncovered, 0)::DOUBLE AS week_clients_uncovered,
     coalesce(w.month_clients_uncovered, 0)::DOUBLE AS month_clients_uncovered,
     coalesce(w.quarter_clients_uncovered, 0)::DOUBLE AS quarter_clients_uncovered,
-    coalesce(w.before_clients_uncovered, 0)::DOUBLE AS before_clients_uncovered
+    coalesce(w.before_clients_uncovered, 0)::DOUBLE AS before_clients_uncovered,
+    -- days since the person's first staff row began (NULL when unknown): a newcomer has no caseload yet
+    (ev.day - su.in_post_since)::DOUBLE AS days_in_post
 FROM feature_staff_day ev
+LEFT JOIN feature_staff_unit su USING (staff_id)
 LEFT JOIN feature_client_summary cl USING (staff_id, day)
 LEFT JOIN feature_new_clients n USING (staff_id, day)
 LEFT JOIN feature_client_units u USING (staff_id, day)
