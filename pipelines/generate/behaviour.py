@@ -39,11 +39,14 @@ class Behaviour:
         self.pl = planter
         self.bg = bg
         self.rng = random.Random(f"behaviour:{planter.rng.random()}")
+        # a few Wednesdays without whole-day plants, where the log-completeness plants can silence a source
+        wednesdays = [d for d in planter.workdays if d.weekday() == 2 and d not in bg.holidays]
+        self.keep_free = set(self.rng.sample(wednesdays, min(3, len(wednesdays))))
 
     def free_day(self, s: Staff, weekday=True) -> date:
         for _ in range(500):
             d = self.rng.choice(self.pl.workdays)
-            if (s.staff_id, d) not in self.pl.used_days and s.employed(d):
+            if (s.staff_id, d) not in self.pl.used_days and s.employed(d) and d not in self.keep_free:
                 return d
         raise RuntimeError("no free day")
 
@@ -255,7 +258,7 @@ class Behaviour:
         protected = {c.client_id for c in pl.c.clients if c.ever_protected or c.special}
         # a day's distinct clients: gauss(visits, visits / 3) rounded, so its 90th percentile is about 1.4 visits
         cap = max(3, int(1.4 * bg.visits))
-        workdays = [d for d in pl.workdays if d not in bg.holidays]
+        workdays = [d for d in pl.workdays if d not in bg.holidays and d not in self.keep_free]
         for n, s in enumerate(choose(pool, staff_each)):
             first = 0 if n == 0 else self.rng.randint(0, max(0, len(workdays) - 25))
             run = [d for d in workdays[first:first + self.rng.randint(15, 20)]
@@ -305,7 +308,7 @@ class Behaviour:
         pl, bg = self.pl, self.bg
         legit = pl.p.legitimate
         protected = {c.client_id for c in pl.c.clients if c.ever_protected or c.special}
-        workdays = [d for d in pl.workdays if d not in bg.holidays]
+        workdays = [d for d in pl.workdays if d not in bg.holidays and d not in self.keep_free]
         # covering: X is away for three to five days; Y, same unit and role, opens X's clients beside their own
         for unit in ("LS-SO", "PS"):
             workers = pl.staff(unit, "social_worker")

@@ -214,7 +214,7 @@ def normalise(frame: pl.DataFrame, catalogue: list[tuple], history_days: int,
            for f in features])
     frame = frame.join(spread, on="peer_group", how="left", maintain_order="left")
     first_day = frame["day"].min()
-    newcomer = ((pl.col("days_in_post") < NEW_IN_POST_DAYS)
+    newcomer = ((pl.col("days_in_post") >= 0) & (pl.col("days_in_post") < NEW_IN_POST_DAYS)
                 & (pl.col("day") - pl.col("days_in_post").cast(pl.Int64) * pl.duration(days=1) > pl.lit(first_day))
                 ).fill_null(False) if "days_in_post" in frame.columns else pl.lit(False)
     columns = []
