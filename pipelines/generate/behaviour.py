@@ -283,7 +283,7 @@ class Behaviour:
         pool = (pl.staff("AIK", "social_counsellor") + pl.staff("PS", "family_worker")
                 + pl.staff("LS-SO", "social_counsellor"))
         task = {"AIK": "adult_social_work", "PS": "family_social_work", "LS-SO": "child_welfare"}
-        for s in choose(pool, max(2, staff_each // 2)):
+        for s in choose(pool, staff_each):
             for _ in range(max(1, days_each // 2)):
                 d = self.free_day(s)
                 if d in self.bg.holidays:

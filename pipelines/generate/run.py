@@ -204,13 +204,14 @@ def generate(size_name: str, seed: int, out: Path, canonical_only: bool = False,
 
     # planted silences and the overlapping re-export, on days no plant writes to that source
     rng = random.Random(f"log-plants:{seed}")
-    plant_source_days = {(e.source_system, e.day) for e in plants.events}
+    plant_source_days = Counter((e.source_system, e.day) for e in plants.events)
     weekdays = [d for d in planter.workdays if d not in holiday_days and d.weekday() < 5]
     silent_days = [d for d in weekdays if d.weekday() == 2]
     rng.shuffle(silent_days)
     silent_days += [d for d in weekdays if d.weekday() != 2]   # when plants took every Wednesday
     casem_day = _first(silent_days, lambda d: ("casem", d) not in plant_source_days)
-    effica_day = _first(silent_days, lambda d: d != casem_day and ("effica", d) not in plant_source_days)
+    # effica keeps 8 events that day: a day with a couple of planted effica events (kept) stays below the minimum
+    effica_day = _first(silent_days, lambda d: d != casem_day and plant_source_days[("effica", d)] <= 2)
     plants.silent = {("casem", casem_day): 0, ("effica", effica_day): 8}
     starts = [d for d in weekdays if all(
         (d + timedelta(days=k)) in weekdays and d + timedelta(days=k) not in (casem_day, effica_day)
