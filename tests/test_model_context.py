@@ -109,12 +109,12 @@ def test_opening_hours_that_are_not_one_of_the_forms_are_refused_with_file_line_
     (folder / "organisations.csv").write_text("organisation_id,name,kind\nORG,Org,county\n")
     (folder / "units.csv").write_text("unit_id,organisation_id,name,service_task,opening_hours\n"
                                       "A,ORG,A,,24/7\nB,ORG,B,,evenings\n")
-    for name, header in (("staff.csv", "staff_id,full_name,personal_id,address,organisation_id,unit_id,role,title,"
-                                        "valid_from,valid_to"), ("accounts.csv", "source_system,account,staff_id"),
+    for name, header in (("staff.csv", ("staff_id,full_name,personal_id,address,organisation_id,unit_id,role,title,"
+                                        "valid_from,valid_to")), ("accounts.csv", "source_system,account,staff_id"),
                          ("role_permissions.csv", "role,service_task,action,requires_involvement"),
                          ("involvement.csv", "client_id,staff_id,unit_id,kind,valid_from,valid_to"),
-                         ("clients.csv", "client_id,full_name,birth_date,address,deceased_on,security_prohibition,"
-                                         "placement_secret,placement_secret_until,minor_capacity")):
+                         ("clients.csv", ("client_id,full_name,birth_date,address,deceased_on,security_prohibition,"
+                                         "placement_secret,placement_secret_until,minor_capacity"))):
         (folder / name).write_text(header + "\n")
     result = import_reference(store_con, folder)
     assert [(r.file_name, r.line_no, r.column) for r in result["rejects"]] == [("units.csv", 3, "opening_hours")]

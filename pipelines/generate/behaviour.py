@@ -327,7 +327,7 @@ class Behaviour:
                         continue
                     pl.reserve(x, d, quiet=True)   # away: no events at all
                     pl.reserve(y, d, quiet=True)
-                    own = self._normal_day(y, d, 6, "legitimate_covering")
+                    self._normal_day(y, d, 6, "legitimate_covering")
                     self.browse(y, primary_sources(y)[0], d, theirs, self._office_times(d, len(theirs)),
                                 "legitimate_covering")
                     legit.append((y.staff_id, d, "covering_colleague"))

@@ -13,6 +13,7 @@ import json
 
 import numpy as np
 import polars as pl
+
 from .evidence import EvidenceModel
 
 MAX_DRIVERS = 3
@@ -64,40 +65,40 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "week_clients_without_involvement": (
         "count", "{v} different clients with no personal involvement in the last seven days (peers: {p})",
         "seitsemän päivän aikana {v} eri asiakasta ilman henkilökohtaista asiakassuhdetta (vertaiset: {p})"),
-    "clients_uncovered": ("count", "{v} clients outside their caseload (no personal involvement, not as a "
-                          "substitute) (peers: {p})",
-                          "{v} asiakasta oman asiakasmäärän ulkopuolelta (ei henkilökohtaista asiakassuhdetta eikä "
-                          "sijaisuutta) (vertaiset: {p})"),
+    "clients_uncovered": ("count", ("{v} clients outside their caseload (no personal involvement, not as a "
+                          "substitute) (peers: {p})"),
+                          ("{v} asiakasta oman asiakasmäärän ulkopuolelta (ei henkilökohtaista asiakassuhdetta eikä "
+                          "sijaisuutta) (vertaiset: {p})")),
     "unaffine_clients": ("count", "{v} clients none of their usual collaborators works with (peers: {p})",
-                         "{v} asiakasta, joiden asioita kukaan hänen tavallisista työpareistaan ei hoida "
-                         "(vertaiset: {p})"),
+                         ("{v} asiakasta, joiden asioita kukaan hänen tavallisista työpareistaan ei hoida "
+                         "(vertaiset: {p})")),
     "protected_uninvolved_clients": (
         "count", "opened {v} protected clients without personal involvement (peers: {p})",
-        "avasi {v} turvakiellon tai salaisen sijoituspaikan piirissä olevan asiakkaan tiedot ilman "
-        "henkilökohtaista asiakassuhdetta (vertaiset: {p})"),
+        ("avasi {v} turvakiellon tai salaisen sijoituspaikan piirissä olevan asiakkaan tiedot ilman "
+        "henkilökohtaista asiakassuhdetta (vertaiset: {p})")),
     "week_clients_uncovered": ("count", "{v} different clients outside their caseload in seven days (peers: {p})",
-                               "seitsemän päivän aikana {v} eri asiakasta oman asiakasmäärän ulkopuolelta "
-                               "(vertaiset: {p})"),
+                               ("seitsemän päivän aikana {v} eri asiakasta oman asiakasmäärän ulkopuolelta "
+                               "(vertaiset: {p})")),
     "month_clients_uncovered": ("count", "{v} different clients outside their caseload in 28 days (peers: {p})",
-                                "28 päivän aikana {v} eri asiakasta oman asiakasmäärän ulkopuolelta "
-                                "(vertaiset: {p})"),
+                                ("28 päivän aikana {v} eri asiakasta oman asiakasmäärän ulkopuolelta "
+                                "(vertaiset: {p})")),
     "quarter_clients_uncovered": ("count", "{v} different clients outside their caseload in 90 days (peers: {p})",
-                                  "90 päivän aikana {v} eri asiakasta oman asiakasmäärän ulkopuolelta "
-                                  "(vertaiset: {p})"),
+                                  ("90 päivän aikana {v} eri asiakasta oman asiakasmäärän ulkopuolelta "
+                                  "(vertaiset: {p})")),
     "cum_excess_28": ("count", "{v} more clients outside their caseload than peers over 28 days (peers: {p})",
-                      "28 päivän aikana {v} asiakasta enemmän oman asiakasmäärän ulkopuolelta kuin vertaisilla "
-                      "(vertaiset: {p})"),
+                      ("28 päivän aikana {v} asiakasta enemmän oman asiakasmäärän ulkopuolelta kuin vertaisilla "
+                      "(vertaiset: {p})")),
     "own_excess_28": ("count", "{v} more such clients in 28 days than in their own earlier weeks (peers: {p})",
-                      "28 päivän aikana {v} tällaista asiakasta enemmän kuin hänellä itsellään aiemmin "
-                      "(vertaiset: {p})"),
+                      ("28 päivän aikana {v} tällaista asiakasta enemmän kuin hänellä itsellään aiemmin "
+                      "(vertaiset: {p})")),
     "unaffine_28": ("count", "{v} clients outside their community in 28 days (peers: {p})",
                     "28 päivän aikana {v} asiakasta oman työyhteisönsä ulkopuolelta (vertaiset: {p})"),
     "week_excess": ("count", "{v} more clients outside their caseload than peers this week (peers: {p})",
-                    "tällä viikolla {v} asiakasta enemmän oman asiakasmäärän ulkopuolelta kuin vertaisilla "
-                    "(vertaiset: {p})"),
+                    ("tällä viikolla {v} asiakasta enemmän oman asiakasmäärän ulkopuolelta kuin vertaisilla "
+                    "(vertaiset: {p})")),
     "month_excess": ("count", "{v} more clients outside their caseload than peers this month (peers: {p})",
-                     "tässä kuussa {v} asiakasta enemmän oman asiakasmäärän ulkopuolelta kuin vertaisilla "
-                     "(vertaiset: {p})"),
+                     ("tässä kuussa {v} asiakasta enemmän oman asiakasmäärän ulkopuolelta kuin vertaisilla "
+                     "(vertaiset: {p})")),
 }
 # A case is told by one day-level feature per aspect, summed over its days against the same-day peer medians.
 CASE_FEATURE = {"volume": "clients", "uninvolved": "clients_uncovered", "hours": "out_of_hours_clients",
@@ -175,7 +176,7 @@ def explain_rows(model: EvidenceModel, rows: pl.DataFrame, contrib: np.ndarray,
                 break
             features = model.aspects[aspects[j]]
             zs = [(_num(row.get(f"{f}_peer_z")) or 0.0, f) for f in features]
-            z, f = max(zs)
+            _z, f = max(zs)
             drivers.append({
                 "aspect": aspects[j],
                 "feature": f,
@@ -196,9 +197,6 @@ def explain_rows(model: EvidenceModel, rows: pl.DataFrame, contrib: np.ndarray,
     return pl.DataFrame(out, schema=schema)
 
 
-MONTHS_FI = ("tammi", "helmi", "maalis", "huhti", "touko", "kesä", "heinä", "elo", "syys", "loka", "marras", "joulu")
-
-
 def _date_text(d, lang: str) -> str:
     if lang == "fi":
         return f"{d.day}.{d.month}.{d.year}"
@@ -207,13 +205,12 @@ def _date_text(d, lang: str) -> str:
 
 def case_explanation(days: pl.DataFrame, aspects: list[str], lang: str, peer_group: str | None) -> str:
     """One sentence for a case: its period, and for each driving aspect the case feature summed over the case
-    days against the peers' same-day medians ("... opened 81 clients outside their caseload, 4x their peers")."""
+    days against the peers' medians of those days ("... opened 81 clients outside their caseload, 4x their peers")."""
     first, last = days["day"].min(), days["day"].max()
     kind = (peer_group or "all").split(":", 1)[0]
     peers = (PEERS_FI if lang == "fi" else PEERS_EN).get(kind, PEERS_EN["all"])
     if first == last:
-        period = f"{_date_text(first, lang)}" if lang == "en" else f"{_date_text(first, lang)}"
-        lead = f"On {period}" if lang == "en" else f"{period}"
+        lead = f"On {_date_text(first, lang)}" if lang == "en" else _date_text(first, lang)
     else:
         lead = (f"From {_date_text(first, lang)} to {_date_text(last, lang)} ({days.height} days flagged)"
                 if lang == "en" else f"{_date_text(first, lang)}–{_date_text(last, lang)} ({days.height} päivää)")
@@ -239,7 +236,7 @@ def case_explanation(days: pl.DataFrame, aspects: list[str], lang: str, peer_gro
         parts.append(text)
     if not parts:
         return lead + (": poikkeava jakso." if lang == "fi" else ": an unusual period.")
-    return lead + (" " if lang == "fi" else " ") + "; ".join(parts) + "."
+    return lead + " " + "; ".join(parts) + "."
 
 
 def _num(v):
