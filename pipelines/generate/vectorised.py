@@ -48,7 +48,9 @@ class Shape:
 
 
 # ~10 M events (a large county's year of light logging) and ~100 M (about 200 logged accesses per staff-day).
-SHAPES = {"large": Shape(visits=12.0, reads=3), "xlarge": Shape(visits=32.0, reads=18)}
+# small: the same machinery on the small county's three months (the tests' size).
+SHAPES = {"small": Shape(visits=10.0, reads=3), "large": Shape(visits=12.0, reads=3),
+          "xlarge": Shape(visits=32.0, reads=18)}
 
 
 @dataclass
