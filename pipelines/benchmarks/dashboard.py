@@ -34,7 +34,7 @@ import time
 from contextlib import closing, contextmanager
 from pathlib import Path
 
-from . import PROJECT_ROOT
+from .. import PROJECT_ROOT
 
 PAGES = {
     "overview": "app_pages/overview.py",
@@ -60,8 +60,8 @@ def role_pages(role: str) -> list[str]:
 
 def ensure_published(store: Path) -> Path:
     """The store's published snapshot, (re)published when it is missing or older than the store."""
-    from .errors import StoreError
-    from .store import publish_snapshot, snapshot_path
+    from ..errors import StoreError
+    from ..store import publish_snapshot, snapshot_path
 
     snap = snapshot_path(store)
     if snap.exists() and snap.stat().st_mtime >= store.stat().st_mtime:
@@ -77,7 +77,7 @@ def ensure_published(store: Path) -> Path:
 
 def busiest_subjects(snap: Path) -> dict[str, object]:
     """The staff member, client and provider with the most events, and the period the events cover."""
-    from .reports.queries import open_snapshot
+    from ..reports.queries import open_snapshot
 
     con = open_snapshot(snap)
     try:
@@ -103,7 +103,7 @@ def bench_environment(store_path: str | os.PathLike, *, request: bool = True):
     the work store, a users file with one user per role); yields (folder store path, subjects)."""
     from app_pages._auth import write_users_file
 
-    from .store import snapshot_path, work_store_path
+    from ..store import snapshot_path, work_store_path
 
     store = Path(store_path).resolve()
     if not store.exists():
@@ -136,7 +136,7 @@ def bench_environment(store_path: str | os.PathLike, *, request: bool = True):
 
 def _register_request(work: Path, subjects: dict) -> None:
     try:
-        from .disclosure import register_request
+        from ..disclosure import register_request
     except ImportError:
         return
     first, last = subjects["period"]
