@@ -17,7 +17,7 @@ from ..disclosure import (
     update_request,
 )
 from ..disclosure.grounds import DECISIONS, REFUSAL_GROUNDS, VERIFICATIONS
-from ..disclosure.register import RELATIONS
+from ..disclosure.register import RELATIONS, register_transaction, store_new, update_in
 from ..errors import LokivahtiError, StoreError
 from ..workstore import work_path_for
 from ._common import config, open_ro, open_rw, out, state, store
@@ -110,6 +110,9 @@ def disclose_command(
                                              "the period (never lifts one in force)."),
     fee: str = typer.Option(None, "--fee", help="A fee charged for a repeated or excessive request (e.g. '25 €')."),
     interim: bool = typer.Option(False, "--interim", help="With --request: write an interim letter, answer nothing."),
+    hold: bool = typer.Option(False, "--hold",
+                              help="Register the new request and hold it for the handler's decision (answer nothing "
+                                   "yet); exit 10."),
     lang: str = typer.Option("fi", "--lang", help="Language of the letter and lists: fi, sv or en."),
     out_dir: Path = typer.Option(..., "--out", help="Folder for the letter (PDF) and the event lists (CSV, XLSX)."),
     received: datetime = typer.Option(None, "--received", formats=["%Y-%m-%d"],
@@ -168,6 +171,15 @@ def disclose_command(
             raise LokivahtiError("--decision and --interim apply to a registered request: use --request ID")
         request = _draft(work, client, requester, period_from, period_to, received, requester_name,
                          requester_address, verified, right_to_act, handler, special_reason, lang, duplicate_ok)
+        if hold:
+            with register_transaction(work) as wcon:
+                stored = store_new(wcon, request, actor=handler)
+                stored = update_in(wcon, stored.request_id, actor=handler, change="held", status="held_for_decision",
+                                   decision="held by the handler for a decision")
+            out.print(f"request {stored.request_id} (client {mask_client_id(stored.client_id)}, {stored.relation}) "
+                      f"received {stored.received_on:%d.%m.%Y}, due {stored.due_on:%d.%m.%Y}: HELD for the handler's "
+                      "decision; nothing was released", highlight=False)
+            raise typer.Exit(10)
     con = _open()
     try:
         result = export_answer(con, work, request, out_dir, lang, today=day, misuse_view=misuse_view,
@@ -205,5 +217,6 @@ def disclose_command(
     for kind, path in result.paths.items():
         out.print(f"  {kind}: {path}", highlight=False)
     for name in result.missing_settings:
-        out.print(f"warning: [letter] {name} is not set in the configuration; the letter lacks it", highlight=False)
+        out.print(f"warning: [letter] {name} is not set in the configuration; the letter lacks it", highlight=False,
+                  markup=False)
     raise typer.Exit(result.exit_code)
