@@ -38,6 +38,7 @@ COUNTY = yaml.safe_load((BOOK / "county.yaml").read_text(encoding="utf-8"))
 CASES = sorted((BOOK / "cases").glob("*.yaml"))
 HANDLER = "Helena Käsittelijä"
 runner = CliRunner()
+HOLD_STORE = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(60)"
 
 
 def code_of(client: str) -> str:
@@ -229,8 +230,7 @@ def _setup(kind: str | None, store: Path, out: Path, tmp: Path):
         os.chmod(out, 0o1777)
     elif kind == "store_busy":
         holder = subprocess.Popen(
-            [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
-             "print('ready', flush=True); time.sleep(60)", str(store)],
+            [sys.executable, "-c", HOLD_STORE, str(store)],
             stdout=subprocess.PIPE, text=True, cwd=PROJECT_ROOT)
         assert holder.stdout.readline().strip() == "ready"
         return holder
