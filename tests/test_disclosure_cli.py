@@ -110,3 +110,21 @@ def test_an_invalid_identity_code_is_refused_without_repeating_it(county, tmp_pa
     assert result.exit_code != 0
     assert "not a valid personal identity code" in str(result.exception)
     assert wrong not in str(result.exception) + result.output
+
+
+def test_a_request_is_corrected_and_cancelled_with_its_history_kept(county, tmp_path):
+    """The legal clock runs from receipt (703/2023 11 §): a corrected received date moves the due date."""
+    store, work = county
+    assert _disclose(store, tmp_path / "out", TEEN, "guardian").exit_code == 10      # held: still open
+    fixed = _cli(store, "requests", "--correct", "LS-2026-0001", "--received", "2026-05-25", "--by", "Helena",
+                 "--reason", "the letter was stamped received on 25.5.")
+    assert fixed.exit_code == 0, fixed.output
+    assert get_request(work, "LS-2026-0001").due_on.isoformat() == "2026-07-25"
+    assert _cli(store, "requests", "--cancel", "LS-2026-0001", "--by", "Helena").exit_code != 0   # no reason
+    cancelled = _cli(store, "requests", "--cancel", "LS-2026-0001", "--by", "Helena", "--reason", "withdrawn by phone")
+    assert cancelled.exit_code == 0 and get_request(work, "LS-2026-0001").status == "cancelled"
+    history = _cli(store, "requests", "--history", "LS-2026-0001")
+    text = " ".join(history.output.split())
+    for change in ("registered", "held", "corrected", "cancelled"):
+        assert change in text
+    assert TEEN not in history.output
