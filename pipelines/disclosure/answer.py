@@ -87,12 +87,15 @@ def review_state(finding_ids: list[str] | None, statuses: dict[str, str]) -> str
 def with_review_state(frame: pl.DataFrame, work_path=None) -> pl.DataFrame:
     """Add `review_state` from the open or reviewed lawfulness findings of each row (None when there are none).
 
-    The county's own answers (source `lokivahti`) are never under review: answering is the law's duty."""
+    The county's own answers (source `lokivahti`, action disclose) are never under review: answering is the law's
+    duty. A look-up made through the dashboard is a use like any other and can be."""
     reviews = current_reviews(work_path) if work_path is not None else None
     statuses = dict(zip(reviews["finding_id"], reviews["status"])) if reviews is not None else {}
     states = [
-        None if system == OWN_SOURCE else review_state(list(f) if f is not None else None, statuses)
-        for f, system in zip(frame["finding_ids"].to_list(), frame["source_system"].to_list())
+        None if system == OWN_SOURCE and action == "disclose" else review_state(list(f) if f is not None else None,
+                                                                                 statuses)
+        for f, system, action in zip(frame["finding_ids"].to_list(), frame["source_system"].to_list(),
+                                     frame["action"].to_list())
     ]
     return frame.with_columns(pl.Series("review_state", states, dtype=pl.Utf8))
 
