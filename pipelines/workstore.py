@@ -112,24 +112,36 @@ def log_access(path, *, user_name: str, role: str, action: str, page: str | None
     with closing(connect_work(path)) as con:
         con.execute("BEGIN IMMEDIATE")
         try:
-            previous = con.execute(
-                "SELECT row_hash FROM app_access_log WHERE row_hash IS NOT NULL ORDER BY id DESC LIMIT 1"
-            ).fetchone()
-            row = {"at": _now(), "user_name": user_name, "role": role, "action": action, "page": page,
-                   "client_id": client_id, "staff_id": staff_id, "provider_id": provider_id,
-                   "recipient": recipient, "session_id": session_id, "outcome": outcome, "detail": detail}
-            cur = con.execute(
-                f"INSERT INTO app_access_log ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                list(row.values()),
-            )
-            row["id"] = int(cur.lastrowid)
-            con.execute("UPDATE app_access_log SET row_hash = ? WHERE id = ?",
-                        [row_hash(previous[0] if previous else GENESIS, row), row["id"]])
+            new_id = append_access(con, user_name=user_name, role=role, action=action, page=page,
+                                   client_id=client_id, staff_id=staff_id, provider_id=provider_id,
+                                   recipient=recipient, session_id=session_id, outcome=outcome, detail=detail)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        return row["id"]
+        return new_id
+
+
+def append_access(con, *, user_name: str, role: str, action: str, page: str | None = None,
+                  client_id: str | None = None, staff_id: str | None = None, provider_id: str | None = None,
+                  recipient: str | None = None, session_id: str | None = None, outcome: str | None = None,
+                  detail: str | None = None) -> int:
+    """Append one chained own-use row on a work-store connection whose write transaction the caller holds
+    (so a disclosure's log row commits or rolls back with the answer it records)."""
+    previous = con.execute(
+        "SELECT row_hash FROM app_access_log WHERE row_hash IS NOT NULL ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    row = {"at": _now(), "user_name": user_name, "role": role, "action": action, "page": page,
+           "client_id": client_id, "staff_id": staff_id, "provider_id": provider_id,
+           "recipient": recipient, "session_id": session_id, "outcome": outcome, "detail": detail}
+    cur = con.execute(
+        f"INSERT INTO app_access_log ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+        list(row.values()),
+    )
+    row["id"] = int(cur.lastrowid)
+    con.execute("UPDATE app_access_log SET row_hash = ? WHERE id = ?",
+                [row_hash(previous[0] if previous else GENESIS, row), row["id"]])
+    return row["id"]
 
 
 def verify_access_chain(path) -> tuple[int, int, int | None]:
