@@ -126,14 +126,18 @@ with st.expander(t("bulk")):
             st.warning(t("bulk_skipped", n=skipped))
 
 # --- one finding ------------------------------------------------------------------------------------------
-preset = st.query_params.get("finding") or st.session_state.get("selected_finding")
-if preset and preset not in ids and not _data.q("finding_one", finding_id=preset).is_empty():
-    ids = [preset] + ids  # a deep link to a finding outside the current view still opens it
-    rows[preset] = None
-index = ids.index(preset) if preset in ids else 0
-fid = st.selectbox(t("open_finding"), ids, index=index, key="finding_pick",
+linked = st.query_params.get("finding")
+if linked and linked != st.session_state.get("_finding_link"):  # a new deep link (or a reload): it opens that finding
+    st.session_state["_finding_link"] = linked
+    if linked not in ids and not _data.q("finding_one", finding_id=linked).is_empty():
+        ids, rows[linked] = [linked] + ids, None  # even when the current view does not list it
+    if linked in ids:
+        st.session_state["finding_pick"] = linked
+if st.session_state.get("finding_pick") not in ids:
+    st.session_state["finding_pick"] = ids[0]
+fid = st.selectbox(t("open_finding"), ids, key="finding_pick",
                    format_func=lambda i: finding_label(i) if rows.get(i) else i[:12])
-st.session_state["selected_finding"] = fid
+st.session_state["selected_finding"] = st.session_state["_finding_link"] = fid
 st.query_params["finding"] = fid  # a reload or a copied address opens the same finding
 one = _data.q("finding_one", finding_id=fid)
 if one.is_empty():
