@@ -67,7 +67,7 @@ if case["first_day"] and case["last_day"]:
                             marker={"symbol": "diamond", "size": 11, "color": "#542788"},
                             hovertemplate="%{x|%-d.%-m.%Y}<extra></extra>")
         st.plotly_chart(fig, key="case_chart", config={"displaylogo": False})
-    st.page_link("app_pages/user_timeline.py", label=t("open_user_timeline"), icon=":material/person_search:",
+    st.page_link("app_pages/user_timeline.py", label=t("open_timeline"), icon=":material/person_search:",
                  query_params={"staff": staff_id, "from": str(window["date_from"]), "to": str(window["date_to"])})
 
 st.subheader(t("case_findings"))

@@ -1,7 +1,7 @@
 """Client timeline: everyone who accessed one client's data, with the client's involvement and authorisation
 bands, under a header with the client's name and protection flags.
 
-A link from a finding names the finding (?finding=…), never the client's identity code, so no identity code ends
+A link from a finding names the finding (?from_finding=…), never the client's identity code, so no identity code ends
 up in an address, a browser history or a server log; the page takes the client and a fortnight around the
 finding from it.
 """
@@ -17,7 +17,7 @@ _auth.require("client")
 st.header(t("page_client"))
 
 first, last = _data.period_bounds()
-linked = st.query_params.get("finding")
+linked = st.query_params.get("from_finding")
 if linked and st.session_state.get("_client_link") != linked:
     one = _data.q("finding_one", finding_id=linked)
     if one.height and one["client_id"][0]:

@@ -44,20 +44,20 @@ if "f_queue" not in st.session_state:  # opens on my queue; on the open findings
 filters = _data.q("finding_filters")
 options = {k: filters.filter(pl.col("kind") == k)["value"].to_list() for k in ("rule", "severity", "unit", "source")}
 first, last = _data.period_bounds()
-c = st.columns([3, 3, 2, 2, 2])
+c = st.columns([3, 4, 2])  # two rows of filters: readable at 1024 px beside the sidebar
 queue = c[0].selectbox(t("queue"), _data.QUEUES, key="f_queue", format_func=lambda q: t(f"queue_{q}"))
 rule = c[1].selectbox(t("rule"), [ANY] + options["rule"], key="f_rule",
                       format_func=lambda r: t("any") if r == ANY else _data.rule_title(r, lang()))
 severity = c[2].selectbox(t("severity"), [ANY] + options["severity"], key="f_severity",
                           format_func=lambda s: t("any") if s == ANY else value_label(s))
-status = c[3].selectbox(t("status"), [ANY] + list(workstore.REVIEW_STATUSES), key="f_status",
+c2 = st.columns([2, 2, 2, 3])
+status = c2[0].selectbox(t("status"), [ANY] + list(workstore.REVIEW_STATUSES), key="f_status",
                         format_func=lambda s: t("any") if s == ANY else status_label(s), disabled=queue != "all")
-source = c[4].selectbox(t("source"), [ANY] + options["source"], key="f_source",
+source = c2[1].selectbox(t("source"), [ANY] + options["source"], key="f_source",
                         format_func=lambda s: t("any") if s == ANY else s)
-c2 = st.columns([2, 3, 5])
-unit = c2[0].selectbox(t("unit"), [ANY] + options["unit"], key="f_unit",
+unit = c2[2].selectbox(t("unit"), [ANY] + options["unit"], key="f_unit",
                        format_func=lambda u: t("any") if u == ANY else u)
-period = c2[1].date_input(t("period"), value=(first, last), format="DD.MM.YYYY", key="f_period")
+period = c2[3].date_input(t("period"), value=(first, last), format="DD.MM.YYYY", key="f_period")
 date_from, date_to = (period[0], period[-1]) if isinstance(period, (tuple, list)) and period else (first, last)
 
 status_mode, status_ids = _data.queue_selection(queue, me, None if status == ANY or queue != "all" else status)
@@ -126,17 +126,32 @@ with st.expander(t("bulk")):
             st.warning(t("bulk_skipped", n=skipped))
 
 # --- one finding ------------------------------------------------------------------------------------------
+def keep(extra: str) -> bool:
+    """Keep a finding in the picker although the view does not list it (a deep link, or the finding just
+    reviewed, which leaves the open queue): the reviewer sees what was saved instead of another finding."""
+    one_row = _data.q("finding_one", finding_id=extra)
+    if one_row.is_empty():
+        return False
+    r = _data.with_status(one_row.select("finding_id", "rule_id", "severity", "staff_id", "staff_name",
+                                         pl.col("event_date").alias("day"))).row(0, named=True)
+    r["rule"] = _data.rule_title(r["rule_id"], lang())
+    r["staff_name"] = r["staff_name"] or r["staff_id"]
+    rows[extra] = r
+    ids.insert(0, extra)
+    return True
+
+
 linked = st.query_params.get("finding")
 if linked and linked != st.session_state.get("_finding_link"):  # a new deep link (or a reload): it opens that finding
     st.session_state["_finding_link"] = linked
-    if linked not in ids and not _data.q("finding_one", finding_id=linked).is_empty():
-        ids, rows[linked] = [linked] + ids, None  # even when the current view does not list it
-    if linked in ids:
+    if linked in ids or keep(linked):
         st.session_state["finding_pick"] = linked
+current_pick = st.session_state.get("finding_pick")
+if current_pick and current_pick not in ids:
+    keep(current_pick)
 if st.session_state.get("finding_pick") not in ids:
     st.session_state["finding_pick"] = ids[0]
-fid = st.selectbox(t("open_finding"), ids, key="finding_pick",
-                   format_func=lambda i: finding_label(i) if rows.get(i) else i[:12])
+fid = st.selectbox(t("open_finding"), ids, key="finding_pick", format_func=finding_label)
 st.session_state["selected_finding"] = st.session_state["_finding_link"] = fid
 st.query_params["finding"] = fid  # a reload or a copied address opens the same finding
 one = _data.q("finding_one", finding_id=fid)
@@ -175,7 +190,7 @@ if f["staff_id"] and "dpo" == user["role"]:
 if f["client_id"] and user["role"] == "dpo":
     # the client is named by the finding, never by an identity code in the address
     links[1].page_link("app_pages/client_timeline.py", label=t("open_client_timeline"), icon=":material/child_care:",
-                       query_params={"finding": fid})
+                       query_params={"from_finding": fid})
 
 with st.expander(t("legal_basis"), expanded=True):
     st.write(meta.get("legal_basis") or "—")
