@@ -23,7 +23,13 @@ if providers.is_empty():
     st.stop()
 names = {r["organisation_id"]: f"{r['name'] or r['organisation_id']} ({r['organisation_id']})"
          for r in providers.iter_rows(named=True)}
+linked = st.query_params.get("provider")  # a link names the provider (an organisation id, no personal data)
+if linked in names and st.session_state.get("_provider_link") != linked:
+    st.session_state["_provider_link"] = st.session_state["provider_pick"] = linked
+if st.session_state.get("provider_pick") not in names:
+    st.session_state["provider_pick"] = next(iter(names))
 org = st.selectbox(t("provider"), list(names), format_func=names.get, key="provider_pick")
+st.query_params["provider"] = org
 _data.log_lookup("read", "provider", provider_id=org)
 
 staff = _data.q("provider_staff", organisation_id=org)
