@@ -116,7 +116,7 @@ def _connect(work_path):
     """The work store with this package's own columns added (sql/work/002_…, 003_…)."""
     con = connect_work(work_path)
     for marker, migration in (("professional_decision", "work/002_request_decisions.sql"),
-                              ("withheld_rows", "work/003_request_register.sql")):
+                              ("withheld_rows", "work/005_request_register.sql")):
         have = {r[1] for r in con.execute("PRAGMA table_info(requests)").fetchall()}
         if marker in have:
             continue
