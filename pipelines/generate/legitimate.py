@@ -66,7 +66,7 @@ class LegitimateWork:
                 self.p.inv(cl.client_id, "referral", d - timedelta(days=10), None, staff=s, task="placement")
             else:
                 self.p.inv(cl.client_id, "referral", d - timedelta(days=10), None, unit="SIJ", task="placement")
-            self.p.reserve(s, d)
+            self.p.reserve(s, d, quiet=True)   # the day holds only this work: no background day (silences stay silent)
             self._legit(self.p.ev(s, "lifecare", self.p.at(d, 9), cl.client_id, "read", "placement",
                                   "asiakassuunnitelma", plant="legit_referral_protected"))
 
@@ -80,7 +80,7 @@ class LegitimateWork:
             cl = self.p.fresh_client(security_prohibition=True)
             self.p.inv(cl.client_id, "supervision_case", d - timedelta(days=20), d + timedelta(days=40), staff=s,
                        task="placement")
-            self.p.reserve(s, d)
+            self.p.reserve(s, d, quiet=True)   # the day holds only this work: no background day (silences stay silent)
             self._legit(self.p.ev(s, "casem", self.p.at(d, 13), cl.client_id, "read", "placement",
                                   "sijoitussuunnitelma", purpose="supervision", plant="legit_supervision_protected"))
 
@@ -107,7 +107,7 @@ class LegitimateWork:
             cl = self.p.fresh_client()
             self.p.inv(cl.client_id, "unit", d - timedelta(days=90), None, unit="LS-SO")
             self.p.inv(cl.client_id, "work_pair", d - timedelta(days=2), d + timedelta(days=12), staff=s)
-            self.p.reserve(s, d)
+            self.p.reserve(s, d, quiet=True)   # the day holds only this work: no background day (silences stay silent)
             self._legit(self.p.ev(s, "pro_consona", self.p.at(d, 15), cl.client_id, "read", "child_welfare",
                                   "asiakaskertomus", plant="legit_covering_other_unit"))
 
@@ -120,7 +120,7 @@ class LegitimateWork:
             d = self.p.day_for(s)
             cl = self.p.fresh_client()
             self.p.inv(cl.client_id, "unit", d + timedelta(days=1), None, unit=s.unit_id)
-            self.p.reserve(s, d)
+            self.p.reserve(s, d, quiet=True)   # the day holds only this work: no background day (silences stay silent)
             self._legit(self.p.ev(s, "pro_consona", self.p.at(d, 2, 30), cl.client_id, "read", "child_welfare",
                                   "lastensuojeluilmoitus", purpose="emergency", emergency=True,
                                   plant="legit_emergency_night"))
@@ -136,7 +136,7 @@ class LegitimateWork:
             if (s.staff_id, d) in self.p.used_days:
                 continue
             cl = self.p.caseworker_client(s, d)
-            self.p.reserve(s, d)
+            self.p.reserve(s, d, quiet=True)   # the day holds only this work: no background day (silences stay silent)
             self._legit(self.p.ev(s, "pro_consona", self.p.at(d, 11), cl.client_id, "read", "child_welfare",
                                   "asiakaskertomus", plant="legit_holiday_work"))
 
@@ -150,6 +150,7 @@ class LegitimateWork:
             d = self.p.day_for(s)
             cl = self.p.caseworker_client(s, d)
             self.c.prohibitions.append(Prohibition(cl.client_id, "controller", "HVA", d - timedelta(days=40), None))
+            self.p.reserve(s, d, quiet=True)
             e = self.p.disclose(s, d, cl.client_id, "KELA", "legit_statutory_disclosure", purpose="statutory_right")
             e.legal_basis = "lakisääteinen tiedonsaantioikeus"
             self._legit(e)
@@ -163,7 +164,7 @@ class LegitimateWork:
             d = self.p.day_for(s)
             cl = self.p.caseworker_client(s, d)
             self.c.permissions.append(Permission(cl.client_id, "social_care", d - timedelta(days=5), None))
-            self.p.reserve(s, d)
+            self.p.reserve(s, d, quiet=True)   # the day holds only this work: no background day (silences stay silent)
             e = self.p.ev(s, "pro_consona", self.p.at(d, 10), cl.client_id, "read", "child_welfare",
                           "asiakassuunnitelma", plant="legit_kanta_read", controller_id=OTHER_CONTROLLER)
             self._legit(e)

@@ -53,7 +53,7 @@ PC_TASK = {"child_welfare": "lastensuojelu", "family_social_work": "perhesosiaal
            "adult_social_work": "aikuissosiaalityö", "home_care": "kotihoito", "placement": "sijaishuolto"}
 PC_HEADER = ("tapahtuma_id", "aikaleima", "käyttäjätunnus", "asiakkaan_hetu", "toimenpide", "palvelutehtävä",
              "asiakirja", "käyttötarkoitus", "hätätilanne", "organisaatio", "rekisterinpitäjä", "luovutuksen_saaja",
-             "lopputulos", "istunto", "hakuehdot", "tietueiden_määrä", "luovutusperuste")
+             "lopputulos", "istunto", "hakuehdot", "tietueiden_määrä", "luovutuksen_peruste")
 
 
 def pro_consona_row(e: Event) -> list:
@@ -73,7 +73,7 @@ EF_PURPOSE = {"client_relationship": "AS", "other_task": "MT", "statutory_right"
 EF_TASK = {"child_welfare": "LS", "family_social_work": "PS", "adult_social_work": "AL", "home_care": "KH",
            "placement": "SH"}
 EF_HEADER = ("TapahtumaID", "Aika", "Kayttaja", "Hetu", "Toiminto", "Palvelu", "Asiakirja", "Peruste",
-             "Vastaanottaja", "Istunto", "Lainkohta")
+             "Vastaanottaja", "Istunto", "Lakiperuste")
 
 
 def effica_row(e: Event) -> list:
