@@ -178,8 +178,8 @@ def rule_meta() -> dict[str, dict]:
 
 
 def rule_title(rule_id: str | None, lang: str) -> str:
-    """The rule's title from the catalogue in the chosen language (Swedish falls back to Finnish, as the
-    catalogue is written in Finnish first); the identifier only when the catalogue has no title."""
+    """The rule's title in the chosen language (sql/checks/rule_texts.toml: every rule and the anomaly model,
+    in Finnish, Swedish and English); the identifier only for a rule the texts do not know."""
     if not rule_id:
         return ""
     from pipelines.checks.texts import rule_text  # sql/checks/rule_texts.toml: the rules' user-facing texts
