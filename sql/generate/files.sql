@@ -64,7 +64,10 @@ SELECT e.source_system,
     CASE WHEN e.action = 'disclose' THEN 'KELA' END AS recipient_organisation_id, 'success' AS outcome,
     substr(e.source_system, 1, 3) || '-' || strftime(e.day, '%Y%m%d') || '-' || s.staff_id AS session_id,
     CASE WHEN e.action = 'search' THEN 'hetu' END AS search_criteria,
-    CASE WHEN e.action = 'search' THEN 1 END AS record_count
+    CASE WHEN e.action = 'search' THEN 1 END AS record_count,
+    -- a disclosure log names the provision it rests on (asiakastietolaki 703/2023 10 § 3 mom)
+    CASE WHEN e.action = 'disclose' THEN 'lakisääteinen tiedonsaantioikeus' END AS legal_basis,
+    NULL::VARCHAR AS data_description
 FROM g_events e
 JOIN g_staff s USING (staff_no)
 JOIN g_accounts a ON a.staff_no = e.staff_no AND a.source_system = e.source_system
