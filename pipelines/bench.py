@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from . import SAMPLES_DIR
-from .ingest.engine import _steps  # the `-- step:` splitter shared by every multi-step SQL file
+from .sqlfiles import run_steps
 from .store import connect, snapshot_path, work_store_path
 
 
@@ -41,8 +41,7 @@ def synthesise_events(store: Path, reference: Path, out_csv: Path, n: int) -> Pa
         if con.execute("SELECT count(*) FROM events").fetchone()[0] == 0:
             for path in sorted(p for p in (reference.parent / "events").rglob("*") if p.is_file()):
                 ingest_file(con, path)
-        for _name, sql in _steps("bench/synthesise_events.sql"):
-            con.execute(sql, {"n": n} if "$n" in sql else {})
+        run_steps(con, "bench/synthesise_events.sql", {"n": n})
         target = str(out_csv).replace("'", "''")
         con.execute(f"COPY bench_events TO '{target}' (HEADER, DELIMITER ',')")
     finally:

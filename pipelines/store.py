@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from .errors import StoreError
-from .sqlfiles import sql_files
+from .sqlfiles import sql_files, transaction
 
 DEFAULT_STORE = "lokivahti.duckdb"
 
@@ -63,16 +63,11 @@ def migrate(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> list[in
     for version, title, sql in migrations():
         if version <= current or (up_to is not None and version > up_to):
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(sql)
             con.execute(
                 "INSERT INTO schema_version VALUES (?, ?, ?)", [version, title, datetime.now(UTC)]
             )
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         applied.append(version)
     return applied
 

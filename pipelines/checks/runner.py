@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import time
-import warnings
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -18,19 +17,12 @@ from functools import lru_cache
 import holidays
 import polars as pl
 
-from .catalogue import Rule, load_catalogue, steps
+from ..findings import open_found, store_findings
+from ..sqlfiles import bind, frame_of_file, run_steps, transaction
+from .catalogue import Rule, load_catalogue
 from .scope import Scope, decide_scope
 
 log = logging.getLogger(__name__)
-
-_FOUND_DDL = """
-CREATE OR REPLACE TEMP TABLE chk_found (
-    rule_id VARCHAR, finding_key VARCHAR, source_system VARCHAR, account VARCHAR, staff_id VARCHAR,
-    client_id VARCHAR, organisation_id VARCHAR, unit_id VARCHAR, first_time TIMESTAMPTZ,
-    last_time TIMESTAMPTZ, event_date DATE, evidence JSON,
-    events STRUCT(source_system VARCHAR, source_event_id VARCHAR)[]
-)"""
-
 
 @dataclass
 class CheckResult:
@@ -48,10 +40,6 @@ class CheckResult:
 def check_params(config: dict) -> dict:
     """Every [checks] threshold, as named SQL parameters."""
     return {k: v for k, v in config["checks"].items() if isinstance(v, (int, float))}
-
-
-def _bind(sql: str, params: dict) -> dict:
-    return {k: v for k, v in params.items() if f"${k}" in sql}
 
 
 @lru_cache(maxsize=32)
@@ -74,81 +62,27 @@ def build_context(con, config: dict, scope_dates: list[date] | None) -> None:
     chk_scope_dates keeps the dates actually checked (in a full check, every date with events)."""
     frame = pl.DataFrame({"d": scope_dates or []}, schema={"d": pl.Date})  # noqa: F841
     con.execute("CREATE OR REPLACE TEMP TABLE chk_scope_dates AS SELECT d FROM frame")
-    params = check_params(config) | {"full": scope_dates is None}
-    for _name, statement in steps("_access_context.sql"):
-        con.execute(statement, _bind(statement, params))
+    run_steps(con, "checks/_access_context.sql", check_params(config) | {"full": scope_dates is None})
     _install_holidays(con)
 
 
 def evaluate_rules(con, config: dict, rules: list[Rule]) -> dict[str, float]:
     """Run each rule into chk_found; returns seconds per rule."""
-    con.execute(_FOUND_DDL)
+    open_found(con)
     params = check_params(config)
     timings = {}
     for rule in rules:
         t0 = time.perf_counter()
         con.execute(
             f"INSERT INTO chk_found BY NAME SELECT $rule_id AS rule_id, q.* FROM (\n{rule.sql}\n) q",
-            _bind(rule.sql, params) | {"rule_id": rule.id},
+            bind(rule.sql, params) | {"rule_id": rule.id},
         )
         timings[rule.id] = time.perf_counter() - t0
     return timings
 
 
-def _store_findings(con, rules: list[Rule], scope: Scope, now: datetime) -> tuple[int, int]:
-    """Replace the findings of the scope with chk_found; returns (findings in scope, new findings)."""
-    meta = pl.DataFrame(  # noqa: F841
-        {"rule_id": [r.id for r in rules], "category": [r.category for r in rules],
-         "severity": [r.severity for r in rules], "rule_scope": [r.scope for r in rules]}
-    )
-    con.execute("CREATE OR REPLACE TEMP TABLE chk_rules AS SELECT * FROM meta")
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE chk_replaced AS "
-        "SELECT f.finding_id, f.first_seen_at FROM findings f JOIN chk_rules r USING (rule_id) "
-        "WHERE $full OR r.rule_scope = 'full' OR f.event_date IN (SELECT d FROM chk_scope_dates)",
-        {"full": scope.full},
-    )
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE chk_new AS "
-        "SELECT md5(f.rule_id || '|' || f.finding_key) AS finding_id, f.*, r.category, r.severity "
-        "FROM chk_found f JOIN chk_rules r USING (rule_id) "
-        "QUALIFY row_number() OVER (PARTITION BY md5(f.rule_id || '|' || f.finding_key)) = 1"
-    )
-    con.execute("DELETE FROM finding_events WHERE finding_id IN (SELECT finding_id FROM chk_replaced)")
-    con.execute("DELETE FROM findings WHERE finding_id IN (SELECT finding_id FROM chk_replaced)")
-    # a finding of an out-of-scope date may still share an id with a new one (a window moved): replace it too
-    con.execute("CREATE OR REPLACE TEMP TABLE chk_clash AS SELECT finding_id, first_seen_at FROM findings "
-                "WHERE finding_id IN (SELECT finding_id FROM chk_new)")
-    con.execute("INSERT INTO chk_replaced SELECT * FROM chk_clash")
-    con.execute("DELETE FROM finding_events WHERE finding_id IN (SELECT finding_id FROM chk_clash)")
-    con.execute("DELETE FROM findings WHERE finding_id IN (SELECT finding_id FROM chk_clash)")
-    con.execute(
-        "INSERT INTO findings SELECT n.finding_id, n.rule_id, n.category, n.severity, n.finding_key, "
-        "n.source_system, n.account, n.staff_id, n.client_id, n.organisation_id, n.unit_id, n.first_time, "
-        "n.last_time, n.event_date, len(n.events), n.evidence, 'new', "
-        "coalesce(o.first_seen_at, $now), $now "
-        "FROM chk_new n LEFT JOIN (SELECT finding_id, min(first_seen_at) AS first_seen_at FROM chk_replaced "
-        "GROUP BY ALL) o USING (finding_id)",
-        {"now": now},
-    )
-    con.execute(
-        "INSERT INTO finding_events SELECT DISTINCT finding_id, e.source_system, e.source_event_id "
-        "FROM (SELECT finding_id, unnest(events) AS e FROM chk_new)"
-    )
-    total, new = con.execute(
-        "SELECT count(*), count(*) FILTER (WHERE finding_id NOT IN (SELECT finding_id FROM chk_replaced)) "
-        "FROM chk_new"
-    ).fetchone()
-    return total, new
-
-
 def _store_explanations(con, scope: Scope) -> None:
-    con.execute(
-        "DELETE FROM explanations WHERE $full OR event_date IN (SELECT d FROM chk_scope_dates)",
-        {"full": scope.full},
-    )
-    for _name, statement in steps("explanations.sql"):
-        con.execute(statement)
+    run_steps(con, "checks/explanations.sql", {"full": scope.full})
 
 
 def sync_review_status(con, reviews: pl.DataFrame) -> None:
@@ -183,9 +117,8 @@ def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | 
     result.context_seconds = time.perf_counter() - t1
     result.rule_seconds = evaluate_rules(con, config, rules)
     t2 = time.perf_counter()
-    con.execute("BEGIN TRANSACTION")
-    try:
-        _, result.findings_new = _store_findings(con, rules, scope, now)
+    with transaction(con):
+        _, result.findings_new = store_findings(con, rules, full=scope.full, now=now)
         _store_explanations(con, scope)
         if reviews is not None:
             sync_review_status(con, reviews)
@@ -195,10 +128,6 @@ def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | 
             [run_id, now, datetime.now(UTC), scope.kind, scope.reference_fingerprint,
              scope.max_ingest_run_id, result.findings_total, result.findings_new],
         )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     result.store_seconds = time.perf_counter() - t2
     result.per_rule = dict(con.execute(
         "SELECT rule_id, count(*) FROM findings GROUP BY 1 ORDER BY 1").fetchall())
@@ -206,36 +135,18 @@ def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | 
     return result
 
 
-def query_frame(con, sql: str, params: dict | None = None) -> pl.DataFrame:
-    """A query's result as a Polars frame (through Arrow)."""
-    with warnings.catch_warnings():  # the extra Arrow copy is fine for report-sized results
-        warnings.simplefilter("ignore")
-        return pl.from_arrow(con.execute(sql, params or {}).to_arrow_table())
+LABEL_SCHEMA = {"source_system": pl.Utf8, "source_event_id": pl.Utf8, "rule_id": pl.Utf8, "kind": pl.Utf8}
 
 
-def explained_share(con) -> pl.DataFrame:
-    """Per source system: access events, those in a rule finding, those explained, and the explained share
-    of the access events that are in no rule finding (the anomaly model's leads do not count)."""
-    return query_frame(con, 
-        """
-        WITH acc AS (
-            SELECT source_system, source_event_id FROM events
-            WHERE client_id IS NOT NULL AND action <> 'other' AND coalesce(outcome, 'success') = 'success'
-        ), flagged AS (SELECT DISTINCT fe.source_system, fe.source_event_id FROM finding_events fe
-                     JOIN findings fi USING (finding_id) WHERE fi.rule_id <> 'model_anomaly'),
-        expl AS (SELECT DISTINCT source_system, source_event_id FROM explanations)
-        SELECT a.source_system,
-            count(*) AS access_events,
-            count(f.source_event_id) AS in_findings,
-            count(x.source_event_id) AS explained,
-            CASE WHEN count(*) - count(f.source_event_id) = 0 THEN NULL
-                 ELSE count(x.source_event_id) / (count(*) - count(f.source_event_id)) END AS explained_share
-        FROM acc a
-        LEFT JOIN flagged f USING (source_system, source_event_id)
-        LEFT JOIN expl x USING (source_system, source_event_id)
-        GROUP BY ALL ORDER BY 1
-        """
-    )
+def explained_share(con, labels: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Per source system: access events, those in a rule finding, the legitimate ones, those explained, and
+    the explained share. With event labels, legitimate = labelled no violation; without, in no rule finding
+    (sql/findings/explained_share.sql)."""
+    con.register("labels", labels if labels is not None else pl.DataFrame(schema=LABEL_SCHEMA))
+    try:
+        return frame_of_file(con, "findings/explained_share.sql", {"labelled": labels is not None})
+    finally:
+        con.unregister("labels")
 
 
 def run_checks(con, *, store_path=None, full: bool = False, config: dict | None = None) -> CheckResult:

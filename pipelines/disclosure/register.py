@@ -17,7 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from ..config import load_config
-from ..sqlfiles import read_sql
+from ..sqlfiles import read_sql, transaction
 from ..workstore import connect_work
 
 RELATIONS = ("self", "guardian", "representative")
@@ -141,26 +141,20 @@ def register_request(work_path, *, client_id: str, relation: str, period_from, p
         raise ValueError("the requested period ends before it starts")
     cfg = config or load_config()
     due, internal = due_dates(received, cfg)
-    with closing(_connect(work_path)) as con:
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            repeated = earlier_request_within(con, client_id, received, int(cfg["requests"]["repeat_window_days"]))
-            request = Request(
-                request_id=_next_id(con, received), received_on=received, client_id=client_id, relation=relation,
-                period_from=start, period_to=end, due_on=due, internal_due_on=internal, status="received",
-                requester_name=requester_name, handler=handler, special_reason=special_reason,
-                repeated_of=repeated, language=language,
-                created_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            )
-            values = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(request).items()}
-            con.execute(
-                f"INSERT INTO requests ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})",
-                [values[c] for c in _COLUMNS],
-            )
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+    with closing(_connect(work_path)) as con, transaction(con, begin="BEGIN IMMEDIATE"):
+        repeated = earlier_request_within(con, client_id, received, int(cfg["requests"]["repeat_window_days"]))
+        request = Request(
+            request_id=_next_id(con, received), received_on=received, client_id=client_id, relation=relation,
+            period_from=start, period_to=end, due_on=due, internal_due_on=internal, status="received",
+            requester_name=requester_name, handler=handler, special_reason=special_reason,
+            repeated_of=repeated, language=language,
+            created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+        values = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(request).items()}
+        con.execute(
+            f"INSERT INTO requests ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})",
+            [values[c] for c in _COLUMNS],
+        )
     return request
 
 

@@ -15,7 +15,9 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from ..ingest.engine import _steps
+from ..checks.catalogue import model_members
+from ..findings import open_found, store_findings
+from ..sqlfiles import run_steps, transaction
 from .explain import explain_rows
 from .features import build_features, model_features
 from .model import (
@@ -96,8 +98,7 @@ def score(con: duckdb.DuckDBPyConnection, config: dict) -> dict:
     t = lap("explain", t)
     now = datetime.now(UTC)
     params = params_of(config)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute("DELETE FROM models WHERE model_id = ?", [model_id])
         con.execute(
             "INSERT INTO models VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -114,12 +115,9 @@ def score(con: duckdb.DuckDBPyConnection, config: dict) -> dict:
         con.register("model_flagged_new", evidence.to_arrow())
         con.execute("CREATE OR REPLACE TEMP TABLE model_flagged AS SELECT * FROM model_flagged_new")
         con.unregister("model_flagged_new")
-        for _name, sql in _steps(FINDINGS_SQL):
-            con.execute(sql, {"now": now} if "$now" in sql else {})
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+        open_found(con)
+        run_steps(con, FINDINGS_SQL)
+        store_findings(con, model_members(), full=True, now=now)
     lap("write", t)
     return {
         "model_id": model_id,
