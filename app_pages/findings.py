@@ -8,7 +8,7 @@ import streamlit as st
 from app_pages import _auth, _data
 from app_pages._i18n import fi_datetime, fi_frame, lang, status_label, t
 from pipelines import workstore
-from pipelines.sqlfiles import sql_files
+from pipelines.checks.catalogue import member_meta
 
 user = _auth.require("findings")
 st.header(t("page_findings"))
@@ -17,12 +17,8 @@ provider_only = _data.provider_only()
 
 @st.cache_data(show_spinner=False)
 def rule_meta() -> dict[str, dict]:
-    """Metadata of each check file (legal basis, titles, known false positives), by rule id."""
-    out = {}
-    for f in sql_files("checks"):
-        rid = f.meta.get("id") or f.meta.get("rule_id") or f.name
-        out[rid] = f.meta
-    return out
+    """Metadata of each member of the catalogue, the model too (legal basis, titles, false positives), by id."""
+    return member_meta()
 
 
 filters = _data.q("finding_filters")

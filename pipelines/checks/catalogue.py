@@ -100,8 +100,9 @@ def validate_rule_file(f: SqlFile) -> list[str]:
     for key in REQUIRED_META:
         if not m.get(key):
             problems.append(f"missing `-- {key}:`")
-    if m.get("id") and m["id"] != f.path.stem:
-        problems.append(f"id {m['id']} differs from the file name {f.path.stem}")
+    stem = f.path.name.split(".")[0]  # model_anomaly.meta.sql is the model_anomaly member
+    if m.get("id") and m["id"] != stem:
+        problems.append(f"id {m['id']} differs from the file name {stem}")
     if m.get("category") and m["category"] not in CATEGORIES:
         problems.append(f"unknown category {m['category']}")
     if m.get("severity") and m["severity"] not in SEVERITIES:

@@ -3,9 +3,10 @@
 -- title_fi: Poikkeava asiakastietojen käyttöpäivä (poikkeamamalli)
 -- title_en: Unusual day of record use (anomaly model)
 -- title_sv: Avvikande dag av klientuppgiftsanvändning (avvikelsemodell)
+-- type: machine_learning
 -- category: model
--- level: user_day
--- scope: scores
+-- level: key
+-- scope: full
 -- severity: medium
 -- severity_note: high for the top fifth of the flagged user-days (by rank), medium for the rest
 -- legal_basis: Asiakastietolaki 703/2023 9 § (access only for a work task with a verified client relationship
