@@ -3,13 +3,9 @@
 import typer
 from rich.table import Table
 
-from ..checks.applog import import_app_access_log
-from ..checks.runner import explained_share, run_check
+from .. import steps
 from ..cli import app
-from ..disclosure.index import ensure_client_index
-from ..store import publish_snapshot
-from ..workstore import current_reviews, work_path_for
-from ._common import config, open_rw, out, store
+from ._common import config, out, store
 
 
 @app.command("check")
@@ -23,17 +19,8 @@ def check_command(
     touched by new ingest runs, unless the reference data changed (then everything). Publishes the
     snapshot the dashboard reads.
     """
-    cfg = config()
-    work = work_path_for(store())
-    con = open_rw()
-    try:
-        imported = import_app_access_log(con, work, cfg)
-        result = run_check(con, cfg, force_full=full, reviews=current_reviews(work))
-        shares = explained_share(con)
-        ensure_client_index(con)  # request answers read a client-sorted copy (pipelines/disclosure/index.py)
-    finally:
-        con.close()
-    publish_snapshot(store())
+    checked = steps.check(store(), config=config(), full=full).detail
+    result, shares, imported = checked.run, checked.shares, checked.own_use_imported
     if imported:
         out.print(f"imported {imported} rows of Lokivahti's own access log as source `lokivahti`")
     out.print(f"check run {result.check_run_id}: scope {result.scope.kind} ({result.scope.reason}); "

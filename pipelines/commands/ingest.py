@@ -6,22 +6,9 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .. import steps
 from ..cli import app
-from ..errors import InputError
-from ..ingest.engine import ingest_file
-from ._common import config, err, open_rw, out
-
-
-def expand_folders(paths: list[Path]) -> list[Path]:
-    """Files as given; a folder becomes the files below it, in path order."""
-    expanded: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            expanded.extend(sorted(p for p in path.rglob("*") if p.is_file()
-                                   and not any(part.startswith(".") for part in p.relative_to(path).parts)))
-        else:
-            expanded.append(path)
-    return expanded
+from ._common import config, err, out, store
 
 
 @app.command("ingest")
@@ -37,30 +24,23 @@ def ingest_command(
 
     A folder stands for every file below it (sorted by path; hidden files skipped), so a county's export
     folder with one sub-folder per client system is one argument."""
-    files = expand_folders(files)
-    con = open_rw()
-    cfg = config()
+    files = steps.expand_folders(files)
     table = Table("file", "format", "read", "new", "already stored", "quarantined", title="ingest tally")
-    failed = 0
-    try:
-        with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                      console=err, transient=True) as progress:
-            task = progress.add_task("ingesting", total=len(files))
-            for path in files:
-                progress.update(task, description=f"ingesting {path.name}")
-                try:
-                    t = ingest_file(con, path, source=source, config=cfg)
-                except InputError as exc:
-                    failed += 1
-                    err.print(f"[red]error:[/red] {exc} (file not ingested; store unchanged)", highlight=False)
-                    progress.advance(task)
-                    continue
-                table.add_row(path.name, t.format, str(t.records_read), str(t.normalised_new),
-                              str(t.normalised_existing), str(t.quarantined))
-                progress.advance(task)
-    finally:
-        con.close()
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task("ingesting", total=len(files))
+
+        def advance(path: Path) -> None:
+            progress.update(task, description=f"ingesting {path.name}")
+            progress.advance(task)
+
+        result = steps.ingest(store(), files, config=config(), source=source, progress=advance)
+    for t in result.detail:
+        table.add_row(Path(t.path).name, t.format, str(t.records_read), str(t.normalised_new),
+                      str(t.normalised_existing), str(t.quarantined))
+    for problem in result.problems:
+        err.print(f"[red]error:[/red] {problem}", highlight=False)
     out.print(table)
     out.print("every file balances: read = new + already stored + quarantined")
-    if failed:
+    if not result.ok:
         raise typer.Exit(code=2)

@@ -2,10 +2,9 @@
 
 from rich.table import Table
 
+from .. import steps
 from ..cli import app
-from ..scoring import score
-from ..store import publish_snapshot
-from ._common import config, open_rw, out, store
+from ._common import config, out, store
 
 
 @app.command("score")
@@ -13,15 +12,10 @@ def score_command():
     """Build behaviour features per staff member and day, fit the isolation forest ([model] in lokivahti.toml),
     write scores (rank 1 = most unusual) with explanations in Finnish and English, and put the flagged
     user-days into findings as `model_anomaly` (stable ids, so review status survives re-scoring)."""
-    con = open_rw()
-    try:
-        summary = score(con, config())
-    finally:
-        con.close()
+    summary = steps.score(store(), config=config()).detail
     if not summary.get("user_days"):
         out.print("no events with a known account yet: nothing to score (run `lokivahti ingest` first)")
         return
-    publish_snapshot(store())
     t = Table("", "", title="anomaly model")
     for label, key in (("model", "model_id"), ("user-days scored", "user_days"), ("staff", "staff"),
                        ("period", None), ("features", "features"), ("flagged (model_anomaly findings)", "flagged"),
