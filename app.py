@@ -17,21 +17,11 @@ import streamlit as st
 
 from app_pages import _auth, _data
 from app_pages._i18n import t
+from pipelines.access import pages_for
 
 st.set_page_config(page_title="Lokivahti", page_icon=":material/shield:", layout="wide")
 st.session_state.setdefault("session_id", uuid.uuid4().hex[:16])
 st.session_state.setdefault("lang", "fi")
-
-PAGES = [  # (key, file, url path, icon)
-    ("overview", "app_pages/overview.py", "overview", ":material/dashboard:"),
-    ("findings", "app_pages/findings.py", "findings", ":material/fact_check:"),
-    ("user", "app_pages/user_timeline.py", "user-timeline", ":material/person_search:"),
-    ("client", "app_pages/client_timeline.py", "client-timeline", ":material/child_care:"),
-    ("anomalies", "app_pages/anomalies.py", "anomalies", ":material/insights:"),
-    ("provider", "app_pages/provider.py", "provider", ":material/domain:"),
-    ("report", "app_pages/report.py", "report", ":material/description:"),
-    ("requests", "app_pages/requests.py", "requests", ":material/mail:"),
-]
 
 _auth.check_idle()
 user = _auth.current_user()
@@ -41,9 +31,8 @@ if not user:
     nav.run()
     st.stop()
 
-allowed = [p for p in PAGES if user["role"] in _auth.PAGE_ROLES[p[0]]]
-pages = [st.Page(f, title=t(f"page_{key}"), url_path=url, icon=icon, default=(i == 0))
-         for i, (key, f, url, icon) in enumerate(allowed)]
+pages = [st.Page(f"app_pages/{p.script}", title=t(f"page_{p.key}"), url_path=p.url_path, icon=p.icon,
+                 default=(i == 0)) for i, p in enumerate(pages_for(user["role"]))]
 
 with st.sidebar:
     st.markdown(f"**{t('signed_in_as')}:** {user['name']}  \n*{t('role_' + user['role'])}*")

@@ -36,7 +36,7 @@ def serve_command(
                                     help="Create the users file with one demo user per role; prints passwords once."),
 ):
     """Serve the dashboard (Streamlit) on the store chosen with --store / LOKIVAHTI_STORE."""
-    from app_pages._auth import write_users_file
+    from ..access import write_users_file
 
     users = users or store().with_name(store().stem + ".users.toml")
     if demo_users:
