@@ -5,7 +5,6 @@ The disclosure package reads the published snapshot (read-only) and writes the r
 the answer (itself a disclosure) to the work store.
 """
 
-import importlib
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
@@ -15,26 +14,14 @@ import streamlit as st
 
 from app_pages import _auth, _data
 from app_pages._i18n import fi_date, fi_frame, lang, t
+from pipelines import disclosure
 from pipelines.reports.queries import open_snapshot
 
 user = _auth.require("requests")
 st.header(t("page_requests"))
 
 
-def disclosure_module():
-    """pipelines.disclosure when it offers what this page calls, else None (the page stays usable)."""
-    try:
-        mod = importlib.import_module("pipelines.disclosure")
-    except ImportError:
-        return None
-    needed = ("list_requests", "register_request", "get_request", "decide", "build_answer", "export_answer")
-    return mod if all(hasattr(mod, n) for n in needed) else None
-
-
-mod = disclosure_module()
-if mod is None:
-    st.info(t("disclosure_unavailable"))
-    st.stop()
+mod = disclosure
 work = _data.work_path()
 
 st.subheader(t("requests_register"))

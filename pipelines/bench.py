@@ -159,17 +159,18 @@ def phase_bare_aggregation(store: str) -> dict:
 
 
 def phase_check(store: str) -> dict:
-    from .checks.runner import run_checks  # built by the rule-catalogue work
+    from .checks.runner import run_checks
+    from .config import load_config
 
     con = connect(store)
-    t, summary = _timed(run_checks, con, store_path=Path(store), full=True)
+    t, summary = _timed(run_checks, con, config=load_config(), store_path=Path(store), full=True)
     con.close()
     return {"seconds": t, "peak_mib": _peak_mib(), "summary": _jsonable(summary)}
 
 
 def phase_score(store: str) -> dict:
     from .config import load_config
-    from .scoring import score  # built by the anomaly-model work
+    from .scoring import score
 
     con = connect(store)
     t, summary = _timed(score, con, load_config())
@@ -192,7 +193,7 @@ def phase_disclosure(store: str) -> dict:
     The client layout is built first (forced; its one-off cost and peak memory are reported), then the store is
     reopened as `lokivahti disclose` opens it. Each is repeated 7 times and its minimum kept; the two answers
     are compared value for value."""
-    from .disclosure import answer_events, ensure_client_index  # built by the disclosure work
+    from .disclosure import answer_events, ensure_client_index
     from .disclosure.answer import answer_events_live
 
     con = connect(store)

@@ -4,8 +4,8 @@ AppTest on a given store.
     python -m pipelines.dashboard_bench STORE            # every role's pages, seconds per page
     python -m pipelines.dashboard_bench STORE --role dpo --json
 
-`lokivahti bench` calls `role_timings` on its checked and scored 1 M-event store; the target is < 2 s per page
-(issue #7). What one figure is:
+`lokivahti bench` calls `role_timings` on its checked and scored 1 M-event store; the target is < 2 s per
+page. What one figure is:
 
 - a fresh AppTest session signed in as the role; its landing page is rendered first (as after a sign-in), then
   every Streamlit cache is emptied (query results *and* the shared snapshot connection), and the page is

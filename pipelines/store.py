@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from .errors import StoreError
-from .sqlfiles import sql_files, transaction
+from .sqlfiles import sql_files, steps, transaction
 
 DEFAULT_STORE = "lokivahti.duckdb"
 
@@ -51,11 +51,9 @@ def latest_version() -> int:
 
 def migrate(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> list[int]:
     """Apply every migration newer than the store's version; returns the versions applied."""
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, title VARCHAR, "
-        "applied_at TIMESTAMPTZ NOT NULL)"
-    )
-    current = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+    query = dict(steps("store/schema_version.sql"))
+    con.execute(query["create"])
+    current = con.execute(query["current"]).fetchone()[0]
     known = latest_version()
     if current > known:
         raise StoreError(f"store schema version {current} is newer than this Lokivahti ({known}); upgrade Lokivahti")
@@ -65,9 +63,7 @@ def migrate(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> list[in
             continue
         with transaction(con):
             con.execute(sql)
-            con.execute(
-                "INSERT INTO schema_version VALUES (?, ?, ?)", [version, title, datetime.now(UTC)]
-            )
+            con.execute(query["applied"], {"version": version, "title": title, "applied_at": datetime.now(UTC)})
         applied.append(version)
     return applied
 

@@ -184,13 +184,13 @@ def test_the_monitoring_report_page_builds_a_pdf_for_the_month(env):
 
 
 @pytest.mark.slow
-def test_every_page_renders_on_the_bundled_sample_county_in_a_few_seconds(sample_env):
-    """The bench target is < 2 s per page on the medium county; here a loose bound that a busy CI machine keeps."""
+def test_every_page_renders_on_the_bundled_sample_county(sample_env):
+    """Every page renders without an error on a real pipeline run; how fast is the page benchmark's to measure
+    (`lokivahti bench`, docs/benchmarks.md), not a unit test's."""
     from pipelines.dashboard_bench import page_timings
 
     timings = page_timings(Path(sample_env["LOKIVAHTI_STORE"]))  # raises if a page raises
     assert set(timings) == set(DPO_PAGES)
-    assert max(timings.values()) < 5.0, timings
 
 
 def test_on_a_store_that_does_not_exist_yet_the_app_offers_the_bundled_sample_county(env, monkeypatch, tmp_path):

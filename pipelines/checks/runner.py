@@ -18,7 +18,7 @@ import holidays
 import polars as pl
 
 from ..findings import open_found, store_findings
-from ..sqlfiles import bind, frame_of_file, run_steps, transaction
+from ..sqlfiles import bind, frame_of_file, run_file, run_steps, transaction
 from .catalogue import Rule, load_catalogue
 from .scope import Scope, decide_scope
 
@@ -89,8 +89,11 @@ def sync_review_status(con, reviews: pl.DataFrame) -> None:
     """Copy the latest review status from the work store onto findings.status (default `new`)."""
     if reviews.is_empty():
         return
-    frame = reviews.select("finding_id", "status")  # noqa: F841
-    con.execute("UPDATE findings SET status = r.status FROM frame r WHERE findings.finding_id = r.finding_id")
+    con.register("reviews", reviews.select("finding_id", "status"))
+    try:
+        run_file(con, "runs/review_status.sql")
+    finally:
+        con.unregister("reviews")
 
 
 def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | None = None,
@@ -99,17 +102,15 @@ def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | 
     t0 = time.perf_counter()
     now = now or datetime.now(UTC)
     scope = decide_scope(con, int(config["checks"]["incremental_margin_days"]), force_full=force_full)
-    run_id = con.execute("SELECT coalesce(max(check_run_id), 0) + 1 FROM check_runs").fetchone()[0]
+    run_id = run_file(con, "runs/next_check_run.sql").fetchone()[0]
     result = CheckResult(run_id, scope)
+    record = {"check_run_id": run_id, "started_at": now, "scope": scope.kind,
+              "reference_fingerprint": scope.reference_fingerprint, "max_ingest_run_id": scope.max_ingest_run_id}
     if scope.kind == "none":
         if reviews is not None:
             sync_review_status(con, reviews)
-        result.findings_total = con.execute("SELECT count(*) FROM findings").fetchone()[0]
-        con.execute(
-            "INSERT INTO check_runs VALUES (?, ?, ?, 'none', ?, ?, ?, 0)",
-            [run_id, now, datetime.now(UTC), scope.reference_fingerprint, scope.max_ingest_run_id,
-             con.execute("SELECT count(*) FROM findings").fetchone()[0]],
-        )
+        result.findings_total = run_file(con, "runs/check_run.sql", record | {
+            "finished_at": datetime.now(UTC), "findings_new": 0}).fetchone()[0]
         return result
     rules = load_catalogue(only)
     t1 = time.perf_counter()
@@ -122,15 +123,10 @@ def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | 
         _store_explanations(con, scope)
         if reviews is not None:
             sync_review_status(con, reviews)
-        result.findings_total = con.execute("SELECT count(*) FROM findings").fetchone()[0]
-        con.execute(
-            "INSERT INTO check_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [run_id, now, datetime.now(UTC), scope.kind, scope.reference_fingerprint,
-             scope.max_ingest_run_id, result.findings_total, result.findings_new],
-        )
+        result.findings_total = run_file(con, "runs/check_run.sql", record | {
+            "finished_at": datetime.now(UTC), "findings_new": result.findings_new}).fetchone()[0]
     result.store_seconds = time.perf_counter() - t2
-    result.per_rule = dict(con.execute(
-        "SELECT rule_id, count(*) FROM findings GROUP BY 1 ORDER BY 1").fetchall())
+    result.per_rule = dict(run_file(con, "runs/findings_per_rule.sql").fetchall())
     result.seconds = time.perf_counter() - t0
     return result
 
@@ -149,12 +145,10 @@ def explained_share(con, labels: pl.DataFrame | None = None) -> pl.DataFrame:
         con.unregister("labels")
 
 
-def run_checks(con, *, store_path=None, full: bool = False, config: dict | None = None) -> CheckResult:
-    """The check step on an open store (the benchmark's entry point): review status from the store's work
-    store when its path is given."""
-    from ..config import load_config
+def run_checks(con, *, config: dict, store_path=None, full: bool = False) -> CheckResult:
+    """The check alone on an open store, without the step's duties (the benchmark times this): review status
+    from the store's work store when its path is given."""
     from ..workstore import current_reviews, work_path_for
 
-    config = config or load_config()
     reviews = current_reviews(work_path_for(store_path)) if store_path else None
     return run_check(con, config, force_full=full, reviews=reviews)

@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from ..config import load_config
 from ..errors import InputError
-from ..sqlfiles import read_sql, run_steps, transaction
+from ..sqlfiles import read_sql, run_file, run_steps, transaction
 from . import canonical
 from .formats import detect_adapter
 from .records import CANONICAL_COLUMNS, Rejected, StagedRecord
@@ -159,12 +159,10 @@ def ingest_file(
     }
     try:
         with transaction(con):
-            con.execute(
-                "INSERT INTO ingest_runs (run_id, path, file_name, size_bytes, format, source_system, started_at, status) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, 'running')",
-                [run_id, str(path.resolve()), path.name, path.stat().st_size, adapter.format_name,
-                 adapter.source_system, datetime.now(UTC)],
-            )
+            run_file(con, "ingest/run_open.sql", {
+                "run_id": run_id, "resolved_path": str(path.resolve()), "file_name": path.name,
+                "size_bytes": path.stat().st_size, "format": adapter.format_name,
+                "source_system": adapter.source_system, "started_at": datetime.now(UTC)})
             is_csv = adapter.format_name == canonical.FORMAT_NAME
             if is_csv:
                 con.execute("DROP TABLE IF EXISTS csv_rejects")
@@ -179,25 +177,12 @@ def ingest_file(
                 rejected_lines = _quarantine_csv_rejects(con, run_id, path)
                 _fill_csv_lines(con, run_id, path, rejected_lines)
                 adapter_rejects = len(rejected_lines)
-            staged = con.execute("SELECT count(*) FROM checked").fetchone()[0]
-            quarantined = con.execute("SELECT count(*) FROM quarantine WHERE run_id = ?", [run_id]).fetchone()[0]
-            existing_same = con.execute("SELECT count(*) FROM existing WHERE differing = ''").fetchone()[0]
-            new = con.execute("SELECT count(*) FROM events WHERE run_id = ?", [run_id]).fetchone()[0]
+            staged, quarantined, existing_same, new = run_file(con, "ingest/run_tally.sql", params).fetchone()
             read = staged + adapter_rejects
             tally = Tally(str(path), adapter.format_name, read, new, existing_same, quarantined)
-            con.execute(
-                "UPDATE ingest_runs SET finished_at = ?, records_read = ?, normalised_new = ?, normalised_existing = ?, "
-                "quarantined = ?, status = 'done' WHERE run_id = ?",
-                [datetime.now(UTC), read, new, existing_same, quarantined, run_id],
-            )
-            # A record quarantined by an earlier run of the same file for the same reason is not stored twice.
-            con.execute(
-                "DELETE FROM quarantine q WHERE q.run_id = $run AND EXISTS (SELECT 1 FROM quarantine p "
-                "WHERE p.run_id < $run AND p.path = q.path AND p.line_no IS NOT DISTINCT FROM q.line_no "
-                "AND p.record_no IS NOT DISTINCT FROM q.record_no AND p.reason = q.reason "
-                "AND p.raw IS NOT DISTINCT FROM q.raw)",
-                {"run": run_id},
-            )
+            run_steps(con, "ingest/run_close.sql", params | {
+                "finished_at": datetime.now(UTC), "records_read": read, "new": new, "existing": existing_same,
+                "quarantined": quarantined})
             if not tally.balanced:  # an invariant, not an input problem: never commit an unbalanced file
                 raise RuntimeError(f"{path}: tally does not balance ({tally})")
     finally:
