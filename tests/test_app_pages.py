@@ -6,8 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
+from app_county import C1, PASSWORDS
 from streamlit.testing.v1 import AppTest
-from test_app_store import C1, PASSWORDS, app_env_fixture, sample_env_fixture  # noqa: F401  (session fixtures)
 
 from pipelines import PROJECT_ROOT, workstore
 from pipelines.store import work_store_path

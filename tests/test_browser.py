@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from test_app_store import PASSWORDS, make_app_env
+from app_county import PASSWORDS, make_app_env
 
 from pipelines import PROJECT_ROOT, workstore
 from pipelines.store import work_store_path
