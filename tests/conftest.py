@@ -112,3 +112,14 @@ def small_store(tmp_path_factory) -> Path:
     finally:
         con.close()
     return store
+
+
+# Tests on a whole generated county or a real pipeline run take tens of seconds each: `make test-fast` leaves
+# them out (they are marked slow here, by the fixture they use, so no test has to remember the mark).
+SLOW_FIXTURES = {"small_county", "sample_env", "small_store"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
