@@ -37,6 +37,7 @@ class Page:
 PAGES: tuple[Page, ...] = (
     Page("overview", "overview.py", "overview", ":material/dashboard:", ("dpo",)),
     Page("findings", "findings.py", "findings", ":material/fact_check:", ("dpo", "supervision")),
+    Page("cases", "cases.py", "cases", ":material/folder_shared:", ("dpo",)),
     Page("user", "user_timeline.py", "user-timeline", ":material/person_search:", ("dpo",)),
     Page("client", "client_timeline.py", "client-timeline", ":material/child_care:", ("dpo",)),
     Page("anomalies", "anomalies.py", "anomalies", ":material/insights:", ("dpo",)),

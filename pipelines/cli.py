@@ -16,16 +16,18 @@ from pathlib import Path
 import click
 import typer
 from rich.console import Console
+from rich.markup import escape
 from typer.core import TyperGroup
 from typer.main import get_command_from_info
 
 from .errors import LokivahtiError
+from .safe_files import describe_os_error, owner_only_umask
 
 COMMANDS_DIR = Path(__file__).parent / "commands"
 # Every step, in the order a user runs them; pipelines/commands/<name>.py registers the command <name>.
 COMMAND_MODULES = [
     "generate", "reference", "ingest", "status", "check", "findings", "score",
-    "evaluate", "requests", "disclose", "bench", "serve",
+    "evaluate", "requests", "disclose", "retention", "bench", "serve",
 ]
 
 
@@ -114,11 +116,15 @@ def load_commands() -> None:
 
 
 def main() -> None:
+    owner_only_umask()  # the store, its WAL and every export are owner-only (pipelines/safe_files.py)
     try:
         app()
     except LokivahtiError as exc:
-        console.print(f"[red]error:[/red] {exc}", highlight=False)
+        console.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
         sys.exit(exc.exit_code)
+    except OSError as exc:  # a missing folder, a full disk: one line, never a traceback
+        console.print(f"[red]error:[/red] {escape(describe_os_error(exc))}", highlight=False)
+        sys.exit(2)
     except KeyboardInterrupt:
         console.print("interrupted; the file in progress was rolled back")
         sys.exit(130)

@@ -19,9 +19,10 @@ def open_found(con) -> None:
     run_file(con, "findings/found.sql")
 
 
-def store_findings(con, members, *, full: bool, now: datetime) -> tuple[int, int]:
+def store_findings(con, members, *, full: bool, now: datetime, by_units: bool = False) -> tuple[int, int]:
     """Replace the findings of the checked scope (chk_scope_dates, or everything when `full`; members whose
     scope is `full` are always replaced whole) with chk_found; returns (findings written, new findings).
+    by_units: only the account-days of chk_scope_units within chk_scope_dates were checked.
 
     `members` are catalogue members (pipelines.checks.catalogue.Rule): their category, severity and scope
     apply to the findings they produced."""
@@ -32,7 +33,7 @@ def store_findings(con, members, *, full: bool, now: datetime) -> tuple[int, int
     )
     con.register("rule_meta", meta)
     try:
-        run_steps(con, "findings/store.sql", {"full": full, "now": now})
+        run_steps(con, "findings/store.sql", {"full": full, "now": now, "by_units": by_units})
     finally:
         con.unregister("rule_meta")
     total, new = run_file(con, "findings/stored_counts.sql").fetchone()

@@ -73,10 +73,11 @@ def expand_folders(paths: Iterable[Path]) -> list[Path]:
 
 
 def ingest(store: Path, paths: Iterable[Path], *, config: dict, source: str | None = None,
-           progress: Callable | None = None) -> StepResult:
+           on_file: Callable | None = None) -> StepResult:
     """Ingest event files (folders stand for the files below them), each in its own transaction.
-    detail: the Tally of every file ingested. A file with bad input is left out, named in `problems`, and
-    the store is as it was before that file; the other files go in."""
+    detail: the Tally of every file ingested. A file with bad input is refused, named in `problems`, and
+    the store is as it was before that file; the other files go in. `on_file(path, tally, problem)` is
+    called after each file (tally None when it was refused)."""
     from .ingest.engine import ingest_file
 
     t0 = time.perf_counter()
@@ -85,12 +86,15 @@ def ingest(store: Path, paths: Iterable[Path], *, config: dict, source: str | No
     con = connect(store)
     try:
         for path in files:
-            if progress:
-                progress(path)
+            tally, problem = None, None
             try:
-                result.detail.append(ingest_file(con, path, source=source, config=config))
+                tally = ingest_file(con, path, source=source, config=config)
+                result.detail.append(tally)
             except InputError as exc:
-                result.problems.append(f"{exc} (file not ingested; store unchanged)")
+                problem = f"{exc} (file not ingested; store unchanged)"
+                result.problems.append(problem)
+            if on_file:
+                on_file(path, tally, problem)
     finally:
         con.close()
     return _done(result, t0)
@@ -98,18 +102,19 @@ def ingest(store: Path, paths: Iterable[Path], *, config: dict, source: str | No
 
 @dataclass
 class Checked:
-    """What `check` did: the check run, the explained share per source system, own-use rows imported."""
+    """What `check` did: the check run, the explained share per source system, and the own-use log's import
+    (rows imported, dashboard users the users file does not know)."""
     run: object
     shares: object
-    own_use_imported: int = 0
+    own_use: object = None
 
 
 def check(store: Path, *, config: dict, full: bool = False) -> StepResult:
     """Run the rule catalogue (incrementally unless `full`) with the work store's review status, then the
     duties: the client-sorted copy for request answers, and the published snapshot. detail: Checked."""
-    from .checks.applog import import_app_access_log
     from .checks.runner import explained_share, run_check
     from .disclosure.index import ensure_client_index
+    from .ingest.applog import import_app_access_log
     from .workstore import current_reviews
 
     t0 = time.perf_counter()
@@ -128,14 +133,17 @@ def check(store: Path, *, config: dict, full: bool = False) -> StepResult:
 
 
 def score(store: Path, *, config: dict) -> StepResult:
-    """Fit the anomaly model and write scores and model findings, then publish the snapshot. detail: the
-    scoring summary (`user_days` 0 when there was nothing to score; then nothing is published)."""
+    """Fit the anomaly model (the review decisions on earlier model findings feed back) and write scores and
+    model findings, then publish the snapshot. detail: the scoring summary (`user_days` 0 when there was
+    nothing to score; then nothing is published)."""
     from .scoring import score as score_store
+    from .workstore import current_reviews
 
     t0 = time.perf_counter()
+    reviews = current_reviews(work_store_path(Path(store)))
     con = connect(store)
     try:
-        summary = score_store(con, config)
+        summary = score_store(con, config, reviews=reviews)
     finally:
         con.close()
     result = StepResult("score", summary)

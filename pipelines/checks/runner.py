@@ -1,9 +1,12 @@
 """Run the rule catalogue over the store and write findings, finding_events, explanations, check_runs.
 
-One pass: build the shared per-event context (sql/checks/_access_context.sql) for the dates in scope,
-run every rule file as a cheap filter over it into a temp table, then replace the findings of the
-re-checked dates in one transaction (finding_id = md5(rule_id || '|' || finding_key), so a finding that
-persists keeps its id and its first_seen_at), and explain every remaining access event.
+Partition by partition (pipelines/checks/partitions.py: runs of whole days, a bounded number of events each):
+build the shared per-event context (sql/checks/_access_context.sql) for the partition's events, run every rule
+of scope `events` as a cheap filter over it into a temp table, then replace the findings of the partition's
+dates in one transaction (finding_id = md5(rule_id || '|' || finding_key), so a finding that persists keeps
+its id and its first_seen_at) and explain every remaining access event. The rules of scope `full` read no
+per-event context and run once, before the partitions (the explanations leave out the events they name); the
+check_runs row is written last, so an interrupted run is simply redone by the next one.
 """
 
 from __future__ import annotations
@@ -18,8 +21,11 @@ import holidays
 import polars as pl
 
 from ..findings import open_found, store_findings
-from ..sqlfiles import bind, frame_of_file, run_file, run_steps, transaction
+from ..resources import apply_limits
+from ..sqlfiles import bind, frame_of_file, run_file, steps, transaction
+from . import partitions
 from .catalogue import Rule, load_catalogue
+from .reference_changes import remember_reference
 from .scope import Scope, decide_scope
 
 log = logging.getLogger(__name__)
@@ -35,6 +41,8 @@ class CheckResult:
     context_seconds: float = 0.0
     store_seconds: float = 0.0
     seconds: float = 0.0
+    partitions: int = 0
+    events_checked: int = 0
 
 
 def check_params(config: dict) -> dict:
@@ -57,12 +65,19 @@ def _install_holidays(con) -> None:
 
 
 def build_context(con, config: dict, scope_dates: list[date] | None) -> None:
-    """The per-event context every rule reads; scope_dates None = all events.
+    """The per-event context every rule reads, in one piece; scope_dates None = all events.
 
-    chk_scope_dates keeps the dates actually checked (in a full check, every date with events)."""
-    frame = pl.DataFrame({"d": scope_dates or []}, schema={"d": pl.Date})  # noqa: F841
-    con.execute("CREATE OR REPLACE TEMP TABLE chk_scope_dates AS SELECT d FROM frame")
-    run_steps(con, "checks/_access_context.sql", check_params(config) | {"full": scope_dates is None})
+    chk_scope_dates keeps the dates actually checked (in a full check, every date with events). The check
+    itself builds it partition by partition (run_check); this one-piece form serves callers that judge a
+    small store at once (the casebook, evaluation)."""
+    reference_steps, partition_steps = partitions.context_steps()
+    params = check_params(config) | {"full": scope_dates is None}
+    for _name, statement in reference_steps:
+        con.execute(statement, bind(statement, params))
+    dates = scope_dates if scope_dates is not None else [
+        r[0] for r in con.execute("SELECT DISTINCT event_date FROM events ORDER BY 1").fetchall()]
+    partitions.set_partition(con, partitions.Partition(tuple(dates), 0), by_units=False)
+    partitions.run_partition_steps(con, partition_steps, params | {"full": False})
     _install_holidays(con)
 
 
@@ -81,8 +96,17 @@ def evaluate_rules(con, config: dict, rules: list[Rule]) -> dict[str, float]:
     return timings
 
 
-def _store_explanations(con, scope: Scope) -> None:
-    run_steps(con, "checks/explanations.sql", {"full": scope.full})
+def _store_explanations(con, scope: Scope, *, by_units: bool = False) -> None:
+    if by_units:
+        con.execute("DELETE FROM explanations WHERE event_date IN (SELECT d FROM chk_scope_dates) "
+                    "AND (source_system, source_event_id) IN (SELECT source_system, source_event_id FROM chk_ctx)")
+    else:
+        con.execute(
+            "DELETE FROM explanations WHERE $full OR event_date IN (SELECT d FROM chk_scope_dates)",
+            {"full": scope.full},
+        )
+    for _name, statement in steps("checks/explanations.sql"):
+        con.execute(statement)
 
 
 def sync_review_status(con, reviews: pl.DataFrame) -> None:
@@ -98,10 +122,13 @@ def sync_review_status(con, reviews: pl.DataFrame) -> None:
 
 def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | None = None,
               reviews: pl.DataFrame | None = None, now: datetime | None = None) -> CheckResult:
-    """Decide the scope, run the catalogue, store the results and a check_runs row."""
+    """Decide the scope, run the catalogue partition by partition, store the results and a check_runs row."""
     t0 = time.perf_counter()
     now = now or datetime.now(UTC)
-    scope = decide_scope(con, int(config["checks"]["incremental_margin_days"]), force_full=force_full)
+    apply_limits(con, config)
+    margin = int(config["checks"]["incremental_margin_days"])
+    scope = decide_scope(con, margin, force_full=force_full,
+                         widen_days=margin + int(config["checks"]["emergency_followup_days"]))
     run_id = run_file(con, "runs/next_check_run.sql").fetchone()[0]
     result = CheckResult(run_id, scope)
     record = {"check_run_id": run_id, "started_at": now, "scope": scope.kind,
@@ -113,22 +140,69 @@ def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | 
             "finished_at": datetime.now(UTC), "findings_new": 0}).fetchone()[0]
         return result
     rules = load_catalogue(only)
+    event_rules = [r for r in rules if r.scope != "full"]
+    full_rules = [r for r in rules if r.scope == "full"]
+    params = check_params(config)
+    reference_steps, partition_steps = partitions.context_steps()
     t1 = time.perf_counter()
-    build_context(con, config, None if scope.full else scope.dates)
-    result.context_seconds = time.perf_counter() - t1
-    result.rule_seconds = evaluate_rules(con, config, rules)
+    for _name, statement in reference_steps:
+        con.execute(statement, bind(statement, params | {"full": False}))
+    _install_holidays(con)
+    result.context_seconds += time.perf_counter() - t1
+    partitions.set_partition(con, partitions.Partition((), 0), by_units=False)   # no dates yet
+    # the rules of scope `full` read no per-event context; they go first so that the explanations of every
+    # partition leave out the events they name (an export that differs when extracted again)
+    for rule_id, seconds in evaluate_rules(con, config, full_rules).items():
+        result.rule_seconds[rule_id] = seconds
     t2 = time.perf_counter()
     with transaction(con):
-        _, result.findings_new = store_findings(con, rules, full=scope.full, now=now)
-        _store_explanations(con, scope)
+        result.findings_new += store_findings(con, full_rules, full=scope.full, now=now)[1]
+    result.store_seconds += time.perf_counter() - t2
+    by_units = scope.kind == "reference"
+    if scope.full:
+        _forget_vanished_dates(con, event_rules)
+    max_events = int(config.get("store", {}).get("check_partition_events", 2_000_000))
+    plan = partitions.plan(con, None if scope.full else scope.dates, max_events, by_units=by_units)
+    part_scope = Scope("incremental", [], scope.reference_fingerprint, scope.max_ingest_run_id)
+    for part in plan:
+        t1 = time.perf_counter()
+        partitions.set_partition(con, part, by_units=by_units)
+        partitions.run_partition_steps(con, partition_steps, params | {"full": False})
+        result.context_seconds += time.perf_counter() - t1
+        for rule_id, seconds in evaluate_rules(con, config, event_rules).items():
+            result.rule_seconds[rule_id] = result.rule_seconds.get(rule_id, 0.0) + seconds
+        t2 = time.perf_counter()
+        with transaction(con):
+            result.findings_new += store_findings(con, event_rules, full=part_scope.full, now=now, by_units=by_units)[1]
+            _store_explanations(con, part_scope, by_units=by_units)
+        result.store_seconds += time.perf_counter() - t2
+        result.partitions += 1
+        result.events_checked += part.events
+        log.info("checked partition %s (%d events)", part.label, part.events)
+    t2 = time.perf_counter()
+    with transaction(con):
         if reviews is not None:
             sync_review_status(con, reviews)
+        remember_reference(con)
         result.findings_total = run_file(con, "runs/check_run.sql", record | {
             "finished_at": datetime.now(UTC), "findings_new": result.findings_new}).fetchone()[0]
-    result.store_seconds = time.perf_counter() - t2
+    result.store_seconds += time.perf_counter() - t2
     result.per_rule = dict(run_file(con, "runs/findings_per_rule.sql").fetchall())
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _forget_vanished_dates(con, event_rules: list[Rule]) -> None:
+    """A full check replaces everything: findings and explanations of dates that no longer have events (a
+    retention run removed them) are not visited by any partition, so they go first."""
+    ids = pl.DataFrame({"rule_id": [r.id for r in event_rules]}, schema={"rule_id": pl.Utf8})  # noqa: F841
+    con.execute("CREATE OR REPLACE TEMP TABLE chk_event_dates AS SELECT DISTINCT event_date FROM events")
+    con.execute("CREATE OR REPLACE TEMP TABLE chk_vanished AS SELECT finding_id FROM findings "
+                "WHERE rule_id IN (SELECT rule_id FROM ids) "
+                "AND (event_date IS NULL OR event_date NOT IN (SELECT event_date FROM chk_event_dates))")
+    con.execute("DELETE FROM finding_events WHERE finding_id IN (SELECT finding_id FROM chk_vanished)")
+    con.execute("DELETE FROM findings WHERE finding_id IN (SELECT finding_id FROM chk_vanished)")
+    con.execute("DELETE FROM explanations WHERE event_date NOT IN (SELECT event_date FROM chk_event_dates)")
 
 
 LABEL_SCHEMA = {"source_system": pl.Utf8, "source_event_id": pl.Utf8, "rule_id": pl.Utf8, "kind": pl.Utf8}

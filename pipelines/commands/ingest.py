@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -30,17 +31,20 @@ def ingest_command(
                   console=err, transient=True) as progress:
         task = progress.add_task("ingesting", total=len(files))
 
-        def advance(path: Path) -> None:
+        def done(path: Path, tally, problem: str | None) -> None:
+            if problem is not None:  # the engine turns every failure into one (no input ends the run)
+                err.print(f"[red]refused:[/red] {escape(problem)}", highlight=False, soft_wrap=True)
+                table.add_row(path.name, "refused", "-", "-", "-", "-")
+            else:
+                table.add_row(path.name, tally.format, str(tally.records_read), str(tally.normalised_new),
+                              str(tally.normalised_existing), str(tally.quarantined))
             progress.update(task, description=f"ingesting {path.name}")
             progress.advance(task)
 
-        result = steps.ingest(store(), files, config=config(), source=source, progress=advance)
-    for t in result.detail:
-        table.add_row(Path(t.path).name, t.format, str(t.records_read), str(t.normalised_new),
-                      str(t.normalised_existing), str(t.quarantined))
-    for problem in result.problems:
-        err.print(f"[red]error:[/red] {problem}", highlight=False)
+        result = steps.ingest(store(), files, config=config(), source=source, on_file=done)
     out.print(table)
     out.print("every file balances: read = new + already stored + quarantined")
     if not result.ok:
+        out.print(f"{len(result.problems)} of {len(files)} file(s) refused (see the lines above); "
+                  "the others were ingested")
         raise typer.Exit(code=2)

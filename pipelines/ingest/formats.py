@@ -7,6 +7,7 @@ IHE ATNA / DICOM audit messages (XML).
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 from ..errors import InputError
@@ -17,6 +18,7 @@ from .fhir import FhirAdapter
 from .fhir import detect as detect_fhir
 from .mapping import detect as detect_mapping
 from .mapping import load_mapping
+from .records import REQUIRED_COLUMNS
 
 HEAD_BYTES = 65536
 
@@ -46,16 +48,25 @@ def detect_adapter(path: Path, source: str | None = None, *, config: dict):
             return AtnaAdapter(config)
         return load_mapping(source).adapter(config)
     text_head = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    header: list[str] = []
     if text_head[:1] not in (b"{", b"[", b"<"):
         try:
-            if canonical.looks_canonical(canonical.read_header(path)):
+            header = canonical.read_header(path)
+            if canonical.looks_canonical(header):
                 return CanonicalCsv()
         except InputError:
             pass
     for detector in (detect_mapping, detect_fhir, detect_atna):
-        adapter = detector(path, head, config)
+        try:
+            adapter = detector(path, head, config)
+        except (ValueError, RecursionError, csv.Error):  # a detector peeking at hostile bytes
+            adapter = None
         if adapter is not None:
             return adapter
+    if header and canonical.near_canonical(header):
+        missing = next(c for c in REQUIRED_COLUMNS if c not in header)
+        raise InputError(path, f"canonical event CSV without its required column '{missing}'", line=1,
+                         field=missing)
     raise InputError(
         path,
         "unrecognised format: not the canonical event CSV, no mapping in sql/mappings matches, "

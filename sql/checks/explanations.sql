@@ -3,10 +3,6 @@
 --   applies wins, in the order of docs/rules.md §Explanations. chk_basis_texts holds the plain-language text
 --   of each basis in Finnish, Swedish and English; request answers and the dashboard read it from here.
 
--- step: forget
--- The explanations of the dates checked are rewritten (all of them in a full check: $full).
-DELETE FROM explanations WHERE $full OR event_date IN (SELECT d FROM chk_scope_dates);
-
 -- step: basis_texts
 CREATE OR REPLACE TEMP TABLE chk_basis_texts (basis VARCHAR, rank INTEGER, text_fi VARCHAR, text_sv VARCHAR, text_en VARCHAR);
 INSERT INTO chk_basis_texts VALUES

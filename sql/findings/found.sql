@@ -9,5 +9,6 @@ CREATE OR REPLACE TEMP TABLE chk_found (
     events STRUCT(source_system VARCHAR, source_event_id VARCHAR)[], severity VARCHAR
 );
 
--- The dates checked; the model, which replaces its findings whole, sets none.
+-- The dates (and account-days) checked; the model, which replaces its findings whole, sets none.
 CREATE TEMP TABLE IF NOT EXISTS chk_scope_dates (d DATE);
+CREATE TEMP TABLE IF NOT EXISTS chk_scope_units (source_system VARCHAR, account VARCHAR, event_date DATE);

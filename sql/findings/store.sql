@@ -2,7 +2,8 @@
 -- description: Used by the rule catalogue (pipelines/checks/runner.py) and the anomaly model
 --   (pipelines/scoring/run.py) alike. Reads chk_found (findings/found.sql), the registered relation
 --   `rule_meta` (rule_id, category, severity, rule_scope of the members of the catalogue that ran) and
---   chk_scope_dates (the dates checked). Parameters: $full (everything was checked), $now.
+--   chk_scope_dates (the dates checked), chk_scope_units (with $by_units). Parameters: $full (everything
+--   was checked), $by_units, $now.
 --   A finding's id is md5(rule_id || '|' || finding_key), so a finding that persists keeps its id (and the
 --   review status the work store keeps by that id) and its first_seen_at.
 
@@ -11,10 +12,13 @@ CREATE OR REPLACE TEMP TABLE chk_rules AS SELECT rule_id, category, severity, ru
 
 -- step: replaced
 -- What this run answers for: every finding of a rule that ran, on a checked date (or all of them, for a
--- full check and for members recomputed whole every run).
+-- full check and for members recomputed whole every run). With $by_units, only the account-days of
+-- chk_scope_units within those dates were checked (a reference change touches some accounts only).
 CREATE OR REPLACE TEMP TABLE chk_replaced AS
 SELECT f.finding_id, f.first_seen_at FROM findings f JOIN chk_rules r USING (rule_id)
-WHERE $full OR r.rule_scope = 'full' OR f.event_date IN (SELECT d FROM chk_scope_dates);
+WHERE $full OR r.rule_scope = 'full' OR (f.event_date IN (SELECT d FROM chk_scope_dates)
+    AND (NOT $by_units OR EXISTS (SELECT 1 FROM chk_scope_units u WHERE u.event_date = f.event_date
+        AND u.source_system IS NOT DISTINCT FROM f.source_system AND u.account IS NOT DISTINCT FROM f.account)));
 
 -- step: new
 CREATE OR REPLACE TEMP TABLE chk_new AS
