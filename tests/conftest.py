@@ -41,10 +41,12 @@ def small_county() -> Path:
     return SMALL_COUNTY
 
 
-# --- the hand-made counties, built once per session (per test worker) and shared by every module --------------
+# --- the hand-made counties, defined once for every module ----------------------------------------------------
+# app_env and small_store are built once per module: tests write reviews, requests and look-ups into their
+# work stores, and a module's tests may count on what they wrote themselves.
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def app_env(tmp_path_factory) -> dict[str, str]:
     """Environment of a ready county store (tiny, hand-made) and a users file with one user per role."""
     from app_county import make_app_env
@@ -92,7 +94,7 @@ def county(tmp_path, county_template):
     return store, work
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def small_store(tmp_path_factory) -> Path:
     """The bundled synthetic county's reference data and one month of four systems' logs (kept fast)."""
     from disclosure_county import SMALL_FILES
