@@ -18,8 +18,8 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-from stdnum.fi import hetu
 
+from . import identity
 from .errors import InputError
 from .sqlfiles import transaction
 
@@ -116,11 +116,11 @@ def _convert(col: Column, value: str):
             return False
         raise ValueError("not true/false")
     if col.kind == "hetu":
-        try:
-            return hetu.validate(value, allow_temporary=True)
-        except hetu.InvalidChecksum:
+        try:  # the one rule for identity codes (pipelines/identity.py): validated, upper case
+            return identity.validate(value)
+        except identity.WrongCheckCharacter:
             raise ValueError("personal identity code has a wrong check character") from None
-        except hetu.ValidationError:
+        except identity.InvalidIdentityCode:
             raise ValueError("not a valid personal identity code") from None
     if col.kind == "opening_hours":
         from .scoring.hours import parse_opening_hours
