@@ -188,6 +188,10 @@ def evaluate_model(con: duckdb.DuckDBPyConnection, labels_dir, config: dict, fee
         "flag_score": _model.flag_score,
         "features": features,
     }
+    # the run's context inside the model's block too (the CLI report keeps the model and baseline blocks)
+    for key in ("precision_at_n_over_best_baseline", "legitimate_by_kind", "excluded_rule_violation_user_days",
+                "flag_score"):
+        blocks["model"][key] = result[key]
     # kept for readers of the earlier report: planted and in the model's top 50 per kind
     top = set(kept.sort(["score", "staff_id", "day"], descending=[True, False, False]).head(TOP_K)
               .select(pl.concat_str("staff_id", pl.col("day").cast(pl.Utf8), separator="|")).to_series().to_list())
