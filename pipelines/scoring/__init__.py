@@ -1,5 +1,6 @@
-"""Anomaly scoring: behaviour features per staff member and day, an isolation forest over their
-peer-normalised form, plain-language explanations, model findings, and the evaluation against baselines.
+"""Anomaly scoring: behaviour features per staff member and day, an evidence score over their peer-, day- and
+history-normalised form, plain-language explanations, cases as model findings, review feedback, and the
+evaluation against baselines.
 
 Public entry points (the benchmark and the CLI call these): build_features, score, evaluate_model.
 """
@@ -16,11 +17,10 @@ def evaluate_model(con, labels_dir, config):
 
 
 def model_rule_metadata() -> dict:
-    """The `model_anomaly` rule's header (title fi/en, legal basis, description...) for the dashboard."""
-    from .. import SQL_DIR
-    from ..sqlfiles import parse_sql_file
+    """The `model_anomaly` member's header in the catalogue (title fi/en, legal basis, description...)."""
+    from ..checks.catalogue import member_meta
 
-    return parse_sql_file(SQL_DIR / "features" / "model_anomaly.meta.sql").meta
+    return member_meta()["model_anomaly"]
 
 
 __all__ = ["build_features", "evaluate_model", "model_rule_metadata", "score"]

@@ -3,8 +3,8 @@
 evaluate_model(con, labels_dir, config) scores every user-day (staff member and Helsinki day) three ways
 in the same run and compares them on `labels/anomalies.csv` (staff_id, date, scenario):
 
-- **model**: what `lokivahti score` does (the isolation forest on peer-, day- and history-normalised features,
-  with the review feedback when given);
+- **model**: what `lokivahti score` does (the evidence score over peer-, day- and history-normalised features,
+  evidence.py; with review feedback when given);
 - **zscore** baseline: a user-day's distinct clients as a z-score within its peer group (mean, std);
 - **raw_isolation_forest** baseline: the same forest settings on plain daily counts, not normalised.
 
@@ -20,8 +20,8 @@ here, never by features or scoring.
 
 For every method, overall and per planted kind (the kind's days against all negatives):
 roc_auc; precision_at_n (hits among the N highest, N = the number planted); flagged_recall (share of the
-planted days in the flagged set: the top `contamination` share of user-days, the same size for every
-method); legitimate_flag_share (share of the flagged set on labelled legitimate days).
+planted days in the flagged set: the model's flagged days, and for each baseline as many of its highest
+days); legitimate_flag_share (share of the flagged set on labelled legitimate days).
 """
 
 from __future__ import annotations
@@ -188,6 +188,10 @@ def evaluate_model(con: duckdb.DuckDBPyConnection, labels_dir, config: dict, fee
         "flag_score": _model.flag_score,
         "features": features,
     }
+    # the run's context inside the model's block too (the CLI report keeps the model and baseline blocks)
+    for key in ("precision_at_n_over_best_baseline", "legitimate_by_kind", "excluded_rule_violation_user_days",
+                "flag_score"):
+        blocks["model"][key] = result[key]
     # kept for readers of the earlier report: planted and in the model's top 50 per kind
     top = set(kept.sort(["score", "staff_id", "day"], descending=[True, False, False]).head(TOP_K)
               .select(pl.concat_str("staff_id", pl.col("day").cast(pl.Utf8), separator="|")).to_series().to_list())

@@ -160,6 +160,10 @@ SELECT client_no, client_id, 'unit' AS kind, 'LS-VA' AS unit_id, NULL AS role, a
     CASE WHEN b IS NOT NULL AND b < a + INTERVAL 29 DAY THEN b ELSE CAST(a + INTERVAL 29 DAY AS DATE) END AS valid_to,
     'child_welfare' AS task
 FROM cw
+-- the round-the-clock social emergency unit sees the same intake clients (pipelines/generate/county.py)
+UNION ALL SELECT client_no, client_id, 'unit', 'SOS', NULL, a,
+    CASE WHEN b IS NOT NULL AND b < a + INTERVAL 29 DAY THEN b ELSE CAST(a + INTERVAL 29 DAY AS DATE) END,
+    'child_welfare' FROM cw
 UNION ALL SELECT client_no, client_id, 'unit', 'LS-SO', NULL, CAST(a + INTERVAL 30 DAY AS DATE), b, 'child_welfare' FROM cw WHERE to_so
 UNION ALL SELECT client_no, client_id, 'responsible_worker', 'LS-SO', 'social_worker', CAST(a + INTERVAL 30 DAY AS DATE), b, 'child_welfare' FROM cw WHERE to_so
 UNION ALL SELECT client_no, client_id, 'work_pair', 'LS-SO', 'social_counsellor', CAST(a + INTERVAL 30 DAY AS DATE), b, 'child_welfare' FROM cw WHERE to_so
