@@ -11,12 +11,19 @@ Passwords are argon2 hashes in a users file kept outside the code: path from $LO
 A county identity provider (OIDC) plugs in through Streamlit's `st.login` when st.secrets has an
 [auth] section (docs/dashboard.md); the role still comes from the users file, by e-mail.
 Roles limit pages (ROLE_PAGES) and data: the supervision unit sees provider-related findings only.
+
+Sessions survive a reload (F5) and a deep link opened in a new tab: a signed-in session gets a random token kept
+in a server-side map (with the user, role, language and last activity) and in a same-site cookie; a new browser
+session presents the cookie and is restored while the token is known and not idle. The token never appears in a
+URL, so a copied link does not carry the session with it. Signing out forgets the token on the server, deletes
+the cookie and empties the Streamlit session (prepared download files included).
 """
 
 from __future__ import annotations
 
 import os
 import secrets as pysecrets
+import threading
 import time
 import tomllib
 from pathlib import Path
@@ -25,7 +32,9 @@ import streamlit as st
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from pipelines import signin
 from pipelines.config import load_config
+from pipelines.store import store_path, work_store_path
 
 from ._i18n import LANGUAGES, WELCOME_SV, t
 
@@ -34,6 +43,7 @@ ROLES = ("dpo", "supervision", "request_handler")
 PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "overview": ("dpo",),
     "findings": ("dpo", "supervision"),
+    "cases": ("dpo",),
     "user": ("dpo",),
     "client": ("dpo",),
     "anomalies": ("dpo",),
@@ -88,6 +98,16 @@ def write_users_file(path: Path, roles: dict[str, str], passwords: dict[str, str
     return passwords
 
 
+SESSION_COOKIE = "lokivahti_session"
+_SESSION_LOCK = threading.Lock()
+
+
+@st.cache_resource(show_spinner=False)
+def _sessions() -> dict[str, dict]:
+    """token -> {user, lang, last}: one map per server process (a server restart signs everyone out)."""
+    return {}
+
+
 def current_user() -> dict | None:
     return st.session_state.get("auth")
 
@@ -96,14 +116,87 @@ def idle_timeout_seconds() -> float:
     return float(load_config()["app"]["idle_timeout_minutes"]) * 60
 
 
+def start_session(name: str, role: str) -> None:
+    """Sign the browser session in and give it a token that a reload can present."""
+    token = pysecrets.token_urlsafe(32)
+    now = time.time()
+    with _SESSION_LOCK:
+        _sessions()[token] = {"user": {"name": name, "role": role}, "lang": st.session_state.get("lang", "fi"),
+                              "last": now}
+    st.session_state["auth"] = {"name": name, "role": role}
+    st.session_state["session_token"] = token
+    st.session_state["last_activity"] = now
+
+
+def restore_session() -> None:
+    """A new browser session (reload, new tab) signed in again from its cookie while the token is valid."""
+    if current_user():
+        return
+    try:
+        token = st.context.cookies.get(SESSION_COOKIE)
+    except Exception:  # noqa: BLE001 - no browser context (AppTest): nothing to restore
+        token = None
+    if not token:
+        return
+    with _SESSION_LOCK:
+        entry = _sessions().get(token)
+        if entry and time.time() - entry["last"] > idle_timeout_seconds():
+            _sessions().pop(token, None)
+            st.session_state["idle_expired"] = True
+            entry = None
+    if entry:
+        st.session_state["auth"] = dict(entry["user"])
+        st.session_state["session_token"] = token
+        st.session_state.setdefault("lang", entry.get("lang", "fi"))
+        st.session_state["last_activity"] = time.time()
+
+
 def check_idle() -> None:
     """Sign out a session that has been idle longer than [app] idle_timeout_minutes."""
     now = time.time()
     last = st.session_state.get("last_activity")
     if current_user() and last is not None and now - last > idle_timeout_seconds():
-        st.session_state.pop("auth", None)
+        sign_out()
         st.session_state["idle_expired"] = True
     st.session_state["last_activity"] = now
+    token = st.session_state.get("session_token")
+    if token:
+        with _SESSION_LOCK:
+            entry = _sessions().get(token)
+            if entry:
+                entry["last"], entry["lang"] = now, st.session_state.get("lang", "fi")
+
+
+def browser_sync(lang: str) -> None:
+    """Set the page's `lang` attribute and the session cookie (or delete it when signed out).
+
+    Streamlit serves <html lang="en">; screen readers and the browser's spell checker need the real language.
+    The script is ours alone: the token is URL-safe base64 and the language one of LANGUAGES.
+    """
+    token = st.session_state.get("session_token") if current_user() else None
+    if token:
+        cookie = f"{SESSION_COOKIE}={token}; path=/; SameSite=Strict; max-age=43200"
+    else:
+        cookie = f"{SESSION_COOKIE}=; path=/; SameSite=Strict; max-age=0"
+    code = lang if lang in LANGUAGES else "fi"
+    st.html(f"<script>document.documentElement.lang = '{code}'; document.cookie = '{cookie}';</script>",
+            unsafe_allow_javascript=True)
+
+
+def idle_watch() -> None:
+    """Clear the screen when the idle time-out passes, without waiting for a click: a fragment re-runs on
+    its own timer and, once the session is idle too long, signs out and re-runs the whole app."""
+    period = max(5.0, min(60.0, idle_timeout_seconds() / 10))
+
+    @st.fragment(run_every=period)
+    def _watch() -> None:
+        last = st.session_state.get("last_activity")
+        if current_user() and last is not None and time.time() - last > idle_timeout_seconds():
+            st.session_state.pop("auth", None)
+            st.session_state["idle_expired"] = True
+            st.rerun(scope="app")
+
+    _watch()
 
 
 def language_switch(where=None) -> None:
@@ -138,7 +231,7 @@ def sign_in_page() -> None:
             email = user.get("email")
             match = next((n for n, r in users.items() if email and r.get("oidc_email") == email), None)
             if match:
-                st.session_state["auth"] = {"name": match, "role": users[match]["role"]}
+                start_session(match, users[match]["role"])
                 st.rerun()
         if st.button(t("sign_in_oidc")):
             st.login()
@@ -149,17 +242,35 @@ def sign_in_page() -> None:
         password = st.text_input(t("password"), type="password", key="signin_password")
         submitted = st.form_submit_button(t("sign_in"))
     if submitted:
-        role = verify(users, name.strip(), password)
+        # backoff and lock-out, and the sign-in or failure logged (pipelines/signin.py)
+        role, gate = signin.attempt(work_store_path(store_path()), name, lambda: verify(users, name.strip(), password),
+                                    signin.Policy.from_config(load_config()), known_user=name.strip() in users,
+                                    session_id=st.session_state.get("session_id"))
+        if gate.locked:
+            st.error(t("signin_locked", until=f"{gate.locked_until:%H:%M}"))
+            return
         if role:
-            st.session_state["auth"] = {"name": name.strip(), "role": role}
-            st.session_state["last_activity"] = time.time()
+            start_session(name.strip(), role)
             st.rerun()
         st.error(t("bad_credentials"))
 
 
 def sign_out() -> None:
-    for key in ("auth", "selected_finding", "timeline_staff", "timeline_day"):
-        st.session_state.pop(key, None)
+    """Forget the session everywhere: the server-side token, every session value (selections, prepared answer
+    letters and packs waiting for download), and, on the next render, the cookie. Only the language stays."""
+    token = st.session_state.get("session_token")
+    if token:
+        with _SESSION_LOCK:
+            _sessions().pop(token, None)
+    lang = st.session_state.get("lang", "fi")
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+    st.session_state["lang"] = lang
+
+
+def dashboard_users() -> dict[str, dict]:
+    """The users of the users file (name -> row without the hash): who a finding can be assigned to."""
+    return {name: {k: v for k, v in row.items() if k != "password_hash"} for name, row in load_users(users_file()).items()}
 
 
 def require(page: str) -> dict:
