@@ -30,6 +30,10 @@ class InvalidIdentityCode(LokivahtiError, ValueError):
     """A text that is not a valid personal identity code (the message does not repeat it)."""
 
 
+class WrongCheckCharacter(InvalidIdentityCode):
+    """A code of the right form whose check character does not match (a typing error, usually)."""
+
+
 def normalise(text: str | None) -> str | None:
     """The code as stored and matched: surrounding space removed, upper case. None and '' stay None."""
     if text is None:
@@ -57,6 +61,9 @@ def validate(text: str | None, *, what: str = "the client id") -> str:
         raise InvalidIdentityCode(f"{what} is not a valid personal identity code (not of the form DDMMYYCZZZQ)")
     try:
         return hetu.validate(code, allow_temporary=True)
+    except hetu.InvalidChecksum:
+        raise WrongCheckCharacter(f"{what} is not a valid personal identity code (its check character is wrong)") \
+            from None
     except ValidationError:
         raise InvalidIdentityCode(
             f"{what} is not a valid personal identity code (its date or check character is wrong)") from None

@@ -38,6 +38,7 @@ COUNTY = yaml.safe_load((BOOK / "county.yaml").read_text(encoding="utf-8"))
 CASES = sorted((BOOK / "cases").glob("*.yaml"))
 HANDLER = "Helena Käsittelijä"
 runner = CliRunner()
+OWN_SOURCE = "lokivahti"
 HOLD_STORE = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(60)"
 
 
@@ -78,6 +79,8 @@ def build_county(folder: Path) -> Path:
         w = csv.DictWriter(fh, fieldnames=CANONICAL_COLUMNS)
         w.writeheader()
         for eid, (system, time, account, client, action, *extra) in COUNTY["events"].items():
+            if system == OWN_SOURCE:
+                continue  # Lokivahti's own log is not ingested from files: stored below as its import would
             x = extra[0] if extra else {}
             code = code_of(client)
             row = dict.fromkeys(CANONICAL_COLUMNS, "")
@@ -95,6 +98,15 @@ def build_county(folder: Path) -> Path:
         result = import_reference(con, ref)
         assert not result["rejects"], result["rejects"]
         ingest_file(con, events)
+        for eid, (system, time, account, client, action, *extra) in COUNTY["events"].items():
+            if system == OWN_SOURCE:
+                purpose = (extra[0] if extra else {}).get("purpose")
+                con.execute(
+                    "INSERT INTO events BY NAME SELECT ? AS source_system, ? AS source_event_id, "
+                    "timezone('Europe/Helsinki', ?::TIMESTAMP) AS event_time, ?::TIMESTAMP AS event_local, "
+                    "?::DATE AS event_date, ? AS account, ? AS client_id, ? AS action, ? AS purpose, "
+                    "false AS emergency, 'native' AS channel, 'success' AS outcome, 0 AS run_id, 1 AS record_no",
+                    [system, eid, time, time, time[:10], account, code_of(client), action, purpose])
         for eid, basis in COUNTY["explanations"].items():
             system, time, _, client = COUNTY["events"][eid][:4]
             con.execute("INSERT INTO explanations VALUES (?, ?, ?, ?, ?)",
