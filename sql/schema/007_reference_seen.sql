@@ -1,4 +1,4 @@
--- migration: 8
+-- migration: 7
 -- title: the reference rows the last check saw, so a retro-dated change re-checks only what it touches
 
 -- One row per reference row (line numbers left out: a row inserted above others must not make them look
