@@ -208,10 +208,10 @@ def phase_next_day(store: str, out_csv: str) -> dict:
             "events_checked": summary.events_checked, "partitions": summary.partitions, "peak_mib": _peak_mib()}
 
 
-def phase_retro_involvement(store: str, reference: str, work: str) -> dict:
+def phase_retro_involvement(store: str, reference: str, work: str, days: str = "60") -> dict:
     """A retro-dated change of involvement: the reference folder is re-imported with one personal involvement
-    row (of the client with the most events) starting 60 days earlier; the check that follows is timed on its
-    own and must re-check only the account-days that row can touch."""
+    row (of the client with the most events) starting `days` days earlier; the check that follows is timed on
+    its own and must re-check only the account-days that row can touch."""
     import csv
     import shutil
     from datetime import date, timedelta
@@ -234,7 +234,7 @@ def phase_retro_involvement(store: str, reference: str, work: str) -> dict:
     col = {name: i for i, name in enumerate(header)}
     for row in rows[1:]:
         if busiest and row[col["client_id"]] == busiest[0][0] and row[col["staff_id"]]:
-            start = date.fromisoformat(row[col["valid_from"]]) - timedelta(days=60)
+            start = date.fromisoformat(row[col["valid_from"]]) - timedelta(days=int(days))
             row[col["valid_from"]] = start.isoformat()
             changed = row
             break
