@@ -97,8 +97,9 @@ def export_answer(con, work_path, request: Request, out_dir, lang: str | None = 
     if decision.outcome == HELD:
         updated = update_request(work_path, request.request_id, status=HELD, decision=_decision_text(decision, lang))
         return ExportResult(updated, decision)
-    out.mkdir(parents=True, exist_ok=True)
-    out.chmod(0o700)
+    if not out.exists():  # a folder Lokivahti creates is owner-only; an existing one keeps its owner's mode
+        out.mkdir(parents=True)
+        out.chmod(0o700)
     if decision.outcome == REFUSED:
         path = write_decision(out / f"{stem}-decision-{lang}.pdf", request, decision, lang, today=today)
         updated = update_request(work_path, request.request_id, status=REFUSED, decision=_decision_text(decision, lang))
