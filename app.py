@@ -7,7 +7,9 @@ the navigation cannot be opened by URL either.
 
 from __future__ import annotations
 
+import os
 import uuid
+from pathlib import Path
 
 # Plotly looks pandas up in sys.modules without waiting for its import to finish; when a Streamlit
 # thread imports pandas for the first time while another draws a chart, the chart sees a half-initialised
@@ -17,34 +19,32 @@ import streamlit as st
 
 from app_pages import _auth, _data
 from app_pages._i18n import t
+from pipelines.access import PAGES, pages_for
 
-st.set_page_config(page_title="Lokivahti", page_icon=":material/shield:", layout="wide")
+# The icon is a file beside the app: an emoji or icon name would make the browser fetch an image from outside,
+# which fails on a county intranet.
+ICON = Path(__file__).parent / "app_pages" / "static" / "lokivahti.png"
+st.set_page_config(page_title="Lokivahti", page_icon=str(ICON), layout="wide")
+_auth.restore_session()
 st.session_state.setdefault("session_id", uuid.uuid4().hex[:16])
 st.session_state.setdefault("lang", "fi")
 
-PAGES = [  # (key, file, url path, icon)
-    ("overview", "app_pages/overview.py", "overview", ":material/dashboard:"),
-    ("findings", "app_pages/findings.py", "findings", ":material/fact_check:"),
-    ("user", "app_pages/user_timeline.py", "user-timeline", ":material/person_search:"),
-    ("client", "app_pages/client_timeline.py", "client-timeline", ":material/child_care:"),
-    ("anomalies", "app_pages/anomalies.py", "anomalies", ":material/insights:"),
-    ("provider", "app_pages/provider.py", "provider", ":material/domain:"),
-    ("report", "app_pages/report.py", "report", ":material/description:"),
-    ("requests", "app_pages/requests.py", "requests", ":material/mail:"),
-]
-
 _auth.check_idle()
 user = _auth.current_user()
+_auth.browser_sync(st.session_state["lang"])
 
 if not user:
-    nav = st.navigation([st.Page(_auth.sign_in_page, title=t("sign_in"), url_path="sign-in")], position="hidden")
+    # Every page's address leads to the sign-in form, so a deep link (a finding, a timeline window) is not an
+    # English "Page not found": after sign-in the same address opens the page itself, query string and all.
+    sign_in = [st.Page(_auth.sign_in_page, title=t("sign_in"), url_path="sign-in", default=True)]
+    sign_in += [st.Page(_auth.sign_in_page, title=t("sign_in"), url_path=p.url_path) for p in PAGES]
+    nav = st.navigation(sign_in, position="hidden")
     nav.run()
     st.stop()
 
 _auth.idle_watch()  # signs out on the idle time-out without waiting for a click
-allowed = [p for p in PAGES if user["role"] in _auth.PAGE_ROLES[p[0]]]
-pages = [st.Page(f, title=t(f"page_{key}"), url_path=url, icon=icon, default=(i == 0))
-         for i, (key, f, url, icon) in enumerate(allowed)]
+pages = [st.Page(f"app_pages/{p.script}", title=t(f"page_{p.key}"), url_path=p.url_path, icon=p.icon,
+                 default=(i == 0)) for i, p in enumerate(pages_for(user["role"]))]
 
 with st.sidebar:
     st.markdown(f"**{t('signed_in_as')}:** {user['name']}  \n*{t('role_' + user['role'])}*")
@@ -55,9 +55,11 @@ with st.sidebar:
 
 store = _data.main_store()
 if not store.exists():
+    # Synthetic data only when the server was started with --demo: a mistyped store path on a production
+    # server must not offer to fill it with the sample county.
     from app_pages import _sample
 
-    _sample.offer_sample(store, can_load=user["role"] == "dpo")
+    _sample.offer_sample(store, can_load=user["role"] == "dpo" and os.environ.get("LOKIVAHTI_DEMO") == "1")
     st.stop()
 snap = _data.snapshot()
 if snap is None:

@@ -1,51 +1,34 @@
-"""Sign-in, roles and the idle time-out.
+"""Sign-in, the session and the idle time-out: the dashboard's face of pipelines/access.py.
 
-Passwords are argon2 hashes in a users file kept outside the code: path from $LOKIVAHTI_USERS, or
-`users_file` in st.secrets. The file is TOML:
-
-    [users.dpo1]
-    role = "dpo"                   # dpo, supervision, request_handler
-    password_hash = "$argon2id$..."
-    oidc_email = "dpo@county.fi"   # optional: maps an identity-provider login to this user
-
+Users, roles and page rights live in pipelines/access.py (the users file format is described there). The
+users file's path comes from $LOKIVAHTI_USERS, or `users_file` in st.secrets.
 A county identity provider (OIDC) plugs in through Streamlit's `st.login` when st.secrets has an
 [auth] section (docs/dashboard.md); the role still comes from the users file, by e-mail.
-Roles limit pages (ROLE_PAGES) and data: the supervision unit sees provider-related findings only.
+Roles limit pages (access.PAGES) and data: the supervision unit sees provider-related findings only.
+
+Sessions survive a reload (F5) and a deep link opened in a new tab: a signed-in session gets a random token kept
+in a server-side map (with the user, role, language and last activity) and in a same-site cookie; a new browser
+session presents the cookie and is restored while the token is known and not idle. The token never appears in a
+URL, so a copied link does not carry the session with it. Signing out forgets the token on the server, deletes
+the cookie and empties the Streamlit session (prepared download files included).
 """
 
 from __future__ import annotations
 
 import os
 import secrets as pysecrets
+import threading
 import time
-import tomllib
 from pathlib import Path
 
 import streamlit as st
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from pipelines import signin
+from pipelines.access import PAGE_ROLES, ROLES, load_users, verify, write_users_file  # noqa: F401 (re-exported)
 from pipelines.config import load_config
 from pipelines.store import store_path, work_store_path
 
 from ._i18n import LANGUAGES, WELCOME_SV, t
-
-ROLES = ("dpo", "supervision", "request_handler")
-# page key -> roles allowed to open it
-PAGE_ROLES: dict[str, tuple[str, ...]] = {
-    "overview": ("dpo",),
-    "findings": ("dpo", "supervision"),
-    "user": ("dpo",),
-    "client": ("dpo",),
-    "anomalies": ("dpo",),
-    "provider": ("dpo", "supervision"),
-    "report": ("dpo",),
-    "requests": ("dpo", "request_handler"),
-}
-_hasher = PasswordHasher()
-# A fixed hash to verify against when the user name is unknown, so timing does not reveal names.
-_DUMMY_HASH = _hasher.hash("not-a-password")
 
 
 def users_file() -> Path | None:
@@ -59,35 +42,14 @@ def users_file() -> Path | None:
     return Path(value) if value else None
 
 
-def load_users(path: Path | None) -> dict[str, dict]:
-    if path is None or not path.exists():
-        return {}
-    with open(path, "rb") as fh:
-        data = tomllib.load(fh)
-    return {name: dict(row) for name, row in data.get("users", {}).items() if row.get("role") in ROLES}
+SESSION_COOKIE = "lokivahti_session"
+_SESSION_LOCK = threading.Lock()
 
 
-def verify(users: dict[str, dict], name: str, password: str) -> str | None:
-    """The user's role when the password matches, else None."""
-    row = users.get(name)
-    try:
-        _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return None
-    return row["role"] if row else None
-
-
-def write_users_file(path: Path, roles: dict[str, str], passwords: dict[str, str] | None = None) -> dict[str, str]:
-    """Create a users file (owner-only) for {user: role}; returns the plain passwords (generated unless given)."""
-    passwords = dict(passwords or {})
-    lines = ["# Lokivahti users: argon2 hashes only. Created by `lokivahti serve --demo-users`.", ""]
-    for name, role in roles.items():
-        pw = passwords.setdefault(name, pysecrets.token_urlsafe(12))
-        lines += [f'[users.{name}]', f'role = "{role}"', f'password_hash = "{_hasher.hash(pw)}"', ""]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines), encoding="utf-8")
-    path.chmod(0o600)
-    return passwords
+@st.cache_resource(show_spinner=False)
+def _sessions() -> dict[str, dict]:
+    """token -> {user, lang, last}: one map per server process (a server restart signs everyone out)."""
+    return {}
 
 
 def current_user() -> dict | None:
@@ -98,14 +60,71 @@ def idle_timeout_seconds() -> float:
     return float(load_config()["app"]["idle_timeout_minutes"]) * 60
 
 
+def start_session(name: str, role: str) -> None:
+    """Sign the browser session in and give it a token that a reload can present."""
+    token = pysecrets.token_urlsafe(32)
+    now = time.time()
+    with _SESSION_LOCK:
+        _sessions()[token] = {"user": {"name": name, "role": role}, "lang": st.session_state.get("lang", "fi"),
+                              "last": now}
+    st.session_state["auth"] = {"name": name, "role": role}
+    st.session_state["session_token"] = token
+    st.session_state["last_activity"] = now
+
+
+def restore_session() -> None:
+    """A new browser session (reload, new tab) signed in again from its cookie while the token is valid."""
+    if current_user():
+        return
+    try:
+        token = st.context.cookies.get(SESSION_COOKIE)
+    except Exception:  # noqa: BLE001 - no browser context (AppTest): nothing to restore
+        token = None
+    if not token:
+        return
+    with _SESSION_LOCK:
+        entry = _sessions().get(token)
+        if entry and time.time() - entry["last"] > idle_timeout_seconds():
+            _sessions().pop(token, None)
+            st.session_state["idle_expired"] = True
+            entry = None
+    if entry:
+        st.session_state["auth"] = dict(entry["user"])
+        st.session_state["session_token"] = token
+        st.session_state.setdefault("lang", entry.get("lang", "fi"))
+        st.session_state["last_activity"] = time.time()
+
+
 def check_idle() -> None:
     """Sign out a session that has been idle longer than [app] idle_timeout_minutes."""
     now = time.time()
     last = st.session_state.get("last_activity")
     if current_user() and last is not None and now - last > idle_timeout_seconds():
-        st.session_state.pop("auth", None)
+        sign_out()
         st.session_state["idle_expired"] = True
     st.session_state["last_activity"] = now
+    token = st.session_state.get("session_token")
+    if token:
+        with _SESSION_LOCK:
+            entry = _sessions().get(token)
+            if entry:
+                entry["last"], entry["lang"] = now, st.session_state.get("lang", "fi")
+
+
+def browser_sync(lang: str) -> None:
+    """Set the page's `lang` attribute and the session cookie (or delete it when signed out).
+
+    Streamlit serves <html lang="en">; screen readers and the browser's spell checker need the real language.
+    The script is ours alone: the token is URL-safe base64 and the language one of LANGUAGES.
+    """
+    token = st.session_state.get("session_token") if current_user() else None
+    if token:
+        cookie = f"{SESSION_COOKIE}={token}; path=/; SameSite=Strict; max-age=43200"
+    else:
+        cookie = f"{SESSION_COOKIE}=; path=/; SameSite=Strict; max-age=0"
+    code = lang if lang in LANGUAGES else "fi"
+    st.html(f"<script>document.documentElement.lang = '{code}'; document.cookie = '{cookie}';</script>",
+            unsafe_allow_javascript=True)
 
 
 def idle_watch() -> None:
@@ -156,7 +175,7 @@ def sign_in_page() -> None:
             email = user.get("email")
             match = next((n for n, r in users.items() if email and r.get("oidc_email") == email), None)
             if match:
-                st.session_state["auth"] = {"name": match, "role": users[match]["role"]}
+                start_session(match, users[match]["role"])
                 st.rerun()
         if st.button(t("sign_in_oidc")):
             st.login()
@@ -175,15 +194,27 @@ def sign_in_page() -> None:
             st.error(t("signin_locked", until=f"{gate.locked_until:%H:%M}"))
             return
         if role:
-            st.session_state["auth"] = {"name": name.strip(), "role": role}
-            st.session_state["last_activity"] = time.time()
+            start_session(name.strip(), role)
             st.rerun()
         st.error(t("bad_credentials"))
 
 
 def sign_out() -> None:
-    for key in ("auth", "selected_finding", "timeline_staff", "timeline_day"):
-        st.session_state.pop(key, None)
+    """Forget the session everywhere: the server-side token, every session value (selections, prepared answer
+    letters and packs waiting for download), and, on the next render, the cookie. Only the language stays."""
+    token = st.session_state.get("session_token")
+    if token:
+        with _SESSION_LOCK:
+            _sessions().pop(token, None)
+    lang = st.session_state.get("lang", "fi")
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+    st.session_state["lang"] = lang
+
+
+def dashboard_users() -> dict[str, dict]:
+    """The users of the users file (name -> row without the hash): who a finding can be assigned to."""
+    return {name: {k: v for k, v in row.items() if k != "password_hash"} for name, row in load_users(users_file()).items()}
 
 
 def require(page: str) -> dict:

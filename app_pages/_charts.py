@@ -16,7 +16,8 @@ SEVERITY_COLOURS = {"critical": "#7f0000", "high": "#d7301f", "medium": "#fc8d59
 
 def _finnish_axis(fig: go.Figure) -> go.Figure:
     fig.update_xaxes(tickformat=DATE_TICKS)
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend={"orientation": "h", "y": -0.2})
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend={"orientation": "h", "y": -0.2},
+                      legend_title_text="")
     return fig
 
 
@@ -35,7 +36,7 @@ def main_range(df: pl.DataFrame, x: str, weight: str, share: float = 0.005) -> l
     return [lo - timedelta(days=1), hi + timedelta(days=1)]
 
 
-def daily_counts(df: pl.DataFrame, title: str) -> go.Figure:
+def daily_counts(df: pl.DataFrame, title: str, x_range: list | None = None) -> go.Figure:
     """Events per source per day; days without events between a source's first and last day are zeros,
     so a source that went silent shows as a dip to zero."""
     if df.is_empty():
@@ -45,56 +46,137 @@ def daily_counts(df: pl.DataFrame, title: str) -> go.Figure:
         "source_system", "day")
     full = grid.join(df, on=["source_system", "day"], how="left").with_columns(pl.col("events").fill_null(0))
     full = full.sort("source_system", "day")
-    fig = px.line(full, x="day", y="events", color="source_system", title=title, markers=True)
-    fig.update_xaxes(range=main_range(df, "day", "events"))
+    fig = px.line(full, x="day", y="events", color="source_system", symbol="source_system", title=title,
+                  markers=True)
+    fig.update_xaxes(range=x_range or main_range(df, "day", "events"), title=None)
+    fig.update_yaxes(title=None)
     return _finnish_axis(fig)
 
 
 def stacked_counts(df: pl.DataFrame, x: str, y: str, colour: str, title: str, horizontal=False,
-                   x_range: list | None = None) -> go.Figure:
-    data = df
-    colours = SEVERITY_COLOURS if colour == "severity" else None
+                   x_range: list | None = None, colours: dict[str, str] | None = None) -> go.Figure:
+    """Stacked bars; each stack part has its own pattern besides its colour (never colour alone)."""
+    patterns = ["", "/", ".", "x", "\\", "+", "-"]
+    order = list(colours) if colours else sorted(df[colour].unique().to_list())
+    shapes = {v: patterns[i % len(patterns)] for i, v in enumerate(order)}
+    common = {"color": colour, "title": title, "color_discrete_map": colours, "pattern_shape": colour,
+              "pattern_shape_map": shapes, "category_orders": {colour: order}}
     if horizontal:
-        fig = px.bar(data, y=x, x=y, color=colour, orientation="h", title=title, color_discrete_map=colours)
+        fig = px.bar(df, y=x, x=y, orientation="h", **common)
+        fig.update_yaxes(title=None, automargin=True)
     else:
-        fig = px.bar(data, x=x, y=y, color=colour, title=title, color_discrete_map=colours)
+        fig = px.bar(df, x=x, y=y, **common)
         if x_range:
             fig.update_xaxes(range=x_range)
     return _finnish_axis(fig)
 
 
-def timeline(events: pl.DataFrame, bands: pl.DataFrame, title: str) -> go.Figure:
+def severity_colours(label) -> dict[str, str]:
+    """SEVERITY_COLOURS keyed by the severities' words in the chosen language (label: code -> word)."""
+    return {label(k): v for k, v in SEVERITY_COLOURS.items()}
+
+
+# How an access is drawn: findings salient, legitimate accesses muted. Shape and legend label carry the meaning
+# as well as colour (colour-blind readers, greyscale print).
+CLASS_STYLE = {  # class -> (colour, symbol, size, pattern of bars)
+    "finding": ("#b2182b", "x-thin-open", 11, "x"),
+    "no_basis": ("#e08214", "triangle-up", 9, "/"),
+    "legitimate": ("#9e9e9e", "circle", 5, ""),
+}
+LANE_CAP = 30  # rows drawn in the detailed chart; the table below lists every access
+
+
+def access_class(basis: str | None) -> str:
+    if basis and str(basis).startswith("finding"):
+        return "finding"
+    if not basis or basis == "no basis recorded":
+        return "no_basis"
+    return "legitimate"
+
+
+def timeline(events: pl.DataFrame, bands: pl.DataFrame, title: str, labels: dict[str, str] | None = None,
+             lane_names: dict[str, str] | None = None) -> go.Figure:
     """Every access on a time axis, one lane per client (or person); bands are involvement/authorisation periods.
 
-    events: event_local, lane, basis (+ hover columns); bands: lane, label, band_start, band_end.
+    events: event_local, lane, basis (+ action, source_system); bands: lane, label, band_start, band_end.
+    labels: the legend's words for the classes and band kinds; lane_names: what each lane is called.
+    At most LANE_CAP lanes are drawn: those with findings first, then the busiest.
     """
-    lanes = sorted(set(events["lane"].to_list()) | set(bands["lane"].to_list() if not bands.is_empty() else []))
+    labels = labels or {}
+    lane_names = lane_names or {}
+    events = events.with_columns(pl.col("basis").map_elements(access_class, return_dtype=pl.Utf8).alias("cls"))
+    rank = (events.group_by("lane").agg((pl.col("cls") == "finding").sum().alias("f"), pl.len().alias("n"))
+            .sort(["f", "n", "lane"], descending=[True, True, False]))
+    lanes = rank["lane"].head(LANE_CAP).to_list()
+    if len(lanes) < LANE_CAP and not bands.is_empty():
+        lanes += [v for v in bands["lane"].unique(maintain_order=True).to_list() if v not in set(lanes)][
+            :LANE_CAP - len(lanes)]
+    lanes = sorted(lanes, key=lambda v: lane_names.get(v, v))
     pos = {lane: i for i, lane in enumerate(lanes)}
+    events = events.filter(pl.col("lane").is_in(lanes))
+    bands = bands.filter(pl.col("lane").is_in(lanes)) if not bands.is_empty() else bands
     fig = go.Figure()
     band_colours = {}
-    palette = px.colors.qualitative.Pastel
+    palette = ["#c6dbef", "#c7e9c0", "#dadaeb", "#fdd0a2", "#d9d9d9"]
     shapes = []  # one layout update: fig.add_shape per band is slow with many bands
     for row in bands.iter_rows(named=True):
         label = row["label"]
         colour = band_colours.setdefault(label, palette[len(band_colours) % len(palette)])
         y = pos[row["lane"]]
-        shapes.append({"type": "rect", "x0": row["band_start"], "x1": min(row["band_end"], OPEN_END) + timedelta(days=1),
-                       "y0": y - 0.35, "y1": y + 0.35, "fillcolor": colour, "opacity": 0.5,
+        shapes.append({"type": "rect", "x0": row["band_start"],
+                       "x1": min(row["band_end"], OPEN_END) + timedelta(days=1),
+                       "y0": y - 0.38, "y1": y + 0.38, "fillcolor": colour, "opacity": 0.6,
                        "line": {"width": 0}, "layer": "below"})
     fig.update_layout(shapes=shapes)
     for label, colour in band_colours.items():  # legend entries for the bands
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"▭ {label}",
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"▭ {labels.get(label, label)}",
                                  marker={"symbol": "square", "size": 12, "color": colour}))
-    for basis, part in events.group_by("basis", maintain_order=True):
-        name = basis[0] if isinstance(basis, tuple) else basis
-        is_finding = str(name).startswith("finding")
-        fig.add_trace(go.Scatter(
-            x=part["event_local"].to_list(), y=[pos[v] for v in part["lane"].to_list()], mode="markers", name=name,
-            marker={"size": 10 if is_finding else 7, "symbol": "x" if is_finding else "circle"},
-            text=[f"{a} {d or ''}" for a, d in zip(part["action"].to_list(), part["source_system"].to_list())],
-            hovertemplate=HOVER_TIME + "<br>%{text}<extra>" + str(name) + "</extra>",
+    for cls in ("legitimate", "no_basis", "finding"):  # findings drawn last, on top
+        part = events.filter(pl.col("cls") == cls)
+        if part.is_empty():
+            continue
+        colour, symbol, size, _pattern = CLASS_STYLE[cls]
+        fig.add_trace(go.Scattergl(
+            x=part["event_local"].to_list(), y=[pos[v] for v in part["lane"].to_list()], mode="markers",
+            name=labels.get(cls, cls),
+            marker={"size": size, "symbol": symbol, "color": colour, "line": {"width": 2 if cls == "finding" else 0,
+                                                                               "color": colour}},
+            text=[f"{labels.get(b, b)} · {a} · {d or ''}" for b, a, d in
+                  zip(part["basis"].to_list(), part["action"].to_list(), part["source_system"].to_list())],
+            hovertemplate=HOVER_TIME + "<br>%{text}<extra></extra>",
         ))
-    fig.update_yaxes(tickvals=list(pos.values()), ticktext=list(pos.keys()), range=[-0.7, max(len(lanes) - 0.3, 0.7)])
+    fig.update_yaxes(tickvals=list(pos.values()), ticktext=[lane_names.get(v, v) for v in pos],
+                     range=[-0.7, max(len(lanes) - 0.3, 0.7)], automargin=True)
     fig.update_xaxes(type="date")
-    fig.update_layout(title=title, height=max(300, 60 + 28 * len(lanes)))
+    fig.update_layout(title=title, height=min(900, max(300, 90 + 26 * len(lanes))))
+    return _finnish_axis(fig)
+
+
+def binned_timeline(bins: pl.DataFrame, title: str, labels: dict[str, str], hourly: bool) -> go.Figure:
+    """Accesses counted per day (or hour) and class, stacked: a year of a busy worker's work in one light chart.
+
+    bins: bin_start, cls (finding / no_basis / legitimate), accesses. Bars carry a pattern per class besides
+    colour, and findings are also marked with a cross above their bar so a single one is not lost in a tall day.
+    """
+    fig = go.Figure()
+    for cls in ("legitimate", "no_basis", "finding"):
+        part = bins.filter(pl.col("cls") == cls)
+        if part.is_empty():
+            continue
+        colour, _symbol, _size, pattern = CLASS_STYLE[cls]
+        fig.add_trace(go.Bar(x=part["bin_start"].to_list(), y=part["accesses"].to_list(), name=labels.get(cls, cls),
+                             marker={"color": colour, "pattern": {"shape": pattern}},
+                             hovertemplate=("%{x|%-d.%-m.%Y %H}" if hourly else "%{x|%-d.%-m.%Y}")
+                             + "<br>%{y}<extra>" + labels.get(cls, cls) + "</extra>"))
+    found = bins.filter(pl.col("cls") == "finding")
+    if not found.is_empty():
+        totals = bins.group_by("bin_start").agg(pl.col("accesses").sum().alias("total"))
+        top = found.join(totals, on="bin_start")
+        fig.add_trace(go.Scatter(x=top["bin_start"].to_list(), y=[v * 1.05 + 1 for v in top["total"].to_list()],
+                                 mode="markers", name=labels.get("finding", "finding"), showlegend=False,
+                                 marker={"symbol": "x-thin-open", "size": 10, "color": CLASS_STYLE["finding"][0],
+                                         "line": {"width": 2, "color": CLASS_STYLE["finding"][0]}},
+                                 hoverinfo="skip"))
+    fig.update_layout(barmode="stack", title=title, height=360, bargap=0.1)
+    fig.update_xaxes(type="date")
     return _finnish_axis(fig)

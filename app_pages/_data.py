@@ -79,10 +79,42 @@ def q(name: str, **params) -> pl.DataFrame:
     return _cached(str(snap), _version(snap), name, key)
 
 
+def robust_span(days: pl.DataFrame, share: float = 0.001, gap_days: int = 31) -> tuple[date, date, int] | None:
+    """The period the events really cover, from events per day (event_date, n): (first, last, outliers).
+
+    The 0.1 % and 99.9 % quantiles of event_date ignore a handful of events dated years off (clock skew, a typo
+    in a source: log-completeness findings); from there the period grows outward over every day that is not
+    separated from it by a gap of more than `gap_days`, so the quiet first and last days of real data stay in.
+    `outliers` counts the events left outside.
+    """
+    if days.is_empty():
+        return None
+    days = days.sort("event_date")
+    cum = days["n"].cum_sum()
+    total = cum[-1]
+    dates = days["event_date"].to_list()
+    lo = next(i for i, c in enumerate(cum.to_list()) if c >= share * total)
+    hi = next(i for i, c in enumerate(cum.to_list()) if c >= (1 - share) * total)
+    while lo > 0 and (dates[lo] - dates[lo - 1]).days <= gap_days:
+        lo -= 1
+    while hi < len(dates) - 1 and (dates[hi + 1] - dates[hi]).days <= gap_days:
+        hi += 1
+    outliers = int(days["n"][:lo].sum() + days["n"][hi + 1:].sum())
+    return dates[lo], dates[hi], outliers
+
+
+def period_span() -> tuple[date, date, int]:
+    """(first, last, outlying events) of the store's real period; today when the store has no events."""
+    span = robust_span(q("period_bounds"))
+    if span is None:
+        today = date.today()
+        return today, today, 0
+    return span
+
+
 def period_bounds() -> tuple[date, date]:
-    row = q("period_bounds").row(0)
-    today = date.today()
-    return (row[0] or today, row[1] or today)
+    first, last, _outliers = period_span()
+    return first, last
 
 
 def reviews() -> pl.DataFrame:
@@ -110,6 +142,48 @@ def status_selection(status: str | None) -> tuple[str, list[str]]:
     return "only", ids_with_status([status])
 
 
+OPEN = ("new", "under_review")
+QUEUES = ("mine", "open", "unassigned", "all")
+
+
+def queue_selection(queue: str, me: str, status: str | None = None) -> tuple[str, list[str]]:
+    """(`status_mode`, `status_ids`) of a triage view: "mine" = open and assigned to me, "open" = new or under
+    review, "unassigned" = open with nobody assigned, "all" = every finding (optionally of one status).
+
+    A finding with no review row is new and unassigned; the work store holds the rest, so each view is an id
+    list handed to DuckDB (only these ids, or all except these)."""
+    if queue == "all":
+        return status_selection(status)
+    rev = reviews()
+    is_open = pl.col("status").is_in(list(OPEN))
+    if queue == "mine":
+        return "only", sorted(rev.filter(is_open & (pl.col("assignee") == me))["finding_id"].to_list())
+    if queue == "unassigned":
+        taken = rev.filter(~is_open | pl.col("assignee").is_not_null())
+        return "except", sorted(taken["finding_id"].to_list())
+    return "except", sorted(rev.filter(~is_open)["finding_id"].to_list())
+
+
+@st.cache_data(show_spinner=False)
+def rule_meta() -> dict[str, dict]:
+    """Metadata of each member of the catalogue, the anomaly model too (legal basis, titles in each language,
+    known false positives), by id."""
+    from pipelines.checks.catalogue import member_meta
+
+    return member_meta()
+
+
+def rule_title(rule_id: str | None, lang: str) -> str:
+    """The rule's title from the catalogue in the chosen language (Swedish falls back to Finnish, as the
+    catalogue is written in Finnish first); the identifier only when the catalogue has no title."""
+    if not rule_id:
+        return ""
+    meta = rule_meta().get(rule_id, {})
+    if rule_id.startswith("model"):
+        return {"fi": "Poikkeava käyttäjäpäivä", "sv": "Avvikande användardag", "en": "Unusual user-day"}[lang]
+    return meta.get(f"title_{lang}") or meta.get("title_fi") or meta.get("title") or rule_id
+
+
 def pager(total: int, key: str, rows: int = MAX_ROWS) -> int:
     """A page picker under a long list: the offset of the page to show (0 when everything fits one page)."""
     from app_pages._i18n import t
@@ -125,13 +199,13 @@ def pager(total: int, key: str, rows: int = MAX_ROWS) -> int:
     return offset
 
 
-CHART_MAX = 5000  # events drawn in a timeline chart; the table below it pages through all of them
+CHART_MAX = 2000  # accesses drawn one by one; above this the chart counts them per day or hour
 
 
 def timeline_events(name: str, **params) -> tuple[pl.DataFrame, int]:
     """The first CHART_MAX events of a timeline query (sql/dashboard/user_events.sql, client_events.sql) and how
     many the period holds."""
-    events = q(name, **params, max_rows=CHART_MAX, row_offset=0)
+    events = q(name, **params, max_rows=MAX_ROWS if params.pop("table_only", False) else CHART_MAX, row_offset=0)
     total = int(events["total_rows"][0]) if events.height else 0
     return events.drop("total_rows"), total
 

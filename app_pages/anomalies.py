@@ -1,9 +1,14 @@
-"""Anomalies: the most unusual user-days of the isolation forest, explained in plain words, linked to the timeline."""
+"""Anomalies: the most unusual user-days of the isolation forest, explained in plain words, linked to the person's
+timeline and case; twenty to a page."""
+
+from datetime import timedelta
 
 import streamlit as st
 
 from app_pages import _auth, _data
-from app_pages._i18n import fi_date, lang, t
+from app_pages._i18n import date_text, lang, t
+
+PER_PAGE = 20
 
 _auth.require("anomalies")
 st.header(t("anomaly_rank"))
@@ -11,20 +16,25 @@ st.header(t("anomaly_rank"))
 first, last = _data.period_bounds()
 period = st.date_input(t("period"), value=(first, last), format="DD.MM.YYYY", key="anomaly_period")
 date_from, date_to = (period[0], period[-1]) if isinstance(period, (tuple, list)) and period else (first, last)
-scores = _data.q("scores_top", date_from=date_from, date_to=date_to, max_rows=50)
+scores = _data.q("scores_top", date_from=date_from, date_to=date_to, max_rows=_data.MAX_ROWS)
 if scores.is_empty():
     st.info(t("no_scores"))
     st.stop()
+names = {r["staff_id"]: r["full_name"] for r in _data.q("staff_list").iter_rows(named=True)}
+listing = st.container()
+offset = _data.pager(scores.height, "anomaly_page", rows=PER_PAGE)
 
-for i, row in enumerate(scores.iter_rows(named=True)):
-    explanation = row[f"explanation_{lang()}"] or row["explanation_fi"] or ""
-    with st.container(border=True):
+for i, row in enumerate(scores.slice(offset, PER_PAGE).iter_rows(named=True), start=offset):
+    explanation = (row["explanation_en"] if lang() == "en" else row["explanation_fi"]) or row["explanation_fi"] or ""
+    with listing.container(border=True):
         c1, c2, c3 = st.columns([1, 6, 2])
-        c1.metric("#", row["rank"], help=f"score {row['score']:.3f}")
-        c2.markdown(f"**{row['staff_id']}** · {row['title'] or ''} · {row['unit_id'] or ''} · **{fi_date(row['day'])}**"
-                    + (" · ⚑" if row["flagged"] else ""))
+        c1.metric("#", row["rank"], help=f"{row['score']:.3f}")
+        who = " · ".join(x for x in (names.get(row["staff_id"]), row["title"], row["unit_id"]) if x) or row["staff_id"]
+        c2.markdown(f"**{who}** · **{date_text(row['day'])}**" + (f" · ⚑ {t('flagged')}" if row["flagged"] else ""))
         c2.write(explanation)
         if c3.button(t("open_timeline"), key=f"anomaly_open_{i}"):
             st.session_state["timeline_staff"] = row["staff_id"]
-            st.session_state["timeline_day"] = row["day"]
-            st.switch_page("app_pages/user_timeline.py")
+            st.switch_page("app_pages/user_timeline.py", query_params={
+                "staff": row["staff_id"], "from": str(max(first, row["day"] - timedelta(days=7))),
+                "to": str(min(last, row["day"] + timedelta(days=7)))})
+        c3.page_link("app_pages/cases.py", label=t("open_case"), query_params={"staff": row["staff_id"]})

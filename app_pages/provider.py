@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from app_pages import _auth, _charts, _data
-from app_pages._i18n import fi_frame, t
+from app_pages._i18n import fi_frame, t, value_label
 from pipelines.reports.provider_pack import STATUS_FI, build_pack, status_totals
 
 LANES = 40  # clients drawn in the chart: those with accesses outside the authorisation first, then the busiest
@@ -23,7 +23,13 @@ if providers.is_empty():
     st.stop()
 names = {r["organisation_id"]: f"{r['name'] or r['organisation_id']} ({r['organisation_id']})"
          for r in providers.iter_rows(named=True)}
+linked = st.query_params.get("provider")  # a link names the provider (an organisation id, no personal data)
+if linked in names and st.session_state.get("_provider_link") != linked:
+    st.session_state["_provider_link"] = st.session_state["provider_pick"] = linked
+if st.session_state.get("provider_pick") not in names:
+    st.session_state["provider_pick"] = next(iter(names))
 org = st.selectbox(t("provider"), list(names), format_func=names.get, key="provider_pick")
+st.query_params["provider"] = org
 _data.log_lookup("read", "provider", provider_id=org)
 
 staff = _data.q("provider_staff", organisation_id=org)
@@ -34,8 +40,7 @@ summary = status_totals(counts)
 cols = st.columns(5)
 for col, status in zip(cols, STATUS_FI):
     row = summary.filter(pl.col("status") == status)
-    col.metric(STATUS_FI[status] if st.session_state.get("lang") == "fi" else status.replace("_", " "),
-               int(row["accesses"][0]) if row.height else 0)
+    col.metric(value_label(status), int(row["accesses"][0]) if row.height else 0)
 
 st.subheader(t("provider_clients"))
 per_client = (counts.group_by("client_id")
@@ -55,7 +60,14 @@ if lanes:
         pl.col("client_id").alias("lane"), ("authorisation " + pl.col("phase")).alias("label"),
         pl.col("valid_from").alias("band_start"),
         pl.min_horizontal(pl.col("effective_to"), pl.lit(_data.period_bounds()[1])).alias("band_end"))
-    st.plotly_chart(_charts.timeline(events, bands, names[org]), key="provider_chart")
+    words = {"finding": value_label("finding"), "legitimate": value_label("inside_service"),
+             "no_basis": value_label("never_authorised")}
+    words |= {f"authorisation {p}": f"{value_label('provider_authorisation')} ({value_label(p)})"
+              for p in ("service", "tender")}
+    events = events.with_columns(  # inside the authorisation is legitimate; before, after or without it is not
+        pl.when(pl.col("basis") == "inside_service").then(pl.lit("provider_authorisation"))
+        .otherwise(pl.lit("finding: ") + pl.col("basis")).alias("basis"))
+    st.plotly_chart(_charts.timeline(events, bands, names[org], words), key="provider_chart")
 st.dataframe(fi_frame(auths), hide_index=True)
 
 st.subheader(t("provider_staff"))

@@ -21,6 +21,7 @@ import pyarrow as pa
 from stdnum.fi import hetu
 
 from .errors import InputError
+from .sqlfiles import transaction
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ CONTRACT: dict[str, tuple[str, tuple[Column, ...], bool]] = {
     ), True),
     "units.csv": ("ref_units", (
         _c("unit_id", not_empty=True), _c("organisation_id"), _c("name"), _c("service_task", required=False),
+        _c("opening_hours", "opening_hours", required=False),
     ), False),
     "staff.csv": ("ref_staff", (
         _c("staff_id", not_empty=True), _c("full_name"), _c("personal_id", "hetu"), _c("address"),
@@ -120,6 +122,11 @@ def _convert(col: Column, value: str):
             raise ValueError("personal identity code has a wrong check character") from None
         except hetu.ValidationError:
             raise ValueError("not a valid personal identity code") from None
+    if col.kind == "opening_hours":
+        from .scoring.hours import parse_opening_hours
+
+        parse_opening_hours(value)   # ValueError with a reason when it is not one of the documented forms
+        return value
     if col.kind == "enum" and value not in col.choices:
         raise ValueError(f"not one of {', '.join(col.choices)}")
     return value
@@ -210,8 +217,7 @@ def import_reference(con: duckdb.DuckDBPyConnection, folder: Path) -> dict:
         rejects.extend(bad)
     import_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM reference_imports").fetchone()[0]
     total = sum(len(d["line_no"]) for d in loaded.values())
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for table, data in loaded.items():
             cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
             frame = pa.table({c: data.get(c, [None] * len(data["line_no"])) for c in cols})  # noqa: F841
@@ -225,8 +231,4 @@ def import_reference(con: duckdb.DuckDBPyConnection, folder: Path) -> dict:
             "INSERT INTO reference_imports VALUES (?, ?, ?, ?, ?, ?)",
             [import_id, str(folder.resolve()), _fingerprint(folder), datetime.now(UTC), total, len(rejects)],
         )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return {"import_id": import_id, "rows": {t: len(d["line_no"]) for t, d in loaded.items()}, "rejects": rejects}

@@ -39,7 +39,17 @@ def connect_work(path: str | Path) -> sqlite3.Connection:
     con.executescript(read_sql("work/001_work.sql"))
     con.execute("INSERT OR IGNORE INTO work_schema_version VALUES (1, ?)", [_now()])
     _ensure_chain_columns(con)
+    if "version" not in {row[1] for row in con.execute("PRAGMA table_info(review_log)")}:
+        con.executescript("BEGIN IMMEDIATE;\n" + read_sql("work/006_review_version.sql") + "\nCOMMIT;")
     return con
+
+
+class ReviewConflict(Exception):
+    """Someone else saved a review of the finding after the version the caller saw."""
+
+    def __init__(self, finding_id: str, version: int, actor: str, at: str):
+        super().__init__(f"finding {finding_id} changed by {actor} at {at} (version {version})")
+        self.finding_id, self.version, self.actor, self.at = finding_id, version, actor, at
 
 
 def _now() -> str:
@@ -47,25 +57,52 @@ def _now() -> str:
 
 
 def record_review(path, finding_id: str, status: str, actor: str, assignee: str | None = None,
-                  note: str | None = None) -> None:
-    """Append a review change; the history is never rewritten."""
+                  note: str | None = None, expected_version: int | None = None) -> int:
+    """Append a review change and return its version (1 for a finding's first review); the history is never
+    rewritten.
+
+    With `expected_version` (the version the reviewer saw; 0 = never reviewed) the change is refused with
+    ReviewConflict when someone saved in between, so two editors cannot silently overwrite each other.
+    """
     if status not in REVIEW_STATUSES:
         raise ValueError(f"unknown review status {status!r}")
     with closing(connect_work(path)) as con:
-        con.execute(
-            "INSERT INTO review_log (finding_id, status, assignee, note, actor, at) VALUES (?, ?, ?, ?, ?, ?)",
-            [finding_id, status, assignee, note, actor, _now()],
-        )
+        con.execute("BEGIN IMMEDIATE")  # one writer at a time: read the version and write the next as one step
+        try:
+            last = con.execute("SELECT version, actor, at FROM review_log WHERE finding_id = ? "
+                               "ORDER BY version DESC LIMIT 1", [finding_id]).fetchone()
+            current = int(last[0]) if last else 0
+            if expected_version is not None and expected_version != current:
+                raise ReviewConflict(finding_id, current, last[1], last[2])
+            con.execute(
+                "INSERT INTO review_log (finding_id, status, assignee, note, actor, at, version) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [finding_id, status, assignee, note, actor, _now(), current + 1],
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return current + 1
+
+
+def review_version(path, finding_id: str) -> int:
+    """The finding's current review version (0 when it was never reviewed)."""
+    if not Path(path).exists():
+        return 0
+    with closing(connect_work(path)) as con:
+        row = con.execute("SELECT max(version) FROM review_log WHERE finding_id = ?", [finding_id]).fetchone()
+    return int(row[0] or 0)
 
 
 def current_reviews(path) -> pl.DataFrame:
-    """The latest review row per finding: finding_id, status, assignee, note, actor, at."""
-    schema = {c: pl.Utf8 for c in ("finding_id", "status", "assignee", "note", "actor", "at")}
+    """The latest review row per finding: finding_id, status, assignee, note, actor, at, version."""
+    schema = {c: pl.Utf8 for c in ("finding_id", "status", "assignee", "note", "actor", "at")} | {"version": pl.Int64}
     if not Path(path).exists():
         return pl.DataFrame(schema=schema)
     with closing(connect_work(path)) as con:
         rows = con.execute(
-            "SELECT finding_id, status, assignee, note, actor, at FROM review_log r "
+            "SELECT finding_id, status, assignee, note, actor, at, version FROM review_log r "
             "WHERE id = (SELECT max(id) FROM review_log WHERE finding_id = r.finding_id)"
         ).fetchall()
     return pl.DataFrame(rows, schema=schema, orient="row")
@@ -107,6 +144,21 @@ def row_hash(previous: str, row: dict) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def review_history_of(path, finding_ids: list[str]) -> pl.DataFrame:
+    """The review history of several findings (a case), oldest first."""
+    schema = {c: pl.Utf8 for c in ("finding_id", "status", "assignee", "note", "actor", "at")} | {"version": pl.Int64}
+    if not Path(path).exists() or not finding_ids:
+        return pl.DataFrame(schema=schema)
+    with closing(connect_work(path)) as con:
+        con.execute("CREATE TEMP TABLE wanted (finding_id TEXT PRIMARY KEY)")
+        con.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", [(f,) for f in finding_ids])
+        rows = con.execute("SELECT r.finding_id, status, assignee, note, actor, at, version FROM review_log r "
+                           "JOIN wanted USING (finding_id) ORDER BY r.id").fetchall()
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+
+
 def log_access(path, *, user_name: str, role: str, action: str, page: str | None = None,
                client_id: str | None = None, staff_id: str | None = None, provider_id: str | None = None,
                recipient: str | None = None, session_id: str | None = None, outcome: str | None = None,
@@ -118,24 +170,36 @@ def log_access(path, *, user_name: str, role: str, action: str, page: str | None
     with closing(connect_work(path)) as con:
         con.execute("BEGIN IMMEDIATE")
         try:
-            previous = con.execute(
-                "SELECT row_hash FROM app_access_log WHERE row_hash IS NOT NULL ORDER BY id DESC LIMIT 1"
-            ).fetchone()
-            row = {"at": _now(), "user_name": user_name, "role": role, "action": action, "page": page,
-                   "client_id": client_id, "staff_id": staff_id, "provider_id": provider_id,
-                   "recipient": recipient, "session_id": session_id, "outcome": outcome, "detail": detail}
-            cur = con.execute(
-                f"INSERT INTO app_access_log ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                list(row.values()),
-            )
-            row["id"] = int(cur.lastrowid)
-            con.execute("UPDATE app_access_log SET row_hash = ? WHERE id = ?",
-                        [row_hash(previous[0] if previous else GENESIS, row), row["id"]])
+            new_id = append_access(con, user_name=user_name, role=role, action=action, page=page,
+                                   client_id=client_id, staff_id=staff_id, provider_id=provider_id,
+                                   recipient=recipient, session_id=session_id, outcome=outcome, detail=detail)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        return row["id"]
+        return new_id
+
+
+def append_access(con, *, user_name: str, role: str, action: str, page: str | None = None,
+                  client_id: str | None = None, staff_id: str | None = None, provider_id: str | None = None,
+                  recipient: str | None = None, session_id: str | None = None, outcome: str | None = None,
+                  detail: str | None = None) -> int:
+    """Append one chained own-use row on a work-store connection whose write transaction the caller holds
+    (so a disclosure's log row commits or rolls back with the answer it records)."""
+    previous = con.execute(
+        "SELECT row_hash FROM app_access_log WHERE row_hash IS NOT NULL ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    row = {"at": _now(), "user_name": user_name, "role": role, "action": action, "page": page,
+           "client_id": client_id, "staff_id": staff_id, "provider_id": provider_id,
+           "recipient": recipient, "session_id": session_id, "outcome": outcome, "detail": detail}
+    cur = con.execute(
+        f"INSERT INTO app_access_log ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+        list(row.values()),
+    )
+    row["id"] = int(cur.lastrowid)
+    con.execute("UPDATE app_access_log SET row_hash = ? WHERE id = ?",
+                [row_hash(previous[0] if previous else GENESIS, row), row["id"]])
+    return row["id"]
 
 
 def verify_access_chain(path) -> tuple[int, int, int | None]:

@@ -6,21 +6,30 @@ import time
 from pathlib import Path
 
 import pytest
+from app_county import C1, PASSWORDS
 from streamlit.testing.v1 import AppTest
-from test_app_store import C1, PASSWORDS, app_env_fixture, sample_env_fixture  # noqa: F401  (session fixtures)
 
 from pipelines import PROJECT_ROOT, workstore
 from pipelines.store import work_store_path
 
 APP = str(PROJECT_ROOT / "app.py")
-DPO_PAGES = ["overview", "findings", "user_timeline", "client_timeline", "anomalies", "provider", "report", "requests"]
+DPO_PAGES = ["overview", "findings", "cases", "user_timeline", "client_timeline", "anomalies", "provider", "report", "requests"]
 
 
 @pytest.fixture
-def env(app_env, monkeypatch):
-    for key, value in app_env.items():
+def env(app_env, monkeypatch, tmp_path):
+    """The shared tiny county seen through links in a folder of the test's own, so each test starts with an
+    empty work store (review state, access log) of its own."""
+    from pipelines.store import snapshot_path
+
+    store = Path(app_env["LOKIVAHTI_STORE"])
+    local = tmp_path / "county.duckdb"
+    local.symlink_to(store)
+    snapshot_path(local).symlink_to(snapshot_path(store))
+    own = dict(app_env, LOKIVAHTI_STORE=str(local))
+    for key, value in own.items():
         monkeypatch.setenv(key, value)
-    return app_env
+    return own
 
 
 def new_app() -> AppTest:
@@ -75,7 +84,7 @@ def test_the_overview_shows_daily_events_per_source_and_the_ingest_tally(env):
     assert len(at.get("plotly_chart")) >= 2
     assert at.metric[0].value.replace(" ", "").isdigit() and int(at.metric[0].value.replace(" ", "")) > 40
     tally = at.dataframe[0].value
-    assert {"records_read", "quarantined"} <= set(tally.columns)
+    assert {"Luettu", "Karanteenissa"} <= set(tally.columns)  # plain words, not field names
 
 
 def test_the_supervision_unit_cannot_open_pages_reserved_for_the_data_protection_officer(env):
@@ -89,7 +98,7 @@ def test_the_supervision_unit_sees_only_findings_about_private_providers(env):
     at = page(sign_in("valvoja"), "findings")
     listing = at.dataframe[0].value
     assert len(listing) > 0
-    assert set(listing["organisation_id"]) == {"PRV1"}
+    assert set(listing["Organisaatio"]) == {"Hoivapalvelu Oy"}  # the provider by name
     page(at, "provider")
     assert at.get("plotly_chart")
 
@@ -102,34 +111,106 @@ def test_the_request_handler_sees_only_the_requests_page(env):
             at.switch_page(f"app_pages/{name}.py")
 
 
+def review(at: AppTest, fid: str, status: str | None = None, note: str | None = None, assignee: str | None = None):
+    """Fill (not save) the review form of the open finding `fid`."""
+    if status:
+        at.selectbox(key=f"review_status_{fid}").set_value(status)
+    if assignee is not None:
+        at.selectbox(key=f"review_assignee_{fid}").set_value(assignee)
+    if note is not None:
+        at.text_area(key=f"review_note_{fid}").input(note)
+    return at
+
+
+def save(at: AppTest, fid: str) -> AppTest:
+    return at.button(key=f"FormSubmitter:review_{fid}-Tallenna").click().run()
+
+
+def open_finding(at: AppTest, fid: str) -> AppTest:
+    at.selectbox(key="f_queue").set_value("all").run()
+    return at.selectbox(key="finding_pick").set_value(fid).run()
+
+
 def test_a_triage_status_change_survives_a_restart_of_the_app(env):
-    at = page(sign_in("dpo1"), "findings")
-    at.selectbox(key="finding_pick").set_value("f-involvement").run()
-    at.selectbox(key="review_status").set_value("violation_confirmed")
-    at.text_input(key="review_assignee").input("dpo1")
-    at.text_area(key="review_note").input("Ei asiakassuhdetta; selvitetään esihenkilön kanssa.")
-    at.button(key="FormSubmitter:review-Tallenna").click().run()
-    assert not at.exception
+    at = open_finding(page(sign_in("dpo1"), "findings"), "f-involvement")
+    review(at, "f-involvement", "violation_confirmed", "Ei asiakassuhdetta; selvitetään esihenkilön kanssa.", "dpo1")
+    save(at, "f-involvement")
+    assert not at.exception and not at.error
 
     restarted = page(sign_in("dpo1"), "findings")
+    restarted.selectbox(key="f_queue").set_value("all").run()
     restarted.selectbox(key="f_status").set_value("violation_confirmed").run()
-    listing = restarted.dataframe[0].value
-    assert list(listing["finding_id"]) == ["f-involvement"]
+    assert restarted.selectbox(key="finding_pick").value == "f-involvement"
+    assert len(restarted.dataframe[0].value) == 1
     history = workstore.review_history(work_path(env), "f-involvement")
     assert history["status"].to_list()[-1] == "violation_confirmed"
     assert history["actor"].to_list()[-1] == "dpo1"
 
 
-def test_opening_a_finding_shows_its_events_reference_rows_and_legal_basis(env):
+def test_opening_another_finding_never_carries_the_previous_findings_status_assignee_or_note(env):
+    """The reported fault: after opening another finding the form kept the previous one's values, and Save stored
+    them on the new finding. Each finding's form is its own."""
+    at = open_finding(page(sign_in("dpo1"), "findings"), "f-involvement")
+    review(at, "f-involvement", "violation_confirmed", "Luonnos ensimmäiselle", "")  # unsaved
+    other = _finding_ids(env)[0]
+    at.selectbox(key="finding_pick").set_value(other).run()
+    assert at.selectbox(key=f"review_status_{other}").value == "under_review"  # its own (new) state
+    assert at.text_area(key=f"review_note_{other}").value == ""
+    assert at.selectbox(key=f"review_assignee_{other}").value == "dpo1"
+    save(at, other)
+    assert workstore.review_history(work_path(env), "f-involvement").is_empty() or \
+        workstore.review_history(work_path(env), "f-involvement")["note"].to_list()[-1] != "Luonnos ensimmäiselle"
+    saved = workstore.review_history(work_path(env), other)
+    assert saved["status"].to_list()[-1] == "under_review" and saved["note"].to_list()[-1] is None
+
+
+def _finding_ids(env) -> list[str]:
+    """Findings of the store other than f-involvement (the sample county's ids are hashes)."""
+    import duckdb
+
+    from pipelines.store import snapshot_path
+
+    con = duckdb.connect(str(snapshot_path(Path(env["LOKIVAHTI_STORE"]))), read_only=True)
+    try:
+        rows = con.execute("SELECT finding_id FROM findings WHERE finding_id <> 'f-involvement' ORDER BY 1").fetchall()
+        return [r[0] for r in rows]
+    finally:
+        con.close()
+
+
+def test_a_second_editor_is_told_who_changed_the_finding_and_nothing_is_overwritten(env):
+    at = open_finding(page(sign_in("dpo1"), "findings"), "f-involvement")
+    # someone else saves while dpo1 has the finding open
+    workstore.record_review(work_path(env), "f-involvement", "explained", actor="tietosuoja2",
+                            expected_version=workstore.review_version(work_path(env), "f-involvement"))
+    review(at, "f-involvement", "false_positive", "minun arvioni")
+    save(at, "f-involvement")
+    assert any("tietosuoja2" in e.value for e in at.error)
+    history = workstore.review_history(work_path(env), "f-involvement")
+    assert history["status"].to_list()[-1] == "explained"  # not overwritten
+    save(at, "f-involvement")  # saving again after seeing the change is deliberate
+    assert workstore.review_history(work_path(env), "f-involvement")["status"].to_list()[-1] == "false_positive"
+
+
+def test_the_triage_queue_opens_on_my_open_findings_once_something_is_assigned_to_me(env):
     at = page(sign_in("dpo1"), "findings")
-    at.selectbox(key="finding_pick").set_value("f-involvement").run()
-    frames = [d.value for d in at.dataframe]
-    events = next(f for f in frames if "source_event_id" in f.columns)
-    assert list(events["source_event_id"]) == ["E9001"]
-    assert "27.5.2025 22.40" in set(events["event_local"])  # Finnish date and time format
-    involvement = next(f for f in frames if "kind" in f.columns)
-    assert "responsible_worker" in set(involvement["kind"])
-    assert any("Oikeudellinen" in e.label for e in at.expander)
+    assert at.selectbox(key="f_queue").value == "open"  # nothing assigned yet: the open findings
+    workstore.record_review(work_path(env), "f-involvement", "under_review", actor="dpo1", assignee="dpo1")
+    at = page(sign_in("dpo1"), "findings")
+    assert at.selectbox(key="f_queue").value == "mine"
+    assert len(at.dataframe[0].value) == 1
+
+
+def test_bulk_review_sets_every_chosen_finding(env):
+    at = page(sign_in("dpo1"), "findings")
+    chosen = _finding_ids(env)[:2]
+    at.multiselect(key="bulk_pick").set_value(chosen)
+    at.selectbox(key="bulk_status").set_value("false_positive")
+    at.button(key="FormSubmitter:bulk_form-Aseta valituille").click().run()
+    assert not at.exception
+    assert any("2 havaintoa" in s.value for s in at.success)
+    statuses = workstore.current_reviews(work_path(env))
+    assert set(statuses.filter(statuses["finding_id"].is_in(chosen))["status"]) == {"false_positive"}
 
 
 def test_every_look_up_of_a_person_or_provider_is_written_to_the_work_store(env):
@@ -176,6 +257,19 @@ def test_the_language_switch_turns_the_interface_into_english(env):
     assert at.header[0].value == "Overview"
 
 
+def test_the_swedish_interface_translates_pages_statuses_and_columns(env):
+    at = page(sign_in("dpo1"), "overview")
+    at.radio(key="lang_choice").set_value("sv").run()
+    at = page(at, "overview")
+    assert at.header[0].value == "Översikt"
+    at = page(at, "findings")
+    assert at.header[0].value == "Hantering av observationer"
+    assert {"Allvarlighet", "Status", "Handläggare"} <= set(at.dataframe[0].value.columns)
+    fid = at.selectbox(key="finding_pick").value
+    assert "överträdelse bekräftad" in at.selectbox(key=f"review_status_{fid}").options
+    assert at.selectbox(key="f_queue").options[0] == "Min kö: öppna, tilldelade mig"
+
+
 def test_the_monitoring_report_page_builds_a_pdf_for_the_month(env):
     at = page(sign_in("dpo1"), "report")
     at.button(key="make_report").click().run()
@@ -184,24 +278,31 @@ def test_the_monitoring_report_page_builds_a_pdf_for_the_month(env):
 
 
 @pytest.mark.slow
-def test_every_page_renders_on_the_bundled_sample_county_in_a_few_seconds(sample_env):
-    """The bench target is < 2 s per page on the medium county; here a loose bound that a busy CI machine keeps."""
+def test_every_page_renders_on_the_bundled_sample_county(sample_env):
+    """Every page renders without an error on a real pipeline run; how fast is the page benchmark's to measure
+    (`lokivahti bench`, docs/benchmarks.md), not a unit test's."""
     from pipelines.dashboard_bench import page_timings
 
     timings = page_timings(Path(sample_env["LOKIVAHTI_STORE"]))  # raises if a page raises
     assert set(timings) == set(DPO_PAGES)
-    assert max(timings.values()) < 5.0, timings
+
+
+def test_without_the_demo_flag_a_missing_store_is_never_offered_synthetic_data(env, monkeypatch, tmp_path):
+    monkeypatch.setenv("LOKIVAHTI_STORE", str(tmp_path / "typo.duckdb"))
+    monkeypatch.delenv("LOKIVAHTI_DEMO", raising=False)
+    at = sign_in("dpo1")
+    assert any("Tietovarastoa ei ole vielä luotu" in i.value for i in at.info)
+    assert not [b for b in at.button if b.key == "load_sample"]
 
 
 def test_on_a_store_that_does_not_exist_yet_the_app_offers_the_bundled_sample_county(env, monkeypatch, tmp_path):
     monkeypatch.setenv("LOKIVAHTI_STORE", str(tmp_path / "empty.duckdb"))
+    monkeypatch.setenv("LOKIVAHTI_DEMO", "1")
     at = sign_in("dpo1")
     assert not at.exception
     assert any("Tietovarastoa ei ole vielä luotu" in i.value for i in at.info)
-    from app_pages._sample import SAMPLE, sample_steps
+    from app_pages._sample import SAMPLE
 
-    steps = [s[5] for s in sample_steps(tmp_path / "empty.duckdb")]
-    assert steps == ["reference", "ingest", "check", "score"]
     if (SAMPLE / "reference").is_dir():
         assert at.button(key="load_sample").label.startswith("Lataa esimerkkimaakunta")
 

@@ -90,15 +90,23 @@ def test_new_ingest_runs_are_checked_incrementally_and_old_findings_keep_first_s
     assert keys == {"sys|snoop", "sys|snoop2", "sys|far"}
 
 
-def test_changed_reference_data_triggers_a_full_recheck(county_store):
+def test_changed_reference_data_rechecks_the_account_days_it_touches(county_store):
     con, case = county_store
     run_check(con, load_config())
     con.execute("INSERT INTO reference_imports VALUES (2, 'case', 'another fingerprint', now(), 0, 0)")
     con.execute("INSERT INTO ref_involvement VALUES (?, 'S1', NULL, 'responsible_worker', '2025-01-01', NULL, 99)",
                 [case.aliases["C2"]])
     result = run_check(con, load_config())
-    assert result.scope.kind == "full"
+    assert result.scope.kind == "reference"
     assert [r for r in findings(con) if r[1] == "involvement_missing"] == []
+
+
+def test_a_change_of_role_permissions_rechecks_everything(county_store):
+    con, _ = county_store
+    run_check(con, load_config())
+    con.execute("INSERT INTO reference_imports VALUES (2, 'case', 'another fingerprint', now(), 0, 0)")
+    con.execute("INSERT INTO ref_role_permissions VALUES ('wizard', '*', 'read', false, 99)")
+    assert run_check(con, load_config()).scope.kind == "full"
 
 
 def test_every_access_event_outside_findings_is_explained_with_the_first_basis(county_store):

@@ -8,6 +8,7 @@ one user per role and prints their generated passwords once (they are stored onl
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -22,8 +23,37 @@ DEMO_ROLES = {"tietosuoja": "dpo", "valvonta": "supervision", "pyynnot": "reques
 
 
 def streamlit_command(port: int, address: str = "localhost") -> list[str]:
+    """The server command: no file watcher (a store folder of thousands of files exhausted inotify, and a
+    production server has no source to reload), no usage statistics, no toolbar links to outside sites."""
     return [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"), "--server.headless", "true",
-            "--server.port", str(port), "--server.address", address, "--browser.gatherUsageStats", "false"]
+            "--server.port", str(port), "--server.address", address, "--browser.gatherUsageStats", "false",
+            "--server.fileWatcherType", "none", "--server.runOnSave", "false", "--client.toolbarMode", "minimal"]
+
+
+def run_server(command: list[str], env: dict, cwd: Path) -> int:
+    """Run the server in its own process group and take the whole group down when `serve` ends, however it
+    ends (Ctrl-C, SIGTERM from a service manager), so no orphaned server keeps the port and the store open."""
+    proc = subprocess.Popen(command, env=env, cwd=cwd, start_new_session=True)
+
+    def stop(signum, _frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+            except ProcessLookupError:
+                pass
 
 
 @app.command("serve")
@@ -34,9 +64,11 @@ def serve_command(
                                          help="Users file (TOML with argon2 hashes; see docs/dashboard.md)."),
     demo_users: bool = typer.Option(False, "--demo-users",
                                     help="Create the users file with one demo user per role; prints passwords once."),
+    demo: bool = typer.Option(False, "--demo",
+                              help="Offer to load the bundled sample county when the store does not exist."),
 ):
     """Serve the dashboard (Streamlit) on the store chosen with --store / LOKIVAHTI_STORE."""
-    from app_pages._auth import write_users_file
+    from ..access import write_users_file
 
     users = users or store().with_name(store().stem + ".users.toml")
     if demo_users:
@@ -49,6 +81,7 @@ def serve_command(
             out.print(f"  {name:12} {role:16} {passwords[name]}", highlight=False)
     elif not users.exists():
         err.print(f"no users file at {users}; create one with --demo-users (docs/dashboard.md)")
-    env = dict(os.environ, LOKIVAHTI_STORE=str(store().resolve()), LOKIVAHTI_USERS=str(users.resolve()))
+    env = dict(os.environ, LOKIVAHTI_STORE=str(store().resolve()), LOKIVAHTI_USERS=str(users.resolve()),
+               LOKIVAHTI_DEMO="1" if demo else "0")
     out.print(f"Lokivahti dashboard on http://{address}:{port} (store {store()})")
-    raise typer.Exit(code=subprocess.call(streamlit_command(port, address), env=env, cwd=PROJECT_ROOT))
+    raise typer.Exit(code=run_server(streamlit_command(port, address), env, PROJECT_ROOT))

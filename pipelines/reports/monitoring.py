@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from .. import workstore
+from . import labels
 from .pdf import ReportPdf
 from .queries import run
 
@@ -42,37 +43,102 @@ def report_data(snapshot: Path, work: Path, year: int, month: int) -> dict[str, 
                    if findings.height else pl.DataFrame({"category": []}))
     reviewed_share = (findings.filter(pl.col("status").is_in(REVIEWED)).height / findings.height) if findings.height else 1.0
     anomalies = run(snapshot, "scores_top", date_from=start, date_to=end, max_rows=15).select(
-        "rank", "staff_id", "day", pl.col("score").round(3), "flagged", "explanation_fi")
-    use = workstore.access_log(work)
-    if use.height:
-        use = use.filter(pl.col("at").str.slice(0, 7) == f"{year:04d}-{month:02d}")
-    app_use = use.group_by("user_name", "role", "action").len("lookups").sort("lookups", descending=True) \
-        if use.height else pl.DataFrame({"user_name": [], "role": [], "action": [], "lookups": []})
+        "rank", "staff_name", "title", "staff_id", "day", pl.col("score").round(3), "flagged", "explanation_fi", "explanation_en")
+    app_use, use_from, use_to = own_use(work, start, end)
     return {"events": events, "ingest": ingest, "by_category": by_category, "findings": findings,
-            "reviewed_share": reviewed_share, "anomalies": anomalies, "app_use": app_use}
+            "reviewed_share": reviewed_share, "anomalies": anomalies, "app_use": app_use,
+            "use_period": (use_from, use_to)}
 
 
-def build_report(snapshot: Path, work: Path, year: int, month: int, *, author: str = "") -> bytes:
-    """The monitoring report for one month as a PDF."""
+def own_use(work: Path, start: date, end: date, today: date | None = None) -> tuple[pl.DataFrame, date, date]:
+    """Lokivahti's own use (who looked up whom, by action) for the report: in the report month; when the month
+    was analysed later (nothing logged in it, the usual case for a report written after the month), from the
+    month's first day to today, so the look-ups made while reviewing that month's findings are accounted for.
+    Returns the table and the period it covers."""
+    today = today or datetime.now(UTC).date()
+    use = workstore.access_log(work)
+    empty = pl.DataFrame(schema={"user_name": pl.Utf8, "role": pl.Utf8, "action": pl.Utf8, "lookups": pl.UInt32})
+    if use.is_empty():
+        return empty, start, end
+    day = pl.col("at").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+    in_month = use.filter(day.is_between(start, end))
+    period_to = end
+    if in_month.is_empty() and today > end:
+        in_month, period_to = use.filter(day.is_between(start, today)), today
+    if in_month.is_empty():
+        return empty, start, period_to
+    table = in_month.group_by("user_name", "role", "action").len("lookups").sort(
+        ["lookups", "user_name", "action"], descending=[True, False, False])
+    return table, start, period_to
+
+
+TEXTS = {  # key -> (fi, sv, en)
+    "title": ("lokivalvontaraportti", "loggövervakningsrapport", "log-monitoring report"),
+    "heading": ("Lokivalvontaraportti", "Loggövervakningsrapport", "Log-monitoring report"),
+    "made": ("Laadittu {d}{by}. Käyttö- ja luovutuslokien säännöllinen valvonta (asiakastietolaki 703/2023 10 §).",
+             "Upprättad {d}{by}. Regelbunden övervakning av användnings- och utlämnandeloggar (lagen om "
+             "klientuppgifter 703/2023 10 §).",
+             "Made {d}{by}. Regular monitoring of the use and disclosure logs (Client Data Act 703/2023 s. 10)."),
+    "s1": ("1. Lokien saapuminen lähdejärjestelmittäin", "1. Inkomna loggar per källsystem",
+           "1. Logs received per source system"),
+    "ingest": ("Tuontiajot kuukauden aikana (luettu = normalisoitu + karanteeni):",
+               "Inläsningar under månaden (lästa = normaliserade + karantän):",
+               "Ingest runs in the month (read = normalised + quarantined):"),
+    "s2": ("2. Havainnot luokittain ja käsittelytilan mukaan", "2. Observationer per kategori och status",
+           "2. Findings by category and review status"),
+    "reviewed": ("Havaintoja yhteensä {n}; käsitelty (selitetty, rikkomus vahvistettu tai väärä hälytys) {p} %.",
+                 "Observationer totalt {n}; behandlade (förklarade, överträdelse bekräftad eller falskt larm) {p} %.",
+                 "Findings in all {n}; reviewed (explained, violation confirmed or false positive) {p} %."),
+    "s3": ("3. Poikkeavat käyttäjäpäivät (poikkeamamalli)", "3. Avvikande användardagar (avvikelsemodellen)",
+           "3. Unusual user-days (the anomaly model)"),
+    "s4": ("4. Lokivahdin oma käyttö", "4. Lokivahtis egen användning", "4. Lokivahti's own use"),
+    "own": ("Jokainen henkilön tai palveluntuottajan haku Lokivahdissa kirjataan ja tarkastetaan samoilla säännöillä "
+            "kuin muut lokit (lähde 'lokivahti'). Jakso: {a}–{b}.",
+            "Varje sökning på en person eller tjänsteproducent i Lokivahti loggas och granskas med samma regler "
+            "som andra loggar (källa 'lokivahti'). Period: {a}–{b}.",
+            "Every look-up of a person or provider in Lokivahti is logged and checked by the same rules as the "
+            "other logs (source 'lokivahti'). Period: {a}–{b}."),
+    "no_use": ("Lokivahtia ei käytetty jaksolla.", "Lokivahti användes inte under perioden.",
+               "Lokivahti was not used in the period."),
+}
+
+
+def _t(key: str, lang: str, **fmt) -> str:
+    text = TEXTS[key][labels.LANGS.index(lang) if lang in labels.LANGS else 0]
+    return text.format(**fmt) if fmt else text
+
+
+def build_report(snapshot: Path, work: Path, year: int, month: int, *, author: str = "", lang: str = "fi") -> bytes:
+    """The monitoring report for one month as a PDF in Finnish, Swedish or English."""
     data = report_data(snapshot, work, year, month)
     start, end = month_bounds(year, month)
-    pdf = ReportPdf(f"Lokivahti · lokivalvontaraportti {month}/{year}")
-    pdf.h1(f"Lokivalvontaraportti {fi(start)}–{fi(end)}")
-    pdf.para(f"Laadittu {fi(datetime.now(UTC).date())}" + (f" · {author}" if author else "")
-             + ". Käyttö- ja luovutuslokien säännöllinen valvonta (asiakastietolaki 703/2023 10 §).")
-    pdf.h2("1. Lokien saapuminen lähdejärjestelmittäin")
-    pdf.table(data["events"].with_columns(pl.col("first_day").map_elements(fi, return_dtype=pl.Utf8),
-                                          pl.col("last_day").map_elements(fi, return_dtype=pl.Utf8)))
-    pdf.para("Tuontiajot kuukauden aikana (luettu = normalisoitu + karanteeni):")
-    pdf.table(data["ingest"])
-    pdf.h2("2. Havainnot luokittain ja käsittelytilan mukaan")
-    pdf.table(data["by_category"])
-    pdf.para(f"Havaintoja yhteensä {data['findings'].height}; käsitelty (selitetty, rikkomus vahvistettu tai "
-             f"väärä hälytys) {data['reviewed_share'] * 100:.0f} %.")
-    pdf.h2("3. Poikkeavat käyttäjäpäivät (poikkeamamalli)")
-    pdf.table(data["anomalies"].with_columns(pl.col("day").map_elements(fi, return_dtype=pl.Utf8)), max_rows=15)
-    pdf.h2("4. Lokivahdin oma käyttö")
-    pdf.para("Jokainen henkilön tai palveluntuottajan haku Lokivahdissa kirjataan ja tarkastetaan samoilla säännöillä "
-             "kuin muut lokit (lähde 'lokivahti').")
-    pdf.table(data["app_use"])
+    d = lambda v: labels.date_text(v, lang)  # noqa: E731
+    pdf = ReportPdf(f"Lokivahti · {_t('title', lang)} {month}/{year}")
+    pdf.h1(f"{_t('heading', lang)} {d(start)}–{d(end)}")
+    pdf.para(_t("made", lang, d=d(datetime.now(UTC).date()), by=f" · {author}" if author else ""))
+    pdf.h2(_t("s1", lang))
+    pdf.table(labels.display_frame(data["events"], lang))
+    pdf.para(_t("ingest", lang))
+    pdf.table(labels.display_frame(data["ingest"], lang))
+    pdf.h2(_t("s2", lang))
+    by_category = data["by_category"]
+    if by_category.width > 1:
+        by_category = by_category.rename({c: labels.value_label(c, lang) for c in by_category.columns
+                                          if c != "category"})
+    pdf.table(labels.display_frame(by_category, lang))
+    pdf.para(_t("reviewed", lang, n=data["findings"].height, p=f"{data['reviewed_share'] * 100:.0f}"))
+    pdf.h2(_t("s3", lang))
+    anomalies = data["anomalies"]
+    if lang == "en" and "explanation_en" in anomalies.columns:
+        anomalies = anomalies.drop("explanation_fi").rename({"explanation_en": "explanation"})
+    elif "explanation_fi" in anomalies.columns:
+        anomalies = anomalies.rename({"explanation_fi": "explanation"})
+    pdf.table(labels.display_frame(anomalies, lang), max_rows=15)
+    pdf.h2(_t("s4", lang))
+    use_from, use_to = data["use_period"]
+    pdf.para(_t("own", lang, a=d(use_from), b=d(use_to)))
+    if data["app_use"].is_empty():
+        pdf.para(_t("no_use", lang))
+    else:
+        pdf.table(labels.display_frame(data["app_use"], lang))
     return pdf.bytes()

@@ -10,6 +10,16 @@ from fpdf import FPDF
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 
 
+CELL_MAX = 400  # characters of one table cell; cells wrap, and a longer text ends at a word, never inside one
+
+
+def _shorten(text: str, limit: int = CELL_MAX) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut + " …"
+
+
 class ReportPdf(FPDF):
     def __init__(self, title: str):
         super().__init__(orientation="P", unit="mm", format="A4")
@@ -60,7 +70,7 @@ class ReportPdf(FPDF):
         with super().table(text_align="LEFT", first_row_as_headings=True, line_height=4.5) as table:
             table.row([self.safe(c) for c in shown.columns])
             for row in shown.iter_rows():
-                table.row([self.safe(v)[:60] for v in row])
+                table.row([self.safe(_shorten(v)) for v in row])
         if df.height > max_rows:
             self.para(f"… {df.height - max_rows} more")
 

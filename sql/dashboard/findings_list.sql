@@ -4,11 +4,19 @@
 --         status_mode ('any', 'only': the findings in status_ids, 'except': all but those; review state lives in
 --         the work store, so the page passes the ids whose latest status matches), status_ids (list),
 --         max_rows, row_offset (paging). total_rows: how many match, on every row.
+--         staff_name, title and organisation_name: the names people know them by (latest staff row).
+WITH names AS (
+    SELECT staff_id, arg_max(full_name, valid_from) AS staff_name, arg_max(title, valid_from) AS title
+    FROM ref_staff GROUP BY staff_id
+)
 SELECT f.finding_id, f.rule_id, f.category, f.severity,
        coalesce(f.event_date, CAST(f.first_seen_at AS DATE)) AS day,
-       f.source_system, f.account, f.staff_id, f.client_id, f.organisation_id, f.unit_id,
+       f.source_system, f.account, f.staff_id, n.staff_name, n.title, f.client_id, f.organisation_id,
+       coalesce(o.name, f.organisation_id) AS organisation_name, f.unit_id,
        f.event_count, f.first_time, count(*) OVER () AS total_rows
 FROM findings f
+LEFT JOIN names n ON n.staff_id = f.staff_id
+LEFT JOIN ref_organisations o ON o.organisation_id = f.organisation_id
 WHERE (NOT $provider_only
        OR f.organisation_id IN (SELECT organisation_id FROM ref_organisations WHERE kind = 'private_provider'))
   AND ($rule IS NULL OR f.rule_id = $rule)

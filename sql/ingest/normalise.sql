@@ -17,7 +17,10 @@ WITH s AS (
         nullif(trim(source_event_id), '')           AS source_event_id,
         nullif(trim(event_time), '')                AS event_time_text,
         nullif(trim(account), '')                   AS account,
-        nullif(trim(client_id), '')                 AS client_id,
+        -- a personal identity code is matched in upper case whatever case the source wrote it in
+        -- (pipelines/identity.py HETU_SHAPE is this pattern; a test runs both)
+        CASE WHEN regexp_full_match(trim(client_id), '[0-9]{6}[-+A-FU-Ya-fu-y][0-9]{3}[0-9A-Ya-y]')
+             THEN upper(trim(client_id)) ELSE nullif(trim(client_id), '') END AS client_id,
         lower(nullif(trim(action), ''))             AS action,
         nullif(trim(service_task), '')              AS service_task,
         nullif(trim(document), '')                  AS document,

@@ -1,0 +1,203 @@
+"""Each dashboard page's first render measured in a real browser: from the moment the page is asked for until
+Streamlit is idle (no script running, nothing stale) and every chart on it is drawn.
+
+    python -m pipelines.browser_bench STORE                 # the DPO's pages, seconds per page
+    python -m pipelines.browser_bench STORE --role supervision --json
+
+What one figure is: a fresh server (`lokivahti serve`'s command: no file watcher, so nothing is cached across
+pages) on the store's published snapshot, Debian's Chromium signed in as the role, the landing page rendered (as
+after any sign-in), then the page opened by its address with its heaviest subject (the busiest staff member over
+the whole period, the busiest provider, the busiest client, whose identity code is typed into the form as a user
+would) and timed. The landing page itself is timed from the sign-in click. A full page load is included (the
+browser reconnects and the session is restored from its cookie), so the figure is what a user following a link
+waits, and a little more than a click in the sidebar.
+
+The store is never written: `dashboard_bench.bench_environment` gives the server links to the store and its
+snapshot and a copy of the work store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from . import PROJECT_ROOT
+from .dashboard_bench import ROLES, bench_environment
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+# page key -> (url path, page title in Finnish: the heading to wait for)
+PAGES = {
+    "overview": ("overview", "Yleiskuva"),
+    "findings": ("findings", "Havaintojen käsittely"),
+    "cases": ("cases", "Tapaukset"),
+    "user": ("user-timeline", "Käyttäjän aikajana"),
+    "client": ("client-timeline", "Asiakkaan aikajana"),
+    "anomalies": ("anomalies", "Poikkeavimmat käyttäjäpäivät"),
+    "provider": ("provider", "Palveluntuottajan valvonta"),
+    "report": ("report", "Valvontaraportti"),
+    "requests": ("requests", "Selvityspyynnöt"),
+}
+LANDING = {"dpo": "overview", "supervision": "findings", "request_handler": "requests"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_server(timeout: float = 90):
+    """`lokivahti serve`'s Streamlit command on a free port, in its own process group; yields the base URL."""
+    from .commands.serve import streamlit_command
+
+    port = _free_port()
+    env = dict(os.environ, LOKIVAHTI_DEMO="0")
+    proc = subprocess.Popen(streamlit_command(port, "127.0.0.1"), cwd=PROJECT_ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.time() > deadline or proc.poll() is not None:
+                raise RuntimeError("the dashboard server did not start")
+            time.sleep(0.2)
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+def wait_rendered(page, heading: str, timeout_s: float = 120) -> None:
+    """Until the page's heading shows, no script runs, nothing is stale and every chart has drawn its SVG."""
+    deadline = time.time() + timeout_s
+    page.get_by_role("heading", name=heading).first.wait_for(timeout=timeout_s * 1000)
+    while time.time() < deadline:
+        running = page.get_by_test_id("stStatusWidget").count() or page.locator("[data-stale='true']").count()
+        charts = page.get_by_test_id("stPlotlyChart").count()
+        drawn = page.locator("[data-testid='stPlotlyChart'] .main-svg").count()
+        if not running and drawn >= charts:
+            if page.get_by_test_id("stException").count():
+                raise RuntimeError(f"page {heading} raised an exception")
+            return
+        page.wait_for_timeout(40)
+    raise TimeoutError(f"page {heading} not rendered in {timeout_s} s")
+
+
+def _sign_in(page, url: str, role: str) -> float:
+    page.goto(url)
+    page.get_by_label("Käyttäjätunnus").fill(role)
+    page.get_by_label("Salasana").fill("bench-password")
+    start = time.perf_counter()
+    page.get_by_role("button", name="Kirjaudu sisään").click()
+    wait_rendered(page, PAGES[LANDING[role]][1])
+    return time.perf_counter() - start
+
+
+def page_seconds(role: str, key: str, subjects: dict, browser, shots: Path | None = None) -> float:
+    """Seconds for one page's first render (fresh server, signed in, then the page opened by its address)."""
+    with running_server() as url:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(120_000)
+        try:
+            landing = _sign_in(page, url, role)
+            if key == LANDING[role]:
+                seconds = landing
+            else:
+                path, heading = PAGES[key]
+                first, last = subjects["period"]
+                query = {"user": f"?staff={subjects['staff']}&from={first}&to={last}",
+                         "cases": f"?staff={subjects['staff']}",
+                         "provider": f"?provider={subjects['provider']}"}.get(key, "")
+                start = time.perf_counter()
+                page.goto(f"{url}/{path}{query}")
+                wait_rendered(page, heading)
+                if key == "client" and subjects.get("client"):  # typed, as a user would: never in an address
+                    page.get_by_label("Asiakkaan tunniste (henkilötunnus)").fill(subjects["client"])
+                    page.get_by_role("button", name="Näytä").click()
+                    page.wait_for_timeout(100)
+                    wait_rendered(page, heading)
+                seconds = time.perf_counter() - start
+            if shots:
+                shots.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(shots / f"bench_{role}_{key}.png"), full_page=True)
+            return seconds
+        finally:
+            context.close()
+
+
+def browser_timings(store: str | os.PathLike, roles=("dpo",), shots: Path | None = None,
+                    echo=None) -> dict[tuple[str, str], float]:
+    """{(role, page): seconds} of each page's first render in Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    from .access import PAGE_ROLES
+
+    chromium = shutil.which("chromium")
+    if not chromium:
+        raise RuntimeError("Debian's chromium is not installed (apt-get install chromium)")
+    timings: dict[tuple[str, str], float] = {}
+    with bench_environment(store) as (_local, subjects), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        try:
+            for role in roles:
+                for key in PAGES:
+                    if role not in PAGE_ROLES.get(key, ()):
+                        continue
+                    timings[(role, key)] = page_seconds(role, key, subjects, browser, shots)
+                    if echo:
+                        echo(role, key, timings[(role, key)])
+        finally:
+            browser.close()
+    return timings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipelines.browser_bench",
+                                     description="Time each dashboard page's first render in Chromium.")
+    parser.add_argument("store", type=Path)
+    parser.add_argument("--role", action="append", choices=ROLES, help="only this role (repeatable); default dpo")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--target", type=float, default=2.0)
+    parser.add_argument("--screenshots", type=Path, default=None, help="save each timed page's screenshot here")
+    args = parser.parse_args(argv)
+
+    def echo(role, key, seconds):
+        if not args.json:
+            print(f"{role:<16} {key:<12} {seconds:6.2f} s  {'ok' if seconds < args.target else 'SLOW'}", flush=True)
+
+    if not args.json:
+        print(f"first render of each page in Chromium on {args.store} (target < {args.target:g} s)")
+    timings = browser_timings(args.store, tuple(args.role or ("dpo",)), args.screenshots, echo)
+    worst = max(timings.values(), default=0.0)
+    if args.json:
+        print(json.dumps({f"{r}/{k}": round(s, 3) for (r, k), s in timings.items()}))
+    else:
+        print(f"slowest {worst:.2f} s")
+    return 0 if worst < args.target else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
