@@ -41,12 +41,11 @@ def output_folder(path: str | os.PathLike, *, what: str = "--out") -> Path:
 
 
 def write_owner_only(path: str | os.PathLike, text: str, *, encoding: str = "utf-8") -> Path:
-    """Write text to a file readable by its owner only (created 0600; an existing file keeps its mode
-    narrowed to 0600 as well, since it is being replaced by this export)."""
+    """Write text to a file readable by its owner only: a new file is created 0600. An existing file keeps
+    the mode its owner gave it (it may not even be a regular file): only files Lokivahti creates are set."""
     p = output_file(path)
     fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        os.fchmod(fd, 0o600)
         with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
             fh.write(text)
     except OSError as exc:

@@ -130,12 +130,20 @@ def _ensure_chain_columns(con: sqlite3.Connection) -> None:
     """sql/work/003_own_use_chain.sql, once (SQLite has no ADD COLUMN IF NOT EXISTS)."""
     present = {r[1] for r in con.execute("PRAGMA table_info(app_access_log)").fetchall()}
     if "row_hash" not in present:
-        con.executescript("BEGIN;\n" + read_sql("work/003_own_use_chain.sql") + "\nCOMMIT;")
+        try:
+            con.executescript("BEGIN IMMEDIATE;\n" + read_sql("work/003_own_use_chain.sql") + "\nCOMMIT;")
+        except sqlite3.OperationalError as exc:  # another process added them first
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            if "duplicate column" not in str(exc):
+                raise
 
 
 def row_hash(previous: str, row: dict) -> str:
     text = previous + "\x1e" + "\x1f".join("" if row.get(c) is None else str(row[c]) for c in CHAINED)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def review_history_of(path, finding_ids: list[str]) -> pl.DataFrame:
     """The review history of several findings (a case), oldest first."""
     schema = {c: pl.Utf8 for c in ("finding_id", "status", "assignee", "note", "actor", "at")} | {"version": pl.Int64}

@@ -497,11 +497,11 @@ class FhirAdapter:
                     # a line longer than any one resource may be: a one-line Bundle, streamed entry by entry
                     fh.seek(start + (3 if line_no == 1 and start == 0 and _starts_with_bom(fh, start) else 0))
                     reader = _LineReader(fh)
-                    results = list(self._values(reader, record_no + 1, line_no, whole_file=False))
+                    for result in self._values(reader, record_no + 1, line_no, whole_file=False):
+                        record_no += 1  # one at a time: the line's records are never all in memory
+                        yield result
                     while reader.read(1 << 20):  # after malformed JSON: the rest of the line is skipped
                         pass
-                    record_no += len(results)
-                    yield from results
                     continue
                 if not line.strip():
                     continue
