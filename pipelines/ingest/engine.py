@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import errno
+import logging
 import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from ..sqlfiles import read_sql, run_file, run_steps, transaction
 from . import canonical
 from .formats import detect_adapter
 from .records import CANONICAL_COLUMNS, RESERVED_SOURCE, Rejected, StagedRecord
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -169,7 +172,13 @@ def _fill_csv_lines(con, first_run: int, last_run: int, paths: dict[int, Path],
 
 
 class _BatchFallback(Exception):
-    """A batch of files that must be ingested file by file instead (not an error of any one file)."""
+    """A batch of files that must be ingested otherwise (not an error of any one file): file by file, or, with
+    `cut_before_run`, as two batches cut before that run's file."""
+
+    def __init__(self, message: str, cut_before_run: int | None = None):
+        super().__init__(message)
+        self.cut_before_run = cut_before_run
+        self.index: int | None = None   # the cut as a position in the batch (set by _ingest_together)
 
 
 def ingest_file(
@@ -236,8 +245,7 @@ def _ingest_together(con, paths: list[Path], adapter, header: list[str] | None, 
     by_run = dict(zip(run_ids, paths, strict=True))
     params = {"home_controller": config["store"]["home_controller"],
               "first_run": run_ids[0], "last_run": run_ids[-1]}
-    batch = pa.table({"file_path": [str(p) for p in paths], "run_id": run_ids,  # noqa: F841 (read by SQL)
-                      "path": [str(p) for p in paths]})
+    batch = pa.table({"file_path": [str(p) for p in paths], "run_id": run_ids, "path": [str(p) for p in paths]})
     tallies: list[Tally] = []
     try:
         with transaction(con):  # its ROLLBACK tolerates a connection a full disk has broken
@@ -246,7 +254,11 @@ def _ingest_together(con, paths: list[Path], adapter, header: list[str] | None, 
                     "run_id": run_id, "resolved_path": str(path.resolve()), "file_name": path.name,
                     "size_bytes": path.stat().st_size, "format": adapter.format_name,
                     "source_system": adapter.source_system, "started_at": datetime.now(UTC)})
-            con.execute("CREATE OR REPLACE TEMP TABLE ingest_batch AS SELECT * FROM batch")
+            con.register("ingest_batch_rows", batch)
+            try:
+                con.execute("CREATE OR REPLACE TEMP TABLE ingest_batch AS SELECT * FROM ingest_batch_rows")
+            finally:
+                con.unregister("ingest_batch_rows")
             if is_csv:
                 con.execute("DROP TABLE IF EXISTS csv_rejects")
                 con.execute("DROP TABLE IF EXISTS csv_reject_scans")
@@ -255,7 +267,7 @@ def _ingest_together(con, paths: list[Path], adapter, header: list[str] | None, 
                 adapter_rejects = {run_ids[0]: _stage_from_adapter(
                     con, run_ids[0], paths[0], adapter.records(paths[0]), int(config["ingest"]["batch_rows"]))}
             run_steps(con, "ingest/normalise.sql", params,
-                      after={"checked": _refuse_shared_ids} if len(paths) > 1 else None)
+                      after={"files": _refuse_shared_ids} if len(paths) > 1 else None)
             if is_csv:
                 rejected = _quarantine_csv_rejects(con, {str(p): r for r, p in by_run.items()})
                 lines = {}
@@ -279,6 +291,10 @@ def _ingest_together(con, paths: list[Path], adapter, header: list[str] | None, 
                 tallies.append(tally)
             if len(tallies) != len(paths):
                 raise RuntimeError("a file of the batch has no tally")
+    except _BatchFallback as exc:
+        if exc.cut_before_run in run_ids:
+            exc.index = run_ids.index(exc.cut_before_run)
+        raise
     finally:
         with contextlib.suppress(duckdb.Error):
             con.execute("DROP VIEW IF EXISTS stage" if is_csv else "DROP TABLE IF EXISTS stage")
@@ -287,12 +303,11 @@ def _ingest_together(con, paths: list[Path], adapter, header: list[str] | None, 
 
 def _refuse_shared_ids(con) -> None:
     """Two files of one batch with the same event id: which one is stored, and which is the re-ingest or the
-    conflict, depends on file order, which only file-by-file ingest settles."""
-    shared = con.execute(
-        "SELECT 1 FROM checked WHERE bad_field IS NULL GROUP BY source_system, source_event_id "
-        "HAVING count(DISTINCT file_path) > 1 LIMIT 1").fetchone()
-    if shared is not None:
-        raise _BatchFallback("an event id occurs in two files of the batch")
+    conflict, depends on file order, which only separate transactions settle. The batch is cut before the
+    first file that repeats an id of an earlier file of the batch (sql/ingest/batch_cut.sql)."""
+    cut = run_file(con, "ingest/batch_cut.sql").fetchone()[0]
+    if cut is not None:
+        raise _BatchFallback("an event id occurs in two files of the batch", cut_before_run=cut)
 
 
 def _refuse_reserved_source(con) -> None:
@@ -371,15 +386,24 @@ def ingest_files(con, paths: list[Path], *, source=None, config=None, progress: 
         if on_file:
             on_file(path, tally, None)
 
-    for group, adapter, header in _batches(paths, source, config):
+    pending = list(_batches(paths, source, config))
+    while pending:
+        group, adapter, header = pending.pop(0)
         if len(group) == 1:
             one(group[0])
             continue
         try:
             done = _ingest_together(con, group, adapter, header, config)
-        except Exception:  # noqa: BLE001 - any failure of a batch: its files go one by one, each judged alone
-            for path in group:
-                one(path)
+        except _BatchFallback as exc:
+            if exc.index is not None and 0 < exc.index < len(group):
+                pending[:0] = [(group[:exc.index], adapter, header), (group[exc.index:], adapter, header)]
+                continue
+            log.info("a batch of %d files goes file by file (%s)", len(group), exc)
+            pending[:0] = [([path], None, None) for path in group]
+            continue
+        except Exception as exc:  # noqa: BLE001 - any failure of a batch: its files go one by one, each judged alone
+            log.info("a batch of %d files goes file by file (%s)", len(group), type(exc).__name__)
+            pending[:0] = [([path], None, None) for path in group]
             continue
         for path, tally in zip(group, done, strict=True):
             tallies.append(tally)
