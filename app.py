@@ -7,16 +7,15 @@ the navigation cannot be opened by URL either.
 
 from __future__ import annotations
 
+import os
 import uuid
+from pathlib import Path
 
 # Plotly looks pandas up in sys.modules without waiting for its import to finish; when a Streamlit
 # thread imports pandas for the first time while another draws a chart, the chart sees a half-initialised
 # module. Importing it once, first thing, closes that race (the app itself works with Polars).
 import pandas  # noqa: F401
 import streamlit as st
-
-import os
-from pathlib import Path
 
 from app_pages import _auth, _data
 from app_pages._i18n import t

@@ -75,8 +75,9 @@ def test_a_case_pack_states_the_sha256_of_the_csv_it_comes_with(app_env):
     assert pack.pdf_bytes[:4] == b"%PDF" and pack.rows >= 1
     lines = pack.csv_bytes.decode().splitlines()
     assert lines[0].startswith("kind,finding_id,rule_id") and all(line.startswith("event,") for line in lines[1:])
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pack.pdf_bytes)).pages).replace("\n", "")
     assert pack.sha256 in text and "Ärendeutredning" in text

@@ -255,9 +255,7 @@ def display_frame(df: pl.DataFrame, lang: str = "fi", *, rename: bool = True) ->
             if dtype.time_zone:
                 col = col.dt.convert_time_zone("Europe/Helsinki")
             expr = col.dt.strftime("%-d.%-m.%Y %H.%M").fill_null("")
-        elif dtype == pl.Boolean:
-            expr = col.map_elements(lambda v: value_label(v, lang), return_dtype=pl.Utf8).fill_null("")
-        elif dtype == pl.Utf8 and name in CODED:
+        elif dtype == pl.Boolean or dtype == pl.Utf8 and name in CODED:
             expr = col.map_elements(lambda v: value_label(v, lang), return_dtype=pl.Utf8).fill_null("")
         elif dtype == pl.Utf8:
             expr = col.fill_null("")
