@@ -58,11 +58,12 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_server(timeout: float = 90):
-    """`lokivahti serve`'s Streamlit command on a free port, in its own process group; yields the base URL."""
+def running_server(port: int | None = None, timeout: float = 90):
+    """`lokivahti serve`'s Streamlit command on a port (a free one by default), in its own process group; yields
+    the base URL."""
     from .commands.serve import streamlit_command
 
-    port = _free_port()
+    port = port or _free_port()
     env = dict(os.environ, LOKIVAHTI_DEMO="0")
     proc = subprocess.Popen(streamlit_command(port, "127.0.0.1"), cwd=PROJECT_ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
@@ -115,10 +116,13 @@ def _sign_in(page, url: str, role: str) -> float:
     return time.perf_counter() - start
 
 
-def page_seconds(role: str, key: str, subjects: dict, browser, shots: Path | None = None) -> float:
-    """Seconds for one page's first render (fresh server, signed in, then the page opened by its address)."""
-    with running_server() as url:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+def page_seconds(role: str, key: str, subjects: dict, context, port: int, shots: Path | None = None) -> float:
+    """Seconds for one page's first render (fresh server, signed in, then the page opened by its address).
+
+    Every server of a run listens on the same port, so the browser context's cache holds Streamlit's own
+    JavaScript after the first page, as a user's browser does; the query caches start empty each time."""
+    with running_server(port) as url:
+        context.clear_cookies()
         page = context.new_page()
         page.set_default_timeout(120_000)
         try:
@@ -145,7 +149,7 @@ def page_seconds(role: str, key: str, subjects: dict, browser, shots: Path | Non
                 page.screenshot(path=str(shots / f"bench_{role}_{key}.png"), full_page=True)
             return seconds
         finally:
-            context.close()
+            page.close()
 
 
 def browser_timings(store: str | os.PathLike, roles=("dpo",), shots: Path | None = None,
@@ -161,14 +165,17 @@ def browser_timings(store: str | os.PathLike, roles=("dpo",), shots: Path | None
     timings: dict[tuple[str, str], float] = {}
     with bench_environment(store) as (_local, subjects), sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        port = _free_port()
         try:
             for role in roles:
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
                 for key in PAGES:
                     if role not in PAGE_ROLES.get(key, ()):
                         continue
-                    timings[(role, key)] = page_seconds(role, key, subjects, browser, shots)
+                    timings[(role, key)] = page_seconds(role, key, subjects, context, port, shots)
                     if echo:
                         echo(role, key, timings[(role, key)])
+                context.close()
         finally:
             browser.close()
     return timings
