@@ -53,6 +53,7 @@ if not user:
     nav.run()
     st.stop()
 
+_auth.idle_watch()  # signs out on the idle time-out without waiting for a click
 allowed = [p for p in PAGES if user["role"] in _auth.PAGE_ROLES[p[0]]]
 pages = [st.Page(f, title=t(f"page_{key}"), url_path=url, icon=icon, default=(i == 0))
          for i, (key, f, url, icon) in enumerate(allowed)]

@@ -32,7 +32,9 @@ import streamlit as st
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from pipelines import signin
 from pipelines.config import load_config
+from pipelines.store import store_path, work_store_path
 
 from ._i18n import LANGUAGES, WELCOME_SV, t
 
@@ -181,6 +183,22 @@ def browser_sync(lang: str) -> None:
             unsafe_allow_javascript=True)
 
 
+def idle_watch() -> None:
+    """Clear the screen when the idle time-out passes, without waiting for a click: a fragment re-runs on
+    its own timer and, once the session is idle too long, signs out and re-runs the whole app."""
+    period = max(5.0, min(60.0, idle_timeout_seconds() / 10))
+
+    @st.fragment(run_every=period)
+    def _watch() -> None:
+        last = st.session_state.get("last_activity")
+        if current_user() and last is not None and time.time() - last > idle_timeout_seconds():
+            st.session_state.pop("auth", None)
+            st.session_state["idle_expired"] = True
+            st.rerun(scope="app")
+
+    _watch()
+
+
 def language_switch(where=None) -> None:
     box = where or st.sidebar
     current = st.session_state.get("lang", "fi")
@@ -224,7 +242,13 @@ def sign_in_page() -> None:
         password = st.text_input(t("password"), type="password", key="signin_password")
         submitted = st.form_submit_button(t("sign_in"))
     if submitted:
-        role = verify(users, name.strip(), password)
+        # backoff and lock-out, and the sign-in or failure logged (pipelines/signin.py)
+        role, gate = signin.attempt(work_store_path(store_path()), name, lambda: verify(users, name.strip(), password),
+                                    signin.Policy.from_config(load_config()), known_user=name.strip() in users,
+                                    session_id=st.session_state.get("session_id"))
+        if gate.locked:
+            st.error(t("signin_locked", until=f"{gate.locked_until:%H:%M}"))
+            return
         if role:
             start_session(name.strip(), role)
             st.rerun()

@@ -14,17 +14,20 @@
 # %% [markdown]
 # # Unusual days of record use: the anomaly model, looked at
 #
-# Every staff member's day is described by behaviour features computed in SQL (`sql/features/`): how many
-# clients and events, clients never opened before, accesses without personal involvement, the out-of-hours
-# share, protected clients, searches per record opened, prints and exports, units of the clients seen, source
-# systems, session length and the longest pause. Each feature is compared with the person's peers (same role
-# and unit) and with their own previous days; an isolation forest ranks the days on those comparisons.
+# Every staff member's day is described by behaviour features computed in SQL (`sql/features/`): clients
+# opened, clients outside the person's caseload (no personal involvement, not as a substitute for an absent
+# colleague), clients outside their community (opened by none of their usual collaborators), clients opened out
+# of their unit's hours, protected clients without involvement, prints and searches, and windows over 7, 28 and
+# 90 days, the calendar week and month. Each feature is compared with the peers (same role and unit; for the
+# hours and windows, the peers at work the same day) and with the person's own days from before the recent
+# weeks. The score adds up, by aspect, weight × ln(1 + deviation); consecutive flagged days of one person are one
+# case.
 #
 # This notebook only reads the store (nothing is written). Settings:
 # - `LOKIVAHTI_STORE`: the store to read (default `lokivahti.duckdb`); if it does not exist, the notebook
 #   demonstrates itself on the hand-made toy county;
 # - `LOKIVAHTI_LABELS`: the generator's labels folder for the evaluation (default `data_samples/small/labels`);
-# - `LOKIVAHTI_NOTEBOOK_FAST=1`: a smaller forest and fewer charts, for tests.
+# - `LOKIVAHTI_NOTEBOOK_FAST=1`: a smaller baseline forest and fewer charts, for tests.
 
 # %%
 import os
@@ -40,7 +43,7 @@ from pipelines.config import load_config
 from pipelines.scoring import build_features
 from pipelines.scoring.evaluate import evaluate_model
 from pipelines.scoring.features import model_features
-from pipelines.scoring.run import fit_and_rank
+from pipelines.scoring.run import cases_of, fit_and_rank
 from pipelines.scoring.toy import load_toy_county
 from pipelines.store import connect, store_path
 
@@ -71,58 +74,110 @@ print(f"{frame.height:,} user-days of {frame['staff_id'].n_unique():,} staff mem
       f"{frame['day'].min()} – {frame['day'].max()}; {len(features)} features")
 frame.select(features).describe()
 
+# %% [markdown]
+# Peer-normalised: the features as robust deviations from the peers (0 = a typical peer day).
+
 # %%
 shown = features[:4] if FAST else features
-long = frame.select(["peer_group", *shown]).unpivot(index="peer_group", variable_name="feature", value_name="value")
-fig = px.box(long, x="feature", y="value", points=False, title="Raw feature values per user-day")
-fig.update_yaxes(type="log")
-fig.show()
-
-# %% [markdown]
-# Peer-normalised: the same features as robust z against the peer group (0 = a typical peer day).
-
-# %%
 peer = frame.select([f"{f}_peer_z" for f in shown]).unpivot(variable_name="feature", value_name="peer_z")
 fig = px.histogram(peer, x="peer_z", facet_col="feature", facet_col_wrap=4, nbins=40,
-                   title="Peer z per feature")
+                   title="Deviation from the peers, per feature")
 fig.update_yaxes(type="log")
 fig.show()
 
 # %% [markdown]
-# ## Scores
+# ## Scores and cases
 
 # %%
-forest, x, ranked = fit_and_rank(frame, features, config)
-fig = px.histogram(ranked, x="score", color="flagged", nbins=60, title="Unusualness score of every user-day")
-fig.show()
-top = ranked.sort("rank").head(10).join(frame.select("staff_id", "day", "peer_group", "clients",
-                                                      "clients_without_involvement", "out_of_hours_share"),
-                                        on=["staff_id", "day"])
+model, contrib, ranked = fit_and_rank(frame, con, config)
+flagged = ranked.filter(pl.col("flagged"))
+cases = cases_of(flagged.select("staff_id", "day"))
+print(f"{flagged.height} user-days flagged (score ≥ {model.flag_score}), "
+      f"{cases.select('staff_id', 'case_no').n_unique()} cases")
+parts = pl.DataFrame({a: contrib[:, j] for j, a in enumerate(model.aspects)}).with_columns(
+    frame["staff_id"], frame["day"])
+top = ranked.sort("rank").head(10).join(parts, on=["staff_id", "day"])
 top  # noqa: B018 - the cell's displayed result
 
 # %% [markdown]
 # ## Evaluation against the planted anomalies and two baselines
 #
-# Positives: the planted user-days (`labels/anomalies.csv`); negatives: every other user-day except those with
-# a labelled rule violation (those are the rules' job). Baselines: the largest global |z| of the raw features,
-# and the same isolation forest on raw features.
+# Positives: the planted user-days (`labels/anomalies.csv`); negatives: every other user-day except those with a
+# labelled rule violation or near miss (those are the rules' job). `labels/legitimate_days.csv` names heavy or
+# unusual days that are ordinary work (a substitute's day, a whole unit on a holiday or an evening shift, a
+# round-the-clock unit's night): the share of flags on them is a false-alarm rate. Baselines: a z-score of the
+# day's distinct clients within the peer group, and an isolation forest on plain counts; each flags as many days
+# as the model.
 
 # %%
-if (labels / "anomalies.csv").exists() and store.exists():
+have_labels = (labels / "anomalies.csv").exists() and store.exists()
+if have_labels:
     result = evaluate_model(con, labels, config)
-    rows = [{"method": "model (peer-normalised forest)", **{k: result["model"][k] for k in ("roc_auc", "precision_at_50")}}]
-    for name, block in result["baselines"].items():
-        rows.append({"method": name, **{k: block[k] for k in ("roc_auc", "precision_at_50")}})
-    table = pl.DataFrame(rows)
-    fig = go.Figure([go.Bar(name=m, x=table["method"], y=table[m]) for m in ("roc_auc", "precision_at_50")])
-    fig.update_layout(barmode="group", title=f"{result['model']['n_anomalies']} planted anomalies among "
-                                             f"{result['model']['n_user_days']:,} user-days")
+    methods = {"model": result["model"], **result["baselines"]}
+    summary = pl.DataFrame([{"method": m, **{k: b[k] for k in ("roc_auc", "precision_at_n", "flagged_recall",
+                                                                "legitimate_flag_share")}}
+                            for m, b in methods.items()])
+    print(f"{result['model']['n_anomalies']} planted anomalous user-days among {result['model']['n_user_days']:,}; "
+          f"precision at N over the better baseline: {result['precision_at_n_over_best_baseline']:+.3f}")
+    kinds = pl.DataFrame([{"method": m, "kind": k, "flagged_recall": v["flagged_recall"],
+                           "precision_at_n": v["precision_at_n"]}
+                          for m, b in methods.items() for k, v in b["by_kind"].items()])
+    fig = px.bar(kinds, x="kind", y="flagged_recall", color="method", barmode="group",
+                 title="Recall of the flagged set, per planted kind")
     fig.show()
-    display_table = table
 else:
     print("no labels for this store: evaluation skipped")
-    display_table = pl.DataFrame({"method": [], "roc_auc": [], "precision_at_50": []})
-display_table  # noqa: B018 - the cell's displayed result
+    summary = pl.DataFrame({"method": [], "roc_auc": [], "precision_at_n": [], "flagged_recall": [],
+                            "legitimate_flag_share": []})
+summary  # noqa: B018 - the cell's displayed result
+
+# %% [markdown]
+# Score distributions: planted days against the rest (and the legitimate heavy days, when labelled).
+
+# %%
+scored = ranked.join(frame.select("staff_id", "day"), on=["staff_id", "day"])
+if have_labels:
+    planted = pl.read_csv(labels / "anomalies.csv", infer_schema=False).select(
+        "staff_id", pl.col("date").str.to_date().alias("day"), pl.col("scenario").alias("label"))
+    legit_path = labels / "legitimate_days.csv"
+    legit = (pl.read_csv(legit_path, infer_schema=False).select(
+        "staff_id", pl.col("date").str.to_date().alias("day"), (pl.lit("legitimate: ") + pl.col("kind")).alias("label"))
+        if legit_path.exists() else pl.DataFrame(schema={"staff_id": pl.Utf8, "day": pl.Date, "label": pl.Utf8}))
+    marks = pl.concat([planted, legit]).unique(["staff_id", "day"], keep="first")
+    scored = scored.join(marks, on=["staff_id", "day"], how="left").with_columns(
+        pl.col("label").fill_null("ordinary day"))
+else:
+    scored = scored.with_columns(pl.when(pl.col("flagged")).then(pl.lit("flagged")).otherwise(pl.lit("not flagged"))
+                                 .alias("label"))
+fig = px.box(scored, x="label", y="score", points=False, title="Score by kind of day")
+fig.add_hline(y=model.flag_score, line_dash="dot", annotation_text="flag score")
+fig.show()
+
+# %% [markdown]
+# ## One case's timeline
+#
+# The case with the most flagged days: the person's daily clients outside their caseload against the peers'
+# median, and the day's score, with the case's days marked.
+
+# %%
+if cases.height:
+    longest = cases.group_by("staff_id", "case_no").agg(pl.len().alias("days"), pl.col("day").min().alias("first"),
+                                                       pl.col("day").max().alias("last")).sort(
+        ["days", "staff_id"], descending=[True, False]).row(0, named=True)
+    person = frame.filter(pl.col("staff_id") == longest["staff_id"]).join(
+        ranked.select("staff_id", "day", "score", "flagged"), on=["staff_id", "day"]).sort("day")
+    fig = go.Figure()
+    fig.add_bar(x=person["day"], y=person["clients_uncovered"], name="clients outside the caseload")
+    fig.add_scatter(x=person["day"], y=person["clients_uncovered_peer_median"], name="peers' median", mode="lines")
+    fig.add_scatter(x=person["day"], y=person["score"], name="score", yaxis="y2", mode="markers",
+                    marker={"color": ["crimson" if f else "grey" for f in person["flagged"]]})
+    fig.add_vrect(x0=longest["first"], x1=longest["last"], fillcolor="crimson", opacity=0.1, line_width=0)
+    fig.update_layout(title=f"Case of {longest['staff_id']}: {longest['first']} – {longest['last']} "
+                            f"({longest['days']} flagged days)",
+                      yaxis2={"overlaying": "y", "side": "right", "title": "score"})
+    fig.show()
+else:
+    print("no case flagged")
 
 # %%
 con.close()

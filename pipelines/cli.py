@@ -11,8 +11,10 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from .errors import LokivahtiError
+from .safe_files import describe_os_error, owner_only_umask
 
 app = typer.Typer(
     name="lokivahti",
@@ -31,7 +33,7 @@ console = Console(stderr=True, soft_wrap=True)
 # Every step, in the order a user runs them. A module missing here is a command not yet built.
 COMMAND_MODULES = [
     "generate", "reference", "ingest", "status", "check", "findings", "score",
-    "evaluate", "requests", "disclose", "bench", "serve",
+    "evaluate", "requests", "disclose", "retention", "bench", "serve",
 ]
 
 
@@ -67,11 +69,15 @@ for _name in COMMAND_MODULES:
 
 
 def main() -> None:
+    owner_only_umask()  # the store, its WAL and every export are owner-only (pipelines/safe_files.py)
     try:
         app()
     except LokivahtiError as exc:
-        console.print(f"[red]error:[/red] {exc}", highlight=False)
+        console.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
         sys.exit(exc.exit_code)
+    except OSError as exc:  # a missing folder, a full disk: one line, never a traceback
+        console.print(f"[red]error:[/red] {escape(describe_os_error(exc))}", highlight=False)
+        sys.exit(2)
     except KeyboardInterrupt:
         console.print("interrupted; the file in progress was rolled back")
         sys.exit(130)

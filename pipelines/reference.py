@@ -44,6 +44,7 @@ CONTRACT: dict[str, tuple[str, tuple[Column, ...], bool]] = {
     ), True),
     "units.csv": ("ref_units", (
         _c("unit_id", not_empty=True), _c("organisation_id"), _c("name"), _c("service_task", required=False),
+        _c("opening_hours", "opening_hours", required=False),
     ), False),
     "staff.csv": ("ref_staff", (
         _c("staff_id", not_empty=True), _c("full_name"), _c("personal_id", "hetu"), _c("address"),
@@ -120,6 +121,11 @@ def _convert(col: Column, value: str):
             raise ValueError("personal identity code has a wrong check character") from None
         except hetu.ValidationError:
             raise ValueError("not a valid personal identity code") from None
+    if col.kind == "opening_hours":
+        from .scoring.hours import parse_opening_hours
+
+        parse_opening_hours(value)   # ValueError with a reason when it is not one of the documented forms
+        return value
     if col.kind == "enum" and value not in col.choices:
         raise ValueError(f"not one of {', '.join(col.choices)}")
     return value

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from .errors import StoreError
+from .safe_files import owner_only_umask
 from .sqlfiles import sql_files
 
 DEFAULT_STORE = "lokivahti.duckdb"
@@ -84,6 +85,7 @@ def _configure(con: duckdb.DuckDBPyConnection) -> None:
 def connect(path: str | os.PathLike | None = None, *, read_only: bool = False, migrate_schema: bool = True):
     """Open the store (creating it owner-only when new) and bring its schema up to date."""
     p = store_path(path)
+    owner_only_umask()  # the write-ahead log and temporary files DuckDB creates hold identity codes too
     if read_only and not p.exists():
         raise StoreError(f"{p}: no store here yet (run `lokivahti reference` and `lokivahti ingest` first)")
     new = not p.exists()

@@ -9,6 +9,7 @@ so that the auditors are audited by the same rules.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from contextlib import closing
 from datetime import UTC, datetime
@@ -37,8 +38,9 @@ def connect_work(path: str | Path) -> sqlite3.Connection:
     con.execute("PRAGMA busy_timeout=30000")
     con.executescript(read_sql("work/001_work.sql"))
     con.execute("INSERT OR IGNORE INTO work_schema_version VALUES (1, ?)", [_now()])
+    _ensure_chain_columns(con)
     if "version" not in {row[1] for row in con.execute("PRAGMA table_info(review_log)")}:
-        con.executescript("BEGIN IMMEDIATE;\n" + read_sql("work/003_review_version.sql") + "\nCOMMIT;")
+        con.executescript("BEGIN IMMEDIATE;\n" + read_sql("work/006_review_version.sql") + "\nCOMMIT;")
     return con
 
 
@@ -118,6 +120,22 @@ def review_history(path, finding_id: str) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
+# The fields a row's hash covers, in order (the chain: sha256(previous hash + these), see log_access).
+CHAINED = ("id", "at", "user_name", "role", "action", "page", "client_id", "staff_id", "provider_id",
+           "recipient", "session_id", "outcome", "detail")
+GENESIS = "0" * 64
+
+
+def _ensure_chain_columns(con: sqlite3.Connection) -> None:
+    """sql/work/003_own_use_chain.sql, once (SQLite has no ADD COLUMN IF NOT EXISTS)."""
+    present = {r[1] for r in con.execute("PRAGMA table_info(app_access_log)").fetchall()}
+    if "row_hash" not in present:
+        con.executescript("BEGIN;\n" + read_sql("work/003_own_use_chain.sql") + "\nCOMMIT;")
+
+
+def row_hash(previous: str, row: dict) -> str:
+    text = previous + "\x1e" + "\x1f".join("" if row.get(c) is None else str(row[c]) for c in CHAINED)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 def review_history_of(path, finding_ids: list[str]) -> pl.DataFrame:
     """The review history of several findings (a case), oldest first."""
     schema = {c: pl.Utf8 for c in ("finding_id", "status", "assignee", "note", "actor", "at")} | {"version": pl.Int64}
@@ -131,22 +149,74 @@ def review_history_of(path, finding_ids: list[str]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
+
+
 def log_access(path, *, user_name: str, role: str, action: str, page: str | None = None,
                client_id: str | None = None, staff_id: str | None = None, provider_id: str | None = None,
-               recipient: str | None = None, session_id: str | None = None) -> int:
-    """Write one look-up made through Lokivahti itself; returns its id."""
+               recipient: str | None = None, session_id: str | None = None, outcome: str | None = None,
+               detail: str | None = None) -> int:
+    """Write one use of Lokivahti itself, chained to the row before it; returns its id.
+
+    The chain is written under SQLite's write lock (BEGIN IMMEDIATE), so concurrent sessions take turns
+    and every row links to the one really before it."""
     with closing(connect_work(path)) as con:
-        cur = con.execute(
-            "INSERT INTO app_access_log (at, user_name, role, action, page, client_id, staff_id, provider_id, "
-            "recipient, session_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [_now(), user_name, role, action, page, client_id, staff_id, provider_id, recipient, session_id],
-        )
-        return int(cur.lastrowid)
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            new_id = append_access(con, user_name=user_name, role=role, action=action, page=page,
+                                   client_id=client_id, staff_id=staff_id, provider_id=provider_id,
+                                   recipient=recipient, session_id=session_id, outcome=outcome, detail=detail)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return new_id
+
+
+def append_access(con, *, user_name: str, role: str, action: str, page: str | None = None,
+                  client_id: str | None = None, staff_id: str | None = None, provider_id: str | None = None,
+                  recipient: str | None = None, session_id: str | None = None, outcome: str | None = None,
+                  detail: str | None = None) -> int:
+    """Append one chained own-use row on a work-store connection whose write transaction the caller holds
+    (so a disclosure's log row commits or rolls back with the answer it records)."""
+    previous = con.execute(
+        "SELECT row_hash FROM app_access_log WHERE row_hash IS NOT NULL ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    row = {"at": _now(), "user_name": user_name, "role": role, "action": action, "page": page,
+           "client_id": client_id, "staff_id": staff_id, "provider_id": provider_id,
+           "recipient": recipient, "session_id": session_id, "outcome": outcome, "detail": detail}
+    cur = con.execute(
+        f"INSERT INTO app_access_log ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+        list(row.values()),
+    )
+    row["id"] = int(cur.lastrowid)
+    con.execute("UPDATE app_access_log SET row_hash = ? WHERE id = ?",
+                [row_hash(previous[0] if previous else GENESIS, row), row["id"]])
+    return row["id"]
+
+
+def verify_access_chain(path) -> tuple[int, int, int | None]:
+    """(rows, rows from before the chain, id of the first row that breaks it or None)."""
+    if not Path(path).exists():
+        return 0, 0, None
+    with closing(connect_work(path)) as con:
+        cur = con.execute(f"SELECT {', '.join(CHAINED)}, row_hash FROM app_access_log ORDER BY id")
+        previous, rows, unchained = None, 0, 0
+        for values in cur:
+            rows += 1
+            row = dict(zip(CHAINED, values[:-1], strict=True))
+            stored = values[-1]
+            if stored is None and previous is None:
+                unchained += 1  # written before the chain existed
+                continue
+            if stored is None or stored != row_hash(previous or GENESIS, row):
+                return rows, unchained, int(row["id"])
+            previous = stored
+        return rows, unchained, None
 
 
 def access_log(path, after_id: int = 0) -> pl.DataFrame:
     cols = ("id", "at", "user_name", "role", "action", "page", "client_id", "staff_id", "provider_id",
-            "recipient", "session_id")
+            "recipient", "session_id", "outcome", "detail")
     if not Path(path).exists():
         return pl.DataFrame(schema={c: (pl.Int64 if c == "id" else pl.Utf8) for c in cols})
     with closing(connect_work(path)) as con:

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from pipelines.bench import run_benchmark
+from pipelines.benchmarks import run_benchmark
 
 pytestmark = pytest.mark.slow
 

@@ -90,15 +90,23 @@ def test_new_ingest_runs_are_checked_incrementally_and_old_findings_keep_first_s
     assert keys == {"sys|snoop", "sys|snoop2", "sys|far"}
 
 
-def test_changed_reference_data_triggers_a_full_recheck(county_store):
+def test_changed_reference_data_rechecks_the_account_days_it_touches(county_store):
     con, case = county_store
     run_check(con, load_config())
     con.execute("INSERT INTO reference_imports VALUES (2, 'case', 'another fingerprint', now(), 0, 0)")
     con.execute("INSERT INTO ref_involvement VALUES (?, 'S1', NULL, 'responsible_worker', '2025-01-01', NULL, 99)",
                 [case.aliases["C2"]])
     result = run_check(con, load_config())
-    assert result.scope.kind == "full"
+    assert result.scope.kind == "reference"
     assert [r for r in findings(con) if r[1] == "involvement_missing"] == []
+
+
+def test_a_change_of_role_permissions_rechecks_everything(county_store):
+    con, _ = county_store
+    run_check(con, load_config())
+    con.execute("INSERT INTO reference_imports VALUES (2, 'case', 'another fingerprint', now(), 0, 0)")
+    con.execute("INSERT INTO ref_role_permissions VALUES ('wizard', '*', 'read', false, 99)")
+    assert run_check(con, load_config()).scope.kind == "full"
 
 
 def test_every_access_event_outside_findings_is_explained_with_the_first_basis(county_store):
@@ -133,22 +141,25 @@ def _cli_store(tmp_path) -> Path:
 
 
 def test_check_imports_the_dashboards_own_access_log_and_audits_it(tmp_path):
+    """The auditors are audited: the look-up becomes an event of source `lokivahti`. A dashboard user who
+    is nobody in the staff register is a configuration error (exit 4, named), not a finding per look-up."""
     store = _cli_store(tmp_path)
     work = work_path_for(store)
     log_access(work, user_name="dpo_maija", role="dpo", action="read", page="client", client_id="010180-9015")
     result = runner.invoke(app, ["--store", str(store), "check"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 4, result.output
+    assert "dpo_maija" in result.output and "configuration error" in result.output
     assert snapshot_path(store).exists()
     con = connect(store)
     try:
         event = con.execute("SELECT source_event_id, account, purpose FROM events WHERE source_system = 'lokivahti'").fetchall()
         assert event == [("1", "dpo_maija", "other_task")]
         assert con.execute("SELECT rule_id FROM findings f JOIN finding_events e USING (finding_id) "
-                           "WHERE e.source_system = 'lokivahti'").fetchall() == [("dq_unknown_account",)]
+                           "WHERE e.source_system = 'lokivahti'").fetchall() == []
     finally:
         con.close()
     again = runner.invoke(app, ["--store", str(store), "check"])
-    assert "scope none" in again.output
+    assert "scope none" in again.output and again.exit_code == 0
 
 
 def test_findings_export_shows_review_status_and_every_event(tmp_path):

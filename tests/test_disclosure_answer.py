@@ -96,12 +96,12 @@ def test_the_basis_is_the_checks_explanation_in_plain_words_or_the_review_state(
     finally:
         con.close()
     basis = dict(zip(en["source_event_id"], en["basis"]))
-    assert basis["pc-1"] == "responsible worker in the client's matter"
-    assert basis["pg-1"] == "the recipient's statutory right to the information"
+    assert basis["pc-1"] == "The client's responsible worker"    # sql/checks/explanations.sql, the one copy
+    assert basis["pg-1"] == "Statutory right to information"      # a disclosure: its own basis
     assert basis["pc-3"] == "under review"                       # in a finding, not yet reviewed
     assert basis["pc-4"] == "reviewed: the use had no basis"     # reviewed: violation confirmed
-    assert basis["po-1"] == "under review"                       # nothing explains it
-    assert dict(zip(fi["source_event_id"], fi["basis"]))["pc-1"] == "vastuutyöntekijä asiakkaan asiassa"
+    assert basis["po-1"] == "purpose as logged: client relationship"  # no finding questions it: not "under review"
+    assert dict(zip(fi["source_event_id"], fi["basis"]))["pc-1"] == "Asiakkaan vastuutyöntekijä"
     row = en.filter(pl.col("source_event_id") == "pg-1").row(0, named=True)
     assert (row["time"], row["action"], row["recipient"]) == ("1.4.2026 08:00", "disclosed the data",
                                                              "Perhekoti Kuusela Oy")
@@ -120,7 +120,8 @@ def test_the_reasoned_view_reports_confirmed_and_open_findings(county):
     text = " ".join(view)
     assert "Of 7 uses, 4 rested on a client relationship" in text
     assert "1 uses had no basis" in text and "unlawful" in text
-    assert "2 uses are still under review" in text
+    assert "1 uses are still under review" in text
+    assert "For 1 uses log monitoring has not yet found a basis" in text
 
 
 def test_a_client_with_no_findings_gets_the_view_that_nothing_unlawful_was_found(county):

@@ -20,8 +20,10 @@ def _cli(store, *args):
 
 
 def _disclose(store, out, client, requester, start="2026-01-01", *extra):
+    acting = () if requester == "self" else ("--right-to-act", "guardian in the population register")
     return _cli(store, "disclose", "--client", client, "--requester", requester, "--from", start, "--to", "2026-12-31",
-                "--out", str(out), "--received", "2026-06-01", "--today", "2026-06-02", "--handler", "Helena", *extra)
+                "--out", str(out), "--received", "2026-06-01", "--today", "2026-06-02", "--handler", "Helena Käsittelijä",
+                "--verified", "in_person", *acting, *extra)
 
 
 def test_a_delivered_answer_exits_0_writes_three_files_and_never_prints_the_identity_code(county, tmp_path):
@@ -37,7 +39,7 @@ def test_a_request_held_for_a_professionals_decision_exits_10_with_the_reason(co
     store, _ = county
     result = _disclose(store, tmp_path / "out", TEEN, "guardian")
     assert result.exit_code == 10
-    assert "held for a professional's decision" in result.output and "812/2000" in result.output
+    assert "HELD for the handler's decision" in result.output and "812/2000" in result.output
     assert TEEN not in result.output
     assert not (tmp_path / "out").exists()
 
@@ -47,10 +49,11 @@ def test_a_refused_request_exits_11_in_a_real_process_and_writes_the_written_dec
     result = subprocess.run(
         [sys.executable, "-c", "from pipelines.cli import main; main()", "--store", str(store), "disclose",
          "--client", ADULT, "--requester", "self", "--from", "2020-01-01", "--to", "2023-12-31",
-         "--out", str(tmp_path / "out"), "--received", "2026-06-01"],
+         "--out", str(tmp_path / "out"), "--received", "2026-06-01", "--handler", "Helena Käsittelijä",
+         "--verified", "strong_eid"],
         capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120, check=False)
     assert result.returncode == 11, result.stderr
-    assert "refused" in result.stdout and ADULT not in result.stdout + result.stderr
+    assert "REFUSED" in result.stdout and ADULT not in result.stdout + result.stderr
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["LS-2026-0001-decision-fi.pdf"]
 
 
@@ -65,7 +68,7 @@ def test_a_wrong_requester_is_refused_before_anything_is_registered(county, tmp_
 def test_the_help_documents_the_exit_codes():
     result = runner.invoke(app, ["disclose", "--help"], terminal_width=200)
     text = " ".join(result.output.split())
-    assert "0 delivered" in text and "10 held" in text and "11 refused" in text
+    assert "0 delivered" in text and "10 held" in text and "11 refused" in text and "12 an open request" in text
 
 
 def test_the_requests_list_marks_overdue_requests_and_masks_clients(county, tmp_path):
@@ -93,7 +96,9 @@ def test_a_held_request_a_professional_refuses_gets_a_written_decision(county, t
     store, _ = county
     _disclose(store, tmp_path / "out", TEEN, "guardian")
     result = _cli(store, "disclose", "--request", "LS-2026-0001", "--professional-decision", "refuse",
-                  "--decided-by", "Saara", "--out", str(tmp_path / "out"))
+                  "--decided-by", "Saara", "--ground", "minor_prohibition", "--decision-reason",
+                  "the prohibition rests on a weighty reason and is in the child's interest",
+                  "--out", str(tmp_path / "out"))
     assert result.exit_code == 11
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["LS-2026-0001-decision-fi.pdf"]
 
@@ -105,3 +110,21 @@ def test_an_invalid_identity_code_is_refused_without_repeating_it(county, tmp_pa
     assert result.exit_code != 0
     assert "not a valid personal identity code" in str(result.exception)
     assert wrong not in str(result.exception) + result.output
+
+
+def test_a_request_is_corrected_and_cancelled_with_its_history_kept(county, tmp_path):
+    """The legal clock runs from receipt (703/2023 11 §): a corrected received date moves the due date."""
+    store, work = county
+    assert _disclose(store, tmp_path / "out", TEEN, "guardian").exit_code == 10      # held: still open
+    fixed = _cli(store, "requests", "--correct", "LS-2026-0001", "--received", "2026-05-25", "--by", "Helena",
+                 "--reason", "the letter was stamped received on 25.5.")
+    assert fixed.exit_code == 0, fixed.output
+    assert get_request(work, "LS-2026-0001").due_on.isoformat() == "2026-07-25"
+    assert _cli(store, "requests", "--cancel", "LS-2026-0001", "--by", "Helena").exit_code != 0   # no reason
+    cancelled = _cli(store, "requests", "--cancel", "LS-2026-0001", "--by", "Helena", "--reason", "withdrawn by phone")
+    assert cancelled.exit_code == 0 and get_request(work, "LS-2026-0001").status == "cancelled"
+    history = _cli(store, "requests", "--history", "LS-2026-0001")
+    text = " ".join(history.output.split())
+    for change in ("registered", "held", "corrected", "cancelled"):
+        assert change in text
+    assert TEEN not in history.output

@@ -80,7 +80,7 @@ REFERENCE = {
     "clients.csv": [
         ["client_id", "full_name", "birth_date", "address", "deceased_on", "security_prohibition", "placement_secret",
          "placement_secret_until", "minor_capacity"],
-        [CHILD, "Lapsi Salainen", "2014-03-15", "", "", "false", "true", "", "not_capable"],
+        [CHILD, "Lapsi Salainen", "2014-03-15", "", "", "false", "true", "2026-12-31", "not_capable"],
         [TEEN, "Nuori Kieltävä", "2009-06-02", "", "", "false", "false", "", "prohibits_guardians"],
         [DEAD, "Vainaja Vanha", "1950-01-01", "", "2026-01-10", "false", "false", "", ""],
         [ADULT, "Aikuinen Asiakas", "1985-12-12", "", "", "false", "false", "", ""],

@@ -35,10 +35,10 @@ OTHER_CODES = (OTHER, CHILD, TEEN, DEAD, LAPSED, STAFF_PID)
 
 # Phrases each letter must carry: the right's legal basis, the restriction of use, the complaint route.
 MUST_SAY = {
-    "fi": ("703/2023", "11 §", "omien oikeuksien", "tietosuojavaltuutetulle", "vastuutyöntekijä asiakkaan asiassa"),
-    "sv": ("703/2023", "11 §", "egna rättigheter", "dataombudsmannen", "ansvarig arbetstagare i klientens ärende"),
+    "fi": ("703/2023", "11 §", "omien oikeuksien", "tietosuojavaltuutetulle", "Asiakkaan vastuutyöntekijä"),
+    "sv": ("703/2023", "11 §", "egna rättigheter", "dataombudsmannen", "Klientens ansvariga arbetstagare"),
     "en": ("703/2023", "section 11", "your own rights", "Data Protection Ombudsman",
-           "responsible worker in the client's matter"),
+           "The client's responsible worker"),
 }
 
 
@@ -144,8 +144,8 @@ def test_the_letter_falls_back_to_a_core_font_when_no_unicode_font_is_installed(
     finally:
         con.close()
     decision = Decision("deliver", request.period_from, request.period_to)
-    path = write_letter(tmp_path / "core.pdf", request, answer, decision, "fi", today=TODAY,
-                        font_path=tmp_path / "no-such-font.ttf")
+    path = tmp_path / "core.pdf"
+    path.write_bytes(write_letter(request, answer, decision, "fi", today=TODAY, font_path=tmp_path / "no-such-font.ttf"))
     text = _pdf_text(path)
     assert "Selvitys asiakastietojen käytöstä" in text and "tietosuojavaltuutetulle" in text
 

@@ -152,7 +152,7 @@ def test_in_the_synthetic_county_a_guardian_sees_no_provider_or_placement_unit_o
         client = con.execute(
             "SELECT c.client_id FROM ref_clients c JOIN events e USING (client_id) "
             "JOIN ref_organisations o ON o.organisation_id = e.organisation_id "
-            "WHERE c.placement_secret AND (c.placement_secret_until IS NULL OR c.placement_secret_until >= ?) "
+            "WHERE c.placement_secret AND c.placement_secret_until >= ? "
             "AND c.deceased_on IS NULL AND coalesce(c.minor_capacity, '') <> 'prohibits_guardians' "
             "AND o.kind = 'private_provider' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1", [TODAY]).fetchall()
         if not client:

@@ -10,7 +10,7 @@ from pipelines.config import load_config
 from pipelines.disclosure import add_months, get_request, list_requests, register_request, update_request
 from pipelines.disclosure.register import due_dates, mask_client_id
 
-CLIENT = "121285-904X"  # shape only; the register does not validate codes
+CLIENT = "121285-904H"  # synthetic: individual number 900-999, valid check character
 
 
 @pytest.mark.parametrize("received, due", [
@@ -43,7 +43,7 @@ def test_a_registered_request_gets_an_id_due_dates_and_status_received(tmp_path)
     assert (r.request_id, r.status, r.due_on, r.internal_due_on) == ("LS-2026-0001", "received", date(2026, 6, 10),
                                                                      date(2026, 5, 10))
     assert get_request(work, r.request_id) == r
-    second = register_request(work, client_id="010190-999X", relation="guardian", period_from="2026-01-01",
+    second = register_request(work, client_id="010190-999W", relation="guardian", period_from="2026-01-01",
                               period_to="2026-01-31", received_on="2026-04-11")
     assert second.request_id == "LS-2026-0002"
 
@@ -56,7 +56,7 @@ def test_a_repeated_request_within_the_window_is_marked_and_one_after_it_is_not(
                              period_to="2026-01-31", received_on="2026-09-01")
     later = register_request(work, client_id=CLIENT, relation="self", period_from="2026-01-01",
                              period_to="2026-12-31", received_on="2028-01-20")
-    someone_else = register_request(work, client_id="010190-999X", relation="self", period_from="2026-01-01",
+    someone_else = register_request(work, client_id="010190-999W", relation="self", period_from="2026-01-01",
                                     period_to="2026-01-31", received_on="2026-09-02")
     assert first.repeated_of is None
     assert again.repeated_of == first.request_id
@@ -77,11 +77,11 @@ def test_the_list_marks_open_requests_overdue_or_soon_due_and_masks_the_client(t
     work = tmp_path / "w.sqlite"
     overdue = register_request(work, client_id=CLIENT, relation="self", period_from="2026-01-01",
                                period_to="2026-01-31", received_on="2026-02-01")       # due 1.4.
-    soon = register_request(work, client_id="010190-999X", relation="self", period_from="2026-01-01",
+    soon = register_request(work, client_id="010190-999W", relation="self", period_from="2026-01-01",
                             period_to="2026-01-31", received_on="2026-02-20")          # due 20.4.
-    later = register_request(work, client_id="020290-998X", relation="self", period_from="2026-01-01",
+    later = register_request(work, client_id="020290-998A", relation="self", period_from="2026-01-01",
                              period_to="2026-01-31", received_on="2026-03-30")         # due 30.5.
-    done = register_request(work, client_id="030390-997X", relation="self", period_from="2026-01-01",
+    done = register_request(work, client_id="030390-997R", relation="self", period_from="2026-01-01",
                             period_to="2026-01-31", received_on="2026-01-20")          # due 20.3., delivered
     update_request(work, done.request_id, status="delivered", delivered_on=date(2026, 3, 1))
     frame = list_requests(work, date(2026, 4, 10), load_config())

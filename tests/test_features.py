@@ -103,22 +103,36 @@ def test_protected_clients_opened_out_of_hours_are_counted_apart(toy):
     assert frame.filter(pl.col("day") != day)["protected_out_of_hours_clients"].max() == 0
 
 
-def test_the_week_counts_distinct_clients_of_the_seven_days_ending_on_the_day(toy):
-    """The week is what shows a slow browser: the evening's 45 other-unit clients stay in the count for the six
-    days after it and leave it on the seventh."""
+def test_the_windows_count_distinct_clients_outside_the_caseload_ending_on_the_day(toy):
+    """The 7-, 28- and 90-day windows are what show a slow browser: the evening's 45 other-unit clients stay in
+    the week's count for the six days after it and leave it on the seventh; the 28-day count keeps them."""
     staff, day = ANOMALY
     frame = build_features(toy, load_config())
     mine = frame.filter(pl.col("staff_id") == staff)
     row = _day(frame, staff, day)
-    assert row["week_clients_without_involvement"] == 45
-    assert row["week_clients"] == toy.execute(
-        "SELECT count(DISTINCT client_id) FROM events e JOIN ref_accounts a USING (source_system, account) "
-        "WHERE a.staff_id = ? AND e.event_date BETWEEN ? AND ? AND client_id IS NOT NULL",
-        [staff, day - timedelta(days=6), day]).fetchone()[0]
+    assert row["week_clients_uncovered"] == 45
+    assert row["month_clients_uncovered"] == 45 and row["quarter_clients_uncovered"] == 45
     later = mine.filter((pl.col("day") > day) & (pl.col("day") <= day + timedelta(days=6)))
     gone = mine.filter(pl.col("day") >= day + timedelta(days=7))
-    assert later.height and (later["week_clients_without_involvement"] == 45).all()
-    assert gone.height and (gone["week_clients_without_involvement"] == 0).all()
+    assert later.height and (later["week_clients_uncovered"] == 45).all()
+    assert gone.height and (gone["week_clients_uncovered"] == 0).all()
+    assert (gone["month_clients_uncovered"] == 45).all()
+
+
+def test_the_window_counts_equal_a_brute_force_count_of_distinct_clients(toy):
+    """The running-sum count (each access counts until the client's next access or the window's end) against
+    counting the distinct clients in each window directly, with repeated clients on several days."""
+    for k, d in enumerate((1, 3, 8, 9, 20)):
+        for client in ("C070", "C071", f"C08{k}"):
+            _add_event(toy, "s02", datetime(2026, 3, d + 1, 10, k), client)
+    frame = build_features(toy, load_config()).filter(pl.col("staff_id") == "S02")
+    rows = toy.execute("SELECT e.event_date, e.client_id FROM events e JOIN ref_accounts a USING (source_system, account) "
+                       "WHERE a.staff_id = 'S02' AND e.client_id IS NOT NULL").fetchall()
+    own = {c for (c,) in toy.execute("SELECT client_id FROM ref_involvement WHERE staff_id = 'S02'").fetchall()}
+    for r in frame.iter_rows(named=True):
+        for width, column in ((7, "week_clients_uncovered"), (28, "month_clients_uncovered")):
+            expected = {c for day, c in rows if r["day"] - timedelta(days=width - 1) <= day <= r["day"] and c not in own}
+            assert r[column] == len(expected), (r["day"], column)
 
 
 def test_client_units_come_from_the_clients_unit_involvement(toy):
@@ -150,9 +164,9 @@ def test_features_are_normalised_against_peers_of_the_same_role_and_unit(toy):
     staff, day = ANOMALY
     row = _day(build_features(toy, load_config()), staff, day)
     assert row["peer_group"] == "role+unit:social_worker|U1"
-    assert row["clients_without_involvement_peer_median"] == 0
-    assert row["clients_without_involvement_peer_z"] == pytest.approx(45.0)   # scale floored at one client
-    assert row["clients_without_involvement_own_z"] > 10
+    assert row["clients_uncovered_peer_median"] == 0
+    assert row["clients_uncovered_peer_z"] == pytest.approx(45.0)   # scale floored at one client
+    assert row["clients_uncovered_own_z"] == 0   # warm-up: four weeks of data hold no older days of their own
 
 
 def test_a_small_peer_group_falls_back_to_the_role(toy):
@@ -161,10 +175,13 @@ def test_a_small_peer_group_falls_back_to_the_role(toy):
     assert set(frame["peer_group"].unique()) == {"role:social_worker"}
 
 
-def test_own_history_is_zero_on_a_persons_first_day(toy):
+def test_the_own_yardstick_is_not_scored_before_older_days_exist(toy):
+    """Warm-up: the own comparison uses the person's days from before the recent weeks (about t-90 ... t-29);
+    in four weeks of data no such days exist, so no own deviation is scored."""
     frame = build_features(toy, load_config())
-    first = frame.filter(pl.col("day") == START)
-    assert (first.select(pl.col("^.*_own_z$")).to_numpy() == 0).all()
+    assert (frame.select(pl.col("^.*_own_z$")).to_numpy() == 0).all()
+    assert frame.select(pl.col("^.*_own_median$")).null_count().row(0) == tuple([frame.height] * len(
+        [c for c in frame.columns if c.endswith("_own_median")]))
 
 
 def test_the_staff_row_in_force_decides_the_peer_group(toy):

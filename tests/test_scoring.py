@@ -1,14 +1,13 @@
-"""The anomaly model: scores, the model record, explanations, model findings, and the evaluation.
+"""The anomaly model: scores, the model record, explanations, model findings (cases), and the evaluation.
 
 Runs on the hand-made toy county (pipelines/scoring/toy.py), where S03 spends one evening opening 45 clients
-of another unit; and, when data_samples/small exists, on the small synthetic county.
+of another unit, three of them protected; and, when data_samples/small exists, on the small synthetic county.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
 import pickle
 
 import numpy as np
@@ -17,7 +16,6 @@ import pytest
 
 from pipelines.config import load_config
 from pipelines.scoring import evaluate_model, model_rule_metadata, score
-from pipelines.scoring.model import matrix, model_columns
 from pipelines.scoring.toy import ANOMALY, load_toy_county
 
 
@@ -38,16 +36,24 @@ def test_the_evening_of_snooping_ranks_first_and_is_flagged(toy):
     assert (staff, day, rank, flagged) == (*ANOMALY, 1, True)
 
 
-def test_every_user_day_gets_a_rank_and_the_top_by_contamination_are_flagged(toy):
+def test_every_user_day_gets_a_rank_and_the_days_over_the_flag_score_are_flagged(toy):
     summary = score(toy, load_config())
     n, ranks, flagged = toy.execute("SELECT count(*), list(rank ORDER BY rank), count(*) FILTER (WHERE flagged) "
                                     "FROM scores").fetchone()
     assert n == summary["user_days"]
     assert ranks == list(range(1, n + 1))
-    assert flagged == math.ceil(load_config()["model"]["contamination"] * n)
+    flag_score = load_config()["model"]["flag_score"]
+    assert flagged == toy.execute("SELECT count(*) FROM scores WHERE score >= ?", [flag_score]).fetchone()[0] == 1
     higher_first = toy.execute("SELECT bool_and(score >= next) FROM (SELECT score, lead(score, 1, -1e9) "
                                "OVER (ORDER BY rank) AS next FROM scores)").fetchone()[0]
     assert higher_first
+
+
+def test_the_flagged_share_is_capped(toy):
+    config = {**load_config(), "model": {**load_config()["model"], "flag_score": 0.0, "max_flag_share": 0.05}}
+    score(toy, config)
+    n, flagged = toy.execute("SELECT count(*), count(*) FILTER (WHERE flagged) FROM scores").fetchone()
+    assert flagged == -(-n * 5 // 100)
 
 
 def test_same_data_and_seed_give_the_same_ranks_and_model(toy):
@@ -62,35 +68,38 @@ def test_same_data_and_seed_give_the_same_ranks_and_model(toy):
 
 def test_the_model_record_can_reproduce_the_scores(toy):
     from pipelines.scoring import build_features
+    from pipelines.scoring.evidence import EvidenceModel
     from pipelines.scoring.features import model_features
+    from pipelines.scoring.model import fingerprint
 
     score(toy, load_config())
-    features, params, fingerprint, versions, blob, t_from, t_to = toy.execute(
+    features, params, data_print, versions, blob, t_from, t_to = toy.execute(
         "SELECT features, params, data_fingerprint, library_versions, model_blob, training_from, training_to "
         "FROM models").fetchone()
     features, params, versions = json.loads(features), json.loads(params), json.loads(versions)
-    assert params == {k: load_config()["model"][k] for k in ("n_estimators", "contamination", "max_samples",
-                                                             "random_state")}
+    assert params["flag_score"] == load_config()["model"]["flag_score"]
+    assert {"feedback", "warm_up", "case_gap_days", "model"} <= set(params)
     assert {"scikit-learn", "numpy", "duckdb"} <= set(versions)
     assert (str(t_from), str(t_to)) == ("2026-03-02", "2026-03-27")
     frame = build_features(toy, load_config())
-    x = matrix(frame, model_columns(model_features(toy)))
-    assert features == model_columns(model_features(toy))
-    assert hashlib.sha256(x.tobytes()).hexdigest() == fingerprint
-    forest = pickle.loads(blob)
+    assert features == model_features(toy)
+    spec = pickle.loads(blob)["model"]
+    model = EvidenceModel(spec["aspects"], spec["weights"], frozenset(spec["own"]), spec["flag_score"])
+    contrib = model.contributions(frame)
+    assert fingerprint(contrib) == data_print
     stored = toy.execute("SELECT score FROM scores ORDER BY staff_id, day").fetchall()
-    assert np.allclose(-forest.score_samples(x), [s for (s,) in stored])
+    assert np.allclose(contrib.sum(axis=1), [s for (s,) in stored])
 
 
 def test_a_flagged_day_is_explained_in_finnish_and_english(toy):
     score(toy, load_config())
     fi, en, drivers = toy.execute("SELECT explanation_fi, explanation_en, drivers FROM scores WHERE rank = 1").fetchone()
     drivers = json.loads(drivers)
-    assert drivers[0]["feature"] == "clients_without_involvement" or any(
-        d["feature"] == "clients_without_involvement" for d in drivers)
-    assert {"feature", "value", "peer_median", "contribution"} <= set(drivers[0])
-    assert "45 clients with no personal involvement (peers: 0)" in en
-    assert "45 asiakasta ilman henkilökohtaista asiakassuhdetta (vertaiset: 0)" in fi
+    assert {d["aspect"] for d in drivers} >= {"uninvolved", "protected"}
+    assert {"aspect", "feature", "value", "peer_median", "contribution"} <= set(drivers[0])
+    assert "45 clients outside their caseload" in en
+    assert "45 asiakasta oman asiakasmäärän ulkopuolelta" in fi
+    assert "opened 3 protected clients without personal involvement" in en
     assert all(d["contribution"] > 0 for d in drivers)
     unflagged = toy.execute("SELECT count(*) FROM scores WHERE NOT flagged AND explanation_en IS NOT NULL").fetchone()
     assert unflagged == (0,)
@@ -104,7 +113,7 @@ def test_flagged_days_become_model_findings_with_all_that_days_events(toy):
                       "evidence->>'$.explanation_en' FROM findings WHERE finding_id = ?", [fid]).fetchone()
     assert row[:5] == ("model_anomaly", "model", "high", staff, day)
     assert row[6] == "U1"
-    assert "45 clients" in row[7]
+    assert row[7].startswith("On 19 March 2026 ") and "opened 45 clients outside their caseload" in row[7]
     events = toy.execute("SELECT count(*), count(DISTINCT source_system) FROM finding_events WHERE finding_id = ?",
                          [fid]).fetchone()
     expected = toy.execute("SELECT count(*) FROM events e JOIN ref_accounts a USING (source_system, account) "
@@ -154,9 +163,13 @@ def test_evaluation_compares_the_model_with_both_baselines(toy, tmp_path):
     labels = _labels(tmp_path, [[staff, str(day), "evening_browsing"]])
     result = evaluate_model(toy, labels, load_config())
     for block in (result["model"], result["baselines"]["zscore"], result["baselines"]["raw_isolation_forest"]):
-        assert {"roc_auc", "precision_at_50", "n_user_days", "n_anomalies"} <= set(block)
+        assert {"roc_auc", "precision_at_n", "flagged_recall", "legitimate_flag_share", "by_kind", "n_user_days",
+                "n_anomalies"} <= set(block)
         assert block["n_anomalies"] == 1
+        assert block["flagged"] == result["model"]["flagged"]   # every method flags as many days
+        assert set(block["by_kind"]) == {"evening_browsing"}
     assert result["model"]["roc_auc"] == 1.0
+    assert result["model"]["precision_at_n"] == 1.0 and result["model"]["flagged_recall"] == 1.0
     assert result["model"]["by_scenario"]["evening_browsing"] == {"planted": 1, "in_top_50": 1}
 
 
@@ -171,6 +184,16 @@ def test_user_days_with_rule_violations_are_left_out_of_the_negatives(toy, tmp_p
                         "JOIN ref_accounts a USING (source_system, account)").fetchone()[0]
     assert result["excluded_rule_violation_user_days"] == 1
     assert result["model"]["n_user_days"] == n_all - 1
+
+
+def test_legitimate_days_count_against_a_method_that_flags_them(toy, tmp_path):
+    staff, day = ANOMALY
+    labels = _labels(tmp_path, [])
+    pl.DataFrame([[staff, str(day), "covering_colleague"]], schema=["staff_id", "date", "kind"], orient="row"
+                 ).write_csv(tmp_path / "legitimate_days.csv")
+    result = evaluate_model(toy, labels, load_config())
+    assert result["model"]["legitimate_flag_share"] == 1.0   # its one flag is on the day labelled legitimate
+    assert result["legitimate_by_kind"] == {"covering_colleague": 1}
 
 
 def test_the_score_command_reports_and_publishes(tmp_path):
@@ -213,17 +236,21 @@ def small_store(tmp_path_factory):
 
 
 def test_on_the_small_county_the_model_finds_the_planted_anomalies_and_beats_the_baselines(small_store):
+    """Three months only: the own yardstick (t-90 ... t-29) barely exists, so this is the model at its weakest;
+    the figures for a year's county are in docs/anomaly-model.md."""
     from pipelines import SAMPLES_DIR
 
     labels = SAMPLES_DIR / "small" / "labels"
     result = evaluate_model(small_store, labels, load_config())
     model, baselines = result["model"], result["baselines"]
     planted = {(r["staff_id"], r["date"]) for r in pl.read_csv(labels / "anomalies.csv", infer_schema=False).to_dicts()}
-    assert model["n_anomalies"] == len(planted) >= 50   # enough planted user-days for precision@50 to mean something
-    assert model["roc_auc"] >= 0.95
-    assert model["precision_at_50"] >= 0.8
+    assert model["n_anomalies"] == len(planted) >= 50
+    assert model["roc_auc"] >= 0.97
+    assert model["precision_at_n"] >= 0.7
+    assert model["legitimate_flag_share"] <= 0.02
+    assert model["by_kind"]["slow_snooping"]["flagged_recall"] >= 0.5
     assert set(baselines) == {"zscore", "raw_isolation_forest"}
     for name, baseline in baselines.items():
         assert baseline["n_anomalies"] == model["n_anomalies"] and baseline["n_user_days"] == model["n_user_days"]
-        assert model["precision_at_50"] > baseline["precision_at_50"], name
+        assert model["precision_at_n"] >= baseline["precision_at_n"] + 0.1, name
         assert model["roc_auc"] >= baseline["roc_auc"], name

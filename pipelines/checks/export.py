@@ -12,6 +12,7 @@ import json
 
 import polars as pl
 
+from ..reports.safe_cells import neutralise_text
 from ..sqlfiles import read_sql
 from .runner import query_frame
 
@@ -19,13 +20,7 @@ CSV_COLUMNS = (
     "finding_id", "rule_id", "category", "severity", "status", "account", "staff_id", "client_id",
     "organisation_id", "first_time", "last_time", "event_date", "event_count", "source_events",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value) -> str:
-    """A cell that cannot run as a spreadsheet formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+neutralise = neutralise_text  # the one guard (pipelines/reports/safe_cells.py), kept under its old name here
 
 
 def findings_frame(con, reviews: pl.DataFrame, *, status: str | None = None, category: str | None = None,

@@ -1,9 +1,12 @@
 """Run the rule catalogue over the store and write findings, finding_events, explanations, check_runs.
 
-One pass: build the shared per-event context (sql/checks/_access_context.sql) for the dates in scope,
-run every rule file as a cheap filter over it into a temp table, then replace the findings of the
-re-checked dates in one transaction (finding_id = md5(rule_id || '|' || finding_key), so a finding that
-persists keeps its id and its first_seen_at), and explain every remaining access event.
+Partition by partition (pipelines/checks/partitions.py: runs of whole days, a bounded number of events each):
+build the shared per-event context (sql/checks/_access_context.sql) for the partition's events, run every rule
+of scope `events` as a cheap filter over it into a temp table, then replace the findings of the partition's
+dates in one transaction (finding_id = md5(rule_id || '|' || finding_key), so a finding that persists keeps
+its id and its first_seen_at) and explain every remaining access event. The rules of scope `full` read no
+per-event context and run once, before the partitions (the explanations leave out the events they name); the
+check_runs row is written last, so an interrupted run is simply redone by the next one.
 """
 
 from __future__ import annotations
@@ -18,7 +21,10 @@ from functools import lru_cache
 import holidays
 import polars as pl
 
+from ..resources import apply_limits
+from . import partitions
 from .catalogue import Rule, load_catalogue, steps
+from .reference_changes import remember_reference
 from .scope import Scope, decide_scope
 
 log = logging.getLogger(__name__)
@@ -43,6 +49,8 @@ class CheckResult:
     context_seconds: float = 0.0
     store_seconds: float = 0.0
     seconds: float = 0.0
+    partitions: int = 0
+    events_checked: int = 0
 
 
 def check_params(config: dict) -> dict:
@@ -69,14 +77,19 @@ def _install_holidays(con) -> None:
 
 
 def build_context(con, config: dict, scope_dates: list[date] | None) -> None:
-    """The per-event context every rule reads; scope_dates None = all events.
+    """The per-event context every rule reads, in one piece; scope_dates None = all events.
 
-    chk_scope_dates keeps the dates actually checked (in a full check, every date with events)."""
-    frame = pl.DataFrame({"d": scope_dates or []}, schema={"d": pl.Date})  # noqa: F841
-    con.execute("CREATE OR REPLACE TEMP TABLE chk_scope_dates AS SELECT d FROM frame")
+    chk_scope_dates keeps the dates actually checked (in a full check, every date with events). The check
+    itself builds it partition by partition (run_check); this one-piece form serves callers that judge a
+    small store at once (the casebook, evaluation)."""
+    reference_steps, partition_steps = partitions.context_steps()
     params = check_params(config) | {"full": scope_dates is None}
-    for _name, statement in steps("_access_context.sql"):
+    for _name, statement in reference_steps:
         con.execute(statement, _bind(statement, params))
+    dates = scope_dates if scope_dates is not None else [
+        r[0] for r in con.execute("SELECT DISTINCT event_date FROM events ORDER BY 1").fetchall()]
+    partitions.set_partition(con, partitions.Partition(tuple(dates), 0), by_units=False)
+    partitions.run_partition_steps(con, partition_steps, params | {"full": False})
     _install_holidays(con)
 
 
@@ -95,8 +108,10 @@ def evaluate_rules(con, config: dict, rules: list[Rule]) -> dict[str, float]:
     return timings
 
 
-def _store_findings(con, rules: list[Rule], scope: Scope, now: datetime) -> tuple[int, int]:
-    """Replace the findings of the scope with chk_found; returns (findings in scope, new findings)."""
+def _store_findings(con, rules: list[Rule], scope: Scope, now: datetime, *, by_units: bool = False) -> tuple[int, int]:
+    """Replace the findings of the scope with chk_found; returns (findings in scope, new findings).
+
+    by_units: the scope is the account-days of chk_scope_units within chk_scope_dates, not whole dates."""
     meta = pl.DataFrame(  # noqa: F841
         {"rule_id": [r.id for r in rules], "category": [r.category for r in rules],
          "severity": [r.severity for r in rules], "rule_scope": [r.scope for r in rules]}
@@ -105,8 +120,10 @@ def _store_findings(con, rules: list[Rule], scope: Scope, now: datetime) -> tupl
     con.execute(
         "CREATE OR REPLACE TEMP TABLE chk_replaced AS "
         "SELECT f.finding_id, f.first_seen_at FROM findings f JOIN chk_rules r USING (rule_id) "
-        "WHERE $full OR r.rule_scope = 'full' OR f.event_date IN (SELECT d FROM chk_scope_dates)",
-        {"full": scope.full},
+        "WHERE $full OR r.rule_scope = 'full' OR (f.event_date IN (SELECT d FROM chk_scope_dates) "
+        "AND (NOT $by_units OR EXISTS (SELECT 1 FROM chk_scope_units u WHERE u.event_date = f.event_date "
+        "AND u.source_system IS NOT DISTINCT FROM f.source_system AND u.account IS NOT DISTINCT FROM f.account)))",
+        {"full": scope.full, "by_units": by_units},
     )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE chk_new AS "
@@ -142,11 +159,15 @@ def _store_findings(con, rules: list[Rule], scope: Scope, now: datetime) -> tupl
     return total, new
 
 
-def _store_explanations(con, scope: Scope) -> None:
-    con.execute(
-        "DELETE FROM explanations WHERE $full OR event_date IN (SELECT d FROM chk_scope_dates)",
-        {"full": scope.full},
-    )
+def _store_explanations(con, scope: Scope, *, by_units: bool = False) -> None:
+    if by_units:
+        con.execute("DELETE FROM explanations WHERE event_date IN (SELECT d FROM chk_scope_dates) "
+                    "AND (source_system, source_event_id) IN (SELECT source_system, source_event_id FROM chk_ctx)")
+    else:
+        con.execute(
+            "DELETE FROM explanations WHERE $full OR event_date IN (SELECT d FROM chk_scope_dates)",
+            {"full": scope.full},
+        )
     for _name, statement in steps("explanations.sql"):
         con.execute(statement)
 
@@ -161,10 +182,13 @@ def sync_review_status(con, reviews: pl.DataFrame) -> None:
 
 def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | None = None,
               reviews: pl.DataFrame | None = None, now: datetime | None = None) -> CheckResult:
-    """Decide the scope, run the catalogue, store the results and a check_runs row."""
+    """Decide the scope, run the catalogue partition by partition, store the results and a check_runs row."""
     t0 = time.perf_counter()
     now = now or datetime.now(UTC)
-    scope = decide_scope(con, int(config["checks"]["incremental_margin_days"]), force_full=force_full)
+    apply_limits(con, config)
+    margin = int(config["checks"]["incremental_margin_days"])
+    scope = decide_scope(con, margin, force_full=force_full,
+                         widen_days=margin + int(config["checks"]["emergency_followup_days"]))
     run_id = con.execute("SELECT coalesce(max(check_run_id), 0) + 1 FROM check_runs").fetchone()[0]
     result = CheckResult(run_id, scope)
     if scope.kind == "none":
@@ -178,18 +202,62 @@ def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | 
         )
         return result
     rules = load_catalogue(only)
+    event_rules = [r for r in rules if r.scope != "full"]
+    full_rules = [r for r in rules if r.scope == "full"]
+    params = check_params(config)
+    reference_steps, partition_steps = partitions.context_steps()
     t1 = time.perf_counter()
-    build_context(con, config, None if scope.full else scope.dates)
-    result.context_seconds = time.perf_counter() - t1
-    result.rule_seconds = evaluate_rules(con, config, rules)
+    for _name, statement in reference_steps:
+        con.execute(statement, _bind(statement, params | {"full": False}))
+    _install_holidays(con)
+    result.context_seconds += time.perf_counter() - t1
+    partitions.set_partition(con, partitions.Partition((), 0), by_units=False)   # no dates yet
+    # the rules of scope `full` read no per-event context; they go first so that the explanations of every
+    # partition leave out the events they name (an export that differs when extracted again)
+    for rule_id, seconds in evaluate_rules(con, config, full_rules).items():
+        result.rule_seconds[rule_id] = seconds
     t2 = time.perf_counter()
     con.execute("BEGIN TRANSACTION")
     try:
-        _, result.findings_new = _store_findings(con, rules, scope, now)
-        _store_explanations(con, scope)
+        result.findings_new += _store_findings(con, full_rules, scope, now)[1]
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    result.store_seconds += time.perf_counter() - t2
+    by_units = scope.kind == "reference"
+    if scope.full:
+        _forget_vanished_dates(con, event_rules)
+    max_events = int(config.get("store", {}).get("check_partition_events", 2_000_000))
+    plan = partitions.plan(con, None if scope.full else scope.dates, max_events, by_units=by_units)
+    part_scope = Scope("incremental", [], scope.reference_fingerprint, scope.max_ingest_run_id)
+    for part in plan:
+        t1 = time.perf_counter()
+        partitions.set_partition(con, part, by_units=by_units)
+        partitions.run_partition_steps(con, partition_steps, params | {"full": False})
+        result.context_seconds += time.perf_counter() - t1
+        for rule_id, seconds in evaluate_rules(con, config, event_rules).items():
+            result.rule_seconds[rule_id] = result.rule_seconds.get(rule_id, 0.0) + seconds
+        t2 = time.perf_counter()
+        con.execute("BEGIN TRANSACTION")
+        try:
+            result.findings_new += _store_findings(con, event_rules, part_scope, now, by_units=by_units)[1]
+            _store_explanations(con, part_scope, by_units=by_units)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        result.store_seconds += time.perf_counter() - t2
+        result.partitions += 1
+        result.events_checked += part.events
+        log.info("checked partition %s (%d events)", part.label, part.events)
+    t2 = time.perf_counter()
+    con.execute("BEGIN TRANSACTION")
+    try:
         if reviews is not None:
             sync_review_status(con, reviews)
         result.findings_total = con.execute("SELECT count(*) FROM findings").fetchone()[0]
+        remember_reference(con)
         con.execute(
             "INSERT INTO check_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [run_id, now, datetime.now(UTC), scope.kind, scope.reference_fingerprint,
@@ -199,11 +267,24 @@ def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | 
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    result.store_seconds = time.perf_counter() - t2
+    result.store_seconds += time.perf_counter() - t2
     result.per_rule = dict(con.execute(
         "SELECT rule_id, count(*) FROM findings GROUP BY 1 ORDER BY 1").fetchall())
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _forget_vanished_dates(con, event_rules: list[Rule]) -> None:
+    """A full check replaces everything: findings and explanations of dates that no longer have events (a
+    retention run removed them) are not visited by any partition, so they go first."""
+    ids = pl.DataFrame({"rule_id": [r.id for r in event_rules]}, schema={"rule_id": pl.Utf8})  # noqa: F841
+    con.execute("CREATE OR REPLACE TEMP TABLE chk_event_dates AS SELECT DISTINCT event_date FROM events")
+    con.execute("CREATE OR REPLACE TEMP TABLE chk_vanished AS SELECT finding_id FROM findings "
+                "WHERE rule_id IN (SELECT rule_id FROM ids) "
+                "AND (event_date IS NULL OR event_date NOT IN (SELECT event_date FROM chk_event_dates))")
+    con.execute("DELETE FROM finding_events WHERE finding_id IN (SELECT finding_id FROM chk_vanished)")
+    con.execute("DELETE FROM findings WHERE finding_id IN (SELECT finding_id FROM chk_vanished)")
+    con.execute("DELETE FROM explanations WHERE event_date NOT IN (SELECT event_date FROM chk_event_dates)")
 
 
 def query_frame(con, sql: str, params: dict | None = None) -> pl.DataFrame:

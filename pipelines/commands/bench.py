@@ -4,7 +4,7 @@ from pathlib import Path
 
 import typer
 
-from ..bench import run_benchmark
+from ..benchmarks import run_benchmark
 from ..cli import app
 from ._common import out
 
@@ -18,8 +18,11 @@ def bench_command(
     reference: Path | None = typer.Option(None, "--reference", help="Reference folder (default: the small county)."),
     pages: bool = typer.Option(True, "--pages/--no-pages", help="Also time each dashboard page's first render."),
     county: str = typer.Option("medium", "--county",
-                               help="Also measure a generated county of this size (its own shape), or 'none'."),
+                               help="Also measure a generated county of this size (its own shape: large and "
+                                    "xlarge are written by the vectorised generator), or 'none'."),
+    skip: list[str] = typer.Option([], "--skip",
+                                   help="Leave out a phase (repeatable): score, disclosure, incremental."),
 ):
     """Ingest vs bare read_csv, checks and scoring vs a bare aggregation, a client's answer vs a full scan."""
     run_benchmark(out_dir, sorted(events), reference, pages=pages, echo=lambda s: out.print(s, highlight=False),
-                  county=None if county == "none" else county)
+                  county=None if county == "none" else county, skip=frozenset(skip))

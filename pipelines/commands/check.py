@@ -1,15 +1,16 @@
 """`lokivahti check`: run the rule catalogue (sql/checks/) over the store, incrementally."""
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from ..checks.applog import import_app_access_log
 from ..checks.runner import explained_share, run_check
 from ..cli import app
 from ..disclosure.index import ensure_client_index
+from ..ingest.applog import import_app_access_log
 from ..store import publish_snapshot
 from ..workstore import current_reviews, work_path_for
-from ._common import config, open_rw, out, store
+from ._common import config, err, open_rw, out, store
 
 
 @app.command("check")
@@ -34,11 +35,12 @@ def check_command(
     finally:
         con.close()
     publish_snapshot(store())
-    if imported:
-        out.print(f"imported {imported} rows of Lokivahti's own access log as source `lokivahti`")
+    if imported.rows:
+        out.print(f"imported {imported.rows} rows of Lokivahti's own access log as source `lokivahti`")
     out.print(f"check run {result.check_run_id}: scope {result.scope.kind} ({result.scope.reason}); "
               f"findings {result.findings_total:,} ({result.findings_new:,} new) in {result.seconds:.1f} s")
     if quiet or result.scope.kind == "none":
+        _unknown_dashboard_users(imported.unknown_users)
         return
     t = Table(title="findings per rule")
     t.add_column("rule", no_wrap=True, min_width=32)
@@ -53,3 +55,14 @@ def check_command(
         s.add_row(r["source_system"], f"{r['access_events']:,}", f"{r['in_findings']:,}",
                   f"{r['explained']:,}", share)
     out.print(s)
+    _unknown_dashboard_users(imported.unknown_users)
+
+
+def _unknown_dashboard_users(users: list[str]) -> None:
+    """A dashboard user who is nobody in the staff register is a configuration error (docs/dashboard.md)."""
+    if users:
+        err.print(f"[red]configuration error:[/red] dashboard user(s) {escape(', '.join(users))} have no row in "
+                  "accounts.csv with source_system `lokivahti` and a staff_id in staff.csv; their use of "
+                  "Lokivahti is stored but cannot be attributed (add them and re-run `lokivahti reference`)",
+                  highlight=False)
+        raise typer.Exit(code=4)

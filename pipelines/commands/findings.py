@@ -1,6 +1,5 @@
 """`lokivahti findings`: export findings as CSV or JSON, with review status and source event ids."""
 
-import os
 from pathlib import Path
 
 import typer
@@ -8,6 +7,8 @@ import typer
 from ..checks.export import findings_frame, to_csv, to_json
 from ..cli import app
 from ..errors import LokivahtiError
+from ..ingest.applog import log_own_use
+from ..safe_files import output_file, write_owner_only
 from ..workstore import REVIEW_STATUSES, current_reviews, work_path_for
 from ._common import err, open_ro, out, store
 
@@ -26,6 +27,8 @@ def findings_command(
         raise LokivahtiError(f"--format must be csv or json, not {format!r}")
     if status and status not in REVIEW_STATUSES:
         raise LokivahtiError(f"--status must be one of {', '.join(REVIEW_STATUSES)}")
+    if out_file:
+        output_file(out_file)  # before any work: a missing folder is one clear line
     con = open_ro()
     try:
         frame = findings_frame(con, current_reviews(work_path_for(store())),
@@ -34,9 +37,9 @@ def findings_command(
         con.close()
     text = to_csv(frame) if format == "csv" else to_json(frame)
     if out_file:
-        fd = os.open(out_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        write_owner_only(out_file, text)
+        log_own_use(work_path_for(store()), action="export", page="cli_findings",
+                    detail=f"{frame.height} findings ({format})")
         err.print(f"{frame.height} findings written to {out_file}")
     else:
         out.file.write(text if text.endswith("\n") else text + "\n")

@@ -8,7 +8,7 @@ from rich.table import Table
 
 from ..cli import app
 from ..generate import generate
-from ..generate.sizes import SIZES
+from ..generate.sizes import SIZES, VECTORISED
 from ._common import config, out
 
 
@@ -22,13 +22,24 @@ def generate_command(
     workers: int = typer.Option(0, "--workers", min=0,
                                 help="Processes writing the months (0: two for medium and large, else one). "
                                      "The files are the same for any number."),
+    engine: str = typer.Option("auto", "--engine",
+                               help="'events' (event by event, every format, planted labelled cases), 'vectorised' "
+                                    "(DuckDB set operations, canonical CSV only, no labels; large and xlarge) or "
+                                    "'auto' (vectorised for large and xlarge)."),
 ):
     """Generate a synthetic county with planted rule violations, near misses and anomalies."""
     if size not in SIZES:
         raise typer.BadParameter(f"unknown size {size!r}; choose one of {', '.join(SIZES)}")
     if formats not in ("all", "canonical"):
         raise typer.BadParameter("--formats is 'all' or 'canonical'")
+    if engine not in ("auto", "events", "vectorised"):
+        raise typer.BadParameter("--engine is 'auto', 'events' or 'vectorised'")
     started = perf_counter()
+    if engine == "vectorised" or (engine == "auto" and size in VECTORISED):
+        _generate_vectorised(size, seed, out_dir, started)
+        return
+    if size == "xlarge":
+        raise typer.BadParameter("xlarge is written by the vectorised generator only (--engine vectorised)")
     summary = generate(size, seed, out_dir, canonical_only=formats == "canonical", thresholds=config()["checks"],
                        workers=workers or None)
     table = Table("source system", "events", title=f"{size} county, seed {seed}: {out_dir}")
@@ -40,3 +51,19 @@ def generate_command(
               f"{sum(summary.violations.values())} violation labels over {len(summary.violations)} rules, "
               f"{sum(summary.near_misses.values())} near misses, {sum(summary.key_labels.values())} key labels, "
               f"{summary.anomalies} anomalous user-days; {perf_counter() - started:.1f} s")
+
+
+def _generate_vectorised(size: str, seed: int, out_dir: Path, started: float) -> None:
+    from ..generate.vectorised import SHAPES, generate_vectorised
+
+    if size not in SHAPES:
+        raise typer.BadParameter(f"the vectorised generator writes {', '.join(SHAPES)}, not {size}")
+    summary = generate_vectorised(size, seed, out_dir, progress=lambda month, n: out.print(
+        f"{month:%Y-%m}: {n:,} events so far ({perf_counter() - started:.0f} s)"))
+    table = Table("source system", "events", title=f"{size} county (vectorised), seed {seed}: {out_dir}")
+    for src, n in sorted(summary.events.items()):
+        table.add_row(src, f"{n:,}")
+    table.add_row("total", f"{sum(summary.events.values()):,}")
+    out.print(table)
+    out.print(f"{summary.staff} staff, {summary.clients} clients, {summary.files} event files in the canonical CSV; "
+              f"no planted labels; {perf_counter() - started:.1f} s")

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -50,9 +51,11 @@ def ingest_command(
                 progress.update(task, description=f"ingesting {path.name}")
                 try:
                     t = ingest_file(con, path, source=source, config=cfg)
-                except InputError as exc:
+                except InputError as exc:  # the engine turns every failure into one (no input ends the run)
                     failed += 1
-                    err.print(f"[red]error:[/red] {exc} (file not ingested; store unchanged)", highlight=False)
+                    err.print(f"[red]refused:[/red] {escape(str(exc))} (file not ingested; store unchanged)",
+                              highlight=False, soft_wrap=True)
+                    table.add_row(path.name, "refused", "-", "-", "-", "-")
                     progress.advance(task)
                     continue
                 table.add_row(path.name, t.format, str(t.records_read), str(t.normalised_new),
@@ -63,4 +66,5 @@ def ingest_command(
     out.print(table)
     out.print("every file balances: read = new + already stored + quarantined")
     if failed:
+        out.print(f"{failed} of {len(files)} file(s) refused (see the lines above); the others were ingested")
         raise typer.Exit(code=2)

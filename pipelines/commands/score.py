@@ -1,21 +1,25 @@
-"""`lokivahti score`: rank every staff member's day by how unusual it is, and raise the top as findings."""
+"""`lokivahti score`: rank every staff member's day by how unusual it is, and raise the flagged ones as cases."""
 
 from rich.table import Table
 
 from ..cli import app
 from ..scoring import score
 from ..store import publish_snapshot
+from ..workstore import current_reviews, work_path_for
 from ._common import config, open_rw, out, store
 
 
 @app.command("score")
 def score_command():
-    """Build behaviour features per staff member and day, fit the isolation forest ([model] in lokivahti.toml),
-    write scores (rank 1 = most unusual) with explanations in Finnish and English, and put the flagged
-    user-days into findings as `model_anomaly` (stable ids, so review status survives re-scoring)."""
+    """Build behaviour features per staff member and day, score them against peers and the person's own older
+    days ([model] in lokivahti.toml), write scores (rank 1 = most unusual) with explanations in Finnish and English, and put the flagged
+    user-days into findings as `model_anomaly` cases (stable ids, so review status survives re-scoring). The
+    review decisions on earlier model findings feed back (docs/anomaly-model.md)."""
+    work = work_path_for(store())
+    reviews = current_reviews(work)
     con = open_rw()
     try:
-        summary = score(con, config())
+        summary = score(con, config(), reviews=reviews)
     finally:
         con.close()
     if not summary.get("user_days"):
@@ -24,8 +28,9 @@ def score_command():
     publish_snapshot(store())
     t = Table("", "", title="anomaly model")
     for label, key in (("model", "model_id"), ("user-days scored", "user_days"), ("staff", "staff"),
-                       ("period", None), ("features", "features"), ("flagged (model_anomaly findings)", "flagged"),
-                       ("of which high severity", "high_severity"), ("seconds", "seconds")):
+                       ("period", None), ("features", "features"), ("flagged user-days", "flagged"),
+                       ("cases (model_anomaly findings)", "cases"), ("of which high severity", "high_severity"),
+                       ("seconds", "seconds")):
         value = f"{summary['training_from']} – {summary['training_to']}" if key is None else summary.get(key)
         t.add_row(label, str(value)[:16] if key == "model_id" else str(value))
     out.print(t)

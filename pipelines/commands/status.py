@@ -1,9 +1,12 @@
 """`lokivahti status`: what the store holds, per source system."""
 
+import typer
 from rich.table import Table
 
 from ..cli import app
-from ._common import open_ro, out, store
+from ..ingest.applog import verify_chain
+from ..workstore import work_path_for
+from ._common import err, open_ro, out, store
 
 
 @app.command("status")
@@ -36,5 +39,22 @@ def status_command():
         ).fetchone()
         out.print(f"ingest runs {runs[0]}: read {runs[1] or 0:,} = new {runs[2] or 0:,} + already stored "
                   f"{runs[3] or 0:,} + quarantined {runs[4] or 0:,}")
+        chain = verify_chain(work_path_for(store()), con)
     finally:
         con.close()
+    _report_chain(chain)
+
+
+def _report_chain(chain) -> None:
+    """The own use log's hash chain: intact, or where it breaks (exit 5: the trail was tampered with)."""
+    if chain.intact:
+        legacy = f" ({chain.unchained} rows from before the chain)" if chain.unchained else ""
+        out.print(f"own use log: {chain.rows:,} rows, hash chain intact{legacy}")
+        return
+    if chain.broken_at is not None:
+        err.print(f"[red]own use log: hash chain broken at row {chain.broken_at}[/red] (a row was edited, "
+                  "deleted or inserted out of turn from there on)", highlight=False)
+    if chain.missing_imported:
+        err.print(f"[red]own use log: {chain.missing_imported} rows already imported into the store are "
+                  "missing from the log[/red]", highlight=False)
+    raise typer.Exit(code=5)

@@ -5,74 +5,92 @@ Public API (the request handler's dashboard page builds on these; the CLI comman
 store connection (read-only is fine except for `ensure_client_index`).
 
 Register (register.py)
-    register_request(work_path, *, client_id, relation, period_from, period_to, received_on=None,
-                     requester_name=None, handler=None, special_reason=None, language="fi") -> Request
-        relation: self | guardian | representative. Due date = received + 2 calendar months (month-end clamped).
-        Marks `repeated_of` when the client asked within `[requests] repeat_window_days`.
+    new_request(work_path, *, client_id, relation, period_from, period_to, received_on=None, requester_name=None,
+                requester_address=None, identity_verified=None, right_to_act=None, handler=None,
+                special_reason=None, language="fi") -> Request   validated, NOT stored (request_id "")
+        client_id is validated and normalised by pipelines.identity; relation: self | guardian | representative;
+        identity_verified: in_person | strong_eid | suomi_fi_mandate | signed_letter (grounds.VERIFICATIONS).
+    register_request(work_path, **same) -> Request   stores it alone (a request received, answered later)
+    open_duplicates(work_path, client_id, relation, period_from, period_to) -> [Request]  open, overlapping
     list_requests(work_path, today=None) -> polars.DataFrame  (client masked; days_left, overdue, soon_due)
-    get_request(work_path, request_id) -> Request;  update_request(work_path, request_id, status=..., ...)
-    record_professional_decision(work_path, request_id, release=True|False, by=NAME, reason=TEXT) -> Request
-        for a request held for decision: the next decide()/export_answer() releases or refuses it.
+    get_request(work_path, request_id) -> Request; request_history(work_path, request_id) -> polars.DataFrame
+    record_professional_decision(work_path, request_id, decision="release"|"partly"|"refuse", by=NAME,
+                                 reason=TEXT, ground=KEY, release_from=, release_to=, withheld_rows=[...],
+                                 keep_redaction=True, fee=None) -> Request
+        refuse / partly need a ground of grounds.REFUSAL_GROUNDS and written reasoning.
+    correct_request(work_path, request_id, by=, reason=, **fields); cancel_request(work_path, request_id, by=, reason=)
     add_months(date, n), due_dates(received_on), mask_client_id(client_id)
 
 Decision (redaction.py)
     decide(con, work_path, request, today=None) -> Decision
-        .outcome: deliver | held_for_decision | refused; .reasons (text keys; .reason_texts(lang));
-        .released_from/.released_to; .refused_from/.refused_to (part refused: too old, no special reason);
-        .redact_location (secret placement, guardian requester); .repeated_of; .exit_code (0 / 10 / 11).
+        .outcome: deliver | held_for_decision | refused; .reasons (text keys; .reason_texts(lang)); .ground;
+        .released_from/.released_to; .refused_from/.refused_to; .withheld; .redact_location; .exit_code (0/10/11).
 
 Answer (answer.py)
     answer_events(con, client_id, date_from, date_to) -> polars.DataFrame   one client's enriched events
-        read from the client-sorted copy when it is fresh; answer.answer_events_live gives the same frame from
-        the tables as ingested (the fallback, and the bench's naive comparison).
     build_answer(con, request, work_path=None, lang=None, decision=None) -> polars.DataFrame
         client-facing columns: time, organisation, unit, worker, title, action, data, recipient, system, basis
-        (+ source_system, source_event_id, review_state), redacted as the decision requires.
+        (+ source_system, source_event_id, review_state), redacted and withheld as the decision requires.
     reasoned_view(answer, lang) -> list[str]   the county's view of lawfulness (11 § 5 mom)
 
 Export (exports.py)
     export_answer(con, work_path, request, out_dir, lang=None, today=None, misuse_view=False) -> ExportResult
-        .decision, .request (updated), .paths {"letter","csv","xlsx"} or {"decision"}, .rows, .exit_code
-        Records the answer as a disclosure in the work store's access log.
+        A new request (request_id "") is registered in the same transaction as its outcome; a failure leaves
+        no request and no file. .decision, .request, .paths {"letter","csv","xlsx"} or {"decision"}, .rows,
+        .exit_code, .missing_settings ([letter] settings not configured).
+    export_interim(con, work_path, request_id, out_dir, lang=None) -> Path   interim letter of an open request
 
 Performance (index.py)
-    ensure_client_index(con)  builds the client-sorted, dictionary-coded copy of the enriched events (tables
-        disclosure_events_by_client, disclosure_index_layout, disclosure_index_state); call after ingest,
-        reference import and check. index_is_fresh(con) says whether it matches the store.
+    ensure_client_index(con)  builds the client-sorted, dictionary-coded copy of the enriched events.
 
 Texts: texts.t(key, lang) — fi, sv, en.
 """
 
 from .answer import answer_events, build_answer, reasoned_view
-from .exports import ExportResult, export_answer
+from .exports import ExportResult, export_answer, export_interim
+from .files import OutputError
 from .index import ensure_client_index
 from .redaction import Decision, decide
 from .register import (
     Request,
+    RequestError,
     add_months,
+    cancel_request,
+    correct_request,
     get_request,
     list_requests,
     mask_client_id,
+    new_request,
+    open_duplicates,
     record_professional_decision,
     register_request,
+    request_history,
     update_request,
 )
 
 __all__ = [
     "Decision",
     "ExportResult",
+    "OutputError",
     "Request",
+    "RequestError",
     "add_months",
     "answer_events",
     "build_answer",
+    "cancel_request",
+    "correct_request",
     "decide",
     "ensure_client_index",
     "export_answer",
+    "export_interim",
     "get_request",
     "list_requests",
     "mask_client_id",
+    "new_request",
+    "open_duplicates",
     "reasoned_view",
     "record_professional_decision",
     "register_request",
+    "request_history",
     "update_request",
 ]

@@ -8,21 +8,31 @@ so the request handler's dashboard page and the CLI can both write while the pip
 from __future__ import annotations
 
 import calendar
+import json
 import sqlite3
-from contextlib import closing
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
 
+from .. import identity
 from ..config import load_config
+from ..errors import LokivahtiError
 from ..sqlfiles import read_sql
 from ..workstore import connect_work
+from .grounds import DECISIONS, MIN_REASONING_CHARS, REFUSAL_GROUNDS, VERIFICATIONS
 
 RELATIONS = ("self", "guardian", "representative")
-STATUSES = ("received", "in_progress", "held_for_decision", "refused", "delivered")
+STATUSES = ("received", "in_progress", "held_for_decision", "refused", "delivered", "cancelled")
 OPEN_STATUSES = ("received", "in_progress", "held_for_decision")
+MAX_TEXT = 2_000  # names, addresses and reasons longer than this are refused, not stored
+
+
+class RequestError(LokivahtiError, ValueError):
+    """A request or a decision that cannot be registered as given (the message names the field)."""
 
 
 @dataclass(frozen=True)
@@ -44,12 +54,30 @@ class Request:
     repeated_of: str | None = None
     language: str = "fi"
     created_at: str = ""
-    professional_decision: str | None = None   # release | refuse, for a request held for decision
+    professional_decision: str | None = None   # release | partly | refuse
     professional_by: str | None = None
-    professional_reason: str | None = None
+    professional_reason: str | None = None     # the handler's written reasoning
+    requester_address: str | None = None
+    identity_verified: str | None = None       # in_person | strong_eid | suomi_fi_mandate | signed_letter
+    right_to_act: str | None = None            # how a guardian or representative showed the right to act
+    professional_ground: str | None = None     # grounds.REFUSAL_GROUNDS, for refuse and partly
+    release_from: date | None = None           # partly: the released period, narrowed
+    release_to: date | None = None
+    withheld_rows: str | None = None           # partly: source_system:source_event_id, one a line
+    keep_redaction: int | None = None          # 0: the handler lifted the whereabouts redaction of a held request
+    fee: str | None = None
+
+    @property
+    def withheld(self) -> frozenset[str]:
+        return frozenset(x.strip() for x in (self.withheld_rows or "").splitlines() if x.strip())
+
+    @property
+    def registered(self) -> bool:
+        return bool(self.request_id)
 
 
-_DATE_FIELDS = ("received_on", "period_from", "period_to", "due_on", "internal_due_on", "delivered_on")
+_DATE_FIELDS = ("received_on", "period_from", "period_to", "due_on", "internal_due_on", "delivered_on",
+                "release_from", "release_to")
 _COLUMNS = [f.name for f in fields(Request)]
 
 
@@ -85,15 +113,35 @@ def _to_date(value) -> date | None:
 
 
 def _connect(work_path):
-    """The work store with this package's own columns added (sql/work/002_request_decisions.sql)."""
+    """The work store with this package's own columns added (sql/work/002_…, 003_…)."""
     con = connect_work(work_path)
-    have = {r[1] for r in con.execute("PRAGMA table_info(requests)").fetchall()}
-    if "professional_decision" not in have:
+    for marker, migration in (("professional_decision", "work/002_request_decisions.sql"),
+                              ("withheld_rows", "work/005_request_register.sql")):
+        have = {r[1] for r in con.execute("PRAGMA table_info(requests)").fetchall()}
+        if marker in have:
+            continue
         try:
-            con.executescript("BEGIN;\n" + read_sql("work/002_request_decisions.sql") + "\nCOMMIT;")
+            con.executescript("BEGIN;\n" + read_sql(migration) + "\nCOMMIT;")
         except sqlite3.OperationalError:  # another process added them a moment ago
-            con.execute("ROLLBACK") if con.in_transaction else None
+            if con.in_transaction:
+                con.execute("ROLLBACK")
     return con
+
+
+@contextmanager
+def register_transaction(work_path) -> Iterator[sqlite3.Connection]:
+    """One write transaction on the register (BEGIN IMMEDIATE): committed when the block ends, else rolled back.
+
+    The answer registers its request, records its outcome and logs its disclosure inside one of these, and
+    writes its files inside it too: a failure anywhere leaves the register as it was."""
+    with closing(_connect(work_path)) as con:
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            yield con
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
 
 
 def _from_row(row: tuple) -> Request:
@@ -118,53 +166,113 @@ def _next_id(con, received_on: date) -> str:
             return candidate
 
 
-def earlier_request_within(con, client_id: str, received_on: date, window_days: int) -> str | None:
-    """The latest earlier request of the same client received within the repeat window, if any."""
+def earlier_request_within(con, client_id: str, received_on: date, window_days: int,
+                           exclude: str | None = None) -> str | None:
+    """The latest earlier answered or open request of the same client within the repeat window, if any.
+
+    A cancelled request was never answered and does not make the next one a repeat."""
     start = (received_on - timedelta(days=window_days)).isoformat()
     row = con.execute(
         "SELECT request_id FROM requests WHERE client_id = ? AND received_on BETWEEN ? AND ? "
+        "AND status <> 'cancelled' AND request_id IS NOT ? "
         "ORDER BY received_on DESC, request_id DESC LIMIT 1",
-        [client_id, start, received_on.isoformat()],
+        [client_id, start, received_on.isoformat(), exclude],
     ).fetchone()
     return row[0] if row else None
 
 
-def register_request(work_path, *, client_id: str, relation: str, period_from, period_to, received_on=None,
-                     requester_name: str | None = None, handler: str | None = None,
-                     special_reason: str | None = None, language: str = "fi", config: dict | None = None) -> Request:
-    """Record a new request with its statutory and internal due dates; marks a repeat within the window."""
+def _text(value, what: str) -> str | None:
+    if value is None:
+        return None
+    value = str(value).strip()
+    if len(value) > MAX_TEXT:
+        raise RequestError(f"{what} is longer than {MAX_TEXT} characters")
+    return value or None
+
+
+def new_request(work_path, *, client_id: str, relation: str, period_from, period_to, received_on=None,
+                requester_name: str | None = None, requester_address: str | None = None,
+                identity_verified: str | None = None, right_to_act: str | None = None,
+                handler: str | None = None, special_reason: str | None = None, language: str = "fi",
+                config: dict | None = None) -> Request:
+    """A validated request that is not registered yet (request_id empty): the answer registers it together
+    with its outcome (exports.answer_request), or register_request stores it alone."""
     if relation not in RELATIONS:
-        raise ValueError(f"requester relation must be one of {', '.join(RELATIONS)}")
+        raise RequestError(f"requester relation must be one of {', '.join(RELATIONS)}")
+    client = identity.validate(client_id)
     received = _to_date(received_on) or date.today()
     start, end = _to_date(period_from), _to_date(period_to)
+    if start is None or end is None:
+        raise RequestError("the requested period needs a first and a last day")
     if end < start:
-        raise ValueError("the requested period ends before it starts")
+        raise RequestError("the requested period ends before it starts")
+    if identity_verified is not None and identity_verified not in VERIFICATIONS:
+        raise RequestError(f"identity verification must be one of {', '.join(VERIFICATIONS)}")
+    if language not in ("fi", "sv", "en"):
+        raise RequestError("language must be fi, sv or en")
     cfg = config or load_config()
     due, internal = due_dates(received, cfg)
-    with closing(_connect(work_path)) as con:
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            repeated = earlier_request_within(con, client_id, received, int(cfg["requests"]["repeat_window_days"]))
-            request = Request(
-                request_id=_next_id(con, received), received_on=received, client_id=client_id, relation=relation,
-                period_from=start, period_to=end, due_on=due, internal_due_on=internal, status="received",
-                requester_name=requester_name, handler=handler, special_reason=special_reason,
-                repeated_of=repeated, language=language,
-                created_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            )
-            values = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(request).items()}
-            con.execute(
-                f"INSERT INTO requests ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})",
-                [values[c] for c in _COLUMNS],
-            )
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+    repeated = None
+    if Path(work_path).exists():
+        with closing(_connect(work_path)) as con:
+            repeated = earlier_request_within(con, client, received, int(cfg["requests"]["repeat_window_days"]))
+    return Request(
+        request_id="", received_on=received, client_id=client, relation=relation, period_from=start,
+        period_to=end, due_on=due, internal_due_on=internal, status="received",
+        requester_name=_text(requester_name, "the requester's name"),
+        requester_address=_text(requester_address, "the requester's address"),
+        identity_verified=identity_verified, right_to_act=_text(right_to_act, "the right to act"),
+        handler=_text(handler, "the handler's name"), special_reason=_text(special_reason, "the special reason"),
+        repeated_of=repeated, language=language, created_at=datetime.now(UTC).isoformat(timespec="seconds"))
+
+
+def _history(con, request_id: str, actor: str | None, change: str, detail: dict | None = None,
+             reason: str | None = None) -> None:
+    con.execute("INSERT INTO request_history (request_id, at, actor, change, detail, reason) VALUES (?, ?, ?, ?, ?, ?)",
+                [request_id, datetime.now(UTC).isoformat(timespec="seconds"), actor or "-", change,
+                 json.dumps(detail, ensure_ascii=False, default=str) if detail else None, reason])
+
+
+def store_new(con, draft: Request, *, actor: str | None = None) -> Request:
+    """Insert a draft request inside an open register transaction; returns it with its id."""
+    request = replace(draft, request_id=_next_id(con, draft.received_on))
+    values = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(request).items()}
+    con.execute(f"INSERT INTO requests ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})",
+                [values[c] for c in _COLUMNS])
+    _history(con, request.request_id, actor or request.handler, "registered",
+             {"received_on": [None, request.received_on], "relation": [None, request.relation],
+              "period": [None, f"{request.period_from}..{request.period_to}"],
+              "identity_verified": [None, request.identity_verified]})
     return request
 
 
+def register_request(work_path, *, client_id: str, relation: str, period_from, period_to, received_on=None,
+                     requester_name: str | None = None, handler: str | None = None,
+                     special_reason: str | None = None, language: str = "fi", config: dict | None = None,
+                     **more) -> Request:
+    """Record a new request with its statutory and internal due dates; marks a repeat within the window."""
+    draft = new_request(work_path, client_id=client_id, relation=relation, period_from=period_from,
+                        period_to=period_to, received_on=received_on, requester_name=requester_name,
+                        handler=handler, special_reason=special_reason, language=language, config=config, **more)
+    with register_transaction(work_path) as con:
+        return store_new(con, draft)
+
+
+def open_duplicates(work_path, client_id: str, relation: str, period_from, period_to) -> list[Request]:
+    """Open requests of the same client and requester whose period overlaps this one (shown before a new one)."""
+    if not Path(work_path).exists():
+        return []
+    client = identity.normalise(client_id)
+    with closing(_connect(work_path)) as con:
+        return _select(con, f"WHERE client_id = ? AND relation = ? AND period_from <= ? AND period_to >= ? "
+                            f"AND status IN ({', '.join('?' for _ in OPEN_STATUSES)}) ORDER BY request_id",
+                       [client, relation, _to_date(period_to).isoformat(), _to_date(period_from).isoformat(),
+                        *OPEN_STATUSES])
+
+
 def get_request(work_path, request_id: str) -> Request:
+    if not isinstance(request_id, str) or len(request_id) > 64:
+        raise KeyError("no such request")
     with closing(_connect(work_path)) as con:
         found = _select(con, "WHERE request_id = ?", [request_id])
     if not found:
@@ -172,32 +280,159 @@ def get_request(work_path, request_id: str) -> Request:
     return found[0]
 
 
+def get_in(con, request_id: str) -> Request:
+    found = _select(con, "WHERE request_id = ?", [request_id])
+    if not found:
+        raise KeyError(f"no request {request_id}")
+    return found[0]
+
+
 _UPDATABLE = {"status", "handler", "delivered_on", "special_reason", "decision", "language", "requester_name",
-              "professional_decision", "professional_by", "professional_reason"}
+              "professional_decision", "professional_by", "professional_reason", "professional_ground",
+              "release_from", "release_to", "withheld_rows", "keep_redaction", "fee", "requester_address",
+              "identity_verified", "right_to_act", "received_on", "due_on", "internal_due_on", "period_from",
+              "period_to", "relation", "repeated_of"}
 
 
-def update_request(work_path, request_id: str, **changes) -> Request:
-    """Change the status, handler, delivered date, special reason or decision text of a request."""
+def update_in(con, request_id: str, *, actor: str | None = None, change: str = "updated",
+              reason: str | None = None, **changes) -> Request:
+    """Change a request inside an open register transaction; every change is kept in request_history."""
     unknown = set(changes) - _UPDATABLE
     if unknown:
         raise ValueError(f"cannot change {', '.join(sorted(unknown))}")
     if "status" in changes and changes["status"] not in STATUSES:
         raise ValueError(f"unknown request status {changes['status']!r}")
+    before = get_in(con, request_id)
+    detail = {k: [getattr(before, k), v] for k, v in changes.items() if getattr(before, k) != _to_value(k, v)}
     if changes:
         values = [(v.isoformat() if isinstance(v, date) else v) for v in changes.values()]
-        with closing(_connect(work_path)) as con:
-            con.execute(f"UPDATE requests SET {', '.join(f'{k} = ?' for k in changes)} WHERE request_id = ?",
-                        [*values, request_id])
-    return get_request(work_path, request_id)
+        con.execute(f"UPDATE requests SET {', '.join(f'{k} = ?' for k in changes)} WHERE request_id = ?",
+                    [*values, request_id])
+    if detail or reason:
+        _history(con, request_id, actor, change, detail, reason)
+    return get_in(con, request_id)
 
 
-def record_professional_decision(work_path, request_id: str, *, release: bool, by: str,
-                                 reason: str | None = None) -> Request:
-    """A professional's decision on a held request: release it, or refuse it by a written decision."""
+def _to_value(name, value):
+    return _to_date(value) if name in _DATE_FIELDS else value
+
+
+def update_request(work_path, request_id: str, *, actor: str | None = None, change: str = "updated",
+                   reason: str | None = None, **changes) -> Request:
+    """Change fields of a registered request (with history)."""
+    with register_transaction(work_path) as con:
+        get_in(con, request_id)
+        return update_in(con, request_id, actor=actor, change=change, reason=reason, **changes)
+
+
+def _need_reasoning(reason: str | None, what: str) -> str:
+    text = (reason or "").strip()
+    if len(text) < MIN_REASONING_CHARS:
+        raise RequestError(f"{what} needs the handler's written reasoning (at least {MIN_REASONING_CHARS} characters)")
+    return _text(text, "the reasoning")
+
+
+def record_professional_decision(work_path, request_id: str, *, release: bool | None = None, by: str,
+                                 reason: str | None = None, decision: str | None = None,
+                                 ground: str | None = None, release_from=None, release_to=None,
+                                 withheld_rows=None, keep_redaction: bool = True, fee: str | None = None) -> Request:
+    """The handler's decision on a request: release it, release it in part, or refuse it.
+
+    A refusal, whole or partial, needs an allowed ground (grounds.REFUSAL_GROUNDS) and written reasoning: it
+    becomes the written decision the requester may take to the Data Protection Ombudsman (11 § 4 mom)."""
+    decision = decision or ("release" if release else "refuse")
+    if decision not in DECISIONS:
+        raise RequestError(f"the decision must be one of {', '.join(DECISIONS)}")
     if not (by or "").strip():
-        raise ValueError("a professional's decision needs the decider's name")
-    return update_request(work_path, request_id, professional_decision="release" if release else "refuse",
-                          professional_by=by.strip(), professional_reason=reason, status="in_progress")
+        raise RequestError("a decision needs the decider's name")
+    changes: dict = {"professional_decision": decision, "professional_by": _text(by, "the decider's name"),
+                     "keep_redaction": 1 if keep_redaction else 0, "fee": _text(fee, "the fee")}
+    if decision == "release":
+        changes["professional_reason"] = _text(reason, "the reasoning")
+        changes["professional_ground"] = None
+    else:
+        if ground not in REFUSAL_GROUNDS:
+            raise RequestError(f"a refusal needs one of the grounds the law allows: {', '.join(REFUSAL_GROUNDS)}")
+        changes["professional_reason"] = _need_reasoning(reason, "a refusal")
+        changes["professional_ground"] = ground
+    rows = withheld_rows.splitlines() if isinstance(withheld_rows, str) else list(withheld_rows or [])
+    rows = [r.strip() for r in rows if r and r.strip()]
+    if any(":" not in r or len(r) > 300 for r in rows):
+        raise RequestError("a withheld row is named source_system:source_event_id")
+    start, end = _to_date(release_from), _to_date(release_to)
+    if decision == "partly" and not rows and start is None and end is None:
+        raise RequestError("a partial refusal names the rows withheld or the period released")
+    if decision != "partly" and (rows or start or end):
+        raise RequestError("rows and periods are withheld only by a partial refusal (partly)")
+    changes.update(withheld_rows="\n".join(rows) or None, release_from=start, release_to=end)
+    with register_transaction(work_path) as con:
+        current = get_in(con, request_id)
+        if current.status not in OPEN_STATUSES:
+            raise RequestError(f"request {request_id} is {current.status}; only an open request can be decided")
+        if start and end and end < start:
+            raise RequestError("the released period ends before it starts")
+        if (start and start > current.period_to) or (end and end < current.period_from):
+            raise RequestError("the released period lies outside the requested period")
+        return update_in(con, request_id, actor=by, change="decided", reason=changes.get("professional_reason"),
+                         status="in_progress", **changes)
+
+
+_CORRECTABLE = {"received_on", "period_from", "period_to", "relation", "requester_name", "requester_address",
+                "identity_verified", "right_to_act", "special_reason", "handler", "language"}
+
+
+def correct_request(work_path, request_id: str, *, by: str, reason: str, config: dict | None = None,
+                    **changes) -> Request:
+    """Correct an open request (a wrong received date, period, requester…); the old values stay in the history.
+
+    A new received date moves the due dates with it: the legal clock runs from receipt."""
+    unknown = set(changes) - _CORRECTABLE
+    if unknown:
+        raise RequestError(f"cannot correct {', '.join(sorted(unknown))}")
+    if not (by or "").strip() or not (reason or "").strip():
+        raise RequestError("a correction needs who made it and why")
+    changes = {k: v for k, v in changes.items() if v is not None}
+    if "relation" in changes and changes["relation"] not in RELATIONS:
+        raise RequestError(f"requester relation must be one of {', '.join(RELATIONS)}")
+    if "identity_verified" in changes and changes["identity_verified"] not in VERIFICATIONS:
+        raise RequestError(f"identity verification must be one of {', '.join(VERIFICATIONS)}")
+    for name in ("received_on", "period_from", "period_to"):
+        if name in changes:
+            changes[name] = _to_date(changes[name])
+    with register_transaction(work_path) as con:
+        current = get_in(con, request_id)
+        if current.status not in OPEN_STATUSES:
+            raise RequestError(f"request {request_id} is {current.status}; only an open request can be corrected")
+        start = changes.get("period_from", current.period_from)
+        end = changes.get("period_to", current.period_to)
+        if end < start:
+            raise RequestError("the requested period ends before it starts")
+        if "received_on" in changes:
+            changes["due_on"], changes["internal_due_on"] = due_dates(changes["received_on"], config)
+        return update_in(con, request_id, actor=by, change="corrected", reason=_text(reason, "the reason"), **changes)
+
+
+def cancel_request(work_path, request_id: str, *, by: str, reason: str) -> Request:
+    """Cancel an open request (withdrawn, registered twice…): kept in the register with its history."""
+    if not (by or "").strip() or not (reason or "").strip():
+        raise RequestError("a cancellation needs who made it and why")
+    with register_transaction(work_path) as con:
+        current = get_in(con, request_id)
+        if current.status not in OPEN_STATUSES:
+            raise RequestError(f"request {request_id} is {current.status}; only an open request can be cancelled")
+        return update_in(con, request_id, actor=by, change="cancelled", reason=_text(reason, "the reason"),
+                         status="cancelled")
+
+
+def request_history(work_path, request_id: str) -> pl.DataFrame:
+    """Every change of one request, oldest first: at, actor, change, detail (JSON), reason."""
+    schema = {c: pl.Utf8 for c in ("at", "actor", "change", "detail", "reason")}
+    if not Path(work_path).exists():
+        return pl.DataFrame(schema=schema)
+    with closing(_connect(work_path)) as con:
+        rows = con.execute("SELECT at, actor, change, detail, reason FROM request_history WHERE request_id = ? "
+                           "ORDER BY id", [request_id]).fetchall()
+    return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def list_requests(work_path, today=None, config: dict | None = None) -> pl.DataFrame:

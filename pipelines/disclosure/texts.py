@@ -7,6 +7,12 @@ checks that every key has all three). `t(key, lang, **values)` fills `{placehold
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+import duckdb
+
+from ..sqlfiles import steps
+
 LANGS = ("fi", "sv", "en")
 
 # Action of an event -> what was done, in plain words.
@@ -22,36 +28,34 @@ ACTIONS: dict[str, dict[str, str]] = {
     "other": {"fi": "muu käsittely", "sv": "annan behandling", "en": "other processing"},
 }
 
-# Basis codes of docs/rules.md §Explanations -> the basis of the use, in plain words.
-BASES: dict[str, dict[str, str]] = {
-    "responsible_worker": {"fi": "vastuutyöntekijä asiakkaan asiassa", "sv": "ansvarig arbetstagare i klientens ärende",
-                           "en": "responsible worker in the client's matter"},
-    "work_pair": {"fi": "työparina asiakkaan asiassa", "sv": "arbetspar i klientens ärende",
-                  "en": "work pair in the client's matter"},
-    "unit": {"fi": "asiakkaan asiaa hoitava yksikkö", "sv": "enheten som sköter klientens ärende",
-             "en": "the unit handling the client's matter"},
-    "referral": {"fi": "asiakkaan asia lähetetty yksikön hoidettavaksi", "sv": "klientens ärende remitterat till enheten",
-                 "en": "the client's matter was referred to the unit"},
-    "supervision_case": {"fi": "palveluntuottajan valvonta-asia", "sv": "tillsynsärende om serviceproducenten",
-                         "en": "supervision of the service provider"},
-    "provider_authorisation": {"fi": "palveluntuottajalle annettu käyttöoikeus asiakkaan palveluun",
-                               "sv": "serviceproducentens behörighet för klientens tjänst",
-                               "en": "the service provider was authorised for the client's service"},
-    "statutory_right": {"fi": "vastaanottajan lakisääteinen tiedonsaantioikeus",
-                        "sv": "mottagarens lagstadgade rätt att få uppgifter",
-                        "en": "the recipient's statutory right to the information"},
-    "own_provider": {"fi": "luovutus hyvinvointialueen omalle palveluntuottajalle",
-                     "sv": "utlämnande till välfärdsområdets egen serviceproducent",
-                     "en": "disclosure to the county's own service provider"},
-    "disclosure_permission": {"fi": "asiakkaan antama luovutuslupa", "sv": "klientens samtycke till utlämnande",
-                              "en": "the client's permission to disclose"},
-    "emergency_followed_up": {"fi": "kiireellinen tilanne, jonka jälkeen asiakassuhde vahvistettiin",
-                              "sv": "nödsituation som följdes av ett bekräftat klientförhållande",
-                              "en": "an emergency, followed by a confirmed client relationship"},
-    "role_without_involvement": {"fi": "työtehtävä, joka ei edellytä asiakassuhdetta",
-                                 "sv": "arbetsuppgift som inte kräver klientförhållande",
-                                 "en": "a work task that does not require a client relationship"},
-}
+# The basis of a use in plain words has ONE copy: the chk_basis_texts table of sql/checks/explanations.sql,
+# beside the SQL that chooses the basis (the dashboard reads it there too). basis_text() reads it once.
+DISCLOSURE_BASES = ("statutory_right", "own_provider", "disclosure_permission")
+PURPOSES = ("client_relationship", "other_task", "statutory_right", "emergency", "supervision")
+
+
+@lru_cache(maxsize=1)
+def _basis_table() -> dict[str, dict[str, str]]:
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(dict(steps("checks/explanations.sql"))["basis_texts"])
+        rows = con.execute("SELECT basis, text_fi, text_sv, text_en FROM chk_basis_texts").fetchall()
+    finally:
+        con.close()
+    return {basis: {"fi": fi, "sv": sv, "en": en} for basis, fi, sv, en in rows}
+
+
+def bases() -> tuple[str, ...]:
+    """Every basis the checks can give, in the order of explanations.sql."""
+    return tuple(_basis_table())
+
+
+def basis_text(basis: str, lang: str) -> str:
+    """The plain-language text of one explanation basis (the code itself if the checks gained a new one)."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r} (fi, sv or en)")
+    return _basis_table().get(basis, {}).get(lang, basis)
+
 
 # Review state of an event that is in a finding (or has no explanation at all).
 REVIEW: dict[str, dict[str, str]] = {
@@ -181,6 +185,136 @@ TEXT: dict[str, dict[str, str]] = {
     "special_reason_line": {"fi": "Yli {years} vuotta vanhat tiedot luovutetaan erityisestä syystä: {reason}",
                             "sv": "Uppgifter äldre än {years} år lämnas ut av särskilt skäl: {reason}",
                             "en": "Data older than {years} years is released for a special reason: {reason}"},
+    # the basis column, beyond the checks' explanations
+    "basis_own_answer": {"fi": "vastaus asiakkaan lokitietopyyntöön (703/2023 11 §)",
+                         "sv": "svar på klientens begäran om logguppgifter (703/2023 11 §)",
+                         "en": "answer to the client's request for log data (703/2023 section 11)"},
+    "basis_disclosure_logged": {"fi": "luovutuksen peruste lokin mukaan: {basis}",
+                                "sv": "grund för utlämnandet enligt loggen: {basis}",
+                                "en": "basis of the disclosure as logged: {basis}"},
+    "basis_disclosure_not_logged": {"fi": "luovutuksen perustetta ei ole kirjattu lokiin; asia selvitetään",
+                                    "sv": "grunden för utlämnandet finns inte i loggen; saken utreds",
+                                    "en": "the log does not record the basis of the disclosure; it is being looked into"},
+    "basis_purpose_logged": {"fi": "käyttötarkoitus lokin mukaan: {purpose}",
+                             "sv": "ändamål enligt loggen: {purpose}",
+                             "en": "purpose as logged: {purpose}"},
+    "basis_not_logged": {"fi": "käyttötarkoitusta ei ole kirjattu lokiin", "sv": "ändamålet finns inte i loggen",
+                         "en": "the log does not record the purpose"},
+    "purpose_client_relationship": {"fi": "asiakassuhde", "sv": "klientförhållande", "en": "client relationship"},
+    "purpose_other_task": {"fi": "muu työtehtävä", "sv": "annan arbetsuppgift", "en": "another work task"},
+    "purpose_statutory_right": {"fi": "lakisääteinen tiedonsaantioikeus", "sv": "lagstadgad rätt att få uppgifter",
+                                "en": "statutory right to information"},
+    "purpose_emergency": {"fi": "hätätilanne", "sv": "nödsituation", "en": "emergency"},
+    "purpose_supervision": {"fi": "valvonta", "sv": "tillsyn", "en": "supervision"},
+    # holding for the handler: secret whereabouts
+    "reason_whereabouts_ended": {
+        "fi": "Lapsen olinpaikan salaamista koskeva päätös (lastensuojelulaki 417/2007 62 § 3 mom) on päättynyt, "
+              "mutta se koski osaa pyydetystä ajanjaksosta; käsittelijän on päätettävä, mitä voidaan antaa.",
+        "sv": "Beslutet om att hemlighålla barnets vistelseort (barnskyddslagen 417/2007 62 § 3 mom.) har upphört "
+              "men gällde en del av perioden; handläggaren ska besluta vad som kan lämnas ut.",
+        "en": "A decision withholding the child's whereabouts (Child Welfare Act 417/2007 section 62(3)) has ended "
+              "but covered part of the period; the handler must decide what may be released."},
+    "reason_whereabouts_unknown_end": {
+        "fi": "Lapsen olinpaikka on salattu päätöksellä (lastensuojelulaki 417/2007 62 § 3 mom), jonka "
+              "päättymispäivä ei ole tiedossa; käsittelijän on tarkistettava päätös ennen vastaamista.",
+        "sv": "Barnets vistelseort är sekretessbelagd genom beslut (barnskyddslagen 417/2007 62 § 3 mom.) vars "
+              "slutdag är okänd; handläggaren ska kontrollera beslutet innan svaret ges.",
+        "en": "The child's whereabouts are withheld by a decision (Child Welfare Act 417/2007 section 62(3)) whose "
+              "end date is unknown; the handler must check the decision before answering."},
+    # refusal grounds (grounds.py), as the written decision states them
+    "ground_serious_danger": {
+        "fi": "Tiedon antamisesta voisi aiheutua vakavaa vaaraa asiakkaan terveydelle tai hoidolle (703/2023 11 § 2 mom).",
+        "sv": "Uppgifterna kunde allvarligt äventyra klientens hälsa eller vård (703/2023 11 § 2 mom.).",
+        "en": "Releasing the data could seriously endanger the client's health or care (703/2023 section 11(2))."},
+    "ground_others_rights": {
+        "fi": "Tiedon antamisesta voisi aiheutua vakavaa vaaraa jonkun muun oikeuksille (703/2023 11 § 2 mom).",
+        "sv": "Uppgifterna kunde allvarligt äventyra någon annans rättigheter (703/2023 11 § 2 mom.).",
+        "en": "Releasing the data could seriously endanger someone else's rights (703/2023 section 11(2))."},
+    "ground_crime_investigation": {
+        "fi": "Tiedon antaminen voisi vaarantaa rikosten ennalta estämisen tai selvittämisen (703/2023 11 § 2 mom).",
+        "sv": "Uppgifterna kunde äventyra förebyggande eller utredning av brott (703/2023 11 § 2 mom.).",
+        "en": "Releasing the data could endanger the prevention or investigation of crime (703/2023 section 11(2))."},
+    "ground_older_than_two_years": {
+        "fi": "Yli kaksi vuotta vanhoja lokitietoja annetaan vain erityisestä syystä (703/2023 11 § 2 mom).",
+        "sv": "Logguppgifter äldre än två år lämnas ut endast av särskilt skäl (703/2023 11 § 2 mom.).",
+        "en": "Log data older than two years is released only for a special reason (703/2023 section 11(2))."},
+    "ground_minor_prohibition": {
+        "fi": "Alaikäinen on painavasta syystä kieltänyt tietojensa antamisen lailliselle edustajalleen "
+              "(812/2000 11 § 3 mom).",
+        "sv": "Den minderåriga har av vägande skäl förbjudit att uppgifterna lämnas till den lagliga företrädaren "
+              "(812/2000 11 § 3 mom.).",
+        "en": "The minor has, for a weighty reason, forbidden disclosure to their legal representative "
+              "(812/2000 section 11(3))."},
+    "ground_secret_whereabouts": {
+        "fi": "Lapsen olinpaikka on salattu (lastensuojelulaki 417/2007 62 § 3 mom); olinpaikan paljastavia "
+              "tietoja ei anneta.",
+        "sv": "Barnets vistelseort är sekretessbelagd (barnskyddslagen 417/2007 62 § 3 mom.); uppgifter som "
+              "röjer den lämnas inte ut.",
+        "en": "The child's whereabouts are withheld (Child Welfare Act 417/2007 section 62(3)); data that would "
+              "reveal them is not released."},
+    "ground_deceased": {
+        "fi": "Oikeus lokitietoihin on asiakkaalla itsellään; kuolleen henkilön lokitietoja ei anneta.",
+        "sv": "Rätten till logguppgifterna tillhör klienten själv; en avliden persons logguppgifter lämnas inte ut.",
+        "en": "The right to the log data is the client's own; a deceased person's log data is not released."},
+    "ground_not_entitled": {
+        "fi": "Pyytäjä ei ole osoittanut oikeuttaan toimia asiakkaan puolesta.",
+        "sv": "Den som begär uppgifterna har inte visat sin rätt att företräda klienten.",
+        "en": "The requester has not shown the right to act for the client."},
+    "ground_manifestly_unfounded": {
+        "fi": "Pyyntö on ilmeisen perusteeton tai kohtuuton, erityisesti toistuvuutensa vuoksi "
+              "(EU:n tietosuoja-asetus 12 artiklan 5 kohta).",
+        "sv": "Begäran är uppenbart ogrundad eller orimlig, särskilt på grund av sin repetitiva karaktär "
+              "(dataskyddsförordningen artikel 12.5).",
+        "en": "The request is manifestly unfounded or excessive, in particular because of its repetitive "
+              "character (GDPR Article 12(5))."},
+    "ground_other_statutory": {
+        "fi": "Muu lakiin perustuva syy (säännös mainitaan perusteluissa).",
+        "sv": "Annat lagstadgat skäl (bestämmelsen anges i motiveringen).",
+        "en": "Another ground in law (the provision is named in the reasoning)."},
+    "reasoning_line": {"fi": "Perustelut: {reason}", "sv": "Motivering: {reason}", "en": "Reasoning: {reason}"},
+    "decided_by_line": {"fi": "Päätöksen tehnyt: {by}", "sv": "Beslutet fattat av: {by}", "en": "Decided by: {by}"},
+    "decision_withheld_rows": {
+        "fi": "{n} käyttökertaa on jätetty pois vastauksesta.",
+        "sv": "{n} användningstillfällen har utelämnats ur svaret.",
+        "en": "{n} entries have been left out of the answer."},
+    "decision_narrowed": {
+        "fi": "Tiedot annetaan ajalta {start}–{end}; muulta pyydetyltä ajalta niitä ei anneta.",
+        "sv": "Uppgifterna lämnas ut för tiden {start}–{end}; för den övriga perioden lämnas de inte ut.",
+        "en": "Data is released for {start}–{end}; for the rest of the period asked it is not released."},
+    "fee_line": {
+        "fi": "Pyynnöstä peritään maksu {fee} (703/2023 11 § 3 mom; tietosuoja-asetus 12 art. 5 kohta).",
+        "sv": "För begäran tas en avgift på {fee} ut (703/2023 11 § 3 mom.; dataskyddsförordningen art. 12.5).",
+        "en": "A fee of {fee} is charged for the request (703/2023 section 11(3); GDPR Article 12(5))."},
+    # the letter's blocks
+    "controller_line": {"fi": "Rekisterinpitäjä: {name}", "sv": "Personuppgiftsansvarig: {name}",
+                        "en": "Controller: {name}"},
+    "dpo_line": {"fi": "Tietosuojavastaava: {contact}", "sv": "Dataskyddsombud: {contact}",
+                 "en": "Data protection officer: {contact}"},
+    "recipient_title": {"fi": "Vastaanottaja", "sv": "Mottagare", "en": "To"},
+    "relation_self": {"fi": "asiakas itse", "sv": "klienten själv", "en": "the client"},
+    "relation_guardian": {"fi": "huoltaja", "sv": "vårdnadshavare", "en": "guardian"},
+    "relation_representative": {"fi": "valtuutettu edustaja", "sv": "befullmäktigad företrädare",
+                                "en": "authorised representative"},
+    "verified_line": {"fi": "Henkilöllisyys tarkistettu: {how}.", "sv": "Identiteten kontrollerad: {how}.",
+                      "en": "Identity verified: {how}."},
+    "right_to_act_line": {"fi": "Oikeus toimia asiakkaan puolesta: {how}.",
+                          "sv": "Rätt att företräda klienten: {how}.", "en": "Right to act for the client: {how}."},
+    "verify_in_person": {"fi": "henkilökohtaisesti", "sv": "personligen", "en": "in person"},
+    "verify_strong_eid": {"fi": "vahva sähköinen tunnistus", "sv": "stark elektronisk identifiering",
+                          "en": "strong electronic identification"},
+    "verify_suomi_fi_mandate": {"fi": "suomi.fi-valtuus", "sv": "suomi.fi-fullmakt", "en": "a suomi.fi mandate"},
+    "verify_signed_letter": {"fi": "allekirjoitettu kirje", "sv": "undertecknat brev", "en": "a signed letter"},
+    # the interim letter of a request that waits for a decision
+    "interim_title": {"fi": "Välitiedote lokitietopyyntönne käsittelystä",
+                      "sv": "Mellanbesked om behandlingen av er begäran om logguppgifter",
+                      "en": "Interim notice on your request for log data"},
+    "interim_body": {
+        "fi": "Pyyntönne on vastaanotettu {received}. Vastaus annetaan viimeistään {due} (703/2023 11 §). "
+              "Pyyntö edellyttää erillistä harkintaa ennen kuin tietoja voidaan antaa.",
+        "sv": "Er begäran mottogs {received}. Svaret ges senast {due} (703/2023 11 §). Begäran kräver särskild "
+              "prövning innan uppgifter kan lämnas ut.",
+        "en": "Your request was received on {received}. You will be answered by {due} at the latest (703/2023 "
+              "section 11). The request needs a separate decision before data can be released."},
     # the county's reasoned view (11 § 5 mom)
     "view_title": {"fi": "Hyvinvointialueen perusteltu näkemys käsittelyn lainmukaisuudesta",
                    "sv": "Välfärdsområdets motiverade bedömning av behandlingens laglighet",
@@ -206,6 +340,13 @@ TEXT: dict[str, dict[str, str]] = {
         "fi": "{n} erikseen tarkastetulle käyttökerralle löytyi peruste.",
         "sv": "För {n} särskilt granskade användningstillfällen fanns en grund.",
         "en": "{n} separately examined uses were found to have a basis."},
+    "view_unexamined": {
+        "fi": "{n} käyttökerralle ei lokivalvonnassa vielä löytynyt perustetta eikä sitä ole otettu selvitettäväksi; "
+              "käyttötarkoitus on ilmoitettu lokin mukaan.",
+        "sv": "För {n} användningstillfällen har loggövervakningen ännu inte funnit någon grund och de utreds inte; "
+              "ändamålet anges enligt loggen.",
+        "en": "For {n} uses log monitoring has not yet found a basis and they are not under review; the purpose "
+              "is given as logged."},
     "view_lawful": {
         "fi": "Emme ole havainneet lainvastaista käsittelyä.",
         "sv": "Vi har inte funnit lagstridig behandling.",
@@ -217,7 +358,7 @@ def t(key: str, lang: str, **values) -> str:
     """The text of `key` in `lang` (fi, sv or en) with its placeholders filled."""
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r} (fi, sv or en)")
-    for table in (TEXT, ACTIONS, BASES, REVIEW):
+    for table in (TEXT, ACTIONS, REVIEW):
         if key in table:
             return table[key][lang].format(**values) if values else table[key][lang]
     raise KeyError(key)

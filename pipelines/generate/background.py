@@ -33,7 +33,7 @@ def primary_sources(s: Staff) -> list[str]:
         return ["lifecare", "pegasos"]
     if s.role == "supervision_officer":
         return ["casem", "casem", "pegasos"]
-    if s.unit_id in ("LS-VA", "LS-SO", "KIRJ"):
+    if s.unit_id in ("LS-VA", "LS-SO", "KIRJ", "SOS"):
         return ["pro_consona"]
     if s.unit_id in ("PS", "AIK"):
         return ["effica"]
@@ -110,7 +110,7 @@ class Background:
             # a burst around a new case: the first days of a personal involvement weigh three times
             out += [(i.client_id, i.service_task) for i in self.personal[s.staff_id]
                     if i.covers(d) and 0 <= (d - i.valid_from).days < 5] * 2
-            if s.unit_id in ("LS-VA", "SIJ", "KH") or s.role == "manager" or not out:
+            if s.unit_id in ("LS-VA", "SIJ", "KH", "SOS") or s.role == "manager" or not out:
                 key = ("unit", s.unit_id)
                 if key not in self._cache:
                     self._cache[key] = [(i.client_id, i.service_task) for i in self.unit_rows[s.unit_id]
@@ -130,7 +130,8 @@ class Background:
             if s.staff_id in reserved or not s.employed(d):
                 continue
             rng = random.Random(f"bg:{self.seed}:{d.isoformat()}:{s.staff_id}")
-            weekend_worker = s.unit_id == "KH" or s.role == "provider_worker" and s.organisation_id == "P05"
+            weekend_worker = (s.unit_id == "KH" or s.role == "provider_worker" and s.organisation_id == "P05"
+                              or self.round_the_clock(s))
             if rng.random() >= attendance(d, self.holidays, weekend_worker):
                 if s.unit_id == "LS-SO" and s.role == "social_worker" and rng.random() < 0.03:
                     events += self.on_call(s, d, rng)
@@ -139,7 +140,8 @@ class Background:
         return events
 
     def worker_day(self, s: Staff, d: date, rng: random.Random, mean_visits: float,
-                   start: datetime | None = None, source: str | None = None) -> list[Event]:
+                   start: datetime | None = None, source: str | None = None,
+                   stop: datetime | None = None) -> list[Event]:
         cands = self.candidates(s, d)
         if not cands:
             return []
@@ -147,7 +149,12 @@ class Background:
         if s.role == "supervision_officer":
             n = min(MAX_CLIENTS_PER_DAY, n + 2)
         t = start or day_start(rng, d)
-        stop = day_end(d) if start is None else datetime.combine(d, time(17, 30))
+        stop = stop or (day_end(d) if start is None else datetime.combine(d, time(17, 30)))
+        if start is None and self.round_the_clock(s):
+            # shifts of a unit open round the clock: night (from 00:30), morning (07:30) or evening (15:00)
+            t = datetime.combine(d, rng.choice((time(0, 30), time(7, 30), time(15, 0)))) \
+                + timedelta(minutes=rng.randint(0, 40))
+            stop = min(t + timedelta(hours=7), datetime.combine(d, time(23, 50)))
         events: list[Event] = []
         sources = primary_sources(s)
         logged_in: set[str] = set()
@@ -170,6 +177,9 @@ class Background:
             if t > stop:
                 break
         return events
+
+    def round_the_clock(self, s: Staff) -> bool:
+        return self.c.opening_hours.get(s.unit_id) == "24/7"
 
     def purpose_for(self, s: Staff, src: str) -> str:
         if s.role == "supervision_officer" and src == "casem":

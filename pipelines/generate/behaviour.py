@@ -39,11 +39,14 @@ class Behaviour:
         self.pl = planter
         self.bg = bg
         self.rng = random.Random(f"behaviour:{planter.rng.random()}")
+        # a few Wednesdays without whole-day plants, where the log-completeness plants can silence a source
+        wednesdays = [d for d in planter.workdays if d.weekday() == 2 and d not in bg.holidays]
+        self.keep_free = set(self.rng.sample(wednesdays, min(3, len(wednesdays))))
 
     def free_day(self, s: Staff, weekday=True) -> date:
         for _ in range(500):
             d = self.rng.choice(self.pl.workdays)
-            if (s.staff_id, d) not in self.pl.used_days and s.employed(d):
+            if (s.staff_id, d) not in self.pl.used_days and s.employed(d) and d not in self.keep_free:
                 return d
         raise RuntimeError("no free day")
 
@@ -121,7 +124,7 @@ class Behaviour:
             pairs = dict.fromkeys((i.client_id, i.service_task) for i in self.bg.personal[s.staff_id] if i.covers(d))
             return living(list(pairs), d)
 
-        # 1. a counsellor or family worker slowly browsing far more of the unit's clients than peers
+        # 1. a counsellor or family worker browsing, in one day, far more of the unit's clients than peers
         #    (unit involvement explains every access; spread over the whole working day, below mass access)
         pool = (pl.staff("LS-SO", "social_counsellor") + pl.staff("PS", "family_worker")
                 + pl.staff("AIK", "social_counsellor"))
@@ -133,9 +136,9 @@ class Behaviour:
                 self.rng.shuffle(clients)
                 clients = clients[:self.rng.randint(26, 32)]
                 pl.reserve(s, d, quiet=True)
-                record(s, d, "slow_browsing_unit_clients",
+                record(s, d, "day_browsing_unit_clients",
                        self.browse(s, src, d, clients, _spaced(d, 8, self.rng.randint(0, 40), len(clients), 450,
-                                                               self.rng), "anomaly_slow_browsing"))
+                                                               self.rng), "anomaly_day_browsing"))
         # 2. a leaver's account used in the evenings of the last weeks before the end date (by a colleague):
         #    the leaver's own clients and the unit's, all explained, but after hours and more of them
         leavers = [x for x in pl.c.staff if x.active and x.valid_to and x.unit_id in ("LS-SO", "PS", "AIK")
@@ -221,4 +224,144 @@ class Behaviour:
                 record(s, d, "manager_weekend_reading",
                        self.browse(s, src, d, clients, _spaced(d, 10, self.rng.randint(0, 45), len(clients), 200,
                                                                self.rng), "anomaly_weekend_manager"))
+        self.slow_snooping(choose, record, staff_each)
+        self.protected_in_office_hours(choose, record, staff_each, days_each)
         return out_events
+
+    # -- snooping that no single day shows ---------------------------------------------------------------
+    def _normal_day(self, s: Staff, d: date, cap: int, plant: str) -> list:
+        """The worker's ordinary day (their own caseload, office hours), at most `cap` distinct clients."""
+        r = random.Random(f"normal:{self.rng.random()}")
+        evs = self.bg.worker_day(s, d, r, self.bg.visits)
+        kept: list[str] = []
+        for e in evs:
+            if e.client_id is not None and e.client_id not in kept and len(kept) < cap:
+                kept.append(e.client_id)
+        evs = [e for e in evs if e.client_id is None or e.client_id in kept]
+        for e in evs:
+            e.plant = plant
+        self.pl.p.events.extend(evs)
+        return evs
+
+    def _office_times(self, d: date, n: int) -> list[datetime]:
+        return sorted(datetime.combine(d, time(9, 0)) + timedelta(seconds=self.rng.randint(0, 6 * 3600 + 1800))
+                      for _ in range(n))
+
+    def slow_snooping(self, choose, record, staff_each: int):
+        """Three to four weeks of a few extra clients a day: the unit's clients (unit involvement explains each
+        access, so no rule fires) whom the worker has no personal involvement with, while the day's distinct
+        clients stay below what a busy peer opens (about the peers' 90th percentile). The first snooper starts in
+        the first week of the data, before any long history exists."""
+        pl, bg = self.pl, self.bg
+        pool = (pl.staff("LS-SO", "social_worker") + pl.staff("LS-SO", "social_counsellor")
+                + pl.staff("PS", "family_worker") + pl.staff("AIK", "social_worker"))
+        protected = {c.client_id for c in pl.c.clients if c.ever_protected or c.special}
+        # a day's distinct clients: gauss(visits, visits / 3) rounded, so its 90th percentile is about 1.4 visits
+        cap = max(3, int(1.4 * bg.visits))
+        workdays = [d for d in pl.workdays if d not in bg.holidays and d not in self.keep_free]
+        for n, s in enumerate(choose(pool, staff_each)):
+            first = 0 if n == 0 else self.rng.randint(0, max(0, len(workdays) - 25))
+            run = [d for d in workdays[first:first + self.rng.randint(15, 20)]
+                   if (s.staff_id, d) not in pl.used_days and s.employed(d)]
+            for d in run:
+                extra = self.rng.randint(1, 2) if cap <= 4 else self.rng.randint(2, 3)
+                pl.reserve(s, d, quiet=True)
+                own = self._normal_day(s, d, cap - extra, "anomaly_slow_snooping")
+                seen = {e.client_id for e in own}
+                mine = {i.client_id for i in bg.personal[s.staff_id] if i.covers(d)}
+                others = [c for c in _unit_clients(bg, s.unit_id, d)
+                          if c[0] not in mine and c[0] not in seen and c[0] not in protected]
+                self.rng.shuffle(others)
+                src = primary_sources(s)[0]
+                evs = self.browse(s, src, d, others[:extra], self._office_times(d, extra), "anomaly_slow_snooping")
+                record(s, d, "slow_snooping", own + evs)
+
+    def protected_in_office_hours(self, choose, record, staff_each: int, days_each: int):
+        """A worker's ordinary office-hours day with one or two protected clients of their unit opened, with
+        no personal involvement: the `protected_client` rule's case, which the model must see by day too."""
+        pl = self.pl
+        pool = (pl.staff("AIK", "social_counsellor") + pl.staff("PS", "family_worker")
+                + pl.staff("LS-SO", "social_counsellor"))
+        task = {"AIK": "adult_social_work", "PS": "family_social_work", "LS-SO": "child_welfare"}
+        for s in choose(pool, staff_each):
+            for _ in range(max(1, days_each // 2)):
+                d = self.free_day(s)
+                if d in self.bg.holidays:
+                    continue
+                pl.reserve(s, d, quiet=True)
+                own = self._normal_day(s, d, 6, "protected_office_hours")
+                evs = []
+                for t in self._office_times(d, self.rng.randint(1, 2)):
+                    cl = pl.fresh_client(security_prohibition=True)
+                    pl.inv(cl.client_id, "unit", d - timedelta(days=60), None, unit=s.unit_id, task=task[s.unit_id])
+                    e = pl.ev(s, primary_sources(s)[0], t, cl.client_id, "read", task[s.unit_id],
+                              plant="protected_office_hours")
+                    pl.intend(e, "protected_client")
+                    evs.append(e)
+                record(s, d, "protected_office_hours_uninvolved", own + evs)
+
+    # -- legitimate days the model must leave alone ------------------------------------------------------
+    def legitimate(self, cases: int, days_each: int):
+        """Heavy or unusual days that are ordinary work, labelled in labels/legitimate_days.csv: a worker covering
+        an absent colleague's caseload, a whole unit working a public holiday as a normal day, a whole unit's
+        evening shift, and the night shifts of the round-the-clock unit."""
+        pl, bg = self.pl, self.bg
+        legit = pl.p.legitimate
+        protected = {c.client_id for c in pl.c.clients if c.ever_protected or c.special}
+        workdays = [d for d in pl.workdays if d not in bg.holidays and d not in self.keep_free]
+        # covering: X is away for three to five days; Y, same unit and role, opens X's clients beside their own
+        for unit in ("LS-SO", "PS"):
+            workers = pl.staff(unit, "social_worker")
+            for _ in range(max(1, cases // 2)):
+                x, y = self.rng.sample(workers, 2)
+                start = self.rng.randrange(0, len(workdays) - 6)
+                for d in workdays[start:start + self.rng.randint(3, 5)]:
+                    if (x.staff_id, d) in pl.used_days or (y.staff_id, d) in pl.used_days:
+                        continue
+                    theirs = sorted({(i.client_id, i.service_task) for i in bg.personal[x.staff_id]
+                                     if i.covers(d) and i.client_id not in protected})
+                    theirs = [c for c in theirs if c[0] not in bg.deceased or d <= bg.deceased[c[0]]]
+                    self.rng.shuffle(theirs)
+                    theirs = theirs[:self.rng.randint(8, 12)]
+                    if len(theirs) < 6:
+                        continue
+                    pl.reserve(x, d, quiet=True)   # away: no events at all
+                    pl.reserve(y, d, quiet=True)
+                    self._normal_day(y, d, 6, "legitimate_covering")
+                    self.browse(y, primary_sources(y)[0], d, theirs, self._office_times(d, len(theirs)),
+                                "legitimate_covering")
+                    legit.append((y.staff_id, d, "covering_colleague"))
+        # a public holiday worked as a normal day by a whole unit, and a whole unit's evening shift
+        holidays = sorted(h for h in bg.holidays if h.weekday() < 5 and pl.c.start + timedelta(days=7) <= h
+                          <= pl.c.end - timedelta(days=3))
+        plans = [("AIK", self.rng.choice(holidays), "whole_unit_holiday", None)] if holidays else []
+        plans.append(("PS", self.rng.choice(workdays[10:]), "whole_unit_evening", time(13, 0)))
+        for unit, d, kind, start in plans:
+            for s in pl.staff(unit, steady=False):
+                if not s.employed(d) or (s.staff_id, d) in pl.used_days or not primary_sources(s):
+                    continue
+                r = random.Random(f"unit-day:{self.rng.random()}")
+                begin = None if start is None else datetime.combine(d, start) + timedelta(minutes=r.randint(0, 60))
+                evs = bg.worker_day(s, d, r, bg.visits, start=begin,
+                                    stop=None if start is None else datetime.combine(d, time(20, 30)))
+                if not evs:
+                    continue
+                pl.reserve(s, d, quiet=True)
+                for e in evs:
+                    e.plant = "legitimate_" + kind
+                pl.p.events.extend(evs)
+                legit.append((s.staff_id, d, kind))
+        # night shifts of the unit open round the clock (its evenings and nights are its working hours)
+        for s in pl.staff("SOS"):
+            for _ in range(days_each):
+                d = self.free_day(s)
+                r = random.Random(f"night:{self.rng.random()}")
+                evs = bg.worker_day(s, d, r, bg.visits, start=datetime.combine(d, time(0, 20 + r.randint(0, 30))),
+                                    stop=datetime.combine(d, time(7, 0)))
+                if not evs:
+                    continue
+                pl.reserve(s, d, quiet=True)
+                for e in evs:
+                    e.plant = "legitimate_night_shift"
+                pl.p.events.extend(evs)
+                legit.append((s.staff_id, d, "night_shift_round_the_clock"))

@@ -44,7 +44,10 @@ UNITS = [
     ("P03-NK", "P03", "Tuulensuoja, nuorisokoti", "placement"),
     ("P04-SH", "P04", "Majakka, sijaishuolto", "placement"),
     ("P05-KH", "P05", "Kultarinne, kotipalvelu", "home_care"),
+    ("SOS", "HVA", "Sosiaalipäivystys", "child_welfare"),
 ]
+# units.csv `opening_hours` (optional; docs/formats.md): a unit open round the clock has no "out of hours"
+OPENING_HOURS = {"SOS": "24/7"}
 
 READ = ("read", "search")
 WORK = ("read", "search", "create", "update", "print")
@@ -91,6 +94,7 @@ HEADCOUNT = {
     "P03-NK": [("provider_worker", 3, ("portal",))],
     "P04-SH": [("provider_worker", 3, ("portal",))],
     "P05-KH": [("provider_worker", 5, ("portal",))],
+    "SOS": [("social_worker", 5, ("pro_consona",))],
 }
 FIXED_ONE = {"manager"}
 AUDITORS = [("TSV", "data_protection_officer", "dpo"), ("KIRJ", "request_handler", "kirjaamo")]
@@ -112,6 +116,7 @@ class CountyBuilder:
         self.county = County(start=size.start, end=size.end)
         self.county.organisations = list(ORGANISATIONS)
         self.county.units = [(u, o, n, t) for u, o, n, t in UNITS]
+        self.county.opening_hours = dict(OPENING_HOURS)
         self.county.role_permissions = list(ROLE_PERMISSIONS)
         self._staff_no = 0
         self._bases: set[str] = set()
@@ -221,6 +226,8 @@ class CountyBuilder:
             a, b = self.service_window()
             intake_end = day_add(a, 29)
             self.unit_row(cl.client_id, "LS-VA", "unit", a, min(intake_end, b) if b else intake_end, "child_welfare")
+            # the round-the-clock emergency unit sees the same intake clients (evenings, nights, weekends)
+            self.unit_row(cl.client_id, "SOS", "unit", a, min(intake_end, b) if b else intake_end, "child_welfare")
             if (b and b <= intake_end) or rng.random() < 0.25:
                 continue
             so = day_add(intake_end, 1)

@@ -149,6 +149,7 @@ class County:
     end: date
     organisations: list[tuple[str, str, str]] = field(default_factory=list)
     units: list[tuple[str, str, str, str]] = field(default_factory=list)
+    opening_hours: dict[str, str] = field(default_factory=dict)   # unit -> units.csv opening_hours ("24/7")
     role_permissions: list[tuple[str, str, str, bool]] = field(default_factory=list)
     staff: list[Staff] = field(default_factory=list)
     extra_staff_rows: list[Staff] = field(default_factory=list)   # second rows (overlap, reversed)

@@ -27,6 +27,7 @@ class PlantSet:
     near_misses: list[tuple[Event, str]] = field(default_factory=list)  # (event, rule) that must not fire
     anomalies: list[tuple[str, date, str]] = field(default_factory=list)
     anomaly_events: list[Event] = field(default_factory=list)
+    legitimate: list[tuple[str, date, str]] = field(default_factory=list)  # heavy or unusual but ordinary days
     silent: dict[tuple[str, date], int] = field(default_factory=dict)   # (source, day) -> events kept
     reexport: tuple[str, date, date] | None = None                      # source, first day, last day
     key_objects: list[tuple[str, str, object]] = field(default_factory=list)  # rule, table, row object

@@ -32,7 +32,8 @@ def write_reference(county: County, folder: Path, key_objects) -> list[tuple[str
     folder.mkdir(parents=True, exist_ok=True)
     c = county
     _write(folder / "organisations.csv", ("organisation_id", "name", "kind"), [list(o) for o in c.organisations])
-    _write(folder / "units.csv", ("unit_id", "organisation_id", "name", "service_task"), [list(u) for u in c.units])
+    _write(folder / "units.csv", ("unit_id", "organisation_id", "name", "service_task", "opening_hours"),
+           [[*u, c.opening_hours.get(u[0], "")] for u in c.units])
     staff_rows = c.staff + c.extra_staff_rows
     _write(folder / "staff.csv", ("staff_id", "full_name", "personal_id", "address", "organisation_id", "unit_id",
                                   "role", "title", "valid_from", "valid_to"),

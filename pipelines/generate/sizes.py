@@ -22,4 +22,9 @@ SIZES = {
     "small": Size("small", date(2026, 3, 1), date(2026, 5, 31), 1.0, 1.0, 2.4, True),
     "medium": Size("medium", date(2025, 9, 1), date(2026, 8, 31), 3.0, 3.0, 5.5, False),
     "large": Size("large", date(2025, 9, 1), date(2026, 8, 31), 20.0, 20.0, 8.5, False),
+    # written only by the vectorised generator (generate/vectorised.py): ~100 M events of the large county
+    "xlarge": Size("xlarge", date(2025, 9, 1), date(2026, 8, 31), 20.0, 20.0, 30.0, False),
 }
+# sizes written by the vectorised generator by default (`--engine events` keeps the event-by-event one
+# for large, with every source format and planted, labelled cases)
+VECTORISED = ("large", "xlarge")

@@ -19,6 +19,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..config import load_config
+from .fhir import is_placeholder
 from .records import CANONICAL_COLUMNS, Rejected, StagedRecord
 from .safe_xml import PARSER_OPTIONS, file_declares_entities, local_name
 
@@ -27,7 +28,9 @@ MESSAGE = "AuditMessage"
 HETU_OID = "1.2.246.21"
 
 ACTIONS = {"C": "create", "R": "read", "U": "update", "D": "delete"}
-EXECUTE_EVENTS = {"110112": "search", "110106": "export"}
+# DICOM event ids that name the action themselves: dcm4chee logs a REST-triggered Export (110106) with
+# EventActionCode "R", yet it is an export, and export rules must see it.
+EVENT_ACTIONS = {"110112": "search", "110106": "export"}
 # FHIR restful-interaction / lifecycle codes an EventTypeCode may carry (as in FHIR subtype).
 TYPE_ACTIONS = {"search": "search", "search-type": "search", "search-system": "search", "read": "read",
                 "vread": "read", "export": "export", "print": "print", "disclose": "disclose"}
@@ -102,20 +105,25 @@ def message_fields(message: etree._Element) -> dict[str, str | None]:
     if ident is not None:
         fields["event_time"] = ident.get("EventDateTime")
         code = (ident.get("EventActionCode") or "").strip().upper()
-        if code == "E":
-            action = EXECUTE_EVENTS.get(event_id or "", "other")
+        if event_id in EVENT_ACTIONS:  # the event id says what happened, whatever the action code
+            action = EVENT_ACTIONS[event_id]
+        elif code == "E":
+            action = "other"
         else:
             action = ACTIONS.get(code)
         for t in type_codes:
             if t in TYPE_ACTIONS:
                 action = TYPE_ACTIONS[t]
                 break
-        fields["action"] = action if code else None
-        if code and code not in ACTIONS and code != "E":
+        fields["action"] = action if (code or event_id in EVENT_ACTIONS) else None
+        if code and code not in ACTIONS and code != "E" and event_id not in EVENT_ACTIONS:
             fields["action"] = code  # unknown code: the normaliser quarantines it as "unknown action code"
         outcome = ident.get("EventOutcomeIndicator")
         if outcome is not None and outcome.strip() != "":
             fields["outcome"] = "success" if outcome.strip() == "0" else "failure"
+        bases = [" ".join(t for t in (_code(p), p.get("originalText") and f"({p.get('originalText')})") if t)
+                 for p in _children(ident, "PurposeOfUse")]
+        fields["legal_basis"] = "; ".join(dict.fromkeys(b for b in bases if b)) or None
         for purpose in _children(ident, "PurposeOfUse"):
             mapped = PURPOSES.get(_code(purpose) or "") or (
                 _code(purpose) if _code(purpose) in CANONICAL_PURPOSES else None)
@@ -127,21 +135,35 @@ def message_fields(message: etree._Element) -> dict[str, str | None]:
     participants = _children(message, "ActiveParticipant")
     requestor = next((p for p in participants if (p.get("UserIsRequestor") or "").lower() == "true"), None)
     if requestor is not None:
-        fields["account"] = requestor.get("UserID")
+        fields["account"] = next((v.strip() for v in (requestor.get("UserID"), requestor.get("AlternativeUserID"),
+                                                      requestor.get("UserName")) if not is_placeholder(v)), None)
     source = _child(message, "AuditSourceIdentification")
     if source is not None and source.get("AuditSourceID"):
-        fields["source_system"] = source.get("AuditSourceID").strip().lower()
+        fields["source_system"] = source.get("AuditSourceID").strip()  # case: one rule, in the normaliser
+    described: list[str | None] = []
     for obj in _children(message, "ParticipantObjectIdentification"):
-        if obj.get("ParticipantObjectTypeCodeRole") == "1" and fields["client_id"] is None:
-            pid = obj.get("ParticipantObjectID")
-            fields["client_id"] = pid.split("^", 1)[0] if pid else None
+        is_patient = obj.get("ParticipantObjectTypeCodeRole") == "1"
+        if is_patient and fields["client_id"] is None:
+            pid = (obj.get("ParticipantObjectID") or "").split("^", 1)[0]
+            fields["client_id"] = None if is_placeholder(pid) else pid.strip()
         for detail in _children(obj, "ParticipantObjectDetail"):
             kind = detail.get("type")
             if kind in ("service_task", "document", "session_id") and fields[kind] is None:
                 fields[kind] = _decode_detail(detail.get("value"))
+            elif kind in ("data_description", "Description", "description"):
+                described.append(_decode_detail(detail.get("value")))
+        if not is_patient:
+            description = _child(obj, "ParticipantObjectDescription")
+            if description is not None and (description.text or "").strip():
+                described.append(description.text.strip())
+            id_type = _child(obj, "ParticipantObjectIDTypeCode")
+            type_text = id_type.get("originalText") if id_type is not None else None
+            if type_text:
+                described.append(type_text)
         query = _child(obj, "ParticipantObjectQuery")
         if query is not None and query.text and fields["search_criteria"] is None and fields["action"] == "search":
             fields["search_criteria"] = _decode_detail(query.text.strip())
+    fields["data_description"] = "; ".join(dict.fromkeys(d for d in described if d))[:2000] or None
     destination = next((p for p in participants if p is not requestor and any(
         _code(r) == DESTINATION_ROLE for r in _children(p, "RoleIDCode"))), None)
     if destination is not None and event_id == "110106" and fields["action"] == "export":
@@ -149,6 +171,8 @@ def message_fields(message: etree._Element) -> dict[str, str | None]:
         if user and ":" not in user and "/" not in user and "@" not in user:  # an organisation id, not a URI
             fields["action"] = "disclose"
             fields["recipient_organisation_id"] = user
+    if destination is not None and fields["action"] == "disclose" and fields["recipient_organisation_id"] is None:
+        fields["recipient_organisation_id"] = destination.get("UserID")
     return fields
 
 

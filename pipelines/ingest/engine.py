@@ -6,6 +6,9 @@ mid-file rolls the whole file back, so the store is as it was before the file.
 
 from __future__ import annotations
 
+import contextlib
+import csv
+import errno
 import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -20,7 +23,7 @@ from ..errors import InputError
 from ..sqlfiles import read_sql
 from . import canonical
 from .formats import detect_adapter
-from .records import CANONICAL_COLUMNS, Rejected, StagedRecord
+from .records import CANONICAL_COLUMNS, RESERVED_SOURCE, Rejected, StagedRecord
 
 
 @dataclass
@@ -146,6 +149,20 @@ def _quarantine_csv_rejects(con, run_id: int, path: Path) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
+def _quarantine_vanished_lines(con, run_id: int, path: Path, reported: set[int]) -> list[int]:
+    """Over-long lines DuckDB skipped without a reject row (canonical.overlong_lines): quarantined here."""
+    if path.stat().st_size <= canonical.MAX_LINE:
+        return []
+    missing = {n: text for n, text in canonical.overlong_lines(path).items() if n not in reported}
+    if missing:
+        reason = f"line longer than {canonical.MAX_LINE // 1_000_000} MB (first 10,000 characters kept)"
+        con.executemany(
+            "INSERT INTO quarantine VALUES (?, ?, NULL, ?, NULL, ?, ?, now())",
+            [[run_id, str(path), n, reason, text] for n, text in sorted(missing.items())],
+        )
+    return sorted(missing)
+
+
 def _fill_csv_lines(con, run_id: int, path: Path, rejected_lines: list[int]) -> None:
     """Line numbers and raw text for CSV records the normaliser quarantined."""
     rows = con.execute(
@@ -163,9 +180,45 @@ def _fill_csv_lines(con, run_id: int, path: Path, rejected_lines: list[int]) -> 
 
 
 def ingest_file(
-    con: duckdb.DuckDBPyConnection, path: Path, *, source: str | None = None, config: dict | None = None
+    con: duckdb.DuckDBPyConnection, path: Path, *, source: str | None = None, config: dict | None = None,
+    own_log: bool = False,
 ) -> Tally:
-    config = config or load_config()
+    """Ingest one file in one transaction. Any failure is an InputError naming the file (and line and
+    field where known), with the store as it was: no input ends a run of many files.
+
+    `own_log` is for the tool's own access log only (pipelines/ingest/applog.py): any other file that
+    claims the reserved source name is refused.
+    """
+    try:
+        return _ingest_file(con, path, source=source, config=config or load_config(), own_log=own_log)
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure refuses this file only, with one clear line
+        raise refusal(path, exc) from None
+
+
+def refusal(path, exc: BaseException) -> InputError:
+    """One clear line for a failure that is not the input's own fault or that a library raised.
+
+    Never the exception's message where it may quote the data (DuckDB's conversion errors do): only
+    what kind of failure it was."""
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC or "no space left" in str(exc).lower():
+        return InputError(path, "no space left on the device while storing this file; nothing of it was "
+                                "stored (free some space and ingest it again)")
+    if isinstance(exc, RecursionError):
+        return InputError(path, "nested too deeply to read; nothing of it was stored")
+    if isinstance(exc, csv.Error):
+        return InputError(path, f"not readable as CSV ({str(exc).splitlines()[0][:120]}); nothing of it was stored")
+    if isinstance(exc, UnicodeDecodeError):
+        return InputError(path, f"not valid {exc.encoding} text at byte {exc.start}; nothing of it was stored")
+    if isinstance(exc, MemoryError):
+        return InputError(path, "too large to read in the memory available; nothing of it was stored")
+    if isinstance(exc, OSError):
+        return InputError(path, f"cannot be read ({exc.strerror or type(exc).__name__}); nothing of it was stored")
+    return InputError(path, f"could not be ingested ({type(exc).__name__}); nothing of it was stored")
+
+
+def _ingest_file(con, path: Path, *, source: str | None, config: dict, own_log: bool) -> Tally:
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "no such file")
@@ -200,8 +253,11 @@ def ingest_file(
             con.execute(statement, _params_for(statement, params))
         if is_csv:
             rejected_lines = _quarantine_csv_rejects(con, run_id, path)
+            rejected_lines += _quarantine_vanished_lines(con, run_id, path, set(rejected_lines))
             _fill_csv_lines(con, run_id, path, rejected_lines)
             adapter_rejects = len(rejected_lines)
+        if not own_log:
+            _refuse_reserved_source(con, path)
         staged = con.execute("SELECT count(*) FROM checked").fetchone()[0]
         quarantined = con.execute("SELECT count(*) FROM quarantine WHERE run_id = ?", [run_id]).fetchone()[0]
         existing_same = con.execute("SELECT count(*) FROM existing WHERE differing = ''").fetchone()[0]
@@ -225,18 +281,41 @@ def ingest_file(
             raise RuntimeError(f"{path}: tally does not balance ({tally})")
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        with contextlib.suppress(duckdb.Error):  # a connection broken by a full disk cannot roll back twice
+            con.execute("ROLLBACK")
         raise
     finally:
-        con.execute("DROP VIEW IF EXISTS stage" if adapter.format_name == canonical.FORMAT_NAME
-                    else "DROP TABLE IF EXISTS stage")
+        with contextlib.suppress(duckdb.Error):
+            con.execute("DROP VIEW IF EXISTS stage" if adapter.format_name == canonical.FORMAT_NAME
+                        else "DROP TABLE IF EXISTS stage")
     return tally
 
 
-def ingest_files(con, paths: list[Path], *, source=None, config=None, progress: Callable | None = None):
-    tallies = []
+def _refuse_reserved_source(con, path: Path) -> None:
+    """`lokivahti` names the tool's own trail: a log file claiming it could plant or hide an auditor's event."""
+    row = con.execute(
+        "SELECT record_no, line_no FROM checked_rows WHERE source_system = $name ORDER BY record_no LIMIT 1",
+        {"name": RESERVED_SOURCE},
+    ).fetchone()
+    if row is not None:
+        line = row[1] if row[1] is not None else (row[0] + 1 if row[0] is not None else None)
+        raise InputError(path, f"source_system '{RESERVED_SOURCE}' is reserved for Lokivahti's own use log; "
+                               "file refused", line=line, field="source_system")
+
+
+def ingest_files(con, paths: list[Path], *, source=None, config=None, progress: Callable | None = None,
+                 refused: list[InputError] | None = None) -> list[Tally]:
+    """Every file in turn. With a `refused` list, a refused file is noted there and the others still run;
+    without one, the first refusal is raised."""
+    tallies: list[Tally] = []
     for path in paths:
-        tallies.append(ingest_file(con, path, source=source, config=config))
+        try:
+            tallies.append(ingest_file(con, path, source=source, config=config))
+        except InputError as exc:
+            if refused is None:
+                raise
+            refused.append(exc)
+            continue
         if progress:
             progress(tallies[-1])
     return tallies

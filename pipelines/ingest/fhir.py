@@ -14,13 +14,16 @@ import base64
 import binascii
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import ijson
 from lxml import etree
 
 from ..config import load_config
+from . import json_stream
 from .records import CANONICAL_COLUMNS, Rejected, StagedRecord
 from .safe_xml import UnsafeXml, local_name, namespace, parse_bytes
 
@@ -38,6 +41,42 @@ PURPOSES = {"TREAT": "client_relationship", "ETREAT": "emergency", "BTG": "emerg
 CANONICAL_PURPOSES = {"client_relationship", "other_task", "statutory_right", "emergency", "supervision"}
 EMERGENCY_CODES = {"ETREAT", "BTG", "110127"}  # 110127: DICOM Emergency Override Started
 LEGACY_KEYS = ("event", "participant", "object")
+BOM = b"\xef\xbb\xbf"
+
+
+def _starts_with_bom(fh, start: int) -> bool:
+    fh.seek(start)
+    return fh.read(3) == BOM
+
+
+def _safe_parser_message(exc: Exception) -> str:
+    """The parser's complaint without the text it quotes (that text may hold an identity code)."""
+    first = exc.args[0] if exc.args else ""
+    if isinstance(first, bytes):
+        first = first.decode("utf-8", "replace")
+    line = str(first).splitlines()[0] if str(first) else type(exc).__name__
+    return re.sub(r"(['\"]).*?\1", "…", line)[:120]
+
+
+class _LineReader:
+    """A file object that ends at the next newline (JSON text never holds a raw newline): one NDJSON
+    line of any length, read in chunks."""
+
+    def __init__(self, fh):
+        self.fh, self.done = fh, False
+
+    def read(self, n: int = 65536) -> bytes:
+        if self.done or n == 0:  # read(0) is how a parser asks whether the stream gives bytes
+            return b""
+        chunk = self.fh.read(n if n > 0 else 65536)
+        cut = chunk.find(b"\n")
+        if cut >= 0:
+            self.fh.seek(cut + 1 - len(chunk), 1)
+            self.done = True
+            return chunk[:cut + 1]
+        if not chunk:
+            self.done = True
+        return chunk
 
 
 def detect(path: Path, head: bytes):
@@ -161,21 +200,23 @@ def resource_fields(resource: dict) -> dict[str, str | None]:
     if any(code in EMERGENCY_CODES for _, code in all_purpose_codes) or "110127" in detail_codes:
         f["emergency"] = "true"
 
+    if requestor is None:  # R5 makes `requestor` optional: a human agent is then the user
+        requestor = next((a for a in agents if _is_person(a)), None)
     if requestor is not None:
-        who = requestor.get("who") or {}
-        ident = who.get("identifier") or {}
-        f["account"] = _text(ident.get("value")) or _text(requestor.get("altId")) or _text(requestor.get("name"))
-    for agent in agents:
-        if agent is not requestor and any(code == "IRCP" for _, code in _codes(agent.get("type"))):
-            value = _text(((agent.get("who") or {}).get("identifier") or {}).get("value"))
-            if value:
-                f["recipient_organisation_id"] = value
-                break
+        f["account"] = agent_identity(requestor)
+    recipients = [a for a in agents if a is not requestor and any(
+        code in ("IRCP", "110152") for _, code in _codes(a.get("type")) + _codes(a.get("role")))]
+    recipient = next((a for a in recipients if any(c == "IRCP" for _, c in _codes(a.get("type")))),
+                     recipients[0] if recipients else None)
+    if recipient is not None and (action in ("disclose", "export") or any(
+            c == "IRCP" for _, c in _codes(recipient.get("type")))):
+        f["recipient_organisation_id"] = agent_identity(recipient)
+    f["legal_basis"] = _legal_basis(purpose_sources, agents)
 
     source = resource.get("source") or {}
     observer = source.get("observer") or {}
     f["source_system"] = (_text(observer.get("display")) or _text((observer.get("identifier") or {}).get("value"))
-                          or _text(source.get("site")))
+                          or _text(observer.get("reference")) or _text(source.get("site")))
 
     # client: the Finnish personal identity code, else a Patient reference
     entities = [e for e in _list(resource.get("entity")) if isinstance(e, dict)]
@@ -208,7 +249,85 @@ def resource_fields(resource: dict) -> dict[str, str | None]:
                 f[kind] = _text(detail.get("valueString"))
         if f["search_criteria"] is None and _text(entity.get("query")) and f["action"] == "search":
             f["search_criteria"] = _decode_base64(_text(entity.get("query")))
+    f["data_description"] = _data_description(entities)
     return f
+
+
+PERSON_REFERENCES = ("Practitioner/", "PractitionerRole/", "RelatedPerson/", "Patient/")
+
+
+def _is_person(agent: dict) -> bool:
+    who = agent.get("who") or {}
+    ref = _text(who.get("reference")) or ""
+    return ref.startswith(PERSON_REFERENCES) or any(c == "humanuser" for _, c in _codes(agent.get("type")))
+
+
+def agent_identity(agent: dict) -> str | None:
+    """The user as the source names them, in every form FHIR R4/R5 allows, most specific first:
+    `who.identifier.value` (the account), `who.reference` (e.g. Practitioner/123), `altId`,
+    `who.display`, then the R4 `name`. Placeholders such as "(null)" count as absent."""
+    who = agent.get("who") or {}
+    ident = who.get("identifier") or {}
+    for value in (ident.get("value") if isinstance(ident, dict) else None, who.get("reference"),
+                  agent.get("altId"), who.get("display"), agent.get("name")):
+        text = _text(value)
+        if text and not is_placeholder(text):
+            return text.strip()
+    return None
+
+
+PLACEHOLDERS = {"", "<none>", "none", "unknown", "(null)", "null", "n/a", "-", "?"}
+
+
+def is_placeholder(value: str | None) -> bool:
+    """Values systems write where they have nothing (dcm4chee's `<none>`); the normaliser has the same list."""
+    return value is None or value.strip().casefold() in PLACEHOLDERS
+
+
+def _coding_text(concepts) -> list[str]:
+    out = []
+    for concept in _list(concepts):
+        if not isinstance(concept, dict):
+            continue
+        codings = [c for c in _list(concept.get("coding")) if isinstance(c, dict)] or [concept]
+        for coding in codings:
+            code, display = _text(coding.get("code")), _text(coding.get("display"))
+            text = " ".join(t for t in (code, display and f"({display})") if t)
+            if text:
+                out.append(text)
+        if not codings and _text(concept.get("text")):
+            out.append(_text(concept.get("text")))
+    return out
+
+
+def _legal_basis(purpose_sources, agents) -> str | None:
+    """The basis as the source states it (703/2023 10 §): purposeOfEvent / authorization codes with their
+    display, and any policy the agents acted under."""
+    parts = [t for src in purpose_sources for t in _coding_text(src)]
+    for agent in agents:
+        parts += [p for p in (_text(x) for x in _list(agent.get("policy"))) if p]
+    parts = list(dict.fromkeys(parts))
+    return "; ".join(parts) if parts else None
+
+
+def _data_description(entities) -> str | None:
+    """Which data was used or disclosed: entity descriptions and names, and what a non-patient entity is."""
+    parts = []
+    for entity in entities:
+        if any(code == "1" for _, code in _codes(entity.get("role"))):
+            continue  # the client's own entry names the person, not the data
+        for key in ("description", "name"):
+            if _text(entity.get(key)):
+                parts.append(_text(entity.get(key)))
+        what = entity.get("what") or {}
+        ref = _text(what.get("reference"))
+        if ref and not ref.startswith("Patient/"):
+            parts.append(ref)
+        ident_type = (what.get("identifier") or {}).get("type") if isinstance(what.get("identifier"), dict) else None
+        if isinstance(ident_type, dict) and _text(ident_type.get("text")):
+            parts.append(_text(ident_type.get("text")))  # as ATNA's ParticipantObjectIDTypeCode says it
+    parts = list(dict.fromkeys(parts))
+    return "; ".join(parts)[:2000] if parts else None
 
 
 # --- FHIR XML -> JSON shape ------------------------------------------------------------------------
@@ -261,6 +380,7 @@ class FhirAdapter:
         ingest = (config or load_config())["ingest"]
         self.max_bytes = int(ingest["max_record_bytes"])
         self.max_depth = int(ingest["max_xml_depth"])
+        self.max_json_depth = int(ingest.get("max_json_depth", self.max_depth))
 
     def records(self, path: Path) -> Iterator[StagedRecord | Rejected]:
         path = Path(path)
@@ -268,21 +388,8 @@ class FhirAdapter:
             start = fh.read(4096).lstrip(b"\xef\xbb\xbf").lstrip()
         if start.startswith(b"<"):
             yield from self._xml(path)
-        elif self._is_ndjson(path):
-            yield from self._ndjson(path)
         else:
-            yield from self._json_document(path)
-
-    def _is_ndjson(self, path: Path) -> bool:
-        """NDJSON when the first non-empty line is a complete JSON object on its own."""
-        with open(path, "rb") as fh:
-            for line in fh:
-                if line.strip():
-                    try:
-                        return isinstance(json.loads(line.lstrip(b"\xef\xbb\xbf")), dict)
-                    except ValueError:
-                        return False
-        return False
+            yield from self._json(path)
 
     def _resources(self, document, record_no: int, line_no: int | None):
         """One record per resource: a Bundle yields its entries, anything else itself."""
@@ -321,20 +428,91 @@ class FhirAdapter:
                             raw, line_no)
         return StagedRecord(record_no, fields, raw, line_no)
 
+    def _json(self, path: Path):
+        """NDJSON when the first non-empty line is a small complete JSON object; else one stream of values
+        (a pretty-printed document, or a minified Bundle on one line of any size)."""
+        with open(path, "rb") as fh:
+            first = b""
+            while not first.strip():
+                first = fh.readline(self.max_bytes + 1)
+                if not first:
+                    break
+        # NDJSON when the first line holds an object on its own, or is longer than any one record may be
+        # (a minified Bundle, streamed line by line). A pretty-printed document's first line ends in `{`,
+        # `[` or `,`. Decided by shape, not by parsing, so a first line that is itself broken is one
+        # quarantined line, not a reason to read the whole file as one record.
+        line = first.lstrip(BOM).strip()
+        ndjson = len(first) > self.max_bytes or (line.startswith(b"{") and not line.endswith((b"{", b"[", b",")))
+        yield from (self._ndjson(path) if ndjson else self._stream(path))
+
+    def _stream(self, path: Path):
+        with open(path, "rb") as fh:
+            if fh.read(3) != BOM:
+                fh.seek(0)
+            yield from self._values(fh, 1, None, whole_file=True)
+
+    def _values(self, fh, record_no: int, line_no: int | None, *, whole_file: bool):
+        """Records of a stream of JSON values (json_stream), numbered from record_no."""
+        rest = "the rest of the file was not read" if whole_file else "the rest of the line was not read"
+        produced = 0
+        try:
+            for v in json_stream.values(fh, max_bytes=self.max_bytes, max_depth=self.max_json_depth):
+                if v.problem:
+                    what = "Bundle entry" if v.bundle_entry else "resource"
+                    yield Rejected(record_no + produced, f"{what} {v.problem}", None, line_no)
+                    produced += 1
+                    continue
+                if v.bundle_entry:
+                    resource = v.value.get("resource") if isinstance(v.value, dict) else None
+                    yield self._record(record_no + produced, line_no, resource)
+                    produced += 1
+                    continue
+                if isinstance(v.value, dict) and v.value.get("resourceType") == "Bundle":
+                    if v.entries == 0:
+                        yield Rejected(record_no + produced, "Bundle without entries", None, line_no)
+                        produced += 1
+                    continue
+                yield self._record(record_no + produced, line_no, v.value)
+                produced += 1
+        except (ijson.JSONError, UnicodeDecodeError, ValueError) as exc:
+            detail = _safe_parser_message(exc)
+            yield Rejected(record_no + produced, f"malformed JSON ({detail}); {rest}", None, line_no)
+            produced += 1
+        if produced == 0:
+            yield Rejected(record_no, "no JSON value in this file" if whole_file else "empty JSON line",
+                           None, line_no)
+
     def _ndjson(self, path: Path):
         record_no = 0
         with open(path, "rb") as fh:
-            for line_no, line in enumerate(fh, start=1):
+            line_no = 0
+            while True:
+                start = fh.tell()
+                line = fh.readline(self.max_bytes + 1)
+                if not line:
+                    break
+                line_no += 1
                 if line_no == 1:
-                    line = line.lstrip(b"\xef\xbb\xbf")
+                    line = line.lstrip(BOM)
+                if len(line) > self.max_bytes and not line.endswith(b"\n"):
+                    # a line longer than any one resource may be: a one-line Bundle, streamed entry by entry
+                    fh.seek(start + (3 if line_no == 1 and start == 0 and _starts_with_bom(fh, start) else 0))
+                    reader = _LineReader(fh)
+                    results = list(self._values(reader, record_no + 1, line_no, whole_file=False))
+                    while reader.read(1 << 20):  # after malformed JSON: the rest of the line is skipped
+                        pass
+                    record_no += len(results)
+                    yield from results
+                    continue
                 if not line.strip():
                     continue
                 record_no += 1
-                if len(line) > self.max_bytes:
-                    yield Rejected(record_no, f"line larger than max_record_bytes ({self.max_bytes})", None, line_no)
-                    continue
                 try:
                     document = json.loads(line)
+                except RecursionError:
+                    yield Rejected(record_no, f"resource nested deeper than max_json_depth ({self.max_json_depth})",
+                                   None, line_no)
+                    continue
                 except ValueError as exc:
                     what = "malformed JSON" if line.endswith(b"\n") else "truncated last line (malformed JSON)"
                     yield Rejected(record_no, f"{what}: {getattr(exc, 'msg', exc)} at column "
@@ -343,19 +521,6 @@ class FhirAdapter:
                 results = list(self._resources(document, record_no, line_no))
                 record_no += len(results) - 1
                 yield from results
-
-    def _json_document(self, path: Path):
-        data = path.read_bytes()
-        try:
-            document = json.loads(data.decode("utf-8-sig"))
-        except UnicodeDecodeError:
-            yield Rejected(1, "not UTF-8 JSON; the whole file was not read", None, 1)
-            return
-        except ValueError as exc:
-            yield Rejected(1, f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}; "
-                              "the whole file was not read", None, exc.lineno)
-            return
-        yield from self._resources(document, 1, None)
 
     def _xml(self, path: Path):
         data = path.read_bytes()

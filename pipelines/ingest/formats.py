@@ -7,10 +7,12 @@ IHE ATNA / DICOM audit messages (XML).
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 from ..errors import InputError
 from . import canonical
+from .records import REQUIRED_COLUMNS
 
 HEAD_BYTES = 65536
 
@@ -45,16 +47,25 @@ def detect_adapter(path: Path, source: str | None = None):
 
         return load_mapping(source).adapter()
     text_head = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    header: list[str] = []
     if text_head[:1] not in (b"{", b"[", b"<"):
         try:
-            if canonical.looks_canonical(canonical.read_header(path)):
+            header = canonical.read_header(path)
+            if canonical.looks_canonical(header):
                 return CanonicalCsv()
         except InputError:
             pass
     for detector in _detectors():
-        adapter = detector(path, head)
+        try:
+            adapter = detector(path, head)
+        except (ValueError, RecursionError, csv.Error):  # a detector peeking at hostile bytes
+            adapter = None
         if adapter is not None:
             return adapter
+    if header and canonical.near_canonical(header):
+        missing = next(c for c in REQUIRED_COLUMNS if c not in header)
+        raise InputError(path, f"canonical event CSV without its required column '{missing}'", line=1,
+                         field=missing)
     raise InputError(
         path,
         "unrecognised format: not the canonical event CSV, no mapping in sql/mappings matches, "

@@ -126,11 +126,14 @@ def detect(path: Path, head: bytes):
         except (UnicodeDecodeError, LookupError):
             continue
         if mapping.kind == "csv":
-            present = {h.strip() for h in next(csv.reader([text], delimiter=mapping.delimiter), [])}
+            try:
+                present = {h.strip() for h in next(csv.reader([text], delimiter=mapping.delimiter), [])}
+            except csv.Error:
+                continue
         else:
             try:
                 obj = json.loads(text)
-            except ValueError:
+            except (ValueError, RecursionError):
                 continue
             present = set(obj) if isinstance(obj, dict) else set()
         if set(mapping.detect_columns) <= present:
@@ -231,7 +234,10 @@ class MappingAdapter:
                 except UnicodeDecodeError:
                     raise InputError(path, f"header row is not {m.encoding} (the {m.name} mapping's encoding)",
                                      line=line_no) from None
-                header = [h.strip() for h in next(csv.reader([text], delimiter=m.delimiter))]
+                try:
+                    header = [h.strip() for h in next(csv.reader([text], delimiter=m.delimiter))]
+                except csv.Error as exc:  # e.g. a field over the csv module's 128 KB limit
+                    raise InputError(path, f"header row is not CSV ({exc})", line=line_no) from None
                 break
         if header is None:
             raise InputError(path, "empty file (no header row)", line=1)
@@ -291,6 +297,9 @@ class MappingAdapter:
             record_no, line_no, text, terminated = item
             try:
                 obj = json.loads(text)
+            except RecursionError:
+                yield Rejected(record_no, "JSON nested too deeply to read", None, line_no)
+                continue
             except ValueError as exc:
                 what = "truncated last line" if not terminated else "malformed JSON"
                 yield Rejected(record_no, f"{what} ({exc.msg} at column {exc.colno})", text, line_no)

@@ -23,6 +23,8 @@ CANONICAL_COLUMNS = (
     "record_count", "legal_basis", "data_description",
 )
 REQUIRED_COLUMNS = CANONICAL_COLUMNS[:6]
+# The tool's own use log is stored under this source name; no ingested file may claim it.
+RESERVED_SOURCE = "lokivahti"
 
 ACTIONS = ("read", "search", "create", "update", "delete", "print", "export", "disclose", "other")
 PURPOSES = ("client_relationship", "other_task", "statutory_right", "emergency", "supervision")

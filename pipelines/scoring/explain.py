@@ -1,8 +1,10 @@
-"""Why a user-day was flagged, in words a data protection officer understands (Finnish and English).
+"""Why a user-day or a case was flagged, in words a data protection officer understands (Finnish and English).
 
-Attribution is deliberately simple and honest: for each feature, how much the unusualness score drops
-when that feature is replaced by a typical value (its peer-median and own-median deviations set to zero),
-with everything else unchanged. The features with the largest drops are the drivers.
+Attribution is exact, because the score is a sum (evidence.py): each aspect's part of the score is its
+contribution, and within the aspect the feature that deviates most is the driver. A case (consecutive flagged
+days of one person) is explained once, over all its days: the clients and the peers' typical number summed
+over the case, and the ratio ("from 3 March to 28 March opened 81 clients outside their caseload, 4x their
+peers").
 """
 
 from __future__ import annotations
@@ -11,9 +13,8 @@ import json
 
 import numpy as np
 import polars as pl
-from sklearn.ensemble import IsolationForest
 
-from .model import model_columns, unusualness
+from .evidence import EvidenceModel
 
 MAX_DRIVERS = 3
 
@@ -64,7 +65,58 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "week_clients_without_involvement": (
         "count", "{v} different clients with no personal involvement in the last seven days (peers: {p})",
         "seitsemän päivän aikana {v} eri asiakasta ilman henkilökohtaista asiakassuhdetta (vertaiset: {p})"),
+    "clients_uncovered": ("count", ("{v} clients outside their caseload (no personal involvement, not as a "
+                          "substitute) (peers: {p})"),
+                          ("{v} asiakasta oman asiakasmäärän ulkopuolelta (ei henkilökohtaista asiakassuhdetta eikä "
+                          "sijaisuutta) (vertaiset: {p})")),
+    "unaffine_clients": ("count", "{v} clients none of their usual collaborators works with (peers: {p})",
+                         ("{v} asiakasta, joiden asioita kukaan hänen tavallisista työpareistaan ei hoida "
+                         "(vertaiset: {p})")),
+    "protected_uninvolved_clients": (
+        "count", "opened {v} protected clients without personal involvement (peers: {p})",
+        ("avasi {v} turvakiellon tai salaisen sijoituspaikan piirissä olevan asiakkaan tiedot ilman "
+        "henkilökohtaista asiakassuhdetta (vertaiset: {p})")),
+    "week_clients_uncovered": ("count", "{v} different clients outside their caseload in seven days (peers: {p})",
+                               ("seitsemän päivän aikana {v} eri asiakasta oman asiakasmäärän ulkopuolelta "
+                               "(vertaiset: {p})")),
+    "month_clients_uncovered": ("count", "{v} different clients outside their caseload in 28 days (peers: {p})",
+                                ("28 päivän aikana {v} eri asiakasta oman asiakasmäärän ulkopuolelta "
+                                "(vertaiset: {p})")),
+    "quarter_clients_uncovered": ("count", "{v} different clients outside their caseload in 90 days (peers: {p})",
+                                  ("90 päivän aikana {v} eri asiakasta oman asiakasmäärän ulkopuolelta "
+                                  "(vertaiset: {p})")),
+    "cum_excess_28": ("count", "{v} more clients outside their caseload than peers over 28 days (peers: {p})",
+                      ("28 päivän aikana {v} asiakasta enemmän oman asiakasmäärän ulkopuolelta kuin vertaisilla "
+                      "(vertaiset: {p})")),
+    "own_excess_28": ("count", "{v} more such clients in 28 days than in their own earlier weeks (peers: {p})",
+                      ("28 päivän aikana {v} tällaista asiakasta enemmän kuin hänellä itsellään aiemmin "
+                      "(vertaiset: {p})")),
+    "unaffine_28": ("count", "{v} clients outside their community in 28 days (peers: {p})",
+                    "28 päivän aikana {v} asiakasta oman työyhteisönsä ulkopuolelta (vertaiset: {p})"),
+    "week_excess": ("count", "{v} more clients outside their caseload than peers this week (peers: {p})",
+                    ("tällä viikolla {v} asiakasta enemmän oman asiakasmäärän ulkopuolelta kuin vertaisilla "
+                    "(vertaiset: {p})")),
+    "month_excess": ("count", "{v} more clients outside their caseload than peers this month (peers: {p})",
+                     ("tässä kuussa {v} asiakasta enemmän oman asiakasmäärän ulkopuolelta kuin vertaisilla "
+                     "(vertaiset: {p})")),
 }
+# A case is told by one day-level feature per aspect, summed over its days against the same-day peer medians.
+CASE_FEATURE = {"volume": "clients", "uninvolved": "clients_uncovered", "hours": "out_of_hours_clients",
+                "protected": "protected_uninvolved_clients", "output": "prints_exports",
+                "sustained": "clients_uncovered"}
+CASE_TEXTS = {
+    "clients": ("opened {v} clients", "avasi {v} asiakkaan tiedot"),
+    "clients_uncovered": ("opened {v} clients outside their caseload",
+                          "avasi {v} asiakkaan tiedot oman asiakasmääränsä ulkopuolelta"),
+    "out_of_hours_clients": ("opened {v} clients out of their unit's hours",
+                             "avasi {v} asiakkaan tiedot yksikkönsä aukioloajan ulkopuolella"),
+    "protected_uninvolved_clients": ("opened {v} protected clients without personal involvement",
+                                     "avasi {v} suojatun asiakkaan tiedot ilman henkilökohtaista asiakassuhdetta"),
+    "prints_exports": ("printed or exported {v} times", "tulosti tai vei tietoja {v} kertaa"),
+}
+ASPECT_NAMES = {"volume": ("volume", "määrä"), "uninvolved": ("clients without involvement", "asiakassuhteettomat"),
+                "hours": ("hours", "ajankohta"), "protected": ("protected clients", "suojatut asiakkaat"),
+                "output": ("prints and searches", "tulosteet ja haut"), "sustained": ("sustained pattern", "pitkäkestoisuus")}
 OWN_EN = "; usually {o} for this person"
 OWN_FI = "; hänellä itsellään tavallisesti {o}"
 PEERS_EN = {"role+unit": "same role and unit", "role": "same role", "all": "all staff"}
@@ -110,36 +162,23 @@ def explanation(drivers: list[dict], lang: str, peer_group: str | None = "role+u
     return lead + "; ".join(driver_text(d, lang) for d in drivers) + "."
 
 
-def contributions(forest: IsolationForest, x: np.ndarray, features: list[str]) -> np.ndarray:
-    """[row, feature]: drop of the unusualness score when the feature's two columns are set to typical (0)."""
-    columns = model_columns(features)
-    base = unusualness(forest, x)
-    n, k = len(x), len(features)
-    if n == 0:
-        return np.zeros((0, k))
-    neutral = np.repeat(x[:, None, :], k, axis=1)  # [row, feature, column]
-    for j, f in enumerate(features):
-        for kind in ("peer_z", "own_z"):
-            neutral[:, j, columns.index(f"{f}_{kind}")] = 0.0
-    changed = unusualness(forest, neutral.reshape(n * k, -1)).reshape(n, k)
-    return base[:, None] - changed
-
-
-def explain_rows(forest: IsolationForest, x: np.ndarray, rows: pl.DataFrame, features: list[str],
-                 own_medians: pl.DataFrame | None = None) -> pl.DataFrame:
-    """For the given user-days (rows of the feature frame, aligned with x): drivers JSON and texts fi/en."""
-    contrib = contributions(forest, x, features)
+def explain_rows(model: EvidenceModel, rows: pl.DataFrame, contrib: np.ndarray,
+                 notes: list[tuple[str, str]] | None = None) -> pl.DataFrame:
+    """For the given user-days (rows of the feature frame, aligned with contrib [row, aspect]): drivers JSON
+    (the top aspects, each by its most deviating feature) and texts fi/en; `notes` adds a review-feedback
+    sentence (fi, en) per row."""
+    aspects = list(model.aspects)
     out = []
     for i, row in enumerate(rows.iter_rows(named=True)):
-        order = np.argsort(-contrib[i], kind="stable")
         drivers = []
-        for j in order[:MAX_DRIVERS]:
-            f = features[j]
+        for j in np.argsort(-contrib[i], kind="stable")[:MAX_DRIVERS]:
             if contrib[i, j] <= 0:
                 break
-            if max(_num(row.get(f"{f}_peer_z")) or 0, _num(row.get(f"{f}_own_z")) or 0) <= 0:
-                continue  # less than usual is not what made the day suspicious
+            features = model.aspects[aspects[j]]
+            zs = [(_num(row.get(f"{f}_peer_z")) or 0.0, f) for f in features]
+            _z, f = max(zs)
             drivers.append({
+                "aspect": aspects[j],
                 "feature": f,
                 "value": _num(row.get(f)),
                 "peer_median": _num(row.get(f"{f}_peer_median")),
@@ -148,15 +187,56 @@ def explain_rows(forest: IsolationForest, x: np.ndarray, rows: pl.DataFrame, fea
                 "own_median": _num(row.get(f"{f}_own_median")),
                 "contribution": round(float(contrib[i, j]), 4),
             })
-        out.append({
-            "staff_id": row["staff_id"], "day": row["day"],
-            "explanation_fi": explanation(drivers, "fi", row.get("peer_group")),
-            "explanation_en": explanation(drivers, "en", row.get("peer_group")),
-            "drivers": json.dumps(drivers, ensure_ascii=False),
-        })
+        fi, en = explanation(drivers, "fi", row.get("peer_group")), explanation(drivers, "en", row.get("peer_group"))
+        if notes and notes[i][0]:
+            fi, en = fi + " " + notes[i][0], en + " " + notes[i][1]
+        out.append({"staff_id": row["staff_id"], "day": row["day"], "explanation_fi": fi, "explanation_en": en,
+                    "drivers": json.dumps(drivers, ensure_ascii=False)})
     schema = {"staff_id": pl.Utf8, "day": pl.Date, "explanation_fi": pl.Utf8, "explanation_en": pl.Utf8,
               "drivers": pl.Utf8}
     return pl.DataFrame(out, schema=schema)
+
+
+def _date_text(d, lang: str) -> str:
+    if lang == "fi":
+        return f"{d.day}.{d.month}.{d.year}"
+    return f"{d.day} {d.strftime('%B')} {d.year}"
+
+
+def case_explanation(days: pl.DataFrame, aspects: list[str], lang: str, peer_group: str | None) -> str:
+    """One sentence for a case: its period, and for each driving aspect the case feature summed over the case
+    days against the peers' medians of those days ("... opened 81 clients outside their caseload, 4x their peers")."""
+    first, last = days["day"].min(), days["day"].max()
+    kind = (peer_group or "all").split(":", 1)[0]
+    peers = (PEERS_FI if lang == "fi" else PEERS_EN).get(kind, PEERS_EN["all"])
+    if first == last:
+        lead = f"On {_date_text(first, lang)}" if lang == "en" else _date_text(first, lang)
+    else:
+        lead = (f"From {_date_text(first, lang)} to {_date_text(last, lang)} ({days.height} days flagged)"
+                if lang == "en" else f"{_date_text(first, lang)}–{_date_text(last, lang)} ({days.height} päivää)")
+    parts, seen = [], set()
+    for aspect in aspects:
+        f = CASE_FEATURE.get(aspect)
+        if f is None or f in seen or f not in days.columns:
+            continue
+        seen.add(f)
+        v = float(days[f].sum())
+        p = float(days[f"{f}_peer_median"].fill_null(0.0).sum()) if f"{f}_peer_median" in days.columns else 0.0
+        if v <= 0:
+            continue
+        en, fi = CASE_TEXTS[f]
+        text = (fi if lang == "fi" else en).format(v=_fmt("count", v, lang))
+        if p >= 1:
+            ratio = f"{v / p:.1f}".rstrip("0").rstrip(".")
+            ratio = ratio.replace(".", ",") if lang == "fi" else ratio
+            text += (f", {ratio}× vertaisiin ({peers}) nähden" if lang == "fi" else f", {ratio}× their peers ({peers})")
+        else:
+            text += (f"; vertaisilla ({peers}) tavallisesti ei yhtään" if lang == "fi"
+                     else f"; peers ({peers}) typically none")
+        parts.append(text)
+    if not parts:
+        return lead + (": poikkeava jakso." if lang == "fi" else ": an unusual period.")
+    return lead + " " + "; ".join(parts) + "."
 
 
 def _num(v):

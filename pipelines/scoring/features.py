@@ -21,8 +21,23 @@ NORMALISE_SQL = "features/002_peer_normalise.sql"
 
 # Peer groups smaller than this fall back to the role, then to everyone (a median of two is no yardstick).
 DEFAULT_MIN_PEERS = 5
-# The person's own history: the median of this many previous active days.
-DEFAULT_HISTORY_DAYS = 28
+# The person's own history: the median of this many active days, taken from before the recent weeks.
+DEFAULT_HISTORY_DAYS = 62
+# ... skipping the most recent this many active days, so a habit that started lately is not yet "usual".
+DEFAULT_HISTORY_GAP = 28
+# A feature's own yardstick needs at least this many older active days (warm-up; until then it is neutral).
+DEFAULT_HISTORY_MIN = 20
+# Collaborators share at least this many clients; a client opened by more people than this is everyone's.
+DEFAULT_MIN_SHARED = 5
+DEFAULT_HUB_CLIENTS = 40
+# The same-day peer median needs this many peers at work that day; otherwise the peer group's median overall.
+SAME_DAY_MIN_PEERS = 3
+# A newcomer's first days in post: they open the unit's clients before a caseload of their own is assigned, so
+# the clients-without-involvement and sustained aspects are not scored for them yet (warm-up per person).
+NEW_IN_POST_DAYS = 60
+WARM_UP_ASPECTS = ("uninvolved", "sustained")
+# Days of data before the own-baseline excess (t-90 ... t-29 against t-27 ... t) is scored (warm-up).
+OWN_EXCESS_WARMUP_DAYS = 56
 
 KEY_COLUMNS = ["staff_id", "day"]
 METRICS = ("peer_median", "peer_z", "own_z", "own_median")
@@ -45,6 +60,24 @@ def frame_of(con: duckdb.DuckDBPyConnection, sql: str) -> pl.DataFrame:
     return pl.from_arrow(con.sql(sql).to_arrow_table())
 
 
+def install_unit_hours(con: duckdb.DuckDBPyConnection) -> None:
+    """A temp table of the units' opening hours in quarter-hours (units.csv `opening_hours`; hours.py)."""
+    from .hours import parse_opening_hours
+
+    columns = {r[0] for r in con.execute("DESCRIBE ref_units").fetchall()}
+    rows = con.execute("SELECT unit_id, opening_hours FROM ref_units").fetchall() if "opening_hours" in columns \
+        else []
+    con.execute("CREATE OR REPLACE TEMP TABLE feature_unit_hours "
+                "(unit_id VARCHAR PRIMARY KEY, open_from INTEGER, open_to INTEGER, every_day BOOLEAN)")
+    hours = {}
+    for unit, text in rows:
+        parsed = parse_opening_hours(text)   # validated on import; a unit row without hours keeps the default
+        if parsed is not None and unit not in hours:
+            hours[unit] = (unit, parsed.open_from, parsed.open_to, parsed.every_day)
+    if hours:
+        con.executemany("INSERT INTO feature_unit_hours VALUES (?, ?, ?, ?)", list(hours.values()))
+
+
 def install_holidays(con: duckdb.DuckDBPyConnection) -> None:
     """A temp table of Finnish public holidays over the years of the user-days (out of hours all day).
 
@@ -55,6 +88,17 @@ def install_holidays(con: duckdb.DuckDBPyConnection) -> None:
         return
     days = sorted(d for d in Finland(years=range(first.year, last.year + 1)) if isinstance(d, date))
     con.execute("INSERT INTO feature_holidays SELECT unnest(CAST(? AS DATE[]))", [days])
+
+
+def catalogue_rows(con: duckdb.DuckDBPyConnection) -> list[tuple[str, float, bool, str, bool]]:
+    """(feature, floor, own, aspect, day_context) in catalogue order (needs build_features to have run)."""
+    return con.execute("SELECT feature, floor, own, aspect, day_context FROM feature_catalogue ORDER BY ord"
+                       ).fetchall()
+
+
+def aspect_weights(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """aspect -> weight, in order (sql/features/002_peer_normalise.sql, step aspects)."""
+    return {a: float(w) for a, w in con.execute("SELECT aspect, weight FROM feature_aspects ORDER BY ord").fetchall()}
 
 
 def model_features(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -69,32 +113,132 @@ def _params(config: dict) -> dict:
         "work_end": int(checks.get("working_hours_end", 18)),
         "min_peers": int(model.get("min_peers", DEFAULT_MIN_PEERS)),
         "history_days": int(model.get("history_days", DEFAULT_HISTORY_DAYS)),
+        "history_gap": int(model.get("history_gap", DEFAULT_HISTORY_GAP)),
+        "min_shared": int(model.get("min_shared_clients", DEFAULT_MIN_SHARED)),
+        "hub_clients": int(model.get("hub_clients", DEFAULT_HUB_CLIENTS)),
     }
 
 
-def normalise(frame: pl.DataFrame, catalogue: list[tuple[str, float]], history_days: int) -> pl.DataFrame:
-    """Add `<f>_peer_median`, `<f>_peer_z`, `<f>_own_z`, `<f>_own_median` for each (feature, floor) of the
-    catalogue (sql/features/002_peer_normalise.sql explains the formulas). `frame` has one row per
-    (staff_id, day) and a peer_group column; the result is sorted by (staff_id, day)."""
-    features = [f for f, _floor in catalogue]
+# A day adds at most this many clients to the excess windows, and adds to them from this many on (derive).
+DAILY_EXCESS_CAP = 5.0
+CONTRIBUTES_AT = 1.0
+# Window features: counted only on a day that itself adds to them (see derive). Their spread is the peer MAD
+# alone (or the floor): a pattern repeated on many days of one person must not widen its own yardstick
+# through the 90th percentile.
+GATED = ("cum_excess_28", "unaffine_28", "own_excess_28", "week_clients_uncovered", "month_clients_uncovered",
+         "quarter_clients_uncovered", "week_excess", "month_excess")
+
+
+def derive(frame: pl.DataFrame) -> pl.DataFrame:
+    """Features over each person's days, from the user-day columns (sorted by staff_id, day; needs
+    `clients_uncovered_peer_median`):
+
+    - `cum_excess_28`: the sum over the 28 days ending on the day of the clients opened without personal
+      involvement (and not as a substitute) beyond the peer median: a few a day adds up;
+    - `own_excess_28`: the distinct such clients of the last 28 days beyond the person's own rate in the days
+      t-90 ... t-29 (scaled to 28 days), so the yardstick predates the recent weeks; 0 until the data reaches
+      back OWN_EXCESS_WARMUP_DAYS days (warm-up);
+    - `unaffine_28`: clients outside the person's community over the last 28 days (daily counts summed);
+    - `week_excess`, `month_excess`: the same excess summed over the person's calendar week (ISO) and month:
+      the user-week and user-month, scored beside the user-day, so the first days of a slow pattern count too.
+
+    A day adds at most DAILY_EXCESS_CAP clients to the excess windows: they measure persistence, the day's
+    own volume is measured by the day's features.
+    `_contributes` marks the days that add to these windows (at least CONTRIBUTES_AT such clients above the peer
+    median): a window
+    stays high for weeks after one busy day, and the later days are not re-flagged by the window alone
+    (normalise sets the window features' deviations to 0 on the other days).
+    """
+    first = frame["day"].min()
+    covered = (pl.min_horizontal(pl.lit(62), (pl.col("day") - pl.lit(first)).dt.total_days() - 28)).clip(0, 62)
+    excess = (pl.col("clients_uncovered") - pl.col("clients_uncovered_peer_median")).clip(0, DAILY_EXCESS_CAP)
+    frame = frame.with_columns(
+        excess.alias("_excess"),
+        (pl.col("month_clients_uncovered") - pl.col("before_clients_uncovered") * 28 / covered.cast(pl.Float64))
+        .alias("_own"),
+        covered.alias("_covered"),
+    )
+    frame = frame.with_columns(
+        pl.col("_excess").rolling_sum_by("day", window_size="28d").over("staff_id").alias("cum_excess_28"),
+        pl.col("unaffine_clients").rolling_sum_by("day", window_size="28d").over("staff_id").alias("unaffine_28"),
+        pl.col("_excess").sum().over("staff_id", pl.col("day").dt.truncate("1w")).alias("week_excess"),
+        pl.col("_excess").sum().over("staff_id", pl.col("day").dt.truncate("1mo")).alias("month_excess"),
+        pl.when(pl.col("_covered") >= OWN_EXCESS_WARMUP_DAYS - 28).then(pl.col("_own").clip(0, None))
+        .otherwise(0.0).alias("own_excess_28"),
+        (pl.col("_excess") >= CONTRIBUTES_AT).alias("_contributes"),
+    )
+    return frame.drop("_excess", "_own", "_covered")
+
+
+def _peer_medians(frame: pl.DataFrame, features: list[str], same_day: set[str]) -> pl.DataFrame:
+    """`<f>_peer_median`: the peer group's median over all its days; for the features of the day context
+    (`same_day`: the hours), the median of the peers at work the same day when at least SAME_DAY_MIN_PEERS of
+    them are (a holiday the whole unit worked, a unit whose day runs late: their members are compared with
+    each other, and such a day is not unusual for them)."""
+    overall = frame.group_by("peer_group").agg([pl.col(f).median().alias(f"{f}__all") for f in features])
+    frame = frame.join(overall, on="peer_group", how="left", maintain_order="left")
+    daily = [f for f in features if f in same_day]
+    if daily:
+        same = frame.group_by("peer_group", "day").agg(
+            [pl.len().alias("__n")] + [pl.col(f).median().alias(f"{f}__day") for f in daily])
+        frame = frame.join(same, on=["peer_group", "day"], how="left", maintain_order="left")
+    enough = pl.col("__n") >= SAME_DAY_MIN_PEERS if daily else pl.lit(False)
+    frame = frame.with_columns([
+        (pl.when(enough).then(pl.col(f"{f}__day")).otherwise(pl.col(f"{f}__all")) if f in same_day
+         else pl.col(f"{f}__all")).alias(f"{f}_peer_median") for f in features])
+    return frame.drop([c for c in frame.columns if c.endswith(("__all", "__day")) or c == "__n"])
+
+
+def normalise(frame: pl.DataFrame, catalogue: list[tuple], history_days: int,
+              history_gap: int = DEFAULT_HISTORY_GAP) -> pl.DataFrame:
+    """Add `<f>_peer_median`, `<f>_peer_z`, `<f>_own_z`, `<f>_own_median` for each (feature, floor, own,
+    aspect, day_context) of the catalogue (sql/features/002_peer_normalise.sql explains the formulas). `frame`
+    has one row per (staff_id, day) and a peer_group column; the result is sorted by (staff_id, day)."""
+    features = [row[0] for row in catalogue]
+    same_day = {row[0] for row in catalogue if len(row) > 4 and row[4]}
     frame = frame.sort(KEY_COLUMNS)
-    medians = frame.group_by("peer_group").agg(
-        [pl.col(f).median().alias(f"{f}_peer_median") for f in features]
-        + [pl.col(f).quantile(0.9, interpolation="linear").alias(f"{f}__p90") for f in features])
-    frame = frame.join(medians, on="peer_group", how="left", maintain_order="left")
-    spread = frame.group_by("peer_group").agg(
-        [(pl.col(f) - pl.col(f"{f}_peer_median")).abs().median().alias(f"{f}__mad") for f in features])
+    base = [f for f in features if f in frame.columns]
+    if "clients_uncovered" not in base:
+        base.append("clients_uncovered")
+    frame = _peer_medians(frame, base, same_day)
+    frame = derive(frame)
+    derived = [f for f in features if f not in base]
+    if derived:
+        frame = _peer_medians(frame, derived, same_day)
+    # the spread of the deviations from each day's yardstick (robust: MAD, or the 90th percentile when more than
+    # half of the deviations are 0), over the whole peer group
+    devs = frame.select("peer_group", *[(pl.col(f) - pl.col(f"{f}_peer_median")).alias(f) for f in features])
+    spread = devs.group_by("peer_group").agg(
+        [(pl.col(f) - pl.col(f).median()).abs().median().alias(f"{f}__mad") for f in features]
+        + [(pl.col(f).quantile(0.9, interpolation="linear") - pl.col(f).median()).alias(f"{f}__p90")
+           for f in features])
     frame = frame.join(spread, on="peer_group", how="left", maintain_order="left")
+    first_day = frame["day"].min()
+    newcomer = ((pl.col("days_in_post") >= 0) & (pl.col("days_in_post") < NEW_IN_POST_DAYS)
+                & (pl.col("day") - pl.col("days_in_post").cast(pl.Int64) * pl.duration(days=1) > pl.lit(first_day))
+                ).fill_null(False) if "days_in_post" in frame.columns else pl.lit(False)
     columns = []
-    for f, floor in catalogue:
+    for f, floor, own_history, *rest in catalogue:
+        aspect = rest[0] if rest else None
         x, median = pl.col(f), pl.col(f"{f}_peer_median")
-        scale = pl.max_horizontal(MAD_TO_SD * pl.col(f"{f}__mad"), (pl.col(f"{f}__p90") - median) / P90_TO_SD,
-                                  pl.lit(float(floor)))
-        own = x.shift(1).rolling_median(window_size=history_days, min_samples=1).over("staff_id")
-        columns += [((x - median) / scale).alias(f"{f}_peer_z"), own.alias(f"{f}_own_median"),
-                    ((x - own) / scale).fill_null(0.0).alias(f"{f}_own_z")]
+        p90 = pl.col(f"{f}__p90") / P90_TO_SD if f not in GATED else pl.lit(0.0)
+        scale = pl.max_horizontal(MAD_TO_SD * pl.col(f"{f}__mad"), p90, pl.lit(float(floor)))
+        if own_history:
+            # the person's own days t-(gap+history) ... t-(gap+1) (active days), never the recent weeks
+            own = (x.shift(history_gap).rolling_median(window_size=history_days, min_samples=DEFAULT_HISTORY_MIN)
+                   .over("staff_id"))
+        else:
+            own = pl.lit(None, dtype=pl.Float64)
+        peer_z, own_z = (x - median) / scale, ((x - own) / scale).fill_null(0.0)
+        if f in GATED:
+            peer_z = pl.when(pl.col("_contributes")).then(peer_z).otherwise(pl.min_horizontal(peer_z, 0.0))
+            own_z = pl.when(pl.col("_contributes")).then(own_z).otherwise(pl.min_horizontal(own_z, 0.0))
+        if aspect in WARM_UP_ASPECTS:
+            peer_z = pl.when(newcomer).then(pl.min_horizontal(peer_z, 0.0)).otherwise(peer_z)
+            own_z = pl.when(newcomer).then(pl.min_horizontal(own_z, 0.0)).otherwise(own_z)
+        columns += [peer_z.alias(f"{f}_peer_z"), own.alias(f"{f}_own_median"), own_z.alias(f"{f}_own_z")]
     frame = frame.with_columns(columns)
-    return frame.drop([c for c in frame.columns if "__" in c])
+    return frame.drop([c for c in frame.columns if "__" in c or c == "_contributes"])
 
 
 def build_features(con: duckdb.DuckDBPyConnection, config: dict) -> pl.DataFrame:
@@ -105,18 +249,17 @@ def build_features(con: duckdb.DuckDBPyConnection, config: dict) -> pl.DataFrame
     on `con`.
     """
     params = _params(config)
-    _run(con, USER_DAY_SQL, params, after={"slots": install_holidays})
+    _run(con, USER_DAY_SQL, params, after={"account_staff": install_unit_hours, "slots": install_holidays})
     _run(con, NORMALISE_SQL, params)
-    catalogue = [(f, float(floor)) for f, floor in
-                 con.execute("SELECT feature, floor FROM feature_catalogue ORDER BY ord").fetchall()]
-    features = [f for f, _floor in catalogue]
+    catalogue = [(f, float(floor), bool(own), aspect, bool(day)) for f, floor, own, aspect, day in catalogue_rows(con)]
+    features = [row[0] for row in catalogue]
     raw = frame_of(con, "SELECT u.*, p.peer_group, p.role, p.unit_id, p.organisation_id FROM feature_user_day u "
                         "JOIN feature_peer_of_day p USING (staff_id, day)")
-    raw_columns = [c for c in raw.columns if c not in KEY_COLUMNS + CONTEXT_COLUMNS]
     if raw.height:
-        frame = normalise(raw, catalogue, params["history_days"])
+        frame = normalise(raw, catalogue, params["history_days"], params["history_gap"])
     else:
-        frame = raw.with_columns(
-            [pl.lit(None, dtype=pl.Float64).alias(f"{f}_{m}") for f in features for m in METRICS])
+        frame = raw.with_columns([pl.lit(None, dtype=pl.Float64).alias(f) for f in features if f not in raw.columns]
+                                 + [pl.lit(None, dtype=pl.Float64).alias(f"{f}_{m}") for f in features for m in METRICS])
+    raw_columns = [c for c in frame.columns if c not in KEY_COLUMNS + CONTEXT_COLUMNS and not c.endswith(METRICS)]
     ordered = KEY_COLUMNS + CONTEXT_COLUMNS + raw_columns + [f"{f}_{m}" for f in features for m in METRICS]
     return frame.select(ordered)

@@ -1,13 +1,17 @@
-"""`score(con, config)`: features -> isolation forest -> scores, model record, explanations, findings.
+"""`score(con, config)`: features -> evidence score -> flagged days -> cases, model record, explanations, findings.
 
 One call rewrites the model's outputs as a whole: the `scores` table holds the latest model's ranking only
 (older model records stay in `models` for reproducibility), and model findings are replaced with stable ids.
+A finding is a **case**: the flagged days of one person that follow each other (gaps of at most
+CASE_GAP_DAYS calendar days, so a weekend does not split a pattern) with one explanation over the whole case.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import pickle
 import time
 from datetime import UTC, datetime
 
@@ -16,60 +20,132 @@ import numpy as np
 import polars as pl
 
 from ..ingest.engine import _steps
-from .explain import explain_rows
-from .features import build_features, model_features
-from .model import (
-    fingerprint,
-    fit_forest,
-    library_versions,
-    matrix,
-    model_blob,
-    model_columns,
-    params_of,
-    rank_scores,
-    unusualness,
-)
+from .evidence import EvidenceModel
+from .explain import case_explanation, explain_rows
+from .features import aspect_weights, build_features, catalogue_rows, model_features
+from .model import fingerprint, library_versions
+from .triage import Feedback, adjustments, from_reviews
 
 FINDINGS_SQL = "features/003_model_findings.sql"
-# The top fifth of the flagged user-days are high severity, the rest medium.
-HIGH_SEVERITY_FRACTION = 0.2
+# Flagged days of one person at most this many calendar days apart belong to one case.
+CASE_GAP_DAYS = 4
+# A case whose best day scores this many times the flag score, or that involves protected clients, is high.
+HIGH_SEVERITY_FACTOR = 1.6
+DEFAULT_FLAG_SCORE = 6.0
+DEFAULT_MAX_FLAG_SHARE = 0.05
 
 
-def fit_and_rank(frame: pl.DataFrame, features: list[str], config: dict):
-    """(forest, matrix, ranked frame) for a feature frame: the part shared by scoring and evaluation."""
-    x = matrix(frame, model_columns(features))
-    params = params_of(config)
-    forest = fit_forest(x, params)
-    ranked = rank_scores(frame.select("staff_id", "day"), unusualness(forest, x), float(params["contamination"]))
-    return forest, x, ranked
+def model_of(con: duckdb.DuckDBPyConnection, config: dict) -> EvidenceModel:
+    """The evidence model of the catalogue on `con` (build_features must have run) and [model] flag_score."""
+    flag = float(config.get("model", {}).get("flag_score", DEFAULT_FLAG_SCORE))
+    return EvidenceModel.from_catalogue(catalogue_rows(con), aspect_weights(con), flag)
 
 
-def _severity(ranked: pl.DataFrame) -> pl.DataFrame:
-    n_flag = int(ranked["flagged"].sum())
-    high = max(1, math.ceil(HIGH_SEVERITY_FRACTION * n_flag))
-    return ranked.with_columns(
-        pl.when(pl.col("rank") <= high).then(pl.lit("high")).otherwise(pl.lit("medium")).alias("severity")
+def rank_scores(keys: pl.DataFrame, scores: np.ndarray, flag_score: float, max_share: float) -> pl.DataFrame:
+    """staff_id, day, score, rank (1 = most unusual; ties by staff_id, day), flagged (score >= flag_score, and
+    at most the top `max_share` of user-days: a cap, so a broken reference file cannot flag everyone)."""
+    n = keys.height
+    cap = min(n, math.ceil(max_share * n)) if n else 0
+    ranked = (
+        keys.select("staff_id", "day")
+        .with_columns(pl.Series("score", scores, dtype=pl.Float64))
+        .sort(["score", "staff_id", "day"], descending=[True, False, False])
+        .with_row_index("rank", offset=1)
+        .with_columns(pl.col("rank").cast(pl.Int32))
     )
+    return ranked.with_columns(((pl.col("rank") <= cap) & (pl.col("score") >= flag_score)).alias("flagged")).select(
+        "staff_id", "day", "score", "rank", "flagged")
 
 
-def _evidence(flagged: pl.DataFrame, model_id: str) -> pl.DataFrame:
-    """The findings' evidence JSON: score, rank, model, peer group, drivers and both explanations."""
-    rows = []
-    for r in flagged.iter_rows(named=True):
-        evidence = {"score": round(r["score"], 6), "rank": r["rank"], "model_id": model_id,
-                    "peer_group": r["peer_group"], "drivers": json.loads(r["drivers"]),
-                    "explanation_fi": r["explanation_fi"], "explanation_en": r["explanation_en"]}
-        rows.append({"staff_id": r["staff_id"], "day": r["day"], "severity": r["severity"],
-                     "organisation_id": r["organisation_id"], "unit_id": r["unit_id"],
-                     "evidence": json.dumps(evidence, ensure_ascii=False)})
-    schema = {"staff_id": pl.Utf8, "day": pl.Date, "severity": pl.Utf8, "organisation_id": pl.Utf8,
-              "unit_id": pl.Utf8, "evidence": pl.Utf8}
-    return pl.DataFrame(rows, schema=schema)
+def fit_and_rank(frame: pl.DataFrame, con: duckdb.DuckDBPyConnection, config: dict,
+                 feedback: Feedback | None = None):
+    """(model, contributions [row, aspect], ranked frame) for a feature frame sorted by (staff_id, day): the
+    part shared by scoring and evaluation."""
+    model = model_of(con, config)
+    factors, risk = adjustments(frame, list(model.aspects), feedback or Feedback())
+    contrib = model.contributions(frame, factors)
+    scores = contrib.sum(axis=1) * risk if frame.height else np.zeros(0)
+    share = float(config.get("model", {}).get("max_flag_share", DEFAULT_MAX_FLAG_SHARE))
+    ranked = rank_scores(frame.select("staff_id", "day"), scores, model.flag_score, share)
+    return model, contrib, ranked
 
 
-def score(con: duckdb.DuckDBPyConnection, config: dict) -> dict:
-    """Score every user-day in the store; write models, scores and model findings. Returns a summary, with
-    the seconds of each phase under `phase_seconds` (features, forest, explain, write)."""
+def cases_of(flagged: pl.DataFrame) -> pl.DataFrame:
+    """flagged user-days (staff_id, day, ...) with case_no per person: a new case after a gap of more than
+    CASE_GAP_DAYS calendar days."""
+    return (flagged.sort("staff_id", "day")
+            .with_columns((pl.col("day").diff().over("staff_id").dt.total_days().fill_null(CASE_GAP_DAYS + 1)
+                           > CASE_GAP_DAYS).cast(pl.Int32).cum_sum().over("staff_id").alias("case_no")))
+
+
+def _feedback_notes(rows: pl.DataFrame, aspects: list[str], fb: Feedback) -> list[tuple[str, str]]:
+    notes = []
+    for r in rows.iter_rows(named=True):
+        fi, en = [], []
+        lowered = [a for a in aspects if fb.person.get((r["staff_id"], a))]
+        if lowered:
+            en.append("Earlier reviews found this person's pattern explained (" + ", ".join(lowered)
+                      + "): it counts less.")
+            fi.append("Aiemmissa tarkastuksissa henkilön vastaava toiminta todettiin selitetyksi ("
+                      + ", ".join(lowered) + "), joten se painaa vähemmän.")
+        n = fb.confirmed.get(r["staff_id"], 0)
+        if n:
+            en.append(f"{n} earlier case(s) of this person confirmed as violations raise the score.")
+            fi.append(f"Henkilön {n} aiempaa vahvistettua rikkomusta nostaa pistemäärää.")
+        notes.append((" ".join(fi), " ".join(en)))
+    return notes
+
+
+def _cases(flagged: pl.DataFrame, model: EvidenceModel, contrib: np.ndarray, model_id: str,
+           feedback: Feedback | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """One row per case (model_cases) and the days of each (model_case_days), with the evidence JSON."""
+    aspects = list(model.aspects)
+    rows, day_rows = [], []
+    flagged = cases_of(flagged)
+    for (staff, _no), days in flagged.group_by(["staff_id", "case_no"], maintain_order=True):
+        days = days.sort("day")
+        first = days["day"].min()
+        case_id = hashlib.md5(f"model_anomaly|{staff}|{first.isoformat()}".encode()).hexdigest()
+        part = contrib[days["_row"].to_numpy()].sum(axis=0)
+        order = [aspects[j] for j in np.argsort(-part, kind="stable") if part[j] > 0][:3]
+        best = float(days["score"].max())
+        high = best >= HIGH_SEVERITY_FACTOR * model.flag_score or "protected" in order
+        peer_group = days["peer_group"][0]
+        evidence = {
+            "score": round(best, 4), "rank": int(days["rank"].min()), "model_id": model_id,
+            "peer_group": peer_group, "first_day": first.isoformat(), "last_day": days["day"].max().isoformat(),
+            "days": days.height, "aspects": order,
+            "day_scores": [{"day": d.isoformat(), "score": round(s, 4)} for d, s in zip(days["day"], days["score"])],
+            "drivers": json.loads(days.sort("score", descending=True)["drivers"][0]),
+            "explanation_fi": case_explanation(days, order, "fi", peer_group),
+            "explanation_en": case_explanation(days, order, "en", peer_group),
+        }
+        if feedback:
+            fi, en = _feedback_notes(days.head(1), aspects, feedback)[0]
+            evidence["explanation_fi"] = (evidence["explanation_fi"] + " " + fi).strip()
+            evidence["explanation_en"] = (evidence["explanation_en"] + " " + en).strip()
+        rows.append({"case_id": case_id, "staff_id": staff, "first_day": first, "last_day": days["day"].max(),
+                     "severity": "high" if high else "medium", "organisation_id": days["organisation_id"][0],
+                     "unit_id": days["unit_id"][0], "evidence": json.dumps(evidence, ensure_ascii=False)})
+        day_rows += [{"case_id": case_id, "staff_id": staff, "day": d} for d in days["day"]]
+    schema = {"case_id": pl.Utf8, "staff_id": pl.Utf8, "first_day": pl.Date, "last_day": pl.Date,
+              "severity": pl.Utf8, "organisation_id": pl.Utf8, "unit_id": pl.Utf8, "evidence": pl.Utf8}
+    return (pl.DataFrame(rows, schema=schema),
+            pl.DataFrame(day_rows, schema={"case_id": pl.Utf8, "staff_id": pl.Utf8, "day": pl.Date}))
+
+
+def previous_findings(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The model findings before re-scoring (finding_id, staff_id, evidence): what reviews refer to."""
+    rows = con.execute("SELECT finding_id, staff_id, CAST(evidence AS VARCHAR) FROM findings "
+                       "WHERE rule_id = 'model_anomaly'").fetchall()
+    return pl.DataFrame(rows, schema={"finding_id": pl.Utf8, "staff_id": pl.Utf8, "evidence": pl.Utf8},
+                        orient="row")
+
+
+def score(con: duckdb.DuckDBPyConnection, config: dict, reviews: pl.DataFrame | None = None) -> dict:
+    """Score every user-day in the store; write models, scores and model findings (cases). `reviews`: the latest
+    review per finding (finding_id, status; workstore.current_reviews), fed back as triage.py says. Returns a
+    summary, with the seconds of each phase under `phase_seconds` (features, model, explain, write)."""
     t0 = time.perf_counter()
     phases: dict[str, float] = {}
 
@@ -83,26 +159,33 @@ def score(con: duckdb.DuckDBPyConnection, config: dict) -> dict:
     t = lap("features", t0)
     t_features = t - t0
     if frame.height == 0:
-        return {"user_days": 0, "flagged": 0, "model_id": None, "features_seconds": t_features,
+        return {"user_days": 0, "flagged": 0, "cases": 0, "model_id": None, "features_seconds": t_features,
                 "seconds": time.perf_counter() - t0, "phase_seconds": phases}
-    forest, x, ranked = fit_and_rank(frame, features, config)
-    model_id, blob = model_blob(forest)
-    t = lap("forest", t)
+    feedback = from_reviews(previous_findings(con), reviews)
+    model, contrib, ranked = fit_and_rank(frame, con, config, feedback)
+    params = {"flag_score": model.flag_score,
+              "max_flag_share": float(config.get("model", {}).get("max_flag_share", DEFAULT_MAX_FLAG_SHARE)),
+              "case_gap_days": CASE_GAP_DAYS, "model": model.spec(), "feedback": feedback.record(),
+              "warm_up": {"own_history_min_days": 20, "own_history_gap_days": 28, "own_excess_days": 56}}
+    blob = pickle.dumps({"model": model.spec(), "feedback": feedback.record()}, protocol=4)
+    data_print = fingerprint(contrib)
+    model_id = hashlib.sha256(blob + data_print.encode()).hexdigest()
+    t = lap("model", t)
     scored = frame.with_row_index("_row").join(ranked, on=["staff_id", "day"])
-    flagged = _severity(scored.filter(pl.col("flagged")).sort("rank"))
-    texts = explain_rows(forest, x[flagged["_row"].to_numpy()], flagged, features)
+    flagged = scored.filter(pl.col("flagged")).sort("rank")
+    notes = _feedback_notes(flagged, list(model.aspects), feedback) if feedback else None
+    texts = explain_rows(model, flagged, contrib[flagged["_row"].to_numpy()], notes)
     scores = ranked.join(texts, on=["staff_id", "day"], how="left").with_columns(pl.lit(model_id).alias("model_id"))
-    evidence = _evidence(flagged.join(texts, on=["staff_id", "day"]), model_id)
+    cases, case_days = _cases(flagged.join(texts, on=["staff_id", "day"]), model, contrib, model_id, feedback)
     t = lap("explain", t)
     now = datetime.now(UTC)
-    params = params_of(config)
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM models WHERE model_id = ?", [model_id])
         con.execute(
             "INSERT INTO models VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [model_id, now, frame["day"].min(), frame["day"].max(), json.dumps(model_columns(features)),
-             json.dumps(params), fingerprint(x), json.dumps(library_versions()), blob],
+            [model_id, now, frame["day"].min(), frame["day"].max(), json.dumps(features),
+             json.dumps(params), data_print, json.dumps(library_versions()), blob],
         )
         con.execute("DELETE FROM scores")
         con.register("scores_new", scores.to_arrow())
@@ -111,9 +194,10 @@ def score(con: duckdb.DuckDBPyConnection, config: dict) -> dict:
             "explanation_en, CAST(drivers AS JSON) FROM scores_new"
         )
         con.unregister("scores_new")
-        con.register("model_flagged_new", evidence.to_arrow())
-        con.execute("CREATE OR REPLACE TEMP TABLE model_flagged AS SELECT * FROM model_flagged_new")
-        con.unregister("model_flagged_new")
+        for name, table in (("model_cases", cases), ("model_case_days", case_days)):
+            con.register(f"{name}_new", table.to_arrow())
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_new")
+            con.unregister(f"{name}_new")
         for _name, sql in _steps(FINDINGS_SQL):
             con.execute(sql, {"now": now} if "$now" in sql else {})
         con.execute("COMMIT")
@@ -129,7 +213,10 @@ def score(con: duckdb.DuckDBPyConnection, config: dict) -> dict:
         "training_to": str(frame["day"].max()),
         "features": len(features),
         "flagged": flagged.height,
-        "high_severity": int((flagged["severity"] == "high").sum()) if flagged.height else 0,
+        "cases": cases.height,
+        "high_severity": int((cases["severity"] == "high").sum()) if cases.height else 0,
+        "feedback": {"explained_patterns": sum(feedback.person.values()),
+                     "confirmed_cases": sum(feedback.confirmed.values())},
         "features_seconds": round(t_features, 3),
         "seconds": round(time.perf_counter() - t0, 3),
         "phase_seconds": phases,

@@ -5,6 +5,9 @@
 --   accounts, clients, permission combinations, involvement per client-staff-day), then hash-joined to the
 --   events, so the cost stays linear in the number of events: no per-event correlated subqueries.
 --   docs/rules.md §Shared definitions is the contract for every column below.
+--   The steps before `partition_from` read reference data only and run once per check; from it on they run
+--   once per partition of the events (pipelines/checks/partitions.py), reading chk_scope_events.
+-- partition_from: scope_dates
 
 -- step: accounts
 -- One staff_id per (source_system, account) (the file should not map an account twice), and whether
@@ -92,8 +95,7 @@ SELECT e.source_system, e.source_event_id, e.event_time, e.event_date, e.account
     e.service_task, e.document, e.purpose, (e.emergency OR coalesce(e.purpose = 'emergency', false)) AS is_emergency,
     e.organisation_id AS event_org, e.unit_id AS event_unit, e.controller_id, e.recipient_organisation_id,
     e.outcome, e.run_id, e.time_flag
-FROM events e
-SEMI JOIN chk_scope_dates s ON s.d = e.event_date;
+FROM chk_scope_events e;  -- the partition's events (sql/checks/_partition.sql)
 
 -- step: base
 -- Per event: the account's staff row in force on the event's date and the client (two hash joins), and the

@@ -4,7 +4,8 @@
 --   table comes from its row count, the maxima are over small tables. Events (any ingest or direct insert),
 --   explanations and findings (a check run), and the reference data (an import) are what the copy holds.
 --   No trailing semicolon: callers wrap it.
-SELECT 'events' AS key, count(*) AS value FROM events
+SELECT 'layout_version' AS key, 2::BIGINT AS value  -- raised when the copy's columns change: an older copy is stale
+UNION ALL SELECT 'events', count(*) FROM events
 UNION ALL SELECT 'ingest_run', max(run_id) FROM ingest_runs
 UNION ALL SELECT 'check_run', max(check_run_id) FROM check_runs
 UNION ALL SELECT 'finding_events', count(*) FROM finding_events

@@ -6,8 +6,12 @@
 --   The events are read once: one aggregation per (system, account, client, quarter-hour of local time,
 --   action); everything after it works on that much smaller table. Times are therefore measured on
 --   quarter-hours: the session span and the longest pause are multiples of 15 minutes.
---   Parameters: $work_start, $work_end (working hours [start, end), lokivahti.toml [checks]).
---   Needs the temp table feature_holidays(day DATE) of Finnish public holidays (pipelines/scoring/features.py).
+--   Parameters: $work_start, $work_end (working hours [start, end), lokivahti.toml [checks]); $min_shared
+--   (clients two people must share to be collaborators) and $hub_clients (a client opened by more people
+--   than this is everyone's client and says nothing about a community), lokivahti.toml [model].
+--   Needs the temp tables feature_holidays(day DATE) of Finnish public holidays and
+--   feature_unit_hours(unit_id, open_from, open_to, every_day) of units' opening hours in quarter-hours
+--   (pipelines/scoring/features.py; a unit without a row keeps the working hours on working days).
 --   Steps are separated by `-- step:` lines; each leaves a temp table the next one reads.
 
 -- step: account_staff
@@ -70,20 +74,35 @@ SELECT staff_id, day,
 FROM feature_slots
 GROUP BY staff_id, day;
 
+-- step: staff_unit
+-- Each person's unit and role (the latest-starting staff row): whose opening hours their work is measured
+-- against, and whose colleagues they can stand in for.
+CREATE OR REPLACE TEMP TABLE feature_staff_unit AS
+SELECT staff_id, arg_max(unit_id, valid_from) AS unit_id, arg_max(role, valid_from) AS role,
+    min(valid_from) AS in_post_since
+FROM ref_staff WHERE valid_from IS NOT NULL
+GROUP BY staff_id;
+
 -- step: staff_client_day
--- The access events per staff, day and client, and those out of working hours (by the clock, or on a
--- weekend or a public holiday).
+-- The access events per staff, day and client, and those out of hours: outside the unit's opening hours
+-- (units.csv opening_hours; a unit open round the clock has no out of hours), else outside the working
+-- hours or on a weekend or a public holiday.
 CREATE OR REPLACE TEMP TABLE feature_staff_client_day AS
 SELECT s.staff_id, s.day, s.client_id, sum(s.n_access) AS n_access,
-    sum(s.n_access) FILTER (WHERE s.off_clock OR isodow(s.day) >= 6 OR h.day IS NOT NULL) AS n_out_of_hours
+    sum(s.n_access) FILTER (WHERE CASE
+        WHEN o.unit_id IS NULL THEN s.off_clock OR isodow(s.day) >= 6 OR h.day IS NOT NULL
+        ELSE s.slot < o.open_from OR s.slot >= o.open_to
+             OR (NOT o.every_day AND (isodow(s.day) >= 6 OR h.day IS NOT NULL)) END) AS n_out_of_hours
 FROM feature_slots s
 LEFT JOIN feature_holidays h ON h.day = s.day
+LEFT JOIN feature_staff_unit su ON su.staff_id = s.staff_id
+LEFT JOIN feature_unit_hours o ON o.unit_id = su.unit_id
 WHERE s.n_access > 0
 GROUP BY s.staff_id, s.day, s.client_id;
 
--- step: client_flags
--- Per staff, day and client accessed: personal involvement and protection on that day (docs/rules.md).
-CREATE OR REPLACE TEMP TABLE feature_client_flags AS
+-- step: personal
+-- Personal involvement periods (responsible worker, work pair), overlapping or adjacent ones merged.
+CREATE OR REPLACE TEMP TABLE feature_personal AS
 WITH personal_rows AS (
     SELECT client_id, staff_id, valid_from, coalesce(valid_to, DATE '9999-12-31') AS valid_to
     FROM ref_involvement
@@ -96,10 +115,14 @@ WITH personal_rows AS (
     FROM (SELECT *, max(valid_to) OVER (PARTITION BY client_id, staff_id ORDER BY valid_from, valid_to
                                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
           FROM personal_rows)
-), personal AS (
-    SELECT client_id, staff_id, min(valid_from) AS valid_from, max(valid_to) AS valid_to
-    FROM islands GROUP BY client_id, staff_id, island
-), client AS (
+)
+SELECT client_id, staff_id, min(valid_from) AS valid_from, max(valid_to) AS valid_to
+FROM islands GROUP BY client_id, staff_id, island;
+
+-- step: client_flags
+-- Per staff, day and client accessed: personal involvement and protection on that day (docs/rules.md).
+CREATE OR REPLACE TEMP TABLE feature_client_flags AS
+WITH client AS (
     SELECT client_id, bool_or(security_prohibition) AS security_prohibition,
         bool_or(placement_secret) AS placement_secret, max(placement_secret_until) AS placement_secret_until,
         bool_or(placement_secret AND placement_secret_until IS NULL) AS placement_secret_open
@@ -111,22 +134,78 @@ SELECT cd.staff_id, cd.day, cd.client_id, cd.n_access, cd.n_out_of_hours,
              OR (c.placement_secret AND (c.placement_secret_open OR cd.day <= c.placement_secret_until)),
              false) AS protected
 FROM feature_staff_client_day cd
-LEFT JOIN personal p
+LEFT JOIN feature_personal p
   ON p.client_id = cd.client_id AND p.staff_id = cd.staff_id AND cd.day BETWEEN p.valid_from AND p.valid_to
 LEFT JOIN client c ON c.client_id = cd.client_id;
+
+-- step: covering
+-- Clients opened without personal involvement whose own worker (responsible worker or work pair that day) is
+-- a colleague of the same unit and role with no events at all on a day the unit works (a working day, or any
+-- day for a unit open every day): a substitute's work, the commonest legitimate reason for a heavy day of
+-- other people's clients. On a weekend everyone is away, and nobody stands in for anyone.
+CREATE OR REPLACE TEMP TABLE feature_covering AS
+SELECT DISTINCT f.staff_id, f.day, f.client_id
+FROM feature_client_flags f
+JOIN feature_personal p
+  ON p.client_id = f.client_id AND f.day BETWEEN p.valid_from AND p.valid_to AND p.staff_id <> f.staff_id
+JOIN feature_staff_unit mine ON mine.staff_id = f.staff_id
+JOIN feature_staff_unit theirs
+  ON theirs.staff_id = p.staff_id AND theirs.unit_id = mine.unit_id AND theirs.role = mine.role
+LEFT JOIN feature_unit_hours o ON o.unit_id = mine.unit_id
+LEFT JOIN feature_holidays h ON h.day = f.day
+ANTI JOIN feature_staff_day away ON away.staff_id = p.staff_id AND away.day = f.day
+WHERE NOT f.personal_involvement
+  AND (coalesce(o.every_day, false) OR (isodow(f.day) < 6 AND h.day IS NULL));
+
+-- step: community
+-- Communities through shared clients (the community-based audit of EHR access logs: Chen, Nyemba and Malin
+-- 2012): two people are collaborators when they opened at least $min_shared of the same clients over the
+-- stored period. An access is affine when someone of the person's collaborators also opened the client, or the
+-- client is everyone's (opened by more than $hub_clients people). A snooper's scattered clients share one or
+-- two clients with each of their handlers and stay unaffine; a work pair or a substitute shares many.
+CREATE OR REPLACE TEMP TABLE feature_affine AS
+WITH sc AS (
+    SELECT DISTINCT staff_id, client_id FROM feature_staff_client_day
+), degree AS (
+    SELECT client_id, count(*) AS people FROM sc GROUP BY ALL
+), small AS (
+    SELECT sc.* FROM sc JOIN degree d USING (client_id) WHERE d.people <= $hub_clients
+), pairs AS (
+    SELECT a.staff_id AS u, b.staff_id AS v
+    FROM small a JOIN small b ON a.client_id = b.client_id AND a.staff_id <> b.staff_id
+    GROUP BY ALL HAVING count(*) >= $min_shared
+)
+SELECT DISTINCT a.staff_id, a.client_id
+FROM small a
+JOIN pairs p ON p.u = a.staff_id
+JOIN small b ON b.staff_id = p.v AND b.client_id = a.client_id
+UNION ALL
+SELECT sc.staff_id, sc.client_id FROM sc JOIN degree d USING (client_id) WHERE d.people > $hub_clients;
 
 -- step: client_summary
 -- Per staff and day, over the clients accessed.
 CREATE OR REPLACE TEMP TABLE feature_client_summary AS
-SELECT staff_id, day,
+SELECT f.staff_id, f.day,
     count(*) AS clients,
-    sum(n_access) AS access_events,
-    count(*) FILTER (WHERE NOT personal_involvement) AS clients_without_involvement,
-    sum(n_access) FILTER (WHERE NOT personal_involvement) AS access_without_involvement,
-    count(*) FILTER (WHERE protected) AS protected_clients,
-    count(*) FILTER (WHERE n_out_of_hours > 0) AS out_of_hours_clients,
-    count(*) FILTER (WHERE protected AND n_out_of_hours > 0) AS protected_out_of_hours_clients
-FROM feature_client_flags
+    sum(f.n_access) AS access_events,
+    count(*) FILTER (WHERE NOT f.personal_involvement) AS clients_without_involvement,
+    count(*) FILTER (WHERE NOT f.personal_involvement AND c.client_id IS NULL) AS clients_uncovered,
+    count(*) FILTER (WHERE NOT f.personal_involvement AND c.client_id IS NULL AND a.client_id IS NULL)
+        AS unaffine_clients,
+    sum(f.n_access) FILTER (WHERE NOT f.personal_involvement) AS access_without_involvement,
+    count(*) FILTER (WHERE f.protected) AS protected_clients,
+    -- county staff only, as the protected_client rule: a provider's access rests on its authorisation
+    count(*) FILTER (WHERE f.protected AND NOT f.personal_involvement AND NOT coalesce(o.provider, false))
+        AS protected_uninvolved_clients,
+    count(*) FILTER (WHERE f.n_out_of_hours > 0) AS out_of_hours_clients,
+    count(*) FILTER (WHERE f.protected AND f.n_out_of_hours > 0) AS protected_out_of_hours_clients
+FROM feature_client_flags f
+LEFT JOIN feature_covering c USING (staff_id, day, client_id)
+LEFT JOIN feature_affine a ON a.staff_id = f.staff_id AND a.client_id = f.client_id
+LEFT JOIN (
+    SELECT s.staff_id, bool_or(g.kind = 'private_provider') AS provider
+    FROM ref_staff s JOIN ref_organisations g USING (organisation_id) GROUP BY ALL
+) o ON o.staff_id = f.staff_id
 GROUP BY ALL;
 
 -- step: new_clients
@@ -136,23 +215,57 @@ SELECT staff_id, first_day AS day, count(*) AS new_clients
 FROM (SELECT staff_id, client_id, min(day) AS first_day FROM feature_staff_client_day GROUP BY ALL)
 GROUP BY ALL;
 
--- step: week
--- The seven days ending on each day: distinct clients opened, and those without personal involvement on the
--- day they were opened. A worker who browses a few clients of other units a day stays unremarkable day by
--- day; the week shows the sum (the slow browser of issue 3's planted behaviour).
-CREATE OR REPLACE TEMP TABLE feature_week AS
-WITH per_day AS (
-    SELECT staff_id, day, list(client_id) AS clients,
-        coalesce(list(client_id) FILTER (WHERE NOT personal_involvement), []) AS clients_without_involvement
-    FROM feature_client_flags
-    GROUP BY ALL
+-- step: uncovered_spans
+-- Distinct clients opened without personal involvement (and not as a substitute) over the 7, 28 and 90 days
+-- ending on each day, and over the 62 days t-90 ... t-29 (the person's own yardstick from before the recent
+-- weeks, so that it cannot learn a slow snooper's habit). Counted without lists: a client counts in the window
+-- ending on day t while its latest such access on or before t lies within the window, so each access adds
+-- one from its day until the next access of that client or the window's end, and a running sum over the
+-- person's days gives every window at once (one pass, however long the window).
+CREATE OR REPLACE TEMP TABLE feature_uncovered_spans AS
+WITH acc AS (
+    SELECT f.staff_id, f.day, f.client_id,
+        lead(f.day) OVER (PARTITION BY f.staff_id, f.client_id ORDER BY f.day) AS next_day
+    FROM feature_client_flags f
+    ANTI JOIN feature_covering c USING (staff_id, day, client_id)
+    WHERE NOT f.personal_involvement
+), windows AS (
+    SELECT * FROM (VALUES (7), (28), (62), (90)) AS t(w)
+), deltas AS (
+    SELECT staff_id, w, day, 1 AS d FROM acc, windows
+    UNION ALL
+    SELECT staff_id, w, least(coalesce(next_day, DATE '9999-12-31'), day + w) AS day, -1 AS d FROM acc, windows
+), steps AS (
+    SELECT staff_id, w, day, sum(d) AS d FROM deltas GROUP BY ALL
 )
--- a window over each person's days (not a join of every day with its week): lists of at most seven days
+SELECT staff_id, w, day, sum(d) OVER (PARTITION BY staff_id, w ORDER BY day) AS distinct_clients
+FROM steps;
+
+-- step: week
+-- Each user-day's windows, read from the running sums (the latest change on or before the day).
+CREATE OR REPLACE TEMP TABLE feature_week AS
+WITH days AS (
+    SELECT staff_id, day FROM feature_staff_day
+), w7 AS (
+    SELECT d.staff_id, d.day, s.distinct_clients FROM days d
+    ASOF LEFT JOIN (SELECT * FROM feature_uncovered_spans WHERE w = 7) s ON s.staff_id = d.staff_id AND s.day <= d.day
+), w28 AS (
+    SELECT d.staff_id, d.day, s.distinct_clients FROM days d
+    ASOF LEFT JOIN (SELECT * FROM feature_uncovered_spans WHERE w = 28) s ON s.staff_id = d.staff_id AND s.day <= d.day
+), w90 AS (
+    SELECT d.staff_id, d.day, s.distinct_clients FROM days d
+    ASOF LEFT JOIN (SELECT * FROM feature_uncovered_spans WHERE w = 90) s ON s.staff_id = d.staff_id AND s.day <= d.day
+), old AS (
+    SELECT d.staff_id, d.day, s.distinct_clients FROM days d
+    ASOF LEFT JOIN (SELECT * FROM feature_uncovered_spans WHERE w = 62) s
+      ON s.staff_id = d.staff_id AND s.day <= d.day - 29
+)
 SELECT staff_id, day,
-    len(list_distinct(flatten(list(clients) OVER seven_days))) AS week_clients,
-    len(list_distinct(flatten(list(clients_without_involvement) OVER seven_days))) AS week_clients_without_involvement
-FROM per_day
-WINDOW seven_days AS (PARTITION BY staff_id ORDER BY day RANGE BETWEEN INTERVAL 6 DAY PRECEDING AND CURRENT ROW);
+    coalesce(w7.distinct_clients, 0) AS week_clients_uncovered,
+    coalesce(w28.distinct_clients, 0) AS month_clients_uncovered,
+    coalesce(w90.distinct_clients, 0) AS quarter_clients_uncovered,
+    coalesce(old.distinct_clients, 0) AS before_clients_uncovered
+FROM w7 JOIN w28 USING (staff_id, day) JOIN w90 USING (staff_id, day) JOIN old USING (staff_id, day);
 
 -- step: client_units
 -- The units of the clients seen: a client's unit is the unit of their unit or referral involvement that day.
@@ -173,6 +286,8 @@ SELECT
     coalesce(cl.clients, 0)::DOUBLE AS clients,
     coalesce(n.new_clients, 0)::DOUBLE AS new_clients,
     coalesce(cl.clients_without_involvement, 0)::DOUBLE AS clients_without_involvement,
+    coalesce(cl.clients_uncovered, 0)::DOUBLE AS clients_uncovered,
+    coalesce(cl.unaffine_clients, 0)::DOUBLE AS unaffine_clients,
     coalesce(cl.access_without_involvement / nullif(cl.access_events, 0), 0)::DOUBLE AS no_involvement_share,
     (CASE WHEN isodow(ev.day) >= 6 OR h.day IS NOT NULL THEN 1.0
           ELSE coalesce(ev.n_off_clock, 0) / ev.n_events END)::DOUBLE AS out_of_hours_share,
@@ -189,10 +304,16 @@ SELECT
     coalesce(15 * list_max(list_transform(range(1, len(ev.slots)), lambda j: ev.slots[j + 1] - ev.slots[j])),
              0)::DOUBLE AS max_gap_minutes,
     coalesce(cl.protected_clients, 0)::DOUBLE AS protected_clients,
+    coalesce(cl.protected_uninvolved_clients, 0)::DOUBLE AS protected_uninvolved_clients,
     coalesce(cl.protected_out_of_hours_clients, 0)::DOUBLE AS protected_out_of_hours_clients,
-    coalesce(w.week_clients, 0)::DOUBLE AS week_clients,
-    coalesce(w.week_clients_without_involvement, 0)::DOUBLE AS week_clients_without_involvement
+    coalesce(w.week_clients_uncovered, 0)::DOUBLE AS week_clients_uncovered,
+    coalesce(w.month_clients_uncovered, 0)::DOUBLE AS month_clients_uncovered,
+    coalesce(w.quarter_clients_uncovered, 0)::DOUBLE AS quarter_clients_uncovered,
+    coalesce(w.before_clients_uncovered, 0)::DOUBLE AS before_clients_uncovered,
+    -- days since the person's first staff row began (NULL when unknown): a newcomer has no caseload yet
+    (ev.day - su.in_post_since)::DOUBLE AS days_in_post
 FROM feature_staff_day ev
+LEFT JOIN feature_staff_unit su USING (staff_id)
 LEFT JOIN feature_client_summary cl USING (staff_id, day)
 LEFT JOIN feature_new_clients n USING (staff_id, day)
 LEFT JOIN feature_client_units u USING (staff_id, day)

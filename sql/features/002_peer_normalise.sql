@@ -5,33 +5,63 @@
 --   The feature catalogue below is the ordered list of model features and their floors (the smallest
 --   difference worth counting: one client, five percentage points, a quarter of an hour).
 --   The normalisation itself is done on the user-day frame (pipelines/scoring/features.py, `normalise`): for
---   each feature, peer_z = (x - peer median) / scale, scale = max(1.4826 * peer MAD, (peer p90 - peer median)
---   / 1.2816, the feature's floor), so one unusual person cannot widen their own yardstick; own_z = (x -
---   median of the person's previous $history_days active days) / the same scale (0 on a person's first day).
+--   each feature, peer_z = (x - peer median) / scale, the peer median being the group's over all its days
+--   (for the day-context features that of the peers at work the same day, when at least three are), scale = max(1.4826 * peer MAD,
+--   (peer p90 - peer median) / 1.2816, the feature's floor) over all the group's days, so one unusual person
+--   cannot widen their own yardstick; own_z = (x - median of the person's active days from before the recent
+--   weeks: [model] history_days days ending history_gap days back) / the same scale, 0 until at least 20 such
+--   days exist (warm-up).
 --   Parameters: $min_peers.
 
 -- step: catalogue
 -- Counts rather than shares where a share would rest on a handful of events: one evening read is a late
 -- share of 100 %, thirteen are thirteen out-of-hours clients. The shares stay in feature_user_day for reports.
+-- `own`: also compared with the person's own days from before the recent weeks (t-90 ... t-29 active days).
+-- `day_context`: compared with the peers at work the same day: the hours (a holiday or an evening the whole
+-- unit worked is not unusual for its members) and the windows (on the same date every peer's window covers
+-- the same stretch of the data, so the first weeks are not "quiet" and the last ones not "busy"); the other
+-- features with the peer group's median over all days.
+-- Protected clients have a floor of half a client: peers open none, and one is already grave. The last eight
+-- are windows over the person's days (pipelines/scoring/features.py, `derive`), counted only on
+-- a day that itself adds to them. Clients "uncovered": opened without personal involvement and not as the
+-- substitute of an absent colleague of the unit; "unaffine": uncovered and opened by none of the person's
+-- collaborators (sql/features/001_user_day.sql, step community).
 CREATE OR REPLACE TEMP TABLE feature_catalogue AS
 SELECT * FROM (VALUES
-    (1, 'events', 2.0),
-    (2, 'clients', 1.0),
-    (3, 'new_clients', 1.0),
-    (4, 'clients_without_involvement', 1.0),
-    (5, 'no_involvement_share', 0.05),
-    (6, 'out_of_hours_clients', 1.0),
-    (7, 'protected_clients', 1.0),
-    (8, 'searches_per_view', 0.25),
-    (9, 'prints_exports', 1.0),
-    (10, 'client_units', 1.0),
-    (11, 'systems', 0.5),
-    (12, 'span_minutes', 30.0),
-    (13, 'max_gap_minutes', 30.0),
-    (14, 'week_clients', 1.0),
-    (15, 'week_clients_without_involvement', 1.0),
-    (16, 'protected_out_of_hours_clients', 1.0)
-) AS t(ord, feature, floor);
+    (1, 'clients', 1.0, true, 'volume', false),
+    (2, 'client_units', 1.0, true, 'volume', false),
+    (3, 'clients_uncovered', 1.0, true, 'uninvolved', false),
+    (4, 'unaffine_clients', 1.0, true, 'uninvolved', false),
+    (5, 'out_of_hours_clients', 1.0, true, 'hours', true),
+    (6, 'protected_uninvolved_clients', 0.5, false, 'protected', false),
+    (7, 'protected_out_of_hours_clients', 0.5, false, 'protected', true),
+    (8, 'prints_exports', 1.0, true, 'output', false),
+    (9, 'searches_per_view', 0.25, true, 'output', false),
+    (10, 'week_clients_uncovered', 1.0, true, 'sustained', true),
+    (11, 'month_clients_uncovered', 1.0, true, 'sustained', true),
+    (12, 'quarter_clients_uncovered', 2.0, true, 'sustained', true),
+    (13, 'cum_excess_28', 1.0, true, 'sustained', true),
+    (14, 'own_excess_28', 1.0, false, 'sustained', true),
+    (15, 'unaffine_28', 1.0, true, 'sustained', true),
+    (16, 'week_excess', 1.0, true, 'sustained', true),
+    (17, 'month_excess', 1.0, true, 'sustained', true)
+) AS t(ord, feature, floor, own, aspect, day_context);
+
+-- step: aspects
+-- The score of a user-day adds up, over these aspects, weight * ln(1 + z), z being the largest deviation of
+-- the aspect's features (peer_z; for `own` features the smaller of peer_z and own_z once the person's older
+-- days exist: unusual for the peers and for the person). One number per aspect, so that ten features of one
+-- kind do not outvote one feature of another. The weights say what the law weighs more: access without a
+-- client relationship (703/2023 9 §) and protected clients (turvakielto) count more than volume or hours.
+CREATE OR REPLACE TEMP TABLE feature_aspects AS
+SELECT * FROM (VALUES
+    (1, 'volume', 1.0),
+    (2, 'uninvolved', 1.5),
+    (3, 'hours', 1.0),
+    (4, 'protected', 3.5),
+    (5, 'output', 1.0),
+    (6, 'sustained', 1.5)
+) AS t(ord, aspect, weight);
 
 -- step: peer_of_day
 -- The staff row in force on the day (the latest-starting one if rows overlap); none outside employment.

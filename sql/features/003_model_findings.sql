@@ -1,9 +1,12 @@
--- title: write the anomaly model's flagged user-days into findings and finding_events
--- description: Reads the temp table model_flagged(staff_id, day, severity, organisation_id, unit_id, evidence)
---   and feature_account_staff (001_user_day.sql). Re-scoring replaces every model_anomaly row, but the
---   finding_id = md5('model_anomaly|' || staff_id || '|' || day) is stable, so review status kept in the
---   work store by finding_id survives, and first_seen_at is carried over. The finding's events are all
---   of that person's events of that day, in every source system. Parameter: $now.
+-- title: write the anomaly model's cases into findings and finding_events
+-- description: Reads the temp tables model_cases(case_id, staff_id, first_day, last_day, severity,
+--   organisation_id, unit_id, evidence) and model_case_days(case_id, staff_id, day) — a case is the flagged
+--   days of one person that follow each other (pipelines/scoring/run.py) — and feature_account_staff
+--   (001_user_day.sql). Re-scoring replaces every model_anomaly row, but the finding_id
+--   = md5('model_anomaly|' || staff_id || '|' || first day) is stable while a case keeps its first day, so
+--   review status kept in the work store by finding_id survives, and first_seen_at is carried over. The
+--   finding's events are all of that person's events on the case's flagged days, in every source system.
+--   Parameter: $now.
 
 -- step: previous
 CREATE OR REPLACE TEMP TABLE model_previous AS
@@ -20,10 +23,9 @@ DELETE FROM findings WHERE rule_id = 'model_anomaly';
 -- row ids first, from the narrow keys (system, account, date), then those rows.
 CREATE OR REPLACE TEMP TABLE model_flagged_events AS
 WITH flagged_keys AS (
-    SELECT md5('model_anomaly|' || f.staff_id || '|' || CAST(f.day AS VARCHAR)) AS finding_id,
-        a.source_system, a.account, f.day
-    FROM model_flagged f
-    JOIN feature_account_staff a ON a.staff_id = f.staff_id
+    SELECT d.case_id AS finding_id, a.source_system, a.account, d.day
+    FROM model_case_days d
+    JOIN feature_account_staff a ON a.staff_id = d.staff_id
 ), hits AS (
     SELECT e.rowid AS event_row, k.finding_id
     FROM events e
@@ -37,17 +39,17 @@ JOIN hits h ON e.rowid = h.event_row;
 INSERT INTO findings (finding_id, rule_id, category, severity, finding_key, source_system, account, staff_id,
     client_id, organisation_id, unit_id, first_time, last_time, event_date, event_count, evidence, status,
     first_seen_at, last_checked_at)
-SELECT f.finding_id, 'model_anomaly', 'model', f.severity, f.staff_id || '|' || CAST(f.day AS VARCHAR),
+SELECT f.case_id, 'model_anomaly', 'model', f.severity, f.staff_id || '|' || CAST(f.first_day AS VARCHAR),
     ev.source_system, NULL, f.staff_id, NULL, f.organisation_id, f.unit_id,
-    ev.first_time, ev.last_time, f.day, coalesce(ev.event_count, 0), CAST(f.evidence AS JSON), 'new',
+    ev.first_time, ev.last_time, f.first_day, coalesce(ev.event_count, 0), CAST(f.evidence AS JSON), 'new',
     coalesce(p.first_seen_at, CAST($now AS TIMESTAMPTZ)), CAST($now AS TIMESTAMPTZ)
-FROM (SELECT *, md5('model_anomaly|' || staff_id || '|' || CAST(day AS VARCHAR)) AS finding_id FROM model_flagged) f
+FROM model_cases f
 LEFT JOIN (
     SELECT finding_id, min(event_time) AS first_time, max(event_time) AS last_time, count(*) AS event_count,
         CASE WHEN count(DISTINCT source_system) = 1 THEN min(source_system) END AS source_system
     FROM model_flagged_events GROUP BY finding_id
-) ev USING (finding_id)
-LEFT JOIN model_previous p USING (finding_id);
+) ev ON ev.finding_id = f.case_id
+LEFT JOIN model_previous p ON p.finding_id = f.case_id;
 
 -- step: insert_events
 INSERT INTO finding_events (finding_id, source_system, source_event_id)

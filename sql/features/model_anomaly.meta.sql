@@ -7,29 +7,34 @@
 -- level: user_day
 -- scope: scores
 -- severity: medium
--- severity_note: high for the top fifth of the flagged user-days (by rank), medium for the rest
+-- severity_note: high when the case's best day scores 1.6 times the flag score or protected clients drove it;
+--   medium otherwise
 -- legal_basis: Asiakastietolaki 703/2023 9 § (access only for a work task with a verified client relationship
 --   or another task) and 10 § (the controller monitors the use logs regularly); EU GDPR art. 32 (security
 --   of processing). A model finding is a lead for review, not a finding of unlawful access.
--- description: An isolation forest ranks every staff member's day by how unusual it is against their peers
---   (same role and unit in the staff row in force) and against their own previous days: number of clients
---   and events, clients opened for the first time, clients and accesses without personal involvement, clients
---   opened out of working hours, protected clients, searches per record opened, prints and exports, the
---   number of units of the clients seen, source systems used, session length and pauses. The top user-days
---   by the configured contamination ([model] in lokivahti.toml) become findings; every event of that day is
---   attached.
--- description_fi: Isolation forest -malli järjestää jokaisen työntekijän jokaisen päivän sen mukaan, kuinka
---   paljon se poikkeaa vertaisista (sama rooli ja yksikkö) ja henkilön omista aiemmista päivistä: asiakkaiden ja
---   tapahtumien määrä, ensimmäistä kertaa avatut asiakkaat, asiakkaat ja käytöt ilman henkilökohtaista
---   asiakassuhdetta, työajan ulkopuolella avatut asiakkaat, suojatut asiakkaat, haut avattua tietoa kohden,
---   tulosteet ja viennit, asiakkaiden yksiköiden määrä, käytetyt järjestelmät sekä istunnon pituus ja tauot.
---   Poikkeavimmat päivät tulevat havainnoiksi; päivän kaikki tapahtumat liitetään havaintoon.
--- false_positives: A first working day, a substitute covering another unit, an on-call shift, a statistics
---   or mass-mailing run.
+-- description: Every staff member's day is compared with their peers (same role and unit; for the hours and
+--   the windows, the peers at work the same day) and with their own days from before the recent weeks: clients
+--   opened, clients outside their caseload (no personal involvement, not as a substitute for an absent
+--   colleague), clients none of their usual collaborators works with, clients opened outside their unit's
+--   hours, protected clients without involvement, prints and searches, and the same clients over 7, 28 and
+--   90 days, the calendar week and month. The score adds up, by aspect, weight * ln(1 + deviation); days that
+--   reach the flag score ([model] in lokivahti.toml) are flagged, and the flagged days of one person that follow
+--   each other become one finding (a case) with every event of those days attached. Review decisions feed back:
+--   a pattern reviewed as explained counts less for that person and their peers, a confirmed violation raises
+--   the person's later scores (docs/anomaly-model.md).
+-- description_fi: Jokaisen työntekijän jokaista päivää verrataan vertaisiin (sama rooli ja yksikkö) ja hänen
+--   omiin aiempiin päiviinsä ennen viimeisiä viikkoja: avatut asiakkaat, asiakkaat oman asiakasmäärän
+--   ulkopuolelta (ei henkilökohtaista asiakassuhdetta eikä sijaisuutta), asiakkaat, joita kukaan hänen
+--   tavallisista työpareistaan ei hoida, yksikön aukioloajan ulkopuolella avatut asiakkaat, suojatut asiakkaat
+--   ilman asiakassuhdetta, tulosteet ja haut sekä samat asiakkaat 7, 28 ja 90 päivän, viikon ja kuukauden
+--   aikana. Peräkkäiset poikkeavat päivät muodostavat yhden havainnon; tarkastuspäätökset ohjaavat mallia.
+-- false_positives: A newcomer's first weeks (not scored on caseload for 60 days), a substitute covering a
+--   colleague who is away (recognised when the colleague has no events that day), an on-call shift, a
+--   statistics or mass-mailing run.
 -- guide: Read the drivers (the features that raised the score most, each with the person's value and the peer
 --   median). Check the day's events: were the clients part of a task not visible in the involvement data
 --   (a new case, a substitute's day, an on-call shift)? Mark explained with the reason,
 --   or escalate as a violation after hearing the worker.
--- evidence: score, rank, model_id, drivers [{feature, value, peer_median, peer_z, own_z, contribution}],
---   explanation_fi, explanation_en
+-- evidence: score, rank, model_id, peer_group, first_day, last_day, days, aspects, day_scores [{day, score}],
+--   drivers [{aspect, feature, value, peer_median, peer_z, own_z, contribution}], explanation_fi, explanation_en
 SELECT 'model_anomaly' AS rule_id;

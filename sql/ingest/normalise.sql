@@ -12,11 +12,15 @@
 CREATE OR REPLACE TEMP TABLE checked AS
 WITH s AS (
     SELECT
-        nullif(trim(source_system), '')             AS source_system,
+        -- one case rule for source identities, whatever adapter wrote them (ATNA AuditSourceID, FHIR observer)
+        lower(nullif(trim(source_system), ''))      AS source_system,
         nullif(trim(source_event_id), '')           AS source_event_id,
         nullif(trim(event_time), '')                AS event_time_text,
         nullif(trim(account), '')                   AS account,
-        nullif(trim(client_id), '')                 AS client_id,
+        -- a personal identity code is matched in upper case whatever case the source wrote it in
+        -- (pipelines/identity.py HETU_SHAPE is this pattern; a test runs both)
+        CASE WHEN regexp_full_match(trim(client_id), '[0-9]{6}[-+A-FU-Ya-fu-y][0-9]{3}[0-9A-Ya-y]')
+             THEN upper(trim(client_id)) ELSE nullif(trim(client_id), '') END AS client_id,
         lower(nullif(trim(action), ''))             AS action,
         nullif(trim(service_task), '')              AS service_task,
         nullif(trim(document), '')                  AS document,
@@ -47,7 +51,13 @@ WITH s AS (
     SELECT *,
         CASE WHEN time_shape_ok AND has_offset THEN try_cast(event_time_text AS TIMESTAMPTZ) END AS time_with_offset,
         CASE WHEN time_shape_ok AND NOT has_offset THEN try_cast(replace(event_time_text, 'T', ' ') AS TIMESTAMP) END AS time_local,
-        try_cast(record_count_text AS INTEGER) AS record_count
+        try_cast(record_count_text AS INTEGER) AS record_count,
+        -- an offset is at most ±14:00 with minutes below 60 (ISO 8601 / RFC 3339): +25:00 is refused. String
+        -- operations, not a second regular expression: after the seconds and their fraction comes the offset.
+        CASE WHEN time_shape_ok AND has_offset THEN
+            (try_cast(substr(ltrim(substr(event_time_text, 20), '.0123456789'), 2, 2) AS INTEGER) > 14
+             OR try_cast(substr(replace(ltrim(substr(event_time_text, 20), '.0123456789'), ':', ''), 4, 2) AS INTEGER) > 59)
+        END IS TRUE AS offset_out_of_range
     FROM t
 )
 SELECT *,
@@ -58,7 +68,7 @@ SELECT *,
     CASE
         WHEN source_system IS NULL THEN 'source_system'
         WHEN source_event_id IS NULL THEN 'source_event_id'
-        WHEN event_time_text IS NULL OR NOT time_shape_ok
+        WHEN event_time_text IS NULL OR NOT time_shape_ok OR offset_out_of_range
              OR (time_with_offset IS NULL AND time_local IS NULL) THEN 'event_time'
         WHEN coalesce(year(time_local), year(time_with_offset)) NOT BETWEEN 1996 AND 2100 THEN 'event_time'
         WHEN action IS NULL OR action NOT IN ('read', 'search', 'create', 'update', 'delete', 'print', 'export', 'disclose', 'other') THEN 'action'
@@ -87,6 +97,7 @@ SELECT $run_id, $path, record_no, line_no, bad_field,
         WHEN 'source_event_id' THEN 'missing source_event_id'
         WHEN 'event_time' THEN CASE
             WHEN event_time_text IS NULL THEN 'missing event_time'
+            WHEN offset_out_of_range THEN 'event_time offset outside -14:00..+14:00'
             WHEN time_shape_ok AND (time_with_offset IS NOT NULL OR time_local IS NOT NULL) THEN 'event_time outside the supported years 1996-2100'
             ELSE 'event_time is not ISO 8601 (expected YYYY-MM-DDThh:mm:ss with an optional offset)' END
         WHEN 'action' THEN CASE WHEN action IS NULL THEN 'missing action' ELSE 'unknown action code' END
@@ -105,7 +116,13 @@ FROM checked_rows WHERE bad_field IS NOT NULL;
 CREATE OR REPLACE TEMP VIEW resolved AS
 SELECT
     c.source_system, c.source_event_id, c.event_time,
-    c.account, c.client_id, c.action, c.service_task, c.document,
+    -- placeholders systems write where they have no value (dcm4chee's <none>) are a missing value; here,
+    -- not in `checked`, whose row order must stay the file's (an IN list there changed DuckDB's plan)
+    CASE WHEN lower(c.account) IN ('<none>', 'none', 'unknown', '(null)', 'null', 'n/a', '-', '?')
+         THEN NULL ELSE c.account END AS account,
+    CASE WHEN lower(c.client_id) IN ('<none>', 'none', 'unknown', '(null)', 'null', 'n/a', '-', '?')
+         THEN NULL ELSE c.client_id END AS client_id,
+    c.action, c.service_task, c.document,
     CASE WHEN c.purpose IS NULL AND c.emergency_text IN ('true', '1', 'yes') THEN 'emergency' ELSE c.purpose END AS purpose,
     (c.emergency_text IN ('true', '1', 'yes') OR c.purpose = 'emergency') IS TRUE AS emergency,
     c.channel,
@@ -118,7 +135,7 @@ SELECT
     c.record_no, c.line_no, c.raw
 FROM checked_rows c
 LEFT JOIN (
-    SELECT a.source_system, a.account, any_value(s.organisation_id) AS organisation_id, any_value(s.unit_id) AS unit_id
+    SELECT lower(a.source_system) AS source_system, a.account, any_value(s.organisation_id) AS organisation_id, any_value(s.unit_id) AS unit_id
     FROM ref_accounts a JOIN ref_staff s USING (staff_id)
     GROUP BY ALL
 ) st ON st.source_system = c.source_system AND st.account = c.account

@@ -1,7 +1,5 @@
-"""Benchmarks: every figure is printed as a ratio to a bare DuckDB operation on the same data, same run.
-
-Not a timed test: `lokivahti bench` prints the figures; the issues quote them. Each heavy phase runs in a
-child process so that its peak memory (ru_maxrss) is its own.
+"""The benchmark's phases: each runs in a child process (`python -m pipelines.benchmarks.phases PHASE ARGS...`)
+and prints one JSON line, so that its peak memory (VmHWM) is its own.
 """
 
 from __future__ import annotations
@@ -15,9 +13,8 @@ from pathlib import Path
 
 import duckdb
 
-from . import SAMPLES_DIR
-from .ingest.engine import _steps  # the `-- step:` splitter shared by every multi-step SQL file
-from .store import connect, snapshot_path, work_store_path
+from ..sqlfiles import steps
+from ..store import connect
 
 
 def _timed(fn, *args, **kwargs):
@@ -31,8 +28,8 @@ def synthesise_events(store: Path, reference: Path, out_csv: Path, n: int) -> Pa
 
     The template store gets the county's reference data and every event file of its `events` folder once;
     sql/bench/synthesise_events.sql says why the events are replicated rather than drawn at random."""
-    from .ingest.engine import ingest_file
-    from .reference import import_reference
+    from ..ingest.engine import ingest_file
+    from ..reference import import_reference
 
     con = connect(store)
     try:
@@ -41,7 +38,7 @@ def synthesise_events(store: Path, reference: Path, out_csv: Path, n: int) -> Pa
         if con.execute("SELECT count(*) FROM events").fetchone()[0] == 0:
             for path in sorted(p for p in (reference.parent / "events").rglob("*") if p.is_file()):
                 ingest_file(con, path)
-        for _name, sql in _steps("bench/synthesise_events.sql"):
+        for _name, sql in steps("bench/synthesise_events.sql"):
             con.execute(sql, {"n": n} if "$n" in sql else {})
         target = str(out_csv).replace("'", "''")
         con.execute(f"COPY bench_events TO '{target}' (HEADER, DELIMITER ',')")
@@ -53,7 +50,7 @@ def synthesise_events(store: Path, reference: Path, out_csv: Path, n: int) -> Pa
 def _child(phase: str, *args: str) -> dict:
     """Run one phase in a child process; returns its JSON result plus its peak memory."""
     proc = subprocess.run(
-        [sys.executable, "-m", "pipelines.bench", phase, *args], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "pipelines.benchmarks.phases", phase, *args], capture_output=True, text=True, check=False
     )
     if proc.returncode != 0:
         raise RuntimeError(f"bench phase {phase} failed: {proc.stderr.strip().splitlines()[-1:]}")
@@ -95,8 +92,8 @@ def phase_bare_read(csv_path: str, db_path: str) -> dict:
 
 
 def phase_ingest(csv_path: str, store: str, reference: str) -> dict:
-    from .ingest.engine import ingest_file
-    from .reference import import_reference
+    from ..ingest.engine import ingest_file
+    from ..reference import import_reference
 
     con = connect(store)
     if con.execute("SELECT count(*) FROM ref_accounts").fetchone()[0] == 0:
@@ -110,11 +107,20 @@ def phase_ingest(csv_path: str, store: str, reference: str) -> dict:
 
 def phase_generate(size: str, seed: str, out: str) -> dict:
     """A generated county in the canonical CSV only (`lokivahti generate --formats canonical`)."""
-    from .generate import generate
+    from ..generate import generate
 
     t, summary = _timed(generate, size, int(seed), Path(out), canonical_only=True)
     return {"seconds": t, "events": sum(summary.events.values()), "staff": summary.staff,
             "clients": summary.clients, "peak_mib": _peak_mib()}
+
+
+def phase_generate_vectorised(size: str, seed: str, out: str) -> dict:
+    """A county written by the vectorised generator (`lokivahti generate --size large|xlarge`)."""
+    from ..generate.vectorised import generate_vectorised
+
+    t, summary = _timed(generate_vectorised, size, int(seed), Path(out))
+    return {"seconds": t, "events": sum(summary.events.values()), "staff": summary.staff,
+            "clients": summary.clients, "files": summary.files, "peak_mib": _peak_mib()}
 
 
 def county_files(county: Path) -> list[Path]:
@@ -129,8 +135,8 @@ def phase_bare_read_folder(county: str, db_path: str) -> dict:
 
 def phase_ingest_folder(county: str, store: str) -> dict:
     """`lokivahti reference` and `lokivahti ingest` of a generated county, file by file, as a user runs them."""
-    from .ingest.engine import ingest_files
-    from .reference import import_reference
+    from ..ingest.engine import ingest_files
+    from ..reference import import_reference
 
     county_dir = Path(county)
     con = connect(store)
@@ -160,22 +166,86 @@ def phase_bare_aggregation(store: str) -> dict:
 
 
 def phase_check(store: str) -> dict:
-    from .checks.runner import run_checks  # built by the rule-catalogue work
+    from ..checks.runner import run_checks  # built by the rule-catalogue work
 
     con = connect(store)
     t, summary = _timed(run_checks, con, store_path=Path(store), full=True)
     con.close()
-    return {"seconds": t, "peak_mib": _peak_mib(), "summary": _jsonable(summary)}
+    return {"seconds": t, "peak_mib": _peak_mib(), "partitions": summary.partitions,
+            "events_checked": summary.events_checked, "context_seconds": summary.context_seconds,
+            "store_seconds": summary.store_seconds, "rule_seconds": summary.rule_seconds,
+            "findings": summary.findings_total}
 
 
 def phase_score(store: str) -> dict:
-    from .config import load_config
-    from .scoring import score  # built by the anomaly-model work
+    from ..config import load_config
+    from ..resources import apply_limits
+    from ..scoring import score  # built by the anomaly-model work
 
     con = connect(store)
+    apply_limits(con, load_config())
     t, summary = _timed(score, con, load_config())
     con.close()
     return {"seconds": t, "peak_mib": _peak_mib(), "summary": _jsonable(summary)}
+
+
+def phase_next_day(store: str, out_csv: str) -> dict:
+    """A busy day's events arrive a day later (sql/bench/next_day.sql) and are ingested; then the incremental
+    check that follows is timed on its own (its scope: the new day and its margin, not the store)."""
+    from ..checks.runner import run_checks
+    from ..ingest.engine import ingest_file
+
+    con = connect(store)
+    for _name, sql in steps("bench/next_day.sql"):
+        con.execute(sql)
+    target = str(out_csv).replace("'", "''")
+    con.execute(f"COPY bench_next_day TO '{target}' (HEADER, DELIMITER ',')")
+    t_ingest, tally = _timed(ingest_file, con, Path(out_csv))
+    t, summary = _timed(run_checks, con, store_path=Path(store))
+    con.close()
+    return {"seconds": t, "ingest_seconds": t_ingest, "new_events": tally.normalised_new,
+            "scope": summary.scope.kind, "scope_dates": len(summary.scope.dates),
+            "events_checked": summary.events_checked, "partitions": summary.partitions, "peak_mib": _peak_mib()}
+
+
+def phase_retro_involvement(store: str, reference: str, work: str) -> dict:
+    """A retro-dated change of involvement: the reference folder is re-imported with one personal involvement
+    row (of the client with the most events) starting 60 days earlier; the check that follows is timed on its
+    own and must re-check only the account-days that row can touch."""
+    import csv
+    import shutil
+    from datetime import date, timedelta
+
+    from ..checks.runner import run_checks
+    from ..reference import import_reference
+
+    folder = Path(work) / "reference-retro"
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(reference, folder)
+    con = connect(store)
+    busiest = con.execute(
+        "SELECT i.client_id FROM ref_involvement i JOIN (SELECT client_id, count(*) AS n FROM events "
+        "GROUP BY 1) e USING (client_id) WHERE i.staff_id IS NOT NULL ORDER BY e.n DESC, 1 LIMIT 1").fetchall()
+    path = folder / "involvement.csv"
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    header, changed = rows[0], None
+    col = {name: i for i, name in enumerate(header)}
+    for row in rows[1:]:
+        if busiest and row[col["client_id"]] == busiest[0][0] and row[col["staff_id"]]:
+            start = date.fromisoformat(row[col["valid_from"]]) - timedelta(days=60)
+            row[col["valid_from"]] = start.isoformat()
+            changed = row
+            break
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    t_import, _ = _timed(import_reference, con, folder)
+    t, summary = _timed(run_checks, con, store_path=Path(store))
+    total = con.execute("SELECT count(*) FROM events").fetchall()[0][0]
+    con.close()
+    return {"seconds": t, "import_seconds": t_import, "changed_row": changed is not None,
+            "scope": summary.scope.kind, "scope_reason": summary.scope.reason,
+            "events_checked": summary.events_checked, "events_total": total, "peak_mib": _peak_mib()}
 
 
 BARE_SCAN = "SELECT count(*), max(length(document)), max(record_no) FROM events WHERE client_id <> ''"
@@ -193,8 +263,8 @@ def phase_disclosure(store: str) -> dict:
     The client layout is built first (forced; its one-off cost and peak memory are reported), then the store is
     reopened as `lokivahti disclose` opens it. Each is repeated 7 times and its minimum kept; the two answers
     are compared value for value."""
-    from .disclosure import answer_events, ensure_client_index  # built by the disclosure work
-    from .disclosure.answer import answer_events_live
+    from ..disclosure import answer_events, ensure_client_index  # built by the disclosure work
+    from ..disclosure.answer import answer_events_live
 
     con = connect(store)
     client, n = con.execute(
@@ -228,8 +298,8 @@ def phase_disclosure(store: str) -> dict:
 def phase_publish(store: str) -> dict:
     """What `lokivahti check` does after its rules: the request answers' client index, then the snapshot the
     dashboard reads (the check and score phases call the library, which publishes nothing)."""
-    from .disclosure.index import ensure_client_index
-    from .store import publish_snapshot
+    from ..disclosure.index import ensure_client_index
+    from ..store import publish_snapshot
 
     con = connect(store)
     try:
@@ -259,144 +329,9 @@ PHASES = {
     "bare_read": phase_bare_read, "ingest": phase_ingest, "bare_aggregation": phase_bare_aggregation,
     "check": phase_check, "score": phase_score, "publish": phase_publish, "disclosure": phase_disclosure,
     "generate": phase_generate, "bare_read_folder": phase_bare_read_folder, "ingest_folder": phase_ingest_folder,
+    "generate_vectorised": phase_generate_vectorised, "next_day": phase_next_day,
+    "retro_involvement": phase_retro_involvement,
 }
-
-
-# ---- the whole benchmark ----------------------------------------------------------------------------------
-
-def run_benchmark(out_dir: Path, sizes: list[int], reference: Path | None = None, pages: bool = True,
-                  echo=print, county: str | None = "medium") -> dict:
-    """For each size: synthesise, bare read vs ingest, bare aggregation vs checks/scoring, answer vs scan."""
-    reference = reference or SAMPLES_DIR / "small" / "reference"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    results: dict = {"sizes": {}}
-    for n in sizes:
-        d = out_dir / f"n{n}"
-        d.mkdir(exist_ok=True)
-        csv_path = d / "events.csv"
-        if not csv_path.exists():
-            t = _child("synthesise", str(d / "synth.duckdb"), str(reference), str(csv_path), str(n))["seconds"]
-            echo(f"[{n:,} events] synthesised canonical CSV in {t:.1f} s ({csv_path.stat().st_size / 2**20:.0f} MiB)")
-        store = d / "store.duckdb"
-        # a snapshot or work store left by an earlier run would show the dashboard that run's findings
-        for stale in (store, d / "bare.duckdb", snapshot_path(store), work_store_path(store)):
-            stale.unlink(missing_ok=True)
-        r: dict = {}
-        r["bare_read"] = _child("bare_read", str(csv_path), str(d / "bare.duckdb"))
-        r["ingest"] = _child("ingest", str(csv_path), str(d / "store.duckdb"), str(reference))
-        r["ingest_ratio"] = r["ingest"]["seconds"] / r["bare_read"]["seconds"]
-        echo(f"[{n:,} events] bare read_csv {r['bare_read']['seconds']:.2f} s; ingest {r['ingest']['seconds']:.2f} s "
-             f"= {r['ingest_ratio']:.2f}x (target <= 3); ingest peak memory {r['ingest']['peak_mib']:.0f} MiB "
-             f"(target <= 2048)")
-        _measure_store(d / "store.duckdb", f"[{n:,} events]", r, echo)
-        results["sizes"][n] = r
-    if len(sizes) >= 2 and all("check" in results["sizes"][s] for s in sizes):
-        small, large = min(sizes), max(sizes)
-        growth = results["sizes"][large]["check"]["seconds"] / results["sizes"][small]["check"]["seconds"]
-        results["check_growth"] = growth
-        echo(f"checks {large:,} vs {small:,} events: {growth:.2f}x time for {large / small:.0f}x events "
-             f"(target <= 12 for 10x)")
-    if pages and sizes:
-        results["pages"] = _page_timings(out_dir / f"n{min(sizes)}", results["sizes"][min(sizes)], echo)
-    if county:
-        results["county"] = run_county_benchmark(out_dir, county, echo, pages=pages)
-    (out_dir / "results.json").write_text(json.dumps(results, indent=2, default=str))
-    return results
-
-
-def run_county_benchmark(out_dir: Path, size: str, echo=print, *, pages: bool = True, seed: int = 7) -> dict:
-    """The same figures on a generated county (`lokivahti generate --size SIZE --formats canonical`): its own
-    staff, clients and rhythm instead of the small county's events replicated, so that the per-client and
-    per-account densities are a real county's. The dashboard's target (< 2 s per page) is set on the medium
-    county; the generated files are kept for the next run."""
-    d = out_dir / f"county-{size}"
-    d.mkdir(parents=True, exist_ok=True)
-    tag = f"({size} county)"  # rich would read "[medium county]" as markup and drop it
-    r: dict = {}
-    if not county_files(d):
-        r["generate"] = g = _child("generate", size, str(seed), str(d))
-        echo(f"{tag} generated {g['events']:,} events, {g['staff']:,} staff, {g['clients']:,} clients in "
-             f"{g['seconds']:.0f} s (peak {g['peak_mib']:.0f} MiB)")
-    store = d / "store.duckdb"
-    for stale in (store, d / "bare.duckdb", snapshot_path(store), work_store_path(store)):
-        stale.unlink(missing_ok=True)
-    r["bare_read"] = _child("bare_read_folder", str(d), str(d / "bare.duckdb"))
-    r["ingest"] = _child("ingest_folder", str(d), str(store))
-    r["ingest_ratio"] = r["ingest"]["seconds"] / r["bare_read"]["seconds"]
-    echo(f"{tag} {r['ingest']['rows']:,} events in {r['ingest']['files']} files: bare read_csv "
-         f"{r['bare_read']['seconds']:.2f} s; ingest {r['ingest']['seconds']:.2f} s = {r['ingest_ratio']:.2f}x "
-         f"(target <= 3); peak {r['ingest']['peak_mib']:.0f} MiB")
-    _measure_store(store, tag, r, echo)
-    if pages:
-        r["pages"] = _page_timings(d, r, echo)
-    return r
-
-
-def _measure_store(store: Path, tag: str, r: dict, echo) -> None:
-    """Bare aggregation vs checks and scoring, and a client's answer vs the same answer without the layout, on
-    a store that holds its reference data and events (results into r)."""
-    r["bare_aggregation"] = _child("bare_aggregation", str(store))
-    base, copy = r["bare_aggregation"]["seconds"], r["bare_aggregation"]["copy_seconds"]
-    for phase, target in (("check", 5), ("score", 3)):
-        try:
-            r[phase] = _child(phase, str(store))
-            r[f"{phase}_ratio"] = r[phase]["seconds"] / base
-            echo(f"{tag} {phase} {r[phase]['seconds']:.2f} s = {r[f'{phase}_ratio']:.2f}x bare aggregation "
-                 f"({base:.3f} s) (target <= {target}); = {r[phase]['seconds'] / copy:.2f}x a bare copy of the "
-                 f"events table ({copy:.2f} s); peak {r[phase]['peak_mib']:.0f} MiB")
-        except RuntimeError as exc:
-            echo(f"{tag} {phase}: not measured ({exc})")
-    try:
-        r["disclosure"] = _child("disclosure", str(store))
-        dr = r["disclosure"]
-        r["disclosure_naive_ratio"] = dr["answer_seconds"] / dr["naive_answer_seconds"]
-        r["disclosure_ratio"] = dr["answer_seconds"] / dr["full_scan_seconds"]
-        echo(f"{tag} client answer {dr['answer_seconds'] * 1000:.1f} ms ({dr['client_events']:,} events) "
-             f"vs the same answer without the client layout {dr['naive_answer_seconds'] * 1000:.1f} ms "
-             f"= {_fraction(r['disclosure_naive_ratio'])} (target <= 1/20)"
-             + ("" if dr["answers_equal"] else "; THE TWO ANSWERS DIFFER"))
-        echo(f"{tag} client answer vs a bare aggregate scan of events "
-             f"{dr['full_scan_seconds'] * 1000:.1f} ms = {_fraction(r['disclosure_ratio'])}; client layout built "
-             f"once in {dr['layout_build_seconds']:.1f} s (peak {dr['layout_build_peak_mib']:.0f} MiB)")
-        r["disclosure_copy_ratio"] = dr["answer_seconds"] / copy
-        echo(f"{tag} client answer vs a full scan of events (a bare copy of every column, {copy:.2f} s) "
-             f"= {_fraction(r['disclosure_copy_ratio'])}")
-        r["disclosure_typical_ratio"] = dr["typical_answer_seconds"] / dr["typical_naive_answer_seconds"]
-        echo(f"{tag} typical client (median, {dr['typical_client_events']:,} events): answer "
-             f"{dr['typical_answer_seconds'] * 1000:.1f} ms vs without the layout "
-             f"{dr['typical_naive_answer_seconds'] * 1000:.1f} ms = {_fraction(r['disclosure_typical_ratio'])}")
-    except RuntimeError as exc:
-        echo(f"{tag} disclosure: not measured ({exc})")
-
-
-def _seconds(value) -> str:
-    return f"{value:.2f} s" if isinstance(value, (int, float)) else str(value)
-
-
-def _page_timings(d: Path, r: dict, echo) -> dict:
-    """Each dashboard page's first render, for every role that sees it, on the size's checked and scored store
-    (published first, as `lokivahti check` and `score` do). Not measured on a store the check or score
-    phase failed on: its pages would show no findings or no anomalies and look faster than they are."""
-    missing = [phase for phase in ("check", "score") if phase not in r]
-    if missing:
-        echo(f"dashboard page timings: not measured ({' and '.join(missing)} did not run on this store)")
-        return {}
-    try:
-        r["publish"] = _child("publish", str(d / "store.duckdb"))
-        p = r["publish"]
-        tag = f"[{p['events']:,} events]"  # rich would read "[dashboard ...]" as markup and drop it
-        echo(f"{tag} dashboard store: {p['findings']:,} findings, {p['scores']:,} scores; client index "
-             f"{_seconds(p['index_seconds'])}, snapshot published in {p['seconds']:.2f} s")
-        from .dashboard_bench import role_timings
-
-        timings = role_timings(d / "store.duckdb", echo=lambda role, page, seconds: echo(
-            f"{tag} dashboard page {page} ({role}): first render {seconds:.2f} s (target < 2)"))
-    except Exception as exc:  # noqa: BLE001 - a missing part is reported, not fatal
-        echo(f"dashboard page timings: not measured ({exc})")
-        return {}
-    worst = max(timings.values(), default=0.0)
-    echo(f"{tag} dashboard: slowest first render {worst:.2f} s (target < 2)")
-    return {f"{role}/{page}": seconds for (role, page), seconds in timings.items()}
 
 
 if __name__ == "__main__":

@@ -1,0 +1,91 @@
+"""Bounded partitions of the events a check run examines, so peak memory does not grow with the store.
+
+Every rule of scope `events` judges an event against windows inside one account-day (mass access, mass export,
+duplicates share an instant, and the emergency follow-up looks at reference data, not at other events), so any
+cut between whole days gives the same findings as one pass over everything. A partition is a run of
+consecutive event dates holding at most `[store] check_partition_events` events (a day is never split; a day
+over the limit is a partition of its own). The per-event context (sql/checks/_access_context.sql from its
+`partition_from` step on), the rules of scope `events`, the findings of those dates and their explanations are
+built and stored partition by partition; the reference look-ups before that step are built once per run, and the
+rules of scope `full` (data quality of the reference, silent sources, re-extracted exports) read no context
+and run once.
+
+A scope may be narrowed further to account-days (chk_scope_units): a retro-dated change of reference data
+re-checks only the account-days whose events it can change (pipelines/checks/reference_changes.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from ..sqlfiles import bind, steps
+
+
+@dataclass(frozen=True)
+class Partition:
+    dates: tuple[date, ...]
+    events: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.dates[0]}..{self.dates[-1]}" if self.dates else "(no dates)"
+
+
+def plan(con, scope_dates: list[date] | None, max_events: int, *, by_units: bool = False) -> list[Partition]:
+    """Consecutive runs of the scope's dates (all dates with events when None), each ≤ max_events events."""
+    if by_units:
+        rows = con.execute(
+            "SELECT e.event_date, count(*) FROM events e SEMI JOIN chk_scope_units u "
+            "ON u.source_system = e.source_system AND u.account IS NOT DISTINCT FROM e.account "
+            "AND u.event_date = e.event_date GROUP BY 1 ORDER BY 1").fetchall()
+    elif scope_dates is None:
+        rows = con.execute("SELECT event_date, count(*) FROM events GROUP BY 1 ORDER BY 1").fetchall()
+    else:
+        wanted = pl.DataFrame({"d": scope_dates}, schema={"d": pl.Date})  # noqa: F841 (read by SQL)
+        rows = con.execute("SELECT w.d, count(e.event_date) FROM wanted w LEFT JOIN events e ON e.event_date = w.d "
+                           "GROUP BY 1 ORDER BY 1").fetchall()
+    out: list[Partition] = []
+    current: list[date] = []
+    n = 0
+    for d, count in rows:
+        if current and n + count > max_events:
+            out.append(Partition(tuple(current), n))
+            current, n = [], 0
+        current.append(d)
+        n += count
+    if current:
+        out.append(Partition(tuple(current), n))
+    return out
+
+
+def context_steps() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """_access_context.sql split at its `partition_from` step: (reference steps run once, per-partition steps)."""
+    from .. import SQL_DIR
+    from ..sqlfiles import parse_sql_file
+
+    meta = parse_sql_file(SQL_DIR / "checks" / "_access_context.sql").meta
+    all_steps = steps("checks/_access_context.sql")
+    first = meta.get("partition_from")
+    names = [name for name, _ in all_steps]
+    if not first or first not in names:
+        return [], all_steps
+    cut = names.index(first)
+    return all_steps[:cut], all_steps[cut:]
+
+
+def set_partition(con, partition: Partition, *, by_units: bool) -> None:
+    """Point chk_scope_dates (and chk_scope_events, the events the context reads) at one partition."""
+    frame = pl.DataFrame({"d": list(partition.dates)}, schema={"d": pl.Date})  # noqa: F841 (read by SQL)
+    con.execute("CREATE OR REPLACE TEMP TABLE chk_scope_dates AS SELECT d FROM frame")
+    wanted = ("scope_units", "scope_events_by_units" if by_units else "scope_events_by_dates")
+    for name, sql in steps("checks/_partition.sql"):
+        if name in wanted:
+            con.execute(sql)
+
+
+def run_partition_steps(con, partition_steps: list[tuple[str, str]], params: dict) -> None:
+    for _name, sql in partition_steps:
+        con.execute(sql, bind(sql, params))

@@ -1,0 +1,47 @@
+"""Re-check only what a retro-dated change of reference data touches, never the whole store.
+
+Each check run ends by remembering the reference rows it judged by (table reference_seen: a content hash per
+row with the keys and the period through which the row can change a finding). When the reference data changes,
+the next run compares the rows in force with those, and turns every row present on one side only into the
+account-days whose events it can change (sql/checks/_reference_changes.sql says which for each table). The
+runner then re-checks those whole account-days (a mass-access window never leaves one) and replaces only their
+findings and explanations. Organisations, units and role permissions change every judgement at once, and a
+store checked before this bookkeeping existed has nothing to compare with: both mean a full check.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..sqlfiles import bind, steps
+
+_FILE = "checks/_reference_changes.sql"
+EVERYTHING = ("organisations", "units", "role_permissions")
+
+
+def _run(con, names: tuple[str, ...], params: dict | None = None) -> None:
+    for name, sql in steps(_FILE):
+        if name in names:
+            con.execute(sql, bind(sql, params))
+
+
+def remember_reference(con) -> None:
+    """What this check judged by: the next run re-checks whatever differs from it."""
+    _run(con, ("rows_now", "remember"))
+
+
+def touched_units(con, widen_days: int) -> list[date] | None:
+    """Fill chk_scope_units with the account-days the change touches and return their dates (sorted); None when
+    the whole store must be re-checked (nothing remembered yet, or a table that changes every judgement)."""
+    if con.execute("SELECT count(*) FROM reference_seen").fetchone()[0] == 0:
+        return None
+    _run(con, ("rows_now", "changed"))
+    tables = {r[0] for r in con.execute("SELECT DISTINCT table_name FROM chk_reference_changed").fetchall()}
+    if tables & set(EVERYTHING):
+        return None
+    for name, sql in steps("checks/_partition.sql"):
+        if name == "scope_units":
+            con.execute(sql)
+    con.execute("DELETE FROM chk_scope_units")
+    _run(con, ("touched", "units"), {"widen": widen_days})
+    return [r[0] for r in con.execute("SELECT DISTINCT event_date FROM chk_scope_units ORDER BY 1").fetchall()]

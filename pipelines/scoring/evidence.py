@@ -1,0 +1,72 @@
+"""The anomaly model's score: deviations from peers and from the person's own older days, added up by aspect.
+
+A user-day's score is the sum over the aspects (volume, clients without involvement, hours, protected
+clients, prints and searches, sustained patterns) of weight * ln(1 + z), where z is the largest positive
+deviation among the aspect's features (sql/features/002_peer_normalise.sql lists the features, their aspects
+and the weights). For a feature compared with the person's own days, z is the smaller of the peer and the
+own deviation once those older days exist: a day must be unusual for the peers *and* for the person, so a
+worker whose job always differs from their peers' is not flagged every day, while the own yardstick, taken
+from before the recent weeks, cannot learn a new habit. The sustained aspect is compared with peers only.
+
+Why not the isolation forest alone: one elevated long-horizon feature among thirty barely shortens a forest's
+paths, which is how slow snooping went unseen; a sum by aspect lets one strong kind of evidence count fully and
+keeps every point of the score explainable (each aspect's share is the driver). The forest remains in the
+evaluation as a baseline on plain counts.
+
+Review feedback (triage.py) enters openly: per person and aspect a factor (explained patterns count less), per
+person a risk multiplier (confirmed violations), both written into the model record and the explanation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+
+@dataclass(frozen=True)
+class EvidenceModel:
+    aspects: dict[str, list[str]]           # aspect -> its features, in catalogue order
+    weights: dict[str, float]               # aspect -> weight
+    own: frozenset[str] = field(default_factory=frozenset)   # features also compared with the person's own days
+    flag_score: float = 6.0
+
+    @classmethod
+    def from_catalogue(cls, rows: list[tuple], weights: dict[str, float], flag_score: float) -> EvidenceModel:
+        """rows: (feature, floor, own, aspect, ...) of the feature catalogue."""
+        aspects: dict[str, list[str]] = {a: [] for a in weights}
+        for feature, _floor, _own, aspect, *_rest in rows:
+            aspects.setdefault(aspect, []).append(feature)
+        return cls({a: fs for a, fs in aspects.items() if fs}, dict(weights),
+                   frozenset(row[0] for row in rows if row[2]), float(flag_score))
+
+    def feature_z(self, frame: pl.DataFrame, feature: str) -> np.ndarray:
+        peer = frame[f"{feature}_peer_z"].fill_null(0.0).fill_nan(0.0).to_numpy().astype(np.float64)
+        if feature not in self.own:
+            return peer
+        own_known = frame[f"{feature}_own_median"].is_not_null().to_numpy()
+        own = frame[f"{feature}_own_z"].fill_null(0.0).fill_nan(0.0).to_numpy().astype(np.float64)
+        return np.where(own_known, np.minimum(peer, own), peer)
+
+    def aspect_z(self, frame: pl.DataFrame) -> np.ndarray:
+        """[row, aspect]: the aspect's largest positive deviation (0 when none is above typical)."""
+        if frame.height == 0:
+            return np.zeros((0, len(self.aspects)))
+        cols = [np.max(np.vstack([self.feature_z(frame, f) for f in fs]), axis=0) for fs in self.aspects.values()]
+        return np.clip(np.vstack(cols).T, 0.0, 1e6)
+
+    def contributions(self, frame: pl.DataFrame, factors: np.ndarray | None = None) -> np.ndarray:
+        """[row, aspect]: weight * ln(1 + z), times the review factor of that person and aspect."""
+        w = np.array([self.weights.get(a, 1.0) for a in self.aspects])
+        c = np.log1p(self.aspect_z(frame)) * w
+        return c * factors if factors is not None else c
+
+    def score(self, frame: pl.DataFrame, factors: np.ndarray | None = None,
+              risk: np.ndarray | None = None) -> np.ndarray:
+        s = self.contributions(frame, factors).sum(axis=1)
+        return s * risk if risk is not None else s
+
+    def spec(self) -> dict:
+        return {"aspects": self.aspects, "weights": self.weights, "own": sorted(self.own),
+                "flag_score": self.flag_score}

@@ -1,0 +1,100 @@
+-- title: which account-days a change of reference data can touch (pipelines/checks/reference_changes.py)
+-- description: `rows_now` describes every reference row in force in the shape of reference_seen: its content
+--   hash and the keys and period through which it can change a finding. A row that differs from what the last
+--   check saw (present on one side only) touches: an involvement, authorisation, prohibition or permission row,
+--   its client's events in the row's period (authorisations: from the row's start on, since a cancellation or an
+--   end decides the subtype of later findings); a client row, the client's events of all time; a staff row, the
+--   events of that staff member's accounts from the row's start on, and the events whose client is that
+--   person (co-worker, self access); an account row, that account's events of all time. The periods widen by
+--   $widen days on both sides (the incremental margin plus the emergency follow-up window). Organisations,
+--   units and role permissions change every judgement at once: the caller re-checks everything then.
+--   `units` then lists the touched account-days: the runner re-checks whole account-days.
+
+-- step: rows_now
+CREATE OR REPLACE TEMP TABLE chk_reference_now AS
+SELECT 'involvement' AS table_name, md5(CAST(row(client_id, staff_id, unit_id, kind, valid_from, valid_to) AS VARCHAR)) AS row_hash,
+    client_id, NULL AS staff_id, NULL AS source_system, NULL AS account,
+    least(valid_from, coalesce(valid_to, valid_from)) AS valid_from, greatest(valid_from, coalesce(valid_to, DATE '9999-12-31')) AS valid_to
+FROM ref_involvement
+UNION ALL
+SELECT 'provider_authorisations', md5(CAST(row(organisation_id, client_id, agreement, phase, valid_from, valid_to, cancelled_on) AS VARCHAR)),
+    client_id, NULL, NULL, NULL, least(valid_from, coalesce(valid_to, valid_from), coalesce(cancelled_on, valid_from)), DATE '9999-12-31'
+FROM ref_provider_authorisations
+UNION ALL
+SELECT 'disclosure_prohibitions', md5(CAST(row(client_id, scope, target, valid_from, valid_to) AS VARCHAR)),
+    client_id, NULL, NULL, NULL, least(valid_from, coalesce(valid_to, valid_from)), greatest(valid_from, coalesce(valid_to, DATE '9999-12-31'))
+FROM ref_disclosure_prohibitions
+UNION ALL
+SELECT 'disclosure_permissions', md5(CAST(row(client_id, scope, valid_from, valid_to) AS VARCHAR)),
+    client_id, NULL, NULL, NULL, least(valid_from, coalesce(valid_to, valid_from)), greatest(valid_from, coalesce(valid_to, DATE '9999-12-31'))
+FROM ref_disclosure_permissions
+UNION ALL
+SELECT 'clients', md5(CAST(row(client_id, full_name, birth_date, address, deceased_on, security_prohibition,
+        placement_secret, placement_secret_until, minor_capacity) AS VARCHAR)),
+    client_id, NULL, NULL, NULL, DATE '0001-01-01', DATE '9999-12-31'
+FROM ref_clients
+UNION ALL
+SELECT 'staff', md5(CAST(row(staff_id, full_name, personal_id, address, organisation_id, unit_id, role, title, valid_from, valid_to) AS VARCHAR)),
+    nullif(personal_id, ''), staff_id, NULL, NULL, coalesce(least(valid_from, coalesce(valid_to, valid_from)), DATE '0001-01-01'), DATE '9999-12-31'
+FROM ref_staff
+UNION ALL
+SELECT 'accounts', md5(CAST(row(source_system, account, staff_id) AS VARCHAR)), NULL, NULL, source_system, account,
+    DATE '0001-01-01', DATE '9999-12-31'
+FROM ref_accounts
+UNION ALL
+SELECT 'organisations', md5(CAST(row(organisation_id, name, kind) AS VARCHAR)), NULL, NULL, NULL, NULL, NULL, NULL FROM ref_organisations
+UNION ALL
+SELECT 'units', md5(CAST(row(unit_id, organisation_id, name, service_task) AS VARCHAR)), NULL, NULL, NULL, NULL, NULL, NULL FROM ref_units
+UNION ALL
+SELECT 'role_permissions', md5(CAST(row(role, service_task, action, requires_involvement) AS VARCHAR)), NULL, NULL, NULL, NULL, NULL, NULL
+FROM ref_role_permissions;
+
+-- step: changed
+CREATE OR REPLACE TEMP TABLE chk_reference_changed AS
+(SELECT * FROM chk_reference_now EXCEPT ALL SELECT * FROM reference_seen)
+UNION ALL
+(SELECT * FROM reference_seen EXCEPT ALL SELECT * FROM chk_reference_now);
+
+-- step: touched
+-- The touched keys with widened periods (the person of a staff row is touched as a client too).
+CREATE OR REPLACE TEMP TABLE chk_reference_touched AS
+SELECT client_id, NULL AS staff_id, NULL AS source_system, NULL AS account,
+    CASE WHEN valid_from > DATE '0001-12-31' THEN valid_from - CAST($widen AS INTEGER) ELSE valid_from END AS lo,
+    CASE WHEN valid_to < DATE '9999-01-01' THEN valid_to + CAST($widen AS INTEGER) ELSE valid_to END AS hi
+FROM chk_reference_changed WHERE client_id IS NOT NULL AND table_name <> 'staff'
+UNION ALL
+SELECT client_id, NULL, NULL, NULL, DATE '0001-01-01', DATE '9999-12-31'
+FROM chk_reference_changed WHERE client_id IS NOT NULL AND table_name = 'staff'
+UNION ALL
+SELECT NULL, staff_id, NULL, NULL,
+    CASE WHEN valid_from > DATE '0001-12-31' THEN valid_from - CAST($widen AS INTEGER) ELSE valid_from END, valid_to
+FROM chk_reference_changed WHERE staff_id IS NOT NULL
+UNION ALL
+SELECT NULL, NULL, source_system, account, DATE '0001-01-01', DATE '9999-12-31'
+FROM chk_reference_changed WHERE account IS NOT NULL;
+
+-- step: units
+-- The touched account-days: events of a touched client in its period, of a touched staff member's accounts
+-- (as mapped now; a changed mapping is an accounts row of its own) in theirs, and of a touched account.
+INSERT INTO chk_scope_units
+WITH staff_accounts AS (
+    SELECT a.source_system, a.account, t.lo, t.hi FROM chk_reference_touched t
+    JOIN ref_accounts a ON a.staff_id = t.staff_id
+), ev AS (
+    SELECT e.source_system, e.account, e.event_date FROM events e
+    JOIN (SELECT client_id, lo, hi FROM chk_reference_touched WHERE client_id IS NOT NULL) t
+      ON t.client_id = e.client_id AND e.event_date BETWEEN t.lo AND t.hi
+    UNION
+    SELECT e.source_system, e.account, e.event_date FROM events e
+    JOIN staff_accounts s ON s.source_system = e.source_system AND s.account = e.account
+     AND e.event_date BETWEEN s.lo AND s.hi
+    UNION
+    SELECT e.source_system, e.account, e.event_date FROM events e
+    JOIN (SELECT source_system, account FROM chk_reference_touched WHERE account IS NOT NULL) t
+      ON t.source_system = e.source_system AND t.account = e.account
+)
+SELECT DISTINCT * FROM ev;
+
+-- step: remember
+DELETE FROM reference_seen;
+INSERT INTO reference_seen SELECT * FROM chk_reference_now;
