@@ -147,7 +147,7 @@ if linked and linked != st.session_state.get("_finding_link"):  # a new deep lin
     if linked in ids or keep(linked):
         st.session_state["finding_pick"] = linked
 current_pick = st.session_state.get("finding_pick")
-if current_pick and current_pick not in ids:
+if current_pick and current_pick not in ids and current_pick == st.session_state.get("_just_reviewed"):
     keep(current_pick)
 if st.session_state.get("finding_pick") not in ids:
     st.session_state["finding_pick"] = ids[0]
@@ -240,7 +240,7 @@ with st.form(f"review_{fid}"):
             version = workstore.record_review(_data.work_path(), fid, new_status, actor=me, assignee=assignee or None,
                                               note=note or None, expected_version=st.session_state[seen_key])
             st.session_state[seen_key] = version
-            st.session_state["review_saved"] = fid
+            st.session_state["review_saved"] = st.session_state["_just_reviewed"] = fid
             st.rerun()
         except workstore.ReviewConflict as conflict:
             from datetime import datetime
