@@ -146,8 +146,13 @@ if linked and linked != st.session_state.get("_finding_link"):  # a new deep lin
     st.session_state["_finding_link"] = linked
     if linked in ids or keep(linked):
         st.session_state["finding_pick"] = linked
+# The open finding stays open when it leaves the view because of a review (mine, or someone else's in another
+# session: the form being filled must not jump to another finding); when the reviewer changes the filters, the
+# picker moves to the new list.
+view = repr(sorted((k, str(v)) for k, v in criteria.items() if k != "status_ids") + [("queue", queue)])
+same_view, st.session_state["_findings_view"] = st.session_state.get("_findings_view") == view, view
 current_pick = st.session_state.get("finding_pick")
-if current_pick and current_pick not in ids and current_pick == st.session_state.get("_just_reviewed"):
+if current_pick and current_pick not in ids and (same_view or current_pick == st.session_state.get("_just_reviewed")):
     keep(current_pick)
 if st.session_state.get("finding_pick") not in ids:
     st.session_state["finding_pick"] = ids[0]

@@ -179,8 +179,10 @@ def _finding_ids(env) -> list[str]:
 
 
 def test_a_second_editor_is_told_who_changed_the_finding_and_nothing_is_overwritten(env):
-    at = open_finding(page(sign_in("dpo1"), "findings"), "f-involvement")
-    # someone else saves while dpo1 has the finding open
+    at = page(sign_in("dpo1"), "findings")
+    assert at.selectbox(key="f_queue").value == "open"
+    at.selectbox(key="finding_pick").set_value("f-involvement").run()
+    # someone else closes it while dpo1 has it open: it leaves the open queue, but dpo1's form must stay on it
     workstore.record_review(work_path(env), "f-involvement", "explained", actor="tietosuoja2",
                             expected_version=workstore.review_version(work_path(env), "f-involvement"))
     review(at, "f-involvement", "false_positive", "minun arvioni")

@@ -113,7 +113,8 @@ def wait_idle(page, timeout_s: float = 30) -> None:
     deadline = time.time() + timeout_s
     page.wait_for_timeout(150)
     while time.time() < deadline:
-        if page.get_by_test_id("stStatusWidget").count() == 0 and page.locator("[data-stale='true']").count() == 0:
+        if (page.get_by_test_id("stStatusWidget").count() == 0 and page.locator("[data-stale='true']").count() == 0
+                and page.get_by_test_id("stSkeleton").count() == 0):
             break
         page.wait_for_timeout(100)
     if page.get_by_test_id("stPlotlyChart").count():
@@ -307,6 +308,7 @@ def decide_the_held_request(page, work: Path, request_id: str) -> None:
 
     choose(page, "Pyyntö", request_id)
     page.get_by_text("hylkää").first.click()
+    choose(page, "Peruste (hylkäys tai osittainen)", index=7)  # the ground: the client has died (REFUSAL_GROUNDS)
     page.get_by_label("Perustelut (kirjallinen päätös)").fill("Kuolleen henkilön lokitietoja ei luovuteta ilman "
                                                                 "erityistä syytä.")
     page.get_by_role("button", name="Kirjaa päätös").click()

@@ -1,8 +1,8 @@
 """Each dashboard page's first render measured in a real browser: from the moment the page is asked for until
 Streamlit is idle (no script running, nothing stale) and every chart on it is drawn.
 
-    python -m pipelines.browser_bench STORE                 # the DPO's pages, seconds per page
-    python -m pipelines.browser_bench STORE --role supervision --json
+    python -m pipelines.benchmarks.browser STORE                 # the DPO's pages, seconds per page
+    python -m pipelines.benchmarks.browser STORE --role supervision --json
 
 What one figure is: a fresh server (`lokivahti serve`'s command: no file watcher, so nothing is cached across
 pages) on the store's published snapshot, Debian's Chromium signed in as the role, the landing page rendered (as
@@ -12,7 +12,9 @@ would) and timed. The landing page itself is timed from the sign-in click. A ful
 browser reconnects and the session is restored from its cookie), so the figure is what a user following a link
 waits, and a little more than a click in the sidebar.
 
-The store is never written: `dashboard_bench.bench_environment` gives the server links to the store and its
+`lokivahti bench` prints these beside the server-side AppTest figures of `benchmarks.dashboard`.
+
+The store is never written: `benchmarks.dashboard.bench_environment` gives the server links to the store and its
 snapshot and a copy of the work store.
 """
 
@@ -31,8 +33,8 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import PROJECT_ROOT
-from .dashboard_bench import ROLES, bench_environment
+from .. import PROJECT_ROOT
+from .dashboard import ROLES, bench_environment
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
@@ -61,7 +63,7 @@ def _free_port() -> int:
 def running_server(port: int | None = None, timeout: float = 90):
     """`lokivahti serve`'s Streamlit command on a port (a free one by default), in its own process group; yields
     the base URL."""
-    from .commands.serve import streamlit_command
+    from ..commands.serve import streamlit_command
 
     port = port or _free_port()
     env = dict(os.environ, LOKIVAHTI_DEMO="0")
@@ -95,7 +97,8 @@ def wait_rendered(page, heading: str, timeout_s: float = 120) -> None:
     deadline = time.time() + timeout_s
     page.get_by_role("heading", name=heading).first.wait_for(timeout=timeout_s * 1000)
     while time.time() < deadline:
-        running = page.get_by_test_id("stStatusWidget").count() or page.locator("[data-stale='true']").count()
+        running = (page.get_by_test_id("stStatusWidget").count() or page.locator("[data-stale='true']").count()
+                   or page.get_by_test_id("stSkeleton").count())  # an element still waiting for its data
         charts = page.get_by_test_id("stPlotlyChart").count()
         drawn = page.locator("[data-testid='stPlotlyChart'] .main-svg").count()
         if not running and drawn >= charts:
@@ -131,8 +134,8 @@ def page_seconds(role: str, key: str, subjects: dict, context, port: int, shots:
                 seconds = landing
             else:
                 path, heading = PAGES[key]
-                first, last = subjects["period"]
-                query = {"user": f"?staff={subjects['staff']}&from={first}&to={last}",
+                # the page's default period is the data's real span (a few events dated years off excluded)
+                query = {"user": f"?staff={subjects['staff']}",
                          "cases": f"?staff={subjects['staff']}",
                          "provider": f"?provider={subjects['provider']}"}.get(key, "")
                 start = time.perf_counter()
@@ -182,7 +185,7 @@ def browser_timings(store: str | os.PathLike, roles=("dpo",), shots: Path | None
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipelines.browser_bench",
+    parser = argparse.ArgumentParser(prog="python -m pipelines.benchmarks.browser",
                                      description="Time each dashboard page's first render in Chromium.")
     parser.add_argument("store", type=Path)
     parser.add_argument("--role", action="append", choices=ROLES, help="only this role (repeatable); default dpo")
