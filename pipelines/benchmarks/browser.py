@@ -193,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--target", type=float, default=2.0)
     parser.add_argument("--screenshots", type=Path, default=None, help="save each timed page's screenshot here")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped: the server's group still goes down
 
     def echo(role, key, seconds):
         if not args.json:
