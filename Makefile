@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 STORE   ?= out/demo.duckdb
 SAMPLE  := data_samples/small
 
-.PHONY: setup demo test lint bench clean system-deps
+.PHONY: setup demo test test-fast lint bench clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -22,6 +22,7 @@ system-deps:
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils fonts-dejavu-core >/dev/null; }
 
 # The main job on the bundled small county: reference data, every source format, checks, scores, status.
+# Each command is one step of pipelines/steps.py (with its duties: the last check and score publish the snapshot).
 demo: setup
 	rm -f $(STORE) $(STORE).wal
 	mkdir -p out
@@ -35,6 +36,10 @@ demo: setup
 test: setup system-deps
 	$(BIN)/ruff check pipelines tests app.py app_pages
 	$(BIN)/python -m pytest -n 2 -q
+
+# The inner loop: no browser, nothing marked slow (tests on a whole generated county or a real pipeline run).
+test-fast: setup
+	$(BIN)/python -m pytest -n 2 -q -m "not slow and not browser"
 
 lint: setup
 	$(BIN)/ruff check pipelines tests app.py app_pages

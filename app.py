@@ -19,6 +19,7 @@ import streamlit as st
 
 from app_pages import _auth, _data
 from app_pages._i18n import t
+from pipelines.access import PAGES, pages_for
 
 # The icon is a file beside the app: an emoji or icon name would make the browser fetch an image from outside,
 # which fails on a county intranet.
@@ -28,18 +29,6 @@ _auth.restore_session()
 st.session_state.setdefault("session_id", uuid.uuid4().hex[:16])
 st.session_state.setdefault("lang", "fi")
 
-PAGES = [  # (key, file, url path, icon)
-    ("overview", "app_pages/overview.py", "overview", ":material/dashboard:"),
-    ("findings", "app_pages/findings.py", "findings", ":material/fact_check:"),
-    ("cases", "app_pages/cases.py", "cases", ":material/folder_shared:"),
-    ("user", "app_pages/user_timeline.py", "user-timeline", ":material/person_search:"),
-    ("client", "app_pages/client_timeline.py", "client-timeline", ":material/child_care:"),
-    ("anomalies", "app_pages/anomalies.py", "anomalies", ":material/insights:"),
-    ("provider", "app_pages/provider.py", "provider", ":material/domain:"),
-    ("report", "app_pages/report.py", "report", ":material/description:"),
-    ("requests", "app_pages/requests.py", "requests", ":material/mail:"),
-]
-
 _auth.check_idle()
 user = _auth.current_user()
 _auth.browser_sync(st.session_state["lang"])
@@ -48,15 +37,14 @@ if not user:
     # Every page's address leads to the sign-in form, so a deep link (a finding, a timeline window) is not an
     # English "Page not found": after sign-in the same address opens the page itself, query string and all.
     sign_in = [st.Page(_auth.sign_in_page, title=t("sign_in"), url_path="sign-in", default=True)]
-    sign_in += [st.Page(_auth.sign_in_page, title=t("sign_in"), url_path=url) for _k, _f, url, _i in PAGES]
+    sign_in += [st.Page(_auth.sign_in_page, title=t("sign_in"), url_path=p.url_path) for p in PAGES]
     nav = st.navigation(sign_in, position="hidden")
     nav.run()
     st.stop()
 
 _auth.idle_watch()  # signs out on the idle time-out without waiting for a click
-allowed = [p for p in PAGES if user["role"] in _auth.PAGE_ROLES[p[0]]]
-pages = [st.Page(f, title=t(f"page_{key}"), url_path=url, icon=icon, default=(i == 0))
-         for i, (key, f, url, icon) in enumerate(allowed)]
+pages = [st.Page(f"app_pages/{p.script}", title=t(f"page_{p.key}"), url_path=p.url_path, icon=p.icon,
+                 default=(i == 0)) for i, p in enumerate(pages_for(user["role"]))]
 
 with st.sidebar:
     st.markdown(f"**{t('signed_in_as')}:** {user['name']}  \n*{t('role_' + user['role'])}*")

@@ -1,16 +1,10 @@
-"""Sign-in, roles and the idle time-out.
+"""Sign-in, the session and the idle time-out: the dashboard's face of pipelines/access.py.
 
-Passwords are argon2 hashes in a users file kept outside the code: path from $LOKIVAHTI_USERS, or
-`users_file` in st.secrets. The file is TOML:
-
-    [users.dpo1]
-    role = "dpo"                   # dpo, supervision, request_handler
-    password_hash = "$argon2id$..."
-    oidc_email = "dpo@county.fi"   # optional: maps an identity-provider login to this user
-
+Users, roles and page rights live in pipelines/access.py (the users file format is described there). The
+users file's path comes from $LOKIVAHTI_USERS, or `users_file` in st.secrets.
 A county identity provider (OIDC) plugs in through Streamlit's `st.login` when st.secrets has an
 [auth] section (docs/dashboard.md); the role still comes from the users file, by e-mail.
-Roles limit pages (ROLE_PAGES) and data: the supervision unit sees provider-related findings only.
+Roles limit pages (access.PAGES) and data: the supervision unit sees provider-related findings only.
 
 Sessions survive a reload (F5) and a deep link opened in a new tab: a signed-in session gets a random token kept
 in a server-side map (with the user, role, language and last activity) and in a same-site cookie; a new browser
@@ -25,35 +19,16 @@ import os
 import secrets as pysecrets
 import threading
 import time
-import tomllib
 from pathlib import Path
 
 import streamlit as st
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from pipelines import signin
+from pipelines.access import PAGE_ROLES, ROLES, load_users, verify, write_users_file  # noqa: F401 (re-exported)
 from pipelines.config import load_config
 from pipelines.store import store_path, work_store_path
 
 from ._i18n import LANGUAGES, WELCOME_SV, t
-
-ROLES = ("dpo", "supervision", "request_handler")
-# page key -> roles allowed to open it
-PAGE_ROLES: dict[str, tuple[str, ...]] = {
-    "overview": ("dpo",),
-    "findings": ("dpo", "supervision"),
-    "cases": ("dpo",),
-    "user": ("dpo",),
-    "client": ("dpo",),
-    "anomalies": ("dpo",),
-    "provider": ("dpo", "supervision"),
-    "report": ("dpo",),
-    "requests": ("dpo", "request_handler"),
-}
-_hasher = PasswordHasher()
-# A fixed hash to verify against when the user name is unknown, so timing does not reveal names.
-_DUMMY_HASH = _hasher.hash("not-a-password")
 
 
 def users_file() -> Path | None:
@@ -65,37 +40,6 @@ def users_file() -> Path | None:
     except Exception:  # noqa: BLE001 - no secrets file, or an unreadable one: no fallback path
         value = None
     return Path(value) if value else None
-
-
-def load_users(path: Path | None) -> dict[str, dict]:
-    if path is None or not path.exists():
-        return {}
-    with open(path, "rb") as fh:
-        data = tomllib.load(fh)
-    return {name: dict(row) for name, row in data.get("users", {}).items() if row.get("role") in ROLES}
-
-
-def verify(users: dict[str, dict], name: str, password: str) -> str | None:
-    """The user's role when the password matches, else None."""
-    row = users.get(name)
-    try:
-        _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return None
-    return row["role"] if row else None
-
-
-def write_users_file(path: Path, roles: dict[str, str], passwords: dict[str, str] | None = None) -> dict[str, str]:
-    """Create a users file (owner-only) for {user: role}; returns the plain passwords (generated unless given)."""
-    passwords = dict(passwords or {})
-    lines = ["# Lokivahti users: argon2 hashes only. Created by `lokivahti serve --demo-users`.", ""]
-    for name, role in roles.items():
-        pw = passwords.setdefault(name, pysecrets.token_urlsafe(12))
-        lines += [f'[users.{name}]', f'role = "{role}"', f'password_hash = "{_hasher.hash(pw)}"', ""]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines), encoding="utf-8")
-    path.chmod(0o600)
-    return passwords
 
 
 SESSION_COOKIE = "lokivahti_session"

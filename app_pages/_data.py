@@ -166,15 +166,11 @@ def queue_selection(queue: str, me: str, status: str | None = None) -> tuple[str
 
 @st.cache_data(show_spinner=False)
 def rule_meta() -> dict[str, dict]:
-    """Metadata of each check file (legal basis, titles in each language, known false positives), by rule id."""
-    from pipelines.sqlfiles import sql_files
+    """Metadata of each member of the catalogue, the anomaly model too (legal basis, titles in each language,
+    known false positives), by id."""
+    from pipelines.checks.catalogue import member_meta
 
-    out = {}
-    for f in sql_files("checks"):
-        rid = f.meta.get("id") or f.meta.get("rule_id")
-        if rid:
-            out[rid] = f.meta
-    return out
+    return member_meta()
 
 
 def rule_title(rule_id: str | None, lang: str) -> str:

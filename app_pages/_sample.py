@@ -1,43 +1,27 @@
-"""First run on an empty store: offer to load the bundled sample county through the real CLI.
+"""First run on an empty store: offer to load the bundled sample county.
 
-The pipeline runs in a subprocess (reference, ingest, check, score), exactly as a user would run it,
-then publishes the snapshot the dashboard reads.
+The pipeline runs in this process through pipelines/steps.py (reference, ingest, check, score), the same
+steps the commands run, with their follow-up duties (the last one publishes the snapshot the dashboard reads).
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import streamlit as st
 
-from pipelines import SAMPLES_DIR
-from pipelines.store import publish_snapshot
+from pipelines import SAMPLES_DIR, steps
+from pipelines.config import load_config
 
 from ._i18n import t
 
 SAMPLE = SAMPLES_DIR / "small"
 
 
-def sample_steps(store: Path, sample: Path = SAMPLE) -> list[list[str]]:
-    cli = [sys.executable, "-c", "from pipelines.cli import main; main()", "--store", str(store)]
-    events = sorted(str(p) for p in (sample / "events").rglob("*") if p.is_file())
-    return [cli + ["reference", str(sample / "reference")], cli + ["ingest", *events], cli + ["check"],
-            cli + ["score"]]
-
-
-def load_sample(store: Path, sample: Path = SAMPLE) -> list[tuple[str, int]]:
-    """Run every step; returns (step, exit code). Stops at the first failure (reference and ingest are required)."""
-    results = []
-    for step in sample_steps(store, sample):
-        done = subprocess.run(step, capture_output=True, text=True, timeout=1800, check=False)
-        results.append((step[5], done.returncode))
-        if done.returncode != 0 and step[5] in ("reference", "ingest"):
-            break
-    if store.exists():
-        publish_snapshot(store)
-    return results
+def load_sample(store: Path, sample: Path = SAMPLE, config: dict | None = None) -> list[steps.StepResult]:
+    """Run every step on the sample county; stops after a failed reference or ingest step."""
+    return steps.run_all(store, sample / "reference", steps.sample_events(sample),
+                         config=config if config is not None else load_config())
 
 
 def offer_sample(store: Path, *, can_load: bool) -> None:
@@ -47,10 +31,13 @@ def offer_sample(store: Path, *, can_load: bool) -> None:
         st.caption(t("sample_missing"))
         return
     if can_load and st.button(t("load_sample"), key="load_sample"):
-        with st.spinner("lokivahti reference / ingest / check / score …"):
+        with st.spinner(" / ".join(f"lokivahti {name}" for name in steps.ORDER) + " …"):
             results = load_sample(store)
-        for step, code in results:
-            (st.success if code == 0 else st.error)(f"lokivahti {step}: exit {code}")
+        for r in results:
+            if r.ok:
+                st.success(f"lokivahti {r.step}: {r.seconds:.1f} s")
+            else:
+                st.error(f"lokivahti {r.step}: " + "; ".join(r.problems))
         if store.exists():
             st.success(t("sample_loaded"))
             st.button("OK", key="sample_ok")

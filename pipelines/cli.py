@@ -1,20 +1,66 @@
 """The `lokivahti` command line: one tool for every step, each step in its own module.
 
-Each module in pipelines/commands/ registers its command on `app`. Errors the user can fix
-(LokivahtiError) become a one-line reason and a non-zero exit code, never a traceback.
+Each module in pipelines/commands/ registers its command on `app`. A command's module is imported only
+when that command runs (or its own --help is asked), so `lokivahti --help` does not import the model's
+or the dashboard's libraries. Errors the user can fix (LokivahtiError) become a one-line reason and a
+non-zero exit code, never a traceback.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib
 import sys
+from pathlib import Path
 
+import click
 import typer
 from rich.console import Console
 from rich.markup import escape
+from typer.core import TyperGroup
+from typer.main import get_command_from_info
 
 from .errors import LokivahtiError
 from .safe_files import describe_os_error, owner_only_umask
+
+COMMANDS_DIR = Path(__file__).parent / "commands"
+# Every step, in the order a user runs them; pipelines/commands/<name>.py registers the command <name>.
+COMMAND_MODULES = [
+    "generate", "reference", "ingest", "status", "check", "findings", "score",
+    "evaluate", "requests", "disclose", "retention", "bench", "serve",
+]
+
+
+def summary(name: str) -> str:
+    """The command's help text, read from its module's source without importing the module."""
+    tree = ast.parse((COMMANDS_DIR / f"{name}.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.decorator_list:
+            return ast.get_docstring(node) or ""
+    return ""
+
+
+class LazyCommands(TyperGroup):
+    """The group of commands, each loaded from its module on first use."""
+
+    listing = False
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMAND_MODULES)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMAND_MODULES:
+            return None
+        if self.listing:  # the overview of `lokivahti --help` needs only the help text
+            return click.Command(name, help=summary(name))
+        return load_command(name)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self.listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self.listing = False
 
 app = typer.Typer(
     name="lokivahti",
@@ -24,17 +70,12 @@ app = typer.Typer(
         "`lokivahti ingest FILES...` (access logs of every client system), `lokivahti check` "
         "(rule checks), `lokivahti score` (anomaly model), then `lokivahti serve` (dashboard)."
     ),
+    cls=LazyCommands,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 console = Console(stderr=True, soft_wrap=True)
-
-# Every step, in the order a user runs them. A module missing here is a command not yet built.
-COMMAND_MODULES = [
-    "generate", "reference", "ingest", "status", "check", "findings", "score",
-    "evaluate", "requests", "disclose", "retention", "bench", "serve",
-]
 
 
 class State:
@@ -60,12 +101,18 @@ def _global(
     state.config = config
 
 
-for _name in COMMAND_MODULES:
-    try:
-        importlib.import_module(f"pipelines.commands.{_name}")
-    except ModuleNotFoundError as exc:  # pragma: no cover - only while a step is being built
-        if exc.name != f"pipelines.commands.{_name}":
-            raise
+def load_command(name: str) -> click.Command:
+    """Import pipelines/commands/<name>.py (which registers the command on `app`) and build its command."""
+    importlib.import_module(f"pipelines.commands.{name}")
+    info = next(c for c in app.registered_commands if c.name == name)
+    return get_command_from_info(info, pretty_exceptions_short=app.pretty_exceptions_short,
+                                 rich_markup_mode=app.rich_markup_mode)
+
+
+def load_commands() -> None:
+    """Import every command's module (for the tests and the documentation, which read them all)."""
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"pipelines.commands.{name}")
 
 
 def main() -> None:

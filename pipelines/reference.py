@@ -21,6 +21,7 @@ import pyarrow as pa
 from stdnum.fi import hetu
 
 from .errors import InputError
+from .sqlfiles import transaction
 
 
 @dataclass(frozen=True)
@@ -216,8 +217,7 @@ def import_reference(con: duckdb.DuckDBPyConnection, folder: Path) -> dict:
         rejects.extend(bad)
     import_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM reference_imports").fetchone()[0]
     total = sum(len(d["line_no"]) for d in loaded.values())
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for table, data in loaded.items():
             cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
             frame = pa.table({c: data.get(c, [None] * len(data["line_no"])) for c in cols})  # noqa: F841
@@ -231,8 +231,4 @@ def import_reference(con: duckdb.DuckDBPyConnection, folder: Path) -> dict:
             "INSERT INTO reference_imports VALUES (?, ?, ?, ?, ?, ?)",
             [import_id, str(folder.resolve()), _fingerprint(folder), datetime.now(UTC), total, len(rejects)],
         )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return {"import_id": import_id, "rows": {t: len(d["line_no"]) for t, d in loaded.items()}, "rejects": rejects}

@@ -121,7 +121,7 @@ def attempt(work_path: Path, name: str, check, policy: Policy, *, known_user: bo
             session_id: str | None = None, sleep=time.sleep) -> tuple[str | None, Gate]:
     """One sign-in: refused while locked, else after the backoff delay `check()` gives the role or None.
 
-    The one call the dashboard makes (app_pages/_auth.py); returns (role or None, the gate after it)."""
+    The one call the dashboard makes (its sign-in form); returns (role or None, the gate after it)."""
     before = gate(work_path, name, policy)
     if before.locked:
         log_access(work_path, user_name=name.strip() if known_user else UNKNOWN_USER, role="signin",

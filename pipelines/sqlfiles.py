@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,6 +110,9 @@ def frame(con, sql: str, params: dict | None = None):
     """A query as a polars frame, through Arrow (no DB-API row copy)."""
     import polars as pl
 
+    # con.sql refuses to run while an execute() result is unread (a fetchone() leaves one open); finish it,
+    # as the next execute() would.
+    con.complete()
     return pl.from_arrow(con.sql(sql, params=bind(sql, params) or None).to_arrow_table())
 
 
@@ -118,7 +122,10 @@ def frame_of_file(con, relative: str, params: dict | None = None):
 
 
 class transaction:
-    """`with transaction(con):` — BEGIN, then COMMIT, or ROLLBACK on any exception (re-raised)."""
+    """`with transaction(con):` — BEGIN, then COMMIT, or ROLLBACK on any exception (re-raised).
+
+    Works for the DuckDB store and the SQLite work store alike (`begin="BEGIN IMMEDIATE"` there, so that two
+    writers queue at the start instead of failing at the commit)."""
 
     def __init__(self, con, begin: str = "BEGIN TRANSACTION"):
         self.con, self.begin = con, begin
@@ -131,6 +138,6 @@ class transaction:
         if exc_type is None:
             self.con.execute("COMMIT")
         else:
-            with contextlib.suppress(duckdb.Error):  # the connection may already be gone (a closed store)
+            with contextlib.suppress(duckdb.Error, sqlite3.Error):  # the connection may already be gone
                 self.con.execute("ROLLBACK")
         return False

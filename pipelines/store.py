@@ -18,7 +18,7 @@ import duckdb
 
 from .errors import StoreError
 from .safe_files import owner_only_umask
-from .sqlfiles import sql_files
+from .sqlfiles import sql_files, steps, transaction
 
 DEFAULT_STORE = "lokivahti.duckdb"
 
@@ -52,11 +52,9 @@ def latest_version() -> int:
 
 def migrate(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> list[int]:
     """Apply every migration newer than the store's version; returns the versions applied."""
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, title VARCHAR, "
-        "applied_at TIMESTAMPTZ NOT NULL)"
-    )
-    current = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+    query = dict(steps("store/schema_version.sql"))
+    con.execute(query["create"])
+    current = con.execute(query["current"]).fetchone()[0]
     known = latest_version()
     if current > known:
         raise StoreError(f"store schema version {current} is newer than this Lokivahti ({known}); upgrade Lokivahti")
@@ -64,16 +62,9 @@ def migrate(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> list[in
     for version, title, sql in migrations():
         if version <= current or (up_to is not None and version > up_to):
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(sql)
-            con.execute(
-                "INSERT INTO schema_version VALUES (?, ?, ?)", [version, title, datetime.now(UTC)]
-            )
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
+            con.execute(query["applied"], {"version": version, "title": title, "applied_at": datetime.now(UTC)})
         applied.append(version)
     return applied
 

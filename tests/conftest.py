@@ -39,3 +39,87 @@ def small_county() -> Path:
     if not (SMALL_COUNTY / "reference").is_dir():
         pytest.skip("data_samples/small has not been generated")
     return SMALL_COUNTY
+
+
+# --- the hand-made counties, built once per session (per test worker) and shared by every module --------------
+
+
+@pytest.fixture(scope="session")
+def app_env(tmp_path_factory) -> dict[str, str]:
+    """Environment of a ready county store (tiny, hand-made) and a users file with one user per role."""
+    from app_county import make_app_env
+
+    return make_app_env(tmp_path_factory.mktemp("app"))
+
+
+@pytest.fixture(scope="session")
+def sample_env(tmp_path_factory) -> dict[str, str]:
+    """The bundled sample county run through the real pipeline (skipped when it cannot be built)."""
+    from app_county import PASSWORDS, ROLES, sample_store
+
+    from pipelines.access import write_users_file
+
+    root = tmp_path_factory.mktemp("sample")
+    store = sample_store(root / "county.duckdb")
+    if store is None:
+        pytest.skip("data_samples/small is missing or the pipeline cannot run on it yet")
+    users = root / "users.toml"
+    write_users_file(users, ROLES, PASSWORDS)
+    return {"LOKIVAHTI_STORE": str(store), "LOKIVAHTI_USERS": str(users)}
+
+
+@pytest.fixture(scope="session")
+def county_template(tmp_path_factory) -> Path:
+    """The disclosure tests' hand-made county, built once per session; each test gets its own copy."""
+    from disclosure_county import build_county
+
+    return build_county(tmp_path_factory.mktemp("county"))
+
+
+@pytest.fixture
+def county(tmp_path, county_template):
+    """(store path, work store path) of a fresh copy of the hand-made county, with one finding reviewed."""
+    import shutil
+
+    from disclosure_county import CONFIRMED_FINDING
+
+    from pipelines.workstore import record_review
+
+    store = tmp_path / "store.duckdb"
+    shutil.copyfile(county_template, store)
+    work = tmp_path / "store.work.sqlite"
+    record_review(work, CONFIRMED_FINDING, "violation_confirmed", actor="dpo", note="no involvement")
+    return store, work
+
+
+@pytest.fixture(scope="session")
+def small_store(tmp_path_factory) -> Path:
+    """The bundled synthetic county's reference data and one month of four systems' logs (kept fast)."""
+    from disclosure_county import SMALL_FILES
+
+    from pipelines.ingest.engine import ingest_file
+    from pipelines.reference import import_reference
+
+    small = SAMPLES_DIR / "small"
+    if not all((small / "events" / f).is_file() for f in SMALL_FILES):
+        pytest.skip("data_samples/small has not been generated")
+    store = tmp_path_factory.mktemp("small") / "small.duckdb"
+    con = connect(store)
+    try:
+        import_reference(con, small / "reference")
+        for f in SMALL_FILES:
+            ingest_file(con, small / "events" / f)
+    finally:
+        con.close()
+    return store
+
+
+# Tests on a whole generated county or a real pipeline run take tens of seconds each: `make test-fast` leaves
+# them out (they are marked slow here, by the fixture they use, so no test has to remember the mark).
+SLOW_FIXTURES = {"small_county", "sample_env", "small_store"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

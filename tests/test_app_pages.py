@@ -6,14 +6,14 @@ import time
 from pathlib import Path
 
 import pytest
+from app_county import C1, PASSWORDS
 from streamlit.testing.v1 import AppTest
-from test_app_store import C1, PASSWORDS, app_env_fixture, sample_env_fixture  # noqa: F401  (session fixtures)
 
 from pipelines import PROJECT_ROOT, workstore
 from pipelines.store import work_store_path
 
 APP = str(PROJECT_ROOT / "app.py")
-DPO_PAGES = ["overview", "findings", "user_timeline", "client_timeline", "anomalies", "provider", "report", "requests"]
+DPO_PAGES = ["overview", "findings", "cases", "user_timeline", "client_timeline", "anomalies", "provider", "report", "requests"]
 
 
 @pytest.fixture
@@ -280,13 +280,13 @@ def test_the_monitoring_report_page_builds_a_pdf_for_the_month(env):
 
 
 @pytest.mark.slow
-def test_every_page_renders_on_the_bundled_sample_county_in_a_few_seconds(sample_env):
-    """The bench target is < 2 s per page on the medium county; here a loose bound that a busy CI machine keeps."""
+def test_every_page_renders_on_the_bundled_sample_county(sample_env):
+    """Every page renders without an error on a real pipeline run; how fast is the page benchmark's to measure
+    (`lokivahti bench`, docs/benchmarks.md), not a unit test's."""
     from pipelines.dashboard_bench import page_timings
 
     timings = page_timings(Path(sample_env["LOKIVAHTI_STORE"]))  # raises if a page raises
     assert set(timings) == set(DPO_PAGES)
-    assert max(timings.values()) < 5.0, timings
 
 
 def test_without_the_demo_flag_a_missing_store_is_never_offered_synthetic_data(env, monkeypatch, tmp_path):
@@ -303,10 +303,8 @@ def test_on_a_store_that_does_not_exist_yet_the_app_offers_the_bundled_sample_co
     at = sign_in("dpo1")
     assert not at.exception
     assert any("Tietovarastoa ei ole vielä luotu" in i.value for i in at.info)
-    from app_pages._sample import SAMPLE, sample_steps
+    from app_pages._sample import SAMPLE
 
-    steps = [s[5] for s in sample_steps(tmp_path / "empty.duckdb")]
-    assert steps == ["reference", "ingest", "check", "score"]
     if (SAMPLE / "reference").is_dir():
         assert at.button(key="load_sample").label.startswith("Lataa esimerkkimaakunta")
 

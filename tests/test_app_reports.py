@@ -8,9 +8,9 @@ import zipfile
 from pathlib import Path
 
 import polars as pl
+from app_county import C1
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from test_app_store import C1, app_env_fixture  # noqa: F401  (session fixture)
 
 from pipelines import workstore
 from pipelines.reports.monitoring import build_report, report_data

@@ -6,8 +6,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from app_county import C2, PASSWORDS
 from streamlit.testing.v1 import AppTest
-from test_app_store import C2, PASSWORDS, app_env_fixture  # noqa: F401  (session fixture)
 
 from pipelines import PROJECT_ROOT, workstore
 from pipelines.store import work_store_path

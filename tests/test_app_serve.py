@@ -5,7 +5,6 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from test_app_store import app_env_fixture  # noqa: F401  (session fixture)
 from typer.testing import CliRunner
 
 from app_pages._auth import load_users, verify, write_users_file

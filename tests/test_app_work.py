@@ -11,7 +11,6 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from test_app_store import app_env_fixture  # noqa: F401  (session fixture)
 
 from app_pages._data import robust_span
 from pipelines import workstore

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from test_app_store import PASSWORDS, make_app_env
+from app_county import PASSWORDS, make_app_env
 
 from pipelines import PROJECT_ROOT, workstore
 from pipelines.commands.serve import streamlit_command

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipelines import PROJECT_ROOT
-from pipelines.cli import COMMAND_MODULES, app
+from pipelines.cli import COMMAND_MODULES, app, load_commands
 
 runner = CliRunner()
 
@@ -24,6 +24,7 @@ def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 
 
 def registered_commands() -> set[str]:
+    load_commands()
     return {c.name for c in app.registered_commands}
 
 
@@ -92,3 +93,15 @@ def test_a_folder_of_exports_is_every_file_below_it_in_path_order(tmp_path, smal
     ingested = [r[0] for r in con.execute("SELECT file_name FROM ingest_runs ORDER BY run_id").fetchall()]
     con.close()
     assert ingested == expected
+
+
+def test_the_overview_of_commands_imports_none_of_them():
+    """`lokivahti --help` answers at once: no command's module, and so no model or database library, is loaded."""
+    probe = ("import sys\nsys.argv = ['lokivahti', '--help']\nfrom pipelines.cli import main\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             "heavy = ('sklearn', 'duckdb', 'polars', 'streamlit', 'pipelines.commands.score')\n"
+             "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=PROJECT_ROOT,
+                            timeout=120, check=False)
+    assert "check" in result.stdout and "serve" in result.stdout
+    assert result.stderr.strip() == "[]"

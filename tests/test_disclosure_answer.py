@@ -5,12 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import polars as pl
-from test_disclosure_county import (  # noqa: F401  (fixtures)
-    ADULT,
-    county_fixture,
-    county_template_fixture,
-    small_store_fixture,
-)
+from disclosure_county import ADULT
 
 from pipelines.disclosure import (
     answer_events,

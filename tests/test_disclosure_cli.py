@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from test_disclosure_county import ADULT, TEEN, county_fixture, county_template_fixture  # noqa: F401  (fixtures)
+from disclosure_county import ADULT, TEEN
 from typer.testing import CliRunner
 
 from pipelines import PROJECT_ROOT

@@ -10,18 +10,8 @@ from datetime import date
 
 import openpyxl
 import pytest
+from disclosure_county import ADULT, CHILD, DEAD, LAPSED, OTHER, STAFF_PID, TEEN
 from pypdf import PdfReader
-from test_disclosure_county import (  # noqa: F401  (fixtures)
-    ADULT,
-    CHILD,
-    DEAD,
-    LAPSED,
-    OTHER,
-    STAFF_PID,
-    TEEN,
-    county_fixture,
-    county_template_fixture,
-)
 
 from pipelines.disclosure import export_answer, get_request, register_request
 from pipelines.disclosure.exports import neutralise

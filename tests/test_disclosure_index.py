@@ -6,14 +6,7 @@ import shutil
 
 import polars as pl
 import pytest
-from test_disclosure_county import (  # noqa: F401  (fixtures)
-    ADULT,
-    CHILD,
-    OTHER,
-    county_fixture,
-    county_template_fixture,
-    small_store_fixture,
-)
+from disclosure_county import ADULT, CHILD, OTHER
 
 from pipelines.disclosure import answer_events, ensure_client_index
 from pipelines.disclosure import index as index_module

@@ -6,7 +6,7 @@ from datetime import date
 
 import polars as pl
 import pytest
-from test_disclosure_county import (  # noqa: F401  (fixtures)
+from disclosure_county import (
     ADULT,
     CHILD,
     DEAD,
@@ -17,9 +17,6 @@ from test_disclosure_county import (  # noqa: F401  (fixtures)
     PROVIDER_UNIT,
     PROVIDER_WORKER,
     TEEN,
-    county_fixture,
-    county_template_fixture,
-    small_store_fixture,
 )
 
 from pipelines.disclosure import build_answer, decide, export_answer, get_request, register_request

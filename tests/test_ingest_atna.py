@@ -10,6 +10,7 @@ from ingest_helpers import assert_balanced, bad_cases, check_bad_case
 from lxml import etree
 
 from pipelines import PROJECT_ROOT
+from pipelines.config import load_config
 from pipelines.ingest.atna import AtnaAdapter, atna_event_id
 from pipelines.ingest.engine import ingest_file
 from pipelines.ingest.fhir import FhirAdapter
@@ -40,7 +41,7 @@ def casem_message(action="R", event_id="110110", client=HETU, extra="", when="20
 
 
 def fields_of(path):
-    return [r.fields for r in AtnaAdapter().records(path) if hasattr(r, "fields")]
+    return [r.fields for r in AtnaAdapter(load_config()).records(path) if hasattr(r, "fields")]
 
 
 SAMPLES = PROJECT_ROOT.parent / "shared" / "samples"
@@ -97,7 +98,7 @@ def test_emergency_override_marks_the_event_as_emergency(shared_samples):
 @pytest.mark.parametrize("pair", ["ITI-43", "ITI-48", "ITI-8", "basic", "example-search"])
 def test_an_atna2fhir_pair_normalises_to_the_same_account_client_and_action(shared_samples, pair):
     atna = fields_of(shared_samples / "atna-xml" / "atna2fhir" / f"{pair}-atna.xml")[0]
-    fhir = next(FhirAdapter().records(shared_samples / "fhir-r4" / "atna2fhir" / f"{pair}-fhir.json")).fields
+    fhir = next(FhirAdapter(load_config()).records(shared_samples / "fhir-r4" / "atna2fhir" / f"{pair}-fhir.json")).fields
     for key in ("account", "client_id", "action", "outcome"):
         assert atna[key] == fhir[key], key
     # one case rule for source identities, applied by the normaliser to every adapter's output
@@ -137,7 +138,7 @@ def test_many_messages_in_one_file_are_streamed_each_with_its_line(store_con, tm
     path = tmp_path / "casem-export.xml"
     messages = [casem_message(when=f"2024-03-04T09:1{i}:00+02:00") for i in range(3)]
     path.write_text("<AuditMessages>\n" + "\n".join(messages) + "\n</AuditMessages>\n", encoding="utf-8")
-    records = list(AtnaAdapter().records(path))
+    records = list(AtnaAdapter(load_config()).records(path))
     assert [(r.record_no, r.line_no) for r in records] == [(1, 2), (2, 3), (3, 4)]
     tally = ingest_file(store_con, path)
     assert tally.normalised_new == 3

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from ingest_helpers import FIXTURES, assert_balanced
 
+from pipelines import sqlfiles
 from pipelines.errors import InputError
-from pipelines.ingest import engine
 from pipelines.ingest.engine import ingest_file
 
 HEADER = ("source_system,source_event_id,event_time,account,client_id,action,service_task,document,purpose,"
@@ -107,12 +107,12 @@ def test_an_unknown_action_code_is_quarantined(store_con, tmp_path):
 def test_a_failure_mid_file_leaves_the_store_as_it_was(store_con, tmp_path, monkeypatch):
     ingest_file(store_con, write(tmp_path, "before.csv", [row(1)]))
     before = {t: count(store_con, t) for t in ("events", "quarantine", "ingest_runs", "event_conflicts")}
-    steps = engine._steps("ingest/normalise.sql")
+    real_steps = sqlfiles.steps
 
     def failing_steps(name):
-        return [(n, "SELECT error('disk full')" if n == "insert_events" else sql) for n, sql in steps]
+        return [(n, "SELECT error('disk full')" if n == "insert_events" else sql) for n, sql in real_steps(name)]
 
-    monkeypatch.setattr(engine, "_steps", failing_steps)
+    monkeypatch.setattr(sqlfiles, "steps", failing_steps)
     with pytest.raises(InputError, match="could not be ingested"):  # one line, never a traceback
         ingest_file(store_con, write(tmp_path, "during.csv", [row(2), row(1, action="delete"), "x,y\n"]))
     assert {t: count(store_con, t) for t in before} == before

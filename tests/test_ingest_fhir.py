@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from ingest_helpers import assert_balanced, bad_cases, check_bad_case
 
 from pipelines import PROJECT_ROOT
+from pipelines.config import load_config
 from pipelines.ingest.engine import ingest_file
 from pipelines.ingest.fhir import FhirAdapter, fhir_event_id, resource_fields
 from pipelines.store import connect
@@ -23,7 +24,7 @@ def fhir_samples(shared):
 
 
 def fields_of(path):
-    return [r.fields for r in FhirAdapter().records(path) if hasattr(r, "fields")]
+    return [r.fields for r in FhirAdapter(load_config()).records(path) if hasattr(r, "fields")]
 
 
 def lifecare_event(**overrides):
@@ -106,7 +107,7 @@ def test_balp_examples_give_search_disclose_and_a_denied_access(shared_samples):
 
 
 def test_a_transaction_bundle_yields_its_audit_events(shared_samples):
-    records = list(FhirAdapter().records(shared_samples / "fhir-r4" / "atna2fhir" / "basic-fhir-bundle.json"))
+    records = list(FhirAdapter(load_config()).records(shared_samples / "fhir-r4" / "atna2fhir" / "basic-fhir-bundle.json"))
     assert len(records) == 1 and records[0].fields["action"] == "other"
 
 

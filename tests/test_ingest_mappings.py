@@ -8,6 +8,7 @@ import tomllib
 import pytest
 from ingest_helpers import BAD, FIXTURES, assert_balanced, bad_cases, check_bad_case
 
+from pipelines.config import load_config
 from pipelines.errors import InputError
 from pipelines.ingest import mapping
 from pipelines.ingest.engine import ingest_file
@@ -30,7 +31,7 @@ def event(con, source_system, event_id):
                                        ("portal.jsonl", "mapping:portal")])
 def test_each_client_system_export_is_recognised_by_its_header_or_keys(name, fmt):
     path = FIXTURES / name
-    assert detect_adapter(path).format_name == fmt
+    assert detect_adapter(path, config=load_config()).format_name == fmt
 
 
 def test_pro_consona_finnish_words_become_canonical_values_and_local_time_becomes_utc(store_con):
@@ -134,7 +135,7 @@ def test_adding_a_client_system_needs_only_a_mapping_file(tmp_path, monkeypatch,
 
 
 def test_the_adapter_streams_records_one_at_a_time():
-    adapter = mapping.load_mapping("pro_consona").adapter()
+    adapter = mapping.load_mapping("pro_consona").adapter(load_config())
     records = adapter.records(FIXTURES / "pro_consona.csv")
     first = next(records)
     assert first.record_no == 1 and first.line_no == 2

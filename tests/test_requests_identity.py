@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from test_disclosure_county import synthetic_hetu
+from disclosure_county import synthetic_hetu
 
 from pipelines import identity
 from pipelines.disclosure import register_request

@@ -34,28 +34,16 @@ import time
 from contextlib import closing, contextmanager
 from pathlib import Path
 
-from .. import PROJECT_ROOT
+from .. import PROJECT_ROOT, access
 
-PAGES = {
-    "overview": "app_pages/overview.py",
-    "findings": "app_pages/findings.py",
-    "user_timeline": "app_pages/user_timeline.py",
-    "client_timeline": "app_pages/client_timeline.py",
-    "anomalies": "app_pages/anomalies.py",
-    "provider": "app_pages/provider.py",
-    "report": "app_pages/report.py",
-    "requests": "app_pages/requests.py",
-}
-# bench page name -> the page key of app_pages._auth.PAGE_ROLES
-PAGE_KEYS = {"overview": "overview", "findings": "findings", "user_timeline": "user", "client_timeline": "client",
-             "anomalies": "anomalies", "provider": "provider", "report": "report", "requests": "requests"}
-ROLES = ("dpo", "supervision", "request_handler")
+# bench page name -> the page's script, relative to app.py (the page list itself is pipelines/access.py)
+BENCH_NAMES = {"user": "user_timeline", "client": "client_timeline"}
+PAGES = {BENCH_NAMES.get(p.key, p.key): f"app_pages/{p.script}" for p in access.PAGES}
+ROLES = access.ROLES
 
 
 def role_pages(role: str) -> list[str]:
-    from app_pages._auth import PAGE_ROLES
-
-    return [name for name in PAGES if role in PAGE_ROLES[PAGE_KEYS[name]]]
+    return [BENCH_NAMES.get(p.key, p.key) for p in access.pages_for(role)]
 
 
 def ensure_published(store: Path) -> Path:
@@ -101,8 +89,6 @@ def busiest_subjects(snap: Path) -> dict[str, object]:
 def bench_environment(store_path: str | os.PathLike, *, request: bool = True):
     """A temporary folder that looks like the store to the app (links to the store and its snapshot, a copy of
     the work store, a users file with one user per role); yields (folder store path, subjects)."""
-    from app_pages._auth import write_users_file
-
     from ..store import snapshot_path, work_store_path
 
     store = Path(store_path).resolve()
@@ -120,7 +106,7 @@ def bench_environment(store_path: str | os.PathLike, *, request: bool = True):
             with closing(sqlite3.connect(work)) as src, closing(sqlite3.connect(work_store_path(local))) as dst:
                 src.backup(dst)
         users = Path(tmp) / "users.toml"
-        write_users_file(users, {role: role for role in ROLES}, {role: "bench-password" for role in ROLES})
+        access.write_users_file(users, {role: role for role in ROLES}, {role: "bench-password" for role in ROLES})
         if request and subjects["client"]:
             _register_request(work_store_path(local), subjects)
         os.environ["LOKIVAHTI_STORE"], os.environ["LOKIVAHTI_USERS"] = str(local), str(users)
@@ -135,10 +121,8 @@ def bench_environment(store_path: str | os.PathLike, *, request: bool = True):
 
 
 def _register_request(work: Path, subjects: dict) -> None:
-    try:
-        from ..disclosure import register_request
-    except ImportError:
-        return
+    from ..disclosure import register_request
+
     first, last = subjects["period"]
     register_request(work, client_id=subjects["client"], relation="self", period_from=first, period_to=last,
                      handler="request_handler")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from ..sqlfiles import steps
+from ..sqlfiles import run_steps
 from ..store import connect
 
 
@@ -38,8 +38,7 @@ def synthesise_events(store: Path, reference: Path, out_csv: Path, n: int) -> Pa
         if con.execute("SELECT count(*) FROM events").fetchone()[0] == 0:
             for path in sorted(p for p in (reference.parent / "events").rglob("*") if p.is_file()):
                 ingest_file(con, path)
-        for _name, sql in steps("bench/synthesise_events.sql"):
-            con.execute(sql, {"n": n} if "$n" in sql else {})
+        run_steps(con, "bench/synthesise_events.sql", {"n": n})
         target = str(out_csv).replace("'", "''")
         con.execute(f"COPY bench_events TO '{target}' (HEADER, DELIMITER ',')")
     finally:
@@ -166,10 +165,11 @@ def phase_bare_aggregation(store: str) -> dict:
 
 
 def phase_check(store: str) -> dict:
-    from ..checks.runner import run_checks  # built by the rule-catalogue work
+    from ..checks.runner import run_checks
+    from ..config import load_config
 
     con = connect(store)
-    t, summary = _timed(run_checks, con, store_path=Path(store), full=True)
+    t, summary = _timed(run_checks, con, config=load_config(), store_path=Path(store), full=True)
     con.close()
     return {"seconds": t, "peak_mib": _peak_mib(), "partitions": summary.partitions,
             "events_checked": summary.events_checked, "context_seconds": summary.context_seconds,
@@ -180,7 +180,7 @@ def phase_check(store: str) -> dict:
 def phase_score(store: str) -> dict:
     from ..config import load_config
     from ..resources import apply_limits
-    from ..scoring import score  # built by the anomaly-model work
+    from ..scoring import score
 
     con = connect(store)
     apply_limits(con, load_config())
@@ -193,15 +193,15 @@ def phase_next_day(store: str, out_csv: str) -> dict:
     """A busy day's events arrive a day later (sql/bench/next_day.sql) and are ingested; then the incremental
     check that follows is timed on its own (its scope: the new day and its margin, not the store)."""
     from ..checks.runner import run_checks
+    from ..config import load_config
     from ..ingest.engine import ingest_file
 
     con = connect(store)
-    for _name, sql in steps("bench/next_day.sql"):
-        con.execute(sql)
+    run_steps(con, "bench/next_day.sql")
     target = str(out_csv).replace("'", "''")
     con.execute(f"COPY bench_next_day TO '{target}' (HEADER, DELIMITER ',')")
     t_ingest, tally = _timed(ingest_file, con, Path(out_csv))
-    t, summary = _timed(run_checks, con, store_path=Path(store))
+    t, summary = _timed(run_checks, con, config=load_config(), store_path=Path(store))
     con.close()
     return {"seconds": t, "ingest_seconds": t_ingest, "new_events": tally.normalised_new,
             "scope": summary.scope.kind, "scope_dates": len(summary.scope.dates),
@@ -217,6 +217,7 @@ def phase_retro_involvement(store: str, reference: str, work: str) -> dict:
     from datetime import date, timedelta
 
     from ..checks.runner import run_checks
+    from ..config import load_config
     from ..reference import import_reference
 
     folder = Path(work) / "reference-retro"
@@ -240,7 +241,7 @@ def phase_retro_involvement(store: str, reference: str, work: str) -> dict:
     with open(path, "w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerows(rows)
     t_import, _ = _timed(import_reference, con, folder)
-    t, summary = _timed(run_checks, con, store_path=Path(store))
+    t, summary = _timed(run_checks, con, config=load_config(), store_path=Path(store))
     total = con.execute("SELECT count(*) FROM events").fetchall()[0][0]
     con.close()
     return {"seconds": t, "import_seconds": t_import, "changed_row": changed is not None,
@@ -263,7 +264,7 @@ def phase_disclosure(store: str) -> dict:
     The client layout is built first (forced; its one-off cost and peak memory are reported), then the store is
     reopened as `lokivahti disclose` opens it. Each is repeated 7 times and its minimum kept; the two answers
     are compared value for value."""
-    from ..disclosure import answer_events, ensure_client_index  # built by the disclosure work
+    from ..disclosure import answer_events, ensure_client_index
     from ..disclosure.answer import answer_events_live
 
     con = connect(store)

@@ -2,6 +2,11 @@
 
 Checks are data. A file whose header has an `id` is a rule; other files (`_access_context.sql`,
 `explanations.sql`) are shared steps the runner executes around the rules. No rule has Python of its own.
+
+The anomaly model is a member too, of another type (`type: machine_learning`, as a machine-learning rule
+sits beside query rules in a detection-rule catalogue): its header (sql/features/model_anomaly.meta.sql)
+gives its findings a title, a legal basis and a severity like any rule's, but the scoring step, not the
+check runner, produces them. Query rules have `type: query`, the default.
 """
 
 from __future__ import annotations
@@ -18,16 +23,12 @@ CATEGORIES = (
     "mass_access", "mass_export", "data_quality", "log_completeness", "model",
 )
 SEVERITIES = ("low", "medium", "high", "critical")
+TYPES = ("query", "machine_learning")
 LEVELS = ("event", "key")        # evaluated per event, or per finding key (rules without events)
 SCOPES = ("events", "full")      # re-checked per touched date, or recomputed whole every run
 REQUIRED_META = (
     "id", "category", "level", "scope", "severity", "title_fi", "title_en", "legal_basis",
     "description", "false_positives",
-)
-# The columns every rule query yields (the runner inserts them by name).
-FINDING_COLUMNS = (
-    "finding_key", "source_system", "account", "staff_id", "client_id", "organisation_id", "unit_id",
-    "first_time", "last_time", "event_date", "evidence", "events",
 )
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
@@ -41,6 +42,7 @@ class Rule:
     scope: str
     meta: dict = field(repr=False)
     sql: str = field(repr=False)
+    type: str = "query"
 
     @property
     def parameters(self) -> set[str]:
@@ -58,6 +60,7 @@ def load_rule(f: SqlFile) -> Rule:
     return Rule(
         id=m["id"], category=m.get("category", ""), severity=m.get("severity", ""),
         level=m.get("level", "event"), scope=m.get("scope", "events"), meta=m, sql=_query_of(f),
+        type=m.get("type", "query"),
     )
 
 
@@ -73,24 +76,22 @@ def load_catalogue(only: list[str] | None = None) -> list[Rule]:
     return rules
 
 
-def rules_by_id() -> dict[str, Rule]:
-    return {r.id: r for r in load_catalogue()}
+# Members that are not query files of sql/checks/: their findings come from another step.
+MODEL_FILES = ("features/model_anomaly.meta.sql",)
 
 
-def steps(name: str) -> list[tuple[str, str]]:
-    """(step name, statement) of a helper file split on `-- step:` lines."""
-    text = (SQL_DIR / "checks" / name).read_text(encoding="utf-8")
-    out, current, body = [], None, []
-    for line in text.splitlines():
-        if line.startswith("-- step:"):
-            if current:
-                out.append((current, "\n".join(body).strip()))
-            current, body = line.split(":", 1)[1].strip(), []
-        elif current:
-            body.append(line)
-    if current:
-        out.append((current, "\n".join(body).strip()))
-    return out
+def model_files() -> list[SqlFile]:
+    return [parse_sql_file(SQL_DIR / relative) for relative in MODEL_FILES]
+
+
+def model_members() -> list[Rule]:
+    """The machine-learning members (the anomaly model), typed, with their headers."""
+    return [load_rule(f) for f in model_files()]
+
+
+def member_meta() -> dict[str, dict]:
+    """The header of every member of the catalogue, query rules and the model alike, by id."""
+    return {f.meta["id"]: f.meta for f in rule_files() + model_files()}
 
 
 def validate_rule_file(f: SqlFile) -> list[str]:
@@ -99,18 +100,18 @@ def validate_rule_file(f: SqlFile) -> list[str]:
     for key in REQUIRED_META:
         if not m.get(key):
             problems.append(f"missing `-- {key}:`")
-    if m.get("id") and m["id"] != f.path.stem:
-        problems.append(f"id {m['id']} differs from the file name {f.path.stem}")
+    stem = f.path.name.split(".")[0]  # model_anomaly.meta.sql is the model_anomaly member
+    if m.get("id") and m["id"] != stem:
+        problems.append(f"id {m['id']} differs from the file name {stem}")
     if m.get("category") and m["category"] not in CATEGORIES:
         problems.append(f"unknown category {m['category']}")
     if m.get("severity") and m["severity"] not in SEVERITIES:
         problems.append(f"unknown severity {m['severity']}")
     if m.get("level") and m["level"] not in LEVELS:
         problems.append(f"unknown level {m['level']}")
+    if m.get("type", "query") not in TYPES:
+        problems.append(f"unknown type {m['type']}")
     if m.get("scope") and m["scope"] not in SCOPES:
         problems.append(f"unknown scope {m['scope']}")
     return problems
 
-
-def parse(path) -> SqlFile:
-    return parse_sql_file(path)

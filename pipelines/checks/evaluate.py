@@ -4,8 +4,8 @@ Per rule: tp, fp, fn, precision, recall — event rules at event level (an event
 is in any finding of R), key rules at key level (finding_key against key_labels.csv). Per category the
 counts are summed. The explained share is the share of legitimate accesses (access events no label marks
 as a violation) that have an explanation and are in no rule finding (model_anomaly findings are leads, not
-verdicts, and attach every event of a day). The anomaly model's part comes from the
-scoring engineer's `evaluate_model`, when it can run.
+verdicts, and attach every event of a day): sql/findings/explained_share.sql. The anomaly model's part comes
+from pipelines.scoring.evaluate_model.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from pathlib import Path
 import polars as pl
 
 from ..errors import InputError
-from .catalogue import load_catalogue, steps
-from .runner import query_frame
+from ..sqlfiles import frame, steps
+from .catalogue import load_catalogue
+from .runner import explained_share
 
 _EVENT_LABELS = {"source_system": pl.Utf8, "source_event_id": pl.Utf8, "rule_id": pl.Utf8, "kind": pl.Utf8}
 _KEY_LABELS = {"rule_id": pl.Utf8, "key": pl.Utf8}
@@ -47,9 +48,9 @@ def evaluate_rules(con, labels_dir: Path) -> dict:
         raise InputError(labels_dir, "not a folder of label files")
     labels = _read_labels(labels_dir, "event_labels.csv", _EVENT_LABELS)
     key_labels = _read_labels(labels_dir, "key_labels.csv", _KEY_LABELS)
-    sql = dict(steps("_evaluate.sql"))
-    flagged = query_frame(con, sql["flagged_events"])
-    flagged_keys = query_frame(con, sql["flagged_keys"])
+    sql = dict(steps("checks/_evaluate.sql"))
+    flagged = frame(con, sql["flagged_events"])
+    flagged_keys = frame(con, sql["flagged_keys"])
     rules, categories = {}, {}
     for rule in load_catalogue():
         if rule.level == "key":
@@ -74,11 +75,7 @@ def evaluate_rules(con, labels_dir: Path) -> dict:
         c["fp"] += fp
         c["fn"] += fn
     categories = {k: _scores(v["tp"], v["fp"], v["fn"]) for k, v in sorted(categories.items())}
-    con.register("labels", labels)
-    try:
-        share = query_frame(con, sql["explained_share"])
-    finally:
-        con.unregister("labels")
+    share = explained_share(con, labels)
     legit, explained = int(share["legitimate"].sum() or 0), int(share["explained"].sum() or 0)
     return {
         "rules": rules,

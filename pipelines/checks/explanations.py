@@ -12,14 +12,14 @@ from functools import lru_cache
 import duckdb
 import polars as pl
 
-from .catalogue import steps
+from ..sqlfiles import steps
 
 
 @lru_cache(maxsize=1)
 def _texts() -> tuple[tuple, ...]:
     con = duckdb.connect(":memory:")
     try:
-        con.execute(dict(steps("explanations.sql"))["basis_texts"])
+        con.execute(dict(steps("checks/explanations.sql"))["basis_texts"])
         return tuple(con.execute(
             "SELECT basis, rank, text_fi, text_sv, text_en FROM chk_basis_texts ORDER BY rank").fetchall())
     finally:
@@ -42,5 +42,5 @@ def basis_text(basis: str, language: str = "fi") -> str:
 
 def bases_in_rule_order() -> list[str]:
     """The bases as the explain step's CASE tries them (for tests: texts and SQL agree)."""
-    sql = dict(steps("explanations.sql"))["explain"]
+    sql = dict(steps("checks/explanations.sql"))["explain"]
     return re.findall(r"THEN '([a-z_]+)'", sql)

@@ -13,8 +13,7 @@ import json
 import polars as pl
 
 from ..reports.safe_cells import neutralise_text
-from ..sqlfiles import read_sql
-from .runner import query_frame
+from ..sqlfiles import frame_of_file
 
 CSV_COLUMNS = (
     "finding_id", "rule_id", "category", "severity", "status", "account", "staff_id", "client_id",
@@ -25,7 +24,7 @@ neutralise = neutralise_text  # the one guard (pipelines/reports/safe_cells.py),
 
 def findings_frame(con, reviews: pl.DataFrame, *, status: str | None = None, category: str | None = None,
                    rule: str | None = None) -> pl.DataFrame:
-    frame = query_frame(con, read_sql("checks/_findings_export.sql"), {"category": category, "rule": rule})
+    frame = frame_of_file(con, "checks/_findings_export.sql", {"category": category, "rule": rule})
     latest = reviews.select("finding_id", pl.col("status").alias("review_status")) if not reviews.is_empty() \
         else pl.DataFrame(schema={"finding_id": pl.Utf8, "review_status": pl.Utf8})
     frame = frame.join(latest, on="finding_id", how="left").with_columns(

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import time
-import warnings
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -21,22 +20,15 @@ from functools import lru_cache
 import holidays
 import polars as pl
 
+from ..findings import open_found, store_findings
 from ..resources import apply_limits
+from ..sqlfiles import bind, frame_of_file, run_file, steps, transaction
 from . import partitions
-from .catalogue import Rule, load_catalogue, steps
+from .catalogue import Rule, load_catalogue
 from .reference_changes import remember_reference
 from .scope import Scope, decide_scope
 
 log = logging.getLogger(__name__)
-
-_FOUND_DDL = """
-CREATE OR REPLACE TEMP TABLE chk_found (
-    rule_id VARCHAR, finding_key VARCHAR, source_system VARCHAR, account VARCHAR, staff_id VARCHAR,
-    client_id VARCHAR, organisation_id VARCHAR, unit_id VARCHAR, first_time TIMESTAMPTZ,
-    last_time TIMESTAMPTZ, event_date DATE, evidence JSON,
-    events STRUCT(source_system VARCHAR, source_event_id VARCHAR)[]
-)"""
-
 
 @dataclass
 class CheckResult:
@@ -56,10 +48,6 @@ class CheckResult:
 def check_params(config: dict) -> dict:
     """Every [checks] threshold, as named SQL parameters."""
     return {k: v for k, v in config["checks"].items() if isinstance(v, (int, float))}
-
-
-def _bind(sql: str, params: dict) -> dict:
-    return {k: v for k, v in params.items() if f"${k}" in sql}
 
 
 @lru_cache(maxsize=32)
@@ -85,7 +73,7 @@ def build_context(con, config: dict, scope_dates: list[date] | None) -> None:
     reference_steps, partition_steps = partitions.context_steps()
     params = check_params(config) | {"full": scope_dates is None}
     for _name, statement in reference_steps:
-        con.execute(statement, _bind(statement, params))
+        con.execute(statement, bind(statement, params))
     dates = scope_dates if scope_dates is not None else [
         r[0] for r in con.execute("SELECT DISTINCT event_date FROM events ORDER BY 1").fetchall()]
     partitions.set_partition(con, partitions.Partition(tuple(dates), 0), by_units=False)
@@ -95,68 +83,17 @@ def build_context(con, config: dict, scope_dates: list[date] | None) -> None:
 
 def evaluate_rules(con, config: dict, rules: list[Rule]) -> dict[str, float]:
     """Run each rule into chk_found; returns seconds per rule."""
-    con.execute(_FOUND_DDL)
+    open_found(con)
     params = check_params(config)
     timings = {}
     for rule in rules:
         t0 = time.perf_counter()
         con.execute(
             f"INSERT INTO chk_found BY NAME SELECT $rule_id AS rule_id, q.* FROM (\n{rule.sql}\n) q",
-            _bind(rule.sql, params) | {"rule_id": rule.id},
+            bind(rule.sql, params) | {"rule_id": rule.id},
         )
         timings[rule.id] = time.perf_counter() - t0
     return timings
-
-
-def _store_findings(con, rules: list[Rule], scope: Scope, now: datetime, *, by_units: bool = False) -> tuple[int, int]:
-    """Replace the findings of the scope with chk_found; returns (findings in scope, new findings).
-
-    by_units: the scope is the account-days of chk_scope_units within chk_scope_dates, not whole dates."""
-    meta = pl.DataFrame(  # noqa: F841
-        {"rule_id": [r.id for r in rules], "category": [r.category for r in rules],
-         "severity": [r.severity for r in rules], "rule_scope": [r.scope for r in rules]}
-    )
-    con.execute("CREATE OR REPLACE TEMP TABLE chk_rules AS SELECT * FROM meta")
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE chk_replaced AS "
-        "SELECT f.finding_id, f.first_seen_at FROM findings f JOIN chk_rules r USING (rule_id) "
-        "WHERE $full OR r.rule_scope = 'full' OR (f.event_date IN (SELECT d FROM chk_scope_dates) "
-        "AND (NOT $by_units OR EXISTS (SELECT 1 FROM chk_scope_units u WHERE u.event_date = f.event_date "
-        "AND u.source_system IS NOT DISTINCT FROM f.source_system AND u.account IS NOT DISTINCT FROM f.account)))",
-        {"full": scope.full, "by_units": by_units},
-    )
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE chk_new AS "
-        "SELECT md5(f.rule_id || '|' || f.finding_key) AS finding_id, f.*, r.category, r.severity "
-        "FROM chk_found f JOIN chk_rules r USING (rule_id) "
-        "QUALIFY row_number() OVER (PARTITION BY md5(f.rule_id || '|' || f.finding_key)) = 1"
-    )
-    con.execute("DELETE FROM finding_events WHERE finding_id IN (SELECT finding_id FROM chk_replaced)")
-    con.execute("DELETE FROM findings WHERE finding_id IN (SELECT finding_id FROM chk_replaced)")
-    # a finding of an out-of-scope date may still share an id with a new one (a window moved): replace it too
-    con.execute("CREATE OR REPLACE TEMP TABLE chk_clash AS SELECT finding_id, first_seen_at FROM findings "
-                "WHERE finding_id IN (SELECT finding_id FROM chk_new)")
-    con.execute("INSERT INTO chk_replaced SELECT * FROM chk_clash")
-    con.execute("DELETE FROM finding_events WHERE finding_id IN (SELECT finding_id FROM chk_clash)")
-    con.execute("DELETE FROM findings WHERE finding_id IN (SELECT finding_id FROM chk_clash)")
-    con.execute(
-        "INSERT INTO findings SELECT n.finding_id, n.rule_id, n.category, n.severity, n.finding_key, "
-        "n.source_system, n.account, n.staff_id, n.client_id, n.organisation_id, n.unit_id, n.first_time, "
-        "n.last_time, n.event_date, len(n.events), n.evidence, 'new', "
-        "coalesce(o.first_seen_at, $now), $now "
-        "FROM chk_new n LEFT JOIN (SELECT finding_id, min(first_seen_at) AS first_seen_at FROM chk_replaced "
-        "GROUP BY ALL) o USING (finding_id)",
-        {"now": now},
-    )
-    con.execute(
-        "INSERT INTO finding_events SELECT DISTINCT finding_id, e.source_system, e.source_event_id "
-        "FROM (SELECT finding_id, unnest(events) AS e FROM chk_new)"
-    )
-    total, new = con.execute(
-        "SELECT count(*), count(*) FILTER (WHERE finding_id NOT IN (SELECT finding_id FROM chk_replaced)) "
-        "FROM chk_new"
-    ).fetchone()
-    return total, new
 
 
 def _store_explanations(con, scope: Scope, *, by_units: bool = False) -> None:
@@ -168,7 +105,7 @@ def _store_explanations(con, scope: Scope, *, by_units: bool = False) -> None:
             "DELETE FROM explanations WHERE $full OR event_date IN (SELECT d FROM chk_scope_dates)",
             {"full": scope.full},
         )
-    for _name, statement in steps("explanations.sql"):
+    for _name, statement in steps("checks/explanations.sql"):
         con.execute(statement)
 
 
@@ -176,8 +113,11 @@ def sync_review_status(con, reviews: pl.DataFrame) -> None:
     """Copy the latest review status from the work store onto findings.status (default `new`)."""
     if reviews.is_empty():
         return
-    frame = reviews.select("finding_id", "status")  # noqa: F841
-    con.execute("UPDATE findings SET status = r.status FROM frame r WHERE findings.finding_id = r.finding_id")
+    con.register("reviews", reviews.select("finding_id", "status"))
+    try:
+        run_file(con, "runs/review_status.sql")
+    finally:
+        con.unregister("reviews")
 
 
 def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | None = None,
@@ -189,17 +129,15 @@ def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | 
     margin = int(config["checks"]["incremental_margin_days"])
     scope = decide_scope(con, margin, force_full=force_full,
                          widen_days=margin + int(config["checks"]["emergency_followup_days"]))
-    run_id = con.execute("SELECT coalesce(max(check_run_id), 0) + 1 FROM check_runs").fetchone()[0]
+    run_id = run_file(con, "runs/next_check_run.sql").fetchone()[0]
     result = CheckResult(run_id, scope)
+    record = {"check_run_id": run_id, "started_at": now, "scope": scope.kind,
+              "reference_fingerprint": scope.reference_fingerprint, "max_ingest_run_id": scope.max_ingest_run_id}
     if scope.kind == "none":
         if reviews is not None:
             sync_review_status(con, reviews)
-        result.findings_total = con.execute("SELECT count(*) FROM findings").fetchone()[0]
-        con.execute(
-            "INSERT INTO check_runs VALUES (?, ?, ?, 'none', ?, ?, ?, 0)",
-            [run_id, now, datetime.now(UTC), scope.reference_fingerprint, scope.max_ingest_run_id,
-             con.execute("SELECT count(*) FROM findings").fetchone()[0]],
-        )
+        result.findings_total = run_file(con, "runs/check_run.sql", record | {
+            "finished_at": datetime.now(UTC), "findings_new": 0}).fetchone()[0]
         return result
     rules = load_catalogue(only)
     event_rules = [r for r in rules if r.scope != "full"]
@@ -208,7 +146,7 @@ def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | 
     reference_steps, partition_steps = partitions.context_steps()
     t1 = time.perf_counter()
     for _name, statement in reference_steps:
-        con.execute(statement, _bind(statement, params | {"full": False}))
+        con.execute(statement, bind(statement, params | {"full": False}))
     _install_holidays(con)
     result.context_seconds += time.perf_counter() - t1
     partitions.set_partition(con, partitions.Partition((), 0), by_units=False)   # no dates yet
@@ -217,13 +155,8 @@ def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | 
     for rule_id, seconds in evaluate_rules(con, config, full_rules).items():
         result.rule_seconds[rule_id] = seconds
     t2 = time.perf_counter()
-    con.execute("BEGIN TRANSACTION")
-    try:
-        result.findings_new += _store_findings(con, full_rules, scope, now)[1]
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+    with transaction(con):
+        result.findings_new += store_findings(con, full_rules, full=scope.full, now=now)[1]
     result.store_seconds += time.perf_counter() - t2
     by_units = scope.kind == "reference"
     if scope.full:
@@ -239,37 +172,22 @@ def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | 
         for rule_id, seconds in evaluate_rules(con, config, event_rules).items():
             result.rule_seconds[rule_id] = result.rule_seconds.get(rule_id, 0.0) + seconds
         t2 = time.perf_counter()
-        con.execute("BEGIN TRANSACTION")
-        try:
-            result.findings_new += _store_findings(con, event_rules, part_scope, now, by_units=by_units)[1]
+        with transaction(con):
+            result.findings_new += store_findings(con, event_rules, full=part_scope.full, now=now, by_units=by_units)[1]
             _store_explanations(con, part_scope, by_units=by_units)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
         result.store_seconds += time.perf_counter() - t2
         result.partitions += 1
         result.events_checked += part.events
         log.info("checked partition %s (%d events)", part.label, part.events)
     t2 = time.perf_counter()
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         if reviews is not None:
             sync_review_status(con, reviews)
-        result.findings_total = con.execute("SELECT count(*) FROM findings").fetchone()[0]
         remember_reference(con)
-        con.execute(
-            "INSERT INTO check_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [run_id, now, datetime.now(UTC), scope.kind, scope.reference_fingerprint,
-             scope.max_ingest_run_id, result.findings_total, result.findings_new],
-        )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        result.findings_total = run_file(con, "runs/check_run.sql", record | {
+            "finished_at": datetime.now(UTC), "findings_new": result.findings_new}).fetchone()[0]
     result.store_seconds += time.perf_counter() - t2
-    result.per_rule = dict(con.execute(
-        "SELECT rule_id, count(*) FROM findings GROUP BY 1 ORDER BY 1").fetchall())
+    result.per_rule = dict(run_file(con, "runs/findings_per_rule.sql").fetchall())
     result.seconds = time.perf_counter() - t0
     return result
 
@@ -287,44 +205,24 @@ def _forget_vanished_dates(con, event_rules: list[Rule]) -> None:
     con.execute("DELETE FROM explanations WHERE event_date NOT IN (SELECT event_date FROM chk_event_dates)")
 
 
-def query_frame(con, sql: str, params: dict | None = None) -> pl.DataFrame:
-    """A query's result as a Polars frame (through Arrow)."""
-    with warnings.catch_warnings():  # the extra Arrow copy is fine for report-sized results
-        warnings.simplefilter("ignore")
-        return pl.from_arrow(con.execute(sql, params or {}).to_arrow_table())
+LABEL_SCHEMA = {"source_system": pl.Utf8, "source_event_id": pl.Utf8, "rule_id": pl.Utf8, "kind": pl.Utf8}
 
 
-def explained_share(con) -> pl.DataFrame:
-    """Per source system: access events, those in a rule finding, those explained, and the explained share
-    of the access events that are in no rule finding (the anomaly model's leads do not count)."""
-    return query_frame(con, 
-        """
-        WITH acc AS (
-            SELECT source_system, source_event_id FROM events
-            WHERE client_id IS NOT NULL AND action <> 'other' AND coalesce(outcome, 'success') = 'success'
-        ), flagged AS (SELECT DISTINCT fe.source_system, fe.source_event_id FROM finding_events fe
-                     JOIN findings fi USING (finding_id) WHERE fi.rule_id <> 'model_anomaly'),
-        expl AS (SELECT DISTINCT source_system, source_event_id FROM explanations)
-        SELECT a.source_system,
-            count(*) AS access_events,
-            count(f.source_event_id) AS in_findings,
-            count(x.source_event_id) AS explained,
-            CASE WHEN count(*) - count(f.source_event_id) = 0 THEN NULL
-                 ELSE count(x.source_event_id) / (count(*) - count(f.source_event_id)) END AS explained_share
-        FROM acc a
-        LEFT JOIN flagged f USING (source_system, source_event_id)
-        LEFT JOIN expl x USING (source_system, source_event_id)
-        GROUP BY ALL ORDER BY 1
-        """
-    )
+def explained_share(con, labels: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Per source system: access events, those in a rule finding, the legitimate ones, those explained, and
+    the explained share. With event labels, legitimate = labelled no violation; without, in no rule finding
+    (sql/findings/explained_share.sql)."""
+    con.register("labels", labels if labels is not None else pl.DataFrame(schema=LABEL_SCHEMA))
+    try:
+        return frame_of_file(con, "findings/explained_share.sql", {"labelled": labels is not None})
+    finally:
+        con.unregister("labels")
 
 
-def run_checks(con, *, store_path=None, full: bool = False, config: dict | None = None) -> CheckResult:
-    """The check step on an open store (the benchmark's entry point): review status from the store's work
-    store when its path is given."""
-    from ..config import load_config
+def run_checks(con, *, config: dict, store_path=None, full: bool = False) -> CheckResult:
+    """The check alone on an open store, without the step's duties (the benchmark times this): review status
+    from the store's work store when its path is given."""
     from ..workstore import current_reviews, work_path_for
 
-    config = config or load_config()
     reviews = current_reviews(work_path_for(store_path)) if store_path else None
     return run_check(con, config, force_full=full, reviews=reviews)

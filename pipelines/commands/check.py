@@ -4,13 +4,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ..checks.runner import explained_share, run_check
+from .. import steps
 from ..cli import app
-from ..disclosure.index import ensure_client_index
-from ..ingest.applog import import_app_access_log
-from ..store import publish_snapshot
-from ..workstore import current_reviews, work_path_for
-from ._common import config, err, open_rw, out, store
+from ._common import config, err, out, store
 
 
 @app.command("check")
@@ -24,17 +20,8 @@ def check_command(
     touched by new ingest runs, unless the reference data changed (then everything). Publishes the
     snapshot the dashboard reads.
     """
-    cfg = config()
-    work = work_path_for(store())
-    con = open_rw()
-    try:
-        imported = import_app_access_log(con, work, cfg)
-        result = run_check(con, cfg, force_full=full, reviews=current_reviews(work))
-        shares = explained_share(con)
-        ensure_client_index(con)  # request answers read a client-sorted copy (pipelines/disclosure/index.py)
-    finally:
-        con.close()
-    publish_snapshot(store())
+    checked = steps.check(store(), config=config(), full=full).detail
+    result, shares, imported = checked.run, checked.shares, checked.own_use
     if imported.rows:
         out.print(f"imported {imported.rows} rows of Lokivahti's own access log as source `lokivahti`")
     out.print(f"check run {result.check_run_id}: scope {result.scope.kind} ({result.scope.reason}); "

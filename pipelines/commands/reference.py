@@ -5,9 +5,9 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from .. import steps
 from ..cli import app
-from ..reference import import_reference
-from ._common import err, open_rw, out
+from ._common import config, err, out, store
 
 
 @app.command("reference")
@@ -15,11 +15,7 @@ def reference_command(
     folder: Path = typer.Argument(..., help="Folder with organisations.csv, staff.csv, accounts.csv, ... (DOMAIN.md)."),
 ):
     """Import staff, accounts, roles, clients, involvement and authorisations (replaces the previous snapshot)."""
-    con = open_rw()
-    try:
-        result = import_reference(con, folder)
-    finally:
-        con.close()
+    result = steps.reference(store(), folder, config=config()).detail
     table = Table("table", "rows", title=f"reference import {result['import_id']}")
     for name, rows in result["rows"].items():
         table.add_row(name, str(rows))

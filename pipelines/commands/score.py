@@ -2,11 +2,9 @@
 
 from rich.table import Table
 
+from .. import steps
 from ..cli import app
-from ..scoring import score
-from ..store import publish_snapshot
-from ..workstore import current_reviews, work_path_for
-from ._common import config, open_rw, out, store
+from ._common import config, out, store
 
 
 @app.command("score")
@@ -15,17 +13,10 @@ def score_command():
     days ([model] in lokivahti.toml), write scores (rank 1 = most unusual) with explanations in Finnish and English, and put the flagged
     user-days into findings as `model_anomaly` cases (stable ids, so review status survives re-scoring). The
     review decisions on earlier model findings feed back (docs/anomaly-model.md)."""
-    work = work_path_for(store())
-    reviews = current_reviews(work)
-    con = open_rw()
-    try:
-        summary = score(con, config(), reviews=reviews)
-    finally:
-        con.close()
+    summary = steps.score(store(), config=config()).detail
     if not summary.get("user_days"):
         out.print("no events with a known account yet: nothing to score (run `lokivahti ingest` first)")
         return
-    publish_snapshot(store())
     t = Table("", "", title="anomaly model")
     for label, key in (("model", "model_id"), ("user-days scored", "user_days"), ("staff", "staff"),
                        ("period", None), ("features", "features"), ("flagged user-days", "flagged"),

@@ -68,7 +68,7 @@ def serve_command(
                               help="Offer to load the bundled sample county when the store does not exist."),
 ):
     """Serve the dashboard (Streamlit) on the store chosen with --store / LOKIVAHTI_STORE."""
-    from app_pages._auth import write_users_file
+    from ..access import write_users_file
 
     users = users or store().with_name(store().stem + ".users.toml")
     if demo_users:

@@ -5,6 +5,7 @@ from rich.table import Table
 
 from ..cli import app
 from ..ingest.applog import verify_chain
+from ..sqlfiles import steps
 from ..workstore import work_path_for
 from ._common import err, open_ro, out, store
 
@@ -12,31 +13,24 @@ from ._common import err, open_ro, out, store
 @app.command("status")
 def status_command():
     """Show events per source system, quarantine, reference data and schema version."""
+    query = dict(steps("status/summary.sql"))
     con = open_ro()
     try:
-        version = con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+        version = con.execute(query["version"]).fetchone()[0]
         out.print(f"store {store()} (schema version {version})")
         t = Table("source system", "events", "first (Helsinki)", "last (Helsinki)", title="events")
-        for row in con.execute(
-            "SELECT source_system, count(*), min(event_local), max(event_local) FROM events GROUP BY 1 ORDER BY 1"
-        ).fetchall():
+        for row in con.execute(query["events"]).fetchall():
             t.add_row(row[0], f"{row[1]:,}", str(row[2])[:19], str(row[3])[:19])
         out.print(t)
         q = Table("reason", "records", title="quarantine")
-        for reason, n in con.execute(
-            "SELECT regexp_replace(reason, ' \\(.*', ''), count(*) FROM quarantine GROUP BY 1 ORDER BY 2 DESC"
-        ).fetchall():
+        for reason, n in con.execute(query["quarantine"]).fetchall():
             q.add_row(reason, f"{n:,}")
         out.print(q)
         r = Table("reference table", "rows", title="reference data")
-        for table in ("ref_organisations", "ref_staff", "ref_accounts", "ref_clients", "ref_involvement",
-                      "ref_provider_authorisations"):
-            r.add_row(table, f"{con.execute(f'SELECT count(*) FROM {table}').fetchone()[0]:,}")
+        for table, n in con.execute(query["reference"]).fetchall():
+            r.add_row(table, f"{n:,}")
         out.print(r)
-        runs = con.execute(
-            "SELECT count(*), sum(records_read), sum(normalised_new), sum(normalised_existing), sum(quarantined) "
-            "FROM ingest_runs WHERE status = 'done'"
-        ).fetchone()
+        runs = con.execute(query["ingest"]).fetchone()
         out.print(f"ingest runs {runs[0]}: read {runs[1] or 0:,} = new {runs[2] or 0:,} + already stored "
                   f"{runs[3] or 0:,} + quarantined {runs[4] or 0:,}")
         chain = verify_chain(work_path_for(store()), con)

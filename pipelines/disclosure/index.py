@@ -36,8 +36,8 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from ..ingest.engine import _steps
-from ..sqlfiles import read_sql
+from ..sqlfiles import read_sql, transaction
+from ..sqlfiles import steps as sql_steps
 
 MAX_CODED = 65_000  # distinct values above which a text column stays a column (codes are USMALLINT, 0 = NULL)
 TYPE_PREFIX = "disclosure_enum_"  # the transient ENUM types that do the coding while the copy is built
@@ -136,7 +136,7 @@ def _literal(text: str) -> str:
 
 
 def _build(con: duckdb.DuckDBPyConnection) -> None:
-    steps = dict(_steps("disclosure/client_index.sql"))
+    steps = dict(sql_steps("disclosure/client_index.sql"))
     con.execute(steps["drop"])
     for (name,) in con.execute(steps["old_types"]).fetchall():  # left by a build of an older version
         con.execute(f"DROP TYPE {_quote(name)}")
@@ -178,13 +178,8 @@ def ensure_client_index(con: duckdb.DuckDBPyConnection, *, force: bool = False) 
     """(Re)build the client-sorted copy when it is missing or stale; returns True when it was built."""
     if not force and index_is_fresh(con):
         return False
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         _build(con)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return True
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import csv
-import hashlib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from lxml import etree
 
+from ..ingest.atna import atna_event_id
 from .model import Event
 
 HKI = ZoneInfo("Europe/Helsinki")
@@ -25,11 +25,6 @@ CANONICAL = ("source_system", "source_event_id", "event_time", "account", "clien
 PREFIX = {"pro_consona": "PC", "effica": "E", "portal": "prt-", "lifecare": "lc-", "pegasos": "PEG-",
           "kotimobiili": "KM-"}
 
-try:  # the adapter's own id function, so generator and adapter agree by construction
-    from pipelines.ingest.atna import atna_event_id
-except ImportError:  # pragma: no cover
-    def atna_event_id(element) -> str:
-        return "atna-" + hashlib.sha256(etree.tostring(element, method="c14n")).hexdigest()[:24]
 
 
 def offset_time(local: datetime) -> str:

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..config import load_config
 from .fhir import is_placeholder
 from .records import CANONICAL_COLUMNS, Rejected, StagedRecord
 from .safe_xml import PARSER_OPTIONS, file_declares_entities, local_name
@@ -60,11 +59,11 @@ def atna_event_id(element: etree._Element) -> str:
     return "atna-" + hashlib.sha256(canonical).hexdigest()[:24]
 
 
-def detect(path: Path, head: bytes):
+def detect(path: Path, head: bytes, config: dict):
     """An ATNA file: XML whose head names an AuditMessage element."""
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if text.startswith(b"<") and b"<AuditMessage" in head:
-        return AtnaAdapter()
+        return AtnaAdapter(config)
     return None
 
 
@@ -182,8 +181,8 @@ class AtnaAdapter:
     format_name = FORMAT_NAME
     source_system = None  # each message names its AuditSourceID
 
-    def __init__(self, config: dict | None = None):
-        ingest = (config or load_config())["ingest"]
+    def __init__(self, config: dict):
+        ingest = config["ingest"]
         self.max_depth = int(ingest["max_xml_depth"])
         self.max_bytes = int(ingest["max_record_bytes"])
 

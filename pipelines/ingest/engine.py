@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from ..config import load_config
 from ..errors import InputError
-from ..sqlfiles import read_sql
+from ..sqlfiles import read_sql, run_file, run_steps, transaction
 from . import canonical
 from .formats import detect_adapter
 from .records import CANONICAL_COLUMNS, RESERVED_SOURCE, Rejected, StagedRecord
@@ -44,26 +44,6 @@ class Tally:
         return self.normalised + self.quarantined == self.records_read
 
 
-_STEP_CACHE: dict[str, list[tuple[str, str]]] = {}
-
-
-def _steps(name: str) -> list[tuple[str, str]]:
-    """Split an SQL file into (step name, statement) on `-- step:` lines."""
-    if name not in _STEP_CACHE:
-        steps, current, body = [], None, []
-        for line in read_sql(name).splitlines():
-            if line.startswith("-- step:"):
-                if current:
-                    steps.append((current, "\n".join(body)))
-                current, body = line.split(":", 1)[1].strip(), []
-            elif current:
-                body.append(line)
-        if current:
-            steps.append((current, "\n".join(body)))
-        _STEP_CACHE[name] = steps
-    return _STEP_CACHE[name]
-
-
 _MACROS_INSTALLED: weakref.WeakSet = weakref.WeakSet()
 
 
@@ -73,10 +53,6 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
         return
     con.execute(read_sql("ingest/helsinki_time.sql"))
     _MACROS_INSTALLED.add(con)
-
-
-def _params_for(sql: str, params: dict) -> dict:
-    return {k: v for k, v in params.items() if f"${k}" in sql}
 
 
 _STAGE_SCHEMA = pa.schema(
@@ -190,7 +166,8 @@ def ingest_file(
     claims the reserved source name is refused.
     """
     try:
-        return _ingest_file(con, path, source=source, config=config or load_config(), own_log=own_log)
+        return _ingest_file(con, path, source=source, config=config if config is not None else load_config(),
+                            own_log=own_log)
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - any failure refuses this file only, with one clear line
@@ -224,7 +201,7 @@ def _ingest_file(con, path: Path, *, source: str | None, config: dict, own_log: 
         raise InputError(path, "no such file")
     if path.stat().st_size == 0:
         raise InputError(path, "empty file")
-    adapter = detect_adapter(path, source)
+    adapter = detect_adapter(path, source, config=config)
     install_macros(con)
     run_id = con.execute("SELECT nextval('ingest_run_seq')").fetchone()[0]
     params = {
@@ -232,58 +209,37 @@ def _ingest_file(con, path: Path, *, source: str | None, config: dict, own_log: 
         "path": str(path),
         "home_controller": config["store"]["home_controller"],
     }
-    con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(
-            "INSERT INTO ingest_runs (run_id, path, file_name, size_bytes, format, source_system, started_at, status) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, 'running')",
-            [run_id, str(path.resolve()), path.name, path.stat().st_size, adapter.format_name,
-             adapter.source_system, datetime.now(UTC)],
-        )
-        is_csv = adapter.format_name == canonical.FORMAT_NAME
-        if is_csv:
-            con.execute("DROP TABLE IF EXISTS csv_rejects")
-            con.execute("DROP TABLE IF EXISTS csv_reject_scans")
-            con.execute(canonical.stage_view_sql(path, canonical.read_header(path)))
-        else:
-            adapter_rejects = _stage_from_adapter(
-                con, run_id, path, adapter.records(path), int(config["ingest"]["batch_rows"])
-            )
-        for _name, statement in _steps("ingest/normalise.sql"):
-            con.execute(statement, _params_for(statement, params))
-        if is_csv:
-            rejected_lines = _quarantine_csv_rejects(con, run_id, path)
-            rejected_lines += _quarantine_vanished_lines(con, run_id, path, set(rejected_lines))
-            _fill_csv_lines(con, run_id, path, rejected_lines)
-            adapter_rejects = len(rejected_lines)
-        if not own_log:
-            _refuse_reserved_source(con, path)
-        staged = con.execute("SELECT count(*) FROM checked").fetchone()[0]
-        quarantined = con.execute("SELECT count(*) FROM quarantine WHERE run_id = ?", [run_id]).fetchone()[0]
-        existing_same = con.execute("SELECT count(*) FROM existing WHERE differing = ''").fetchone()[0]
-        new = con.execute("SELECT count(*) FROM events WHERE run_id = ?", [run_id]).fetchone()[0]
-        read = staged + adapter_rejects
-        tally = Tally(str(path), adapter.format_name, read, new, existing_same, quarantined)
-        con.execute(
-            "UPDATE ingest_runs SET finished_at = ?, records_read = ?, normalised_new = ?, normalised_existing = ?, "
-            "quarantined = ?, status = 'done' WHERE run_id = ?",
-            [datetime.now(UTC), read, new, existing_same, quarantined, run_id],
-        )
-        # A record quarantined by an earlier run of the same file for the same reason is not stored twice.
-        con.execute(
-            "DELETE FROM quarantine q WHERE q.run_id = $run AND EXISTS (SELECT 1 FROM quarantine p "
-            "WHERE p.run_id < $run AND p.path = q.path AND p.line_no IS NOT DISTINCT FROM q.line_no "
-            "AND p.record_no IS NOT DISTINCT FROM q.record_no AND p.reason = q.reason "
-            "AND p.raw IS NOT DISTINCT FROM q.raw)",
-            {"run": run_id},
-        )
-        if not tally.balanced:  # an invariant, not an input problem: never commit an unbalanced file
-            raise RuntimeError(f"{path}: tally does not balance ({tally})")
-        con.execute("COMMIT")
-    except BaseException:
-        with contextlib.suppress(duckdb.Error):  # a connection broken by a full disk cannot roll back twice
-            con.execute("ROLLBACK")
-        raise
+        with transaction(con):  # its ROLLBACK tolerates a connection a full disk has broken
+            run_file(con, "ingest/run_open.sql", {
+                "run_id": run_id, "resolved_path": str(path.resolve()), "file_name": path.name,
+                "size_bytes": path.stat().st_size, "format": adapter.format_name,
+                "source_system": adapter.source_system, "started_at": datetime.now(UTC)})
+            is_csv = adapter.format_name == canonical.FORMAT_NAME
+            if is_csv:
+                con.execute("DROP TABLE IF EXISTS csv_rejects")
+                con.execute("DROP TABLE IF EXISTS csv_reject_scans")
+                con.execute(canonical.stage_view_sql(path, canonical.read_header(path)))
+            else:
+                adapter_rejects = _stage_from_adapter(
+                    con, run_id, path, adapter.records(path), int(config["ingest"]["batch_rows"])
+                )
+            run_steps(con, "ingest/normalise.sql", params)
+            if is_csv:
+                rejected_lines = _quarantine_csv_rejects(con, run_id, path)
+                rejected_lines += _quarantine_vanished_lines(con, run_id, path, set(rejected_lines))
+                _fill_csv_lines(con, run_id, path, rejected_lines)
+                adapter_rejects = len(rejected_lines)
+            if not own_log:
+                _refuse_reserved_source(con, path)
+            staged, quarantined, existing_same, new = run_file(con, "ingest/run_tally.sql", params).fetchone()
+            read = staged + adapter_rejects
+            tally = Tally(str(path), adapter.format_name, read, new, existing_same, quarantined)
+            run_steps(con, "ingest/run_close.sql", params | {
+                "finished_at": datetime.now(UTC), "records_read": read, "new": new, "existing": existing_same,
+                "quarantined": quarantined})
+            if not tally.balanced:  # an invariant, not an input problem: never commit an unbalanced file
+                raise RuntimeError(f"{path}: tally does not balance ({tally})")
     finally:
         with contextlib.suppress(duckdb.Error):
             con.execute("DROP VIEW IF EXISTS stage" if adapter.format_name == canonical.FORMAT_NAME

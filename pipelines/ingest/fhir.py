@@ -22,7 +22,6 @@ from typing import Any
 import ijson
 from lxml import etree
 
-from ..config import load_config
 from . import json_stream
 from .records import CANONICAL_COLUMNS, Rejected, StagedRecord
 from .safe_xml import UnsafeXml, local_name, namespace, parse_bytes
@@ -79,13 +78,13 @@ class _LineReader:
         return chunk
 
 
-def detect(path: Path, head: bytes):
+def detect(path: Path, head: bytes, config: dict):
     """FHIR: JSON naming a resourceType, or XML whose root is in the FHIR namespace."""
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if text.startswith((b"{", b"[")) and b'"resourceType"' in head:
-        return FhirAdapter()
+        return FhirAdapter(config)
     if text.startswith(b"<") and b'xmlns="http://hl7.org/fhir"' in head and b"<AuditMessage" not in head:
-        return FhirAdapter()
+        return FhirAdapter(config)
     return None
 
 
@@ -376,8 +375,8 @@ class FhirAdapter:
     format_name = FORMAT_NAME
     source_system = None  # each resource names its observer
 
-    def __init__(self, config: dict | None = None):
-        ingest = (config or load_config())["ingest"]
+    def __init__(self, config: dict):
+        ingest = config["ingest"]
         self.max_bytes = int(ingest["max_record_bytes"])
         self.max_depth = int(ingest["max_xml_depth"])
         self.max_json_depth = int(ingest.get("max_json_depth", self.max_depth))

@@ -12,6 +12,12 @@ from pathlib import Path
 
 from ..errors import InputError
 from . import canonical
+from .atna import AtnaAdapter
+from .atna import detect as detect_atna
+from .fhir import FhirAdapter
+from .fhir import detect as detect_fhir
+from .mapping import detect as detect_mapping
+from .mapping import load_mapping
 from .records import REQUIRED_COLUMNS
 
 HEAD_BYTES = 65536
@@ -30,22 +36,17 @@ def read_head(path: Path) -> bytes:
         return fh.read(HEAD_BYTES)
 
 
-def detect_adapter(path: Path, source: str | None = None):
+def detect_adapter(path: Path, source: str | None = None, *, config: dict):
+    """The adapter that reads `path`; `config` gives the adapters their limits ([ingest])."""
     head = read_head(path)
     if source:
         if source in ("canonical", canonical.FORMAT_NAME):
             return CanonicalCsv()
         if source in ("fhir", "lifecare"):
-            from .fhir import FhirAdapter
-
-            return FhirAdapter()
+            return FhirAdapter(config)
         if source in ("atna", "casem"):
-            from .atna import AtnaAdapter
-
-            return AtnaAdapter()
-        from .mapping import load_mapping  # a client system's own export
-
-        return load_mapping(source).adapter()
+            return AtnaAdapter(config)
+        return load_mapping(source).adapter(config)
     text_head = head.lstrip(b"\xef\xbb\xbf").lstrip()
     header: list[str] = []
     if text_head[:1] not in (b"{", b"[", b"<"):
@@ -55,9 +56,9 @@ def detect_adapter(path: Path, source: str | None = None):
                 return CanonicalCsv()
         except InputError:
             pass
-    for detector in _detectors():
+    for detector in (detect_mapping, detect_fhir, detect_atna):
         try:
-            adapter = detector(path, head)
+            adapter = detector(path, head, config)
         except (ValueError, RecursionError, csv.Error):  # a detector peeking at hostile bytes
             adapter = None
         if adapter is not None:
@@ -72,27 +73,3 @@ def detect_adapter(path: Path, source: str | None = None):
         "not FHIR AuditEvent or ATNA XML (use --source NAME to name the client system)",
         line=1,
     )
-
-
-def _detectors():
-    """Detectors of the other formats, in order; each returns an adapter or None."""
-    found = []
-    try:
-        from .mapping import detect as detect_mapping
-
-        found.append(detect_mapping)
-    except ImportError:
-        pass
-    try:
-        from .fhir import detect as detect_fhir
-
-        found.append(detect_fhir)
-    except ImportError:
-        pass
-    try:
-        from .atna import detect as detect_atna
-
-        found.append(detect_atna)
-    except ImportError:
-        pass
-    return found

@@ -22,7 +22,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from .. import SQL_DIR
-from ..config import load_config
 from ..errors import InputError
 from .records import CANONICAL_COLUMNS, Rejected, StagedRecord
 
@@ -52,8 +51,8 @@ class Mapping:
     constants: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # canonical field -> {casefolded source word: canonical}
 
-    def adapter(self) -> MappingAdapter:
-        return MappingAdapter(self)
+    def adapter(self, config: dict) -> MappingAdapter:
+        return MappingAdapter(self, config)
 
 
 def _load(path: Path) -> Mapping:
@@ -113,7 +112,7 @@ def available_mappings() -> list[str]:
     return sorted(p.stem for p in MAPPINGS_DIR.glob("*.toml"))
 
 
-def detect(path: Path, head: bytes):
+def detect(path: Path, head: bytes, config: dict):
     """The adapter of the first mapping whose recognition columns/keys the file's first line has, or None."""
     first = head.split(b"\n", 1)[0].rstrip(b"\r")
     first = first.removeprefix(BOM)
@@ -137,18 +136,18 @@ def detect(path: Path, head: bytes):
                 continue
             present = set(obj) if isinstance(obj, dict) else set()
         if set(mapping.detect_columns) <= present:
-            return mapping.adapter()
+            return mapping.adapter(config)
     return None
 
 
 class MappingAdapter:
     """Reads one client system's export per its mapping; see the module docstring."""
 
-    def __init__(self, mapping: Mapping, config: dict | None = None):
+    def __init__(self, mapping: Mapping, config: dict):
         self.mapping = mapping
         self.format_name = f"mapping:{mapping.name}"
         self.source_system = mapping.source_system
-        self.max_record_bytes = int((config or load_config())["ingest"]["max_record_bytes"])
+        self.max_record_bytes = int(config["ingest"]["max_record_bytes"])
         self._fast_time = _numeric_time_pattern(mapping.time_format)
         # per-record work is a copy of this template and one pass over this plan
         self._template = {c: None for c in CANONICAL_COLUMNS} | mapping.constants | {

@@ -11,10 +11,7 @@ without one it is wall-clock time in Europe/Helsinki and the normaliser applies 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Protocol
+from dataclasses import dataclass
 
 CANONICAL_COLUMNS = (
     "source_system", "source_event_id", "event_time", "account", "client_id", "action",
@@ -52,17 +49,3 @@ class Rejected:
     line_no: int | None = None
     field: str | None = None
 
-
-@dataclass
-class SourceFile:
-    path: Path
-    head: bytes = field(default=b"", repr=False)  # the first bytes, for format detection
-
-
-class Adapter(Protocol):
-    """A source format. `format_name` is stored with each ingest run."""
-
-    format_name: str
-    source_system: str | None
-
-    def records(self, path: Path) -> Iterator[StagedRecord | Rejected]: ...

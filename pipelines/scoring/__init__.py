@@ -16,11 +16,10 @@ def evaluate_model(con, labels_dir, config):
 
 
 def model_rule_metadata() -> dict:
-    """The `model_anomaly` rule's header (title fi/en, legal basis, description...) for the dashboard."""
-    from .. import SQL_DIR
-    from ..sqlfiles import parse_sql_file
+    """The `model_anomaly` member's header in the catalogue (title fi/en, legal basis, description...)."""
+    from ..checks.catalogue import member_meta
 
-    return parse_sql_file(SQL_DIR / "features" / "model_anomaly.meta.sql").meta
+    return member_meta()["model_anomaly"]
 
 
 __all__ = ["build_features", "evaluate_model", "model_rule_metadata", "score"]

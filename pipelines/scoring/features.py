@@ -14,7 +14,7 @@ import duckdb
 import polars as pl
 from holidays.countries.finland import Finland  # the one country, not the whole registry (import time)
 
-from ..ingest.engine import _steps  # the `-- step:` splitter shared by every multi-step SQL file
+from ..sqlfiles import frame_of_file, run_steps
 
 USER_DAY_SQL = "features/001_user_day.sql"
 NORMALISE_SQL = "features/002_peer_normalise.sql"
@@ -46,18 +46,6 @@ CONTEXT_COLUMNS = ["peer_group", "role", "unit_id", "organisation_id"]
 # percentile in the same units when more than half of the peer days share one value (MAD = 0).
 MAD_TO_SD = 1.4826
 P90_TO_SD = 1.2816
-
-
-def _run(con: duckdb.DuckDBPyConnection, relative: str, params: dict, after: dict | None = None) -> None:
-    for name, sql in _steps(relative):
-        con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
-        if after and name in after:
-            after[name](con)
-
-
-def frame_of(con: duckdb.DuckDBPyConnection, sql: str) -> pl.DataFrame:
-    """A parameterless query as a polars frame (through Arrow, without the DB-API copy)."""
-    return pl.from_arrow(con.sql(sql).to_arrow_table())
 
 
 def install_unit_hours(con: duckdb.DuckDBPyConnection) -> None:
@@ -249,12 +237,11 @@ def build_features(con: duckdb.DuckDBPyConnection, config: dict) -> pl.DataFrame
     on `con`.
     """
     params = _params(config)
-    _run(con, USER_DAY_SQL, params, after={"account_staff": install_unit_hours, "slots": install_holidays})
-    _run(con, NORMALISE_SQL, params)
+    run_steps(con, USER_DAY_SQL, params, after={"account_staff": install_unit_hours, "slots": install_holidays})
+    run_steps(con, NORMALISE_SQL, params)
     catalogue = [(f, float(floor), bool(own), aspect, bool(day)) for f, floor, own, aspect, day in catalogue_rows(con)]
     features = [row[0] for row in catalogue]
-    raw = frame_of(con, "SELECT u.*, p.peer_group, p.role, p.unit_id, p.organisation_id FROM feature_user_day u "
-                        "JOIN feature_peer_of_day p USING (staff_id, day)")
+    raw = frame_of_file(con, "features/user_day_rows.sql")
     if raw.height:
         frame = normalise(raw, catalogue, params["history_days"], params["history_gap"])
     else:

@@ -19,7 +19,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from ..ingest.engine import _steps
+from ..sqlfiles import run_steps, transaction
 from .evidence import EvidenceModel
 from .explain import case_explanation, explain_rows
 from .features import aspect_weights, build_features, catalogue_rows, model_features
@@ -179,8 +179,7 @@ def score(con: duckdb.DuckDBPyConnection, config: dict, reviews: pl.DataFrame | 
     cases, case_days = _cases(flagged.join(texts, on=["staff_id", "day"]), model, contrib, model_id, feedback)
     t = lap("explain", t)
     now = datetime.now(UTC)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute("DELETE FROM models WHERE model_id = ?", [model_id])
         con.execute(
             "INSERT INTO models VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -198,12 +197,7 @@ def score(con: duckdb.DuckDBPyConnection, config: dict, reviews: pl.DataFrame | 
             con.register(f"{name}_new", table.to_arrow())
             con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_new")
             con.unregister(f"{name}_new")
-        for _name, sql in _steps(FINDINGS_SQL):
-            con.execute(sql, {"now": now} if "$now" in sql else {})
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+        run_steps(con, FINDINGS_SQL, {"now": now})
     lap("write", t)
     return {
         "model_id": model_id,

@@ -1,6 +1,6 @@
 -- title: what the catalogue flagged, and which legitimate accesses it explained, for `lokivahti evaluate`
--- description: Steps read by pipelines/checks/evaluate.py. `labels` is the generator's event_labels.csv
---   (registered as a frame); nothing here is read by the checks themselves.
+-- description: Steps read by pipelines/checks/evaluate.py; nothing here is read by the checks themselves.
+--   The explained share it reports is sql/findings/explained_share.sql, the measure `check` prints.
 
 -- step: flagged_events
 SELECT DISTINCT f.rule_id, fe.source_system, fe.source_event_id
@@ -8,24 +8,3 @@ FROM findings f JOIN finding_events fe USING (finding_id);
 
 -- step: flagged_keys
 SELECT DISTINCT rule_id, finding_key AS key FROM findings;
-
--- step: explained_share
--- Legitimate accesses: access events that no label marks as a violation. Explained = has an explanation
--- row and is in no rule finding. The anomaly model's findings (rule_id model_anomaly) do not count: they
--- are leads for review that attach every event of an unusual day, explained or not, not a rule's verdict.
-WITH acc AS (
-    SELECT source_system, source_event_id FROM events
-    WHERE client_id IS NOT NULL AND action <> 'other' AND coalesce(outcome, 'success') = 'success'
-), legit AS (
-    SELECT a.* FROM acc a
-    ANTI JOIN (SELECT DISTINCT source_system, source_event_id FROM labels WHERE kind = 'violation') v
-        USING (source_system, source_event_id)
-)
-SELECT l.source_system, count(*) AS legitimate,
-    count(*) FILTER (WHERE x.source_event_id IS NOT NULL AND f.source_event_id IS NULL) AS explained
-FROM legit l
-LEFT JOIN (SELECT DISTINCT source_system, source_event_id FROM explanations) x USING (source_system, source_event_id)
-LEFT JOIN (SELECT DISTINCT fe.source_system, fe.source_event_id FROM finding_events fe
-           JOIN findings fi USING (finding_id) WHERE fi.rule_id <> 'model_anomaly') f
-    USING (source_system, source_event_id)
-GROUP BY ALL ORDER BY 1;

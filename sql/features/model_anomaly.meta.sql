@@ -3,9 +3,10 @@
 -- title_fi: Poikkeava asiakastietojen käyttöpäivä (poikkeamamalli)
 -- title_en: Unusual day of record use (anomaly model)
 -- title_sv: Avvikande dag av klientuppgiftsanvändning (avvikelsemodell)
+-- type: machine_learning
 -- category: model
--- level: user_day
--- scope: scores
+-- level: key
+-- scope: full
 -- severity: medium
 -- severity_note: high when the case's best day scores 1.6 times the flag score or protected clients drove it;
 --   medium otherwise

@@ -1,4 +1,4 @@
--- migration: 7
+-- migration: 8
 -- title: units carry their opening hours (optional)
 -- A unit open round the clock (a social emergency unit, a residential home) works evenings, nights and
 -- public holidays as ordinary hours; the anomaly model measures "out of hours" against each unit's own hours.

@@ -1,4 +1,5 @@
-"""A hand-made county small enough to read in one sitting, for the disclosure tests.
+"""A hand-made county small enough to read in one sitting, for the disclosure tests (its fixtures are in
+conftest.py: county_template, county, small_store).
 
 Four client systems, a county and a private family home, a child in a secret placement, a teenager who
 forbids disclosure to guardians, a deceased client, an adult, and another client whose data must never leak
@@ -9,11 +10,7 @@ into anyone else's answer. The checks' results (explanations, a finding) are wri
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
-
-import pytest
-from stdnum.fi import hetu as stdnum_hetu
 
 from pipelines.ingest.engine import ingest_file
 from pipelines.ingest.records import CANONICAL_COLUMNS
@@ -175,57 +172,5 @@ def build_county(folder: Path) -> Path:
     return store
 
 
-@pytest.fixture(scope="session", name="county_template")
-def county_template_fixture(tmp_path_factory):
-    """The county built once per session; each test gets its own copy."""
-    return build_county(tmp_path_factory.mktemp("county"))
-
-
-@pytest.fixture(name="county")
-def county_fixture(tmp_path, county_template):
-    """(store path, work store path) of a fresh copy of the hand-made county, with one finding reviewed."""
-    from pipelines.workstore import record_review
-
-    store = tmp_path / "store.duckdb"
-    shutil.copyfile(county_template, store)
-    work = tmp_path / "store.work.sqlite"
-    record_review(work, CONFIRMED_FINDING, "violation_confirmed", actor="dpo", note="no involvement")
-    return store, work
-
-
-def test_the_hand_made_county_loads_every_event_of_every_system(county):
-    con = connect(county[0], read_only=True)
-    try:
-        rows = con.execute("SELECT source_system, count(*) FROM events GROUP BY 1 ORDER BY 1").fetchall()
-    finally:
-        con.close()
-    assert dict(rows) == {"effica": 2, "pegasos": 2, "portal": 4, "pro_consona": 10}
-
-
-def test_synthetic_identity_codes_are_valid_and_never_issued():
-    for code in (CHILD, TEEN, DEAD, ADULT, OTHER, LAPSED, STAFF_PID):
-        assert stdnum_hetu.validate(code, allow_temporary=True) == code
-        assert 900 <= int(code[7:10]) <= 999
-
-
 SMALL_FILES = ("effica/effica_2026-05.csv", "pegasos/pegasos_2026-05.csv", "portal/portal_2026-05.jsonl",
                "pro_consona/pro_consona_2026-05.csv")
-
-
-@pytest.fixture(scope="session", name="small_store")
-def small_store_fixture(tmp_path_factory):
-    """The bundled synthetic county's reference data and one month of four systems' logs (kept fast)."""
-    from pipelines import SAMPLES_DIR
-
-    small = SAMPLES_DIR / "small"
-    if not all((small / "events" / f).is_file() for f in SMALL_FILES):
-        pytest.skip("data_samples/small has not been generated")
-    store = tmp_path_factory.mktemp("small") / "small.duckdb"
-    con = connect(store)
-    try:
-        import_reference(con, small / "reference")
-        for f in SMALL_FILES:
-            ingest_file(con, small / "events" / f)
-    finally:
-        con.close()
-    return store

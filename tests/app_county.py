@@ -1,22 +1,20 @@
-"""A tiny hand-made county for the dashboard tests, and the checks that it is what the pages expect.
+"""A tiny hand-made county for the dashboard tests (its fixtures are in conftest.py: app_env, sample_env).
 
-The bundled sample county (data_samples/small) is used when it exists and the pipeline commands run on
-it; otherwise this builder writes a few rows into each table with `pipelines.store.connect`, so the
-dashboard tests never depend on the generator, adapters or checks being finished.
+The bundled sample county (data_samples/small) is used when asked for and the pipeline runs on it; otherwise
+this builder writes a few rows into each table with `pipelines.store.connect`, so most dashboard tests do
+not depend on the generator, adapters or checks.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
-import pytest
 
-from app_pages._auth import write_users_file
 from pipelines import SAMPLES_DIR
+from pipelines.access import write_users_file
 from pipelines.store import connect, publish_snapshot, snapshot_path, work_store_path
 
 HETU_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
@@ -161,17 +159,16 @@ def _finding(fid, rule, category, severity, staff, client, org, unit, source, ac
             "status": "new", "first_seen_at": now, "last_checked_at": now}
 
 
-def _sample_store(path: Path) -> Path | None:
-    """The bundled small county through the real CLI, when it and every pipeline step exist; else None."""
+def sample_store(path: Path) -> Path | None:
+    """The bundled small county through the pipeline's steps (as the dashboard's sample loader runs them);
+    None when the sample is missing or a step fails."""
     small = SAMPLES_DIR / "small"
     if not (small / "reference").is_dir() or os.environ.get("LOKIVAHTI_APP_TESTS_TINY"):
         return None
-    from app_pages._sample import sample_steps
+    from app_pages._sample import load_sample
 
-    for step in sample_steps(path, small):
-        done = subprocess.run(step, capture_output=True, timeout=900, check=False)
-        if done.returncode != 0 and step[5] in ("reference", "ingest", "check"):
-            return None
+    if not all(r.ok for r in load_sample(path, small)):
+        return None
     con = connect(path, read_only=True)
     try:
         findings = con.execute("SELECT count(*) FROM findings").fetchone()[0]
@@ -183,23 +180,11 @@ def _sample_store(path: Path) -> Path | None:
     return path
 
 
-@pytest.fixture(scope="session", name="sample_env")
-def sample_env_fixture(tmp_path_factory) -> dict[str, str]:
-    """The bundled sample county run through the real pipeline (skipped when it cannot be built)."""
-    root = tmp_path_factory.mktemp("sample")
-    store = _sample_store(root / "county.duckdb")
-    if store is None:
-        pytest.skip("data_samples/small is missing or the pipeline cannot run on it yet")
-    users = root / "users.toml"
-    write_users_file(users, ROLES, PASSWORDS)
-    return {"LOKIVAHTI_STORE": str(store), "LOKIVAHTI_USERS": str(users)}
-
-
 def make_app_env(root: Path, *, prefer_sample: bool = False) -> dict[str, str]:
     """A store, its snapshot and a users file under root; returns the environment the app needs."""
     root.mkdir(parents=True, exist_ok=True)
     store = root / "county.duckdb"
-    built = _sample_store(store) if prefer_sample else None
+    built = sample_store(store) if prefer_sample else None
     if built is None:
         for p in (store, snapshot_path(store), work_store_path(store)):
             p.unlink(missing_ok=True)
@@ -207,29 +192,3 @@ def make_app_env(root: Path, *, prefer_sample: bool = False) -> dict[str, str]:
     users = root / "users.toml"
     write_users_file(users, ROLES, PASSWORDS)
     return {"LOKIVAHTI_STORE": str(store), "LOKIVAHTI_USERS": str(users)}
-
-
-@pytest.fixture(scope="session", name="app_env")
-def app_env_fixture(tmp_path_factory) -> dict[str, str]:
-    """Environment of a ready county store (tiny, hand-made) and a users file with one user per role."""
-    return make_app_env(tmp_path_factory.mktemp("app"))
-
-
-def test_the_tiny_county_has_findings_events_and_scores_in_its_published_snapshot(app_env):
-    from pipelines.reports.queries import run
-
-    snap = snapshot_path(Path(app_env["LOKIVAHTI_STORE"]))
-    assert snap.exists()
-    brief = run(snap, "findings_brief", provider_only=False)
-    assert set(brief["rule_id"]) == {"involvement_missing", "provider_outside_authorisation"}
-    provider = run(snap, "findings_brief", provider_only=True)
-    assert set(provider["organisation_id"]) == {"PRV1"}
-    assert run(snap, "events_per_source_day")["events"].sum() > 40
-
-
-def test_synthetic_identity_codes_use_never_issued_individual_numbers_and_a_valid_check_character():
-    from stdnum.fi import hetu
-
-    for code in (C1, C2, C3):
-        assert hetu.is_valid(code, allow_temporary=True)
-        assert 900 <= int(code[7:10]) <= 999

@@ -1,0 +1,180 @@
+"""The pipeline's steps: reference -> ingest -> check -> score, each with the duties that follow it.
+
+Every face calls these: the commands (`lokivahti reference|ingest|check|score`), the dashboard's sample loader
+and the benchmark. A step opens the store, does its work, closes the store, then does its follow-up duties,
+so no face has to remember them:
+
+- check: imports the dashboard's own access log first (the auditors are audited by the same rules), then
+  rebuilds the client-sorted copy request answers read, then publishes the snapshot the dashboard reads;
+- score: publishes the snapshot (when there was anything to score);
+- reference and ingest publish nothing: their data reaches the dashboard through the next check.
+
+Each step returns a StepResult: what it did (`detail`, the step's own result), what went wrong with the
+input (`problems`, one line each), and the snapshot it published. Configuration is passed in, never looked up.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError, LokivahtiError
+from .store import connect, publish_snapshot, work_store_path
+
+ORDER = ("reference", "ingest", "check", "score")
+# Without these the later steps have nothing to work on: a run stops after their failure.
+REQUIRED = ("reference", "ingest")
+
+
+@dataclass
+class StepResult:
+    step: str
+    detail: object = None                 # the step's own result: see each step
+    problems: list[str] = field(default_factory=list)
+    published: Path | None = None         # the snapshot published after the step, if any
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _done(result: StepResult, started: float) -> StepResult:
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def reference(store: Path, folder: Path, *, config: dict) -> StepResult:
+    """Import a reference-data folder (replaces the previous snapshot of it). detail: the import's summary
+    ({import_id, rows, rejects}); rows kept out are in `rejects`, not problems (the import went through)."""
+    from .reference import import_reference
+
+    t0 = time.perf_counter()
+    con = connect(store)
+    try:
+        detail = import_reference(con, Path(folder))
+    finally:
+        con.close()
+    return _done(StepResult("reference", detail), t0)
+
+
+def expand_folders(paths: Iterable[Path]) -> list[Path]:
+    """Files as given; a folder becomes the files below it, in path order (hidden files skipped)."""
+    expanded: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            expanded.extend(sorted(p for p in path.rglob("*") if p.is_file()
+                                   and not any(part.startswith(".") for part in p.relative_to(path).parts)))
+        else:
+            expanded.append(path)
+    return expanded
+
+
+def ingest(store: Path, paths: Iterable[Path], *, config: dict, source: str | None = None,
+           on_file: Callable | None = None) -> StepResult:
+    """Ingest event files (folders stand for the files below them), each in its own transaction.
+    detail: the Tally of every file ingested. A file with bad input is refused, named in `problems`, and
+    the store is as it was before that file; the other files go in. `on_file(path, tally, problem)` is
+    called after each file (tally None when it was refused)."""
+    from .ingest.engine import ingest_file
+
+    t0 = time.perf_counter()
+    result = StepResult("ingest", [])
+    files = expand_folders(paths)
+    con = connect(store)
+    try:
+        for path in files:
+            tally, problem = None, None
+            try:
+                tally = ingest_file(con, path, source=source, config=config)
+                result.detail.append(tally)
+            except InputError as exc:
+                problem = f"{exc} (file not ingested; store unchanged)"
+                result.problems.append(problem)
+            if on_file:
+                on_file(path, tally, problem)
+    finally:
+        con.close()
+    return _done(result, t0)
+
+
+@dataclass
+class Checked:
+    """What `check` did: the check run, the explained share per source system, and the own-use log's import
+    (rows imported, dashboard users the users file does not know)."""
+    run: object
+    shares: object
+    own_use: object = None
+
+
+def check(store: Path, *, config: dict, full: bool = False) -> StepResult:
+    """Run the rule catalogue (incrementally unless `full`) with the work store's review status, then the
+    duties: the client-sorted copy for request answers, and the published snapshot. detail: Checked."""
+    from .checks.runner import explained_share, run_check
+    from .disclosure.index import ensure_client_index
+    from .ingest.applog import import_app_access_log
+    from .workstore import current_reviews
+
+    t0 = time.perf_counter()
+    work = work_store_path(Path(store))
+    con = connect(store)
+    try:
+        imported = import_app_access_log(con, work, config)
+        run = run_check(con, config, force_full=full, reviews=current_reviews(work))
+        shares = explained_share(con)
+        ensure_client_index(con)
+    finally:
+        con.close()
+    result = StepResult("check", Checked(run, shares, imported))
+    result.published = publish_snapshot(store)
+    return _done(result, t0)
+
+
+def score(store: Path, *, config: dict) -> StepResult:
+    """Fit the anomaly model (the review decisions on earlier model findings feed back) and write scores and
+    model findings, then publish the snapshot. detail: the scoring summary (`user_days` 0 when there was
+    nothing to score; then nothing is published)."""
+    from .scoring import score as score_store
+    from .workstore import current_reviews
+
+    t0 = time.perf_counter()
+    reviews = current_reviews(work_store_path(Path(store)))
+    con = connect(store)
+    try:
+        summary = score_store(con, config, reviews=reviews)
+    finally:
+        con.close()
+    result = StepResult("score", summary)
+    if summary.get("user_days"):
+        result.published = publish_snapshot(store)
+    return _done(result, t0)
+
+
+def run_all(store: Path, reference_folder: Path, event_paths: Iterable[Path], *, config: dict,
+            on_step: Callable[[StepResult], None] | None = None) -> list[StepResult]:
+    """reference -> ingest -> check -> score on one store; stops after a failed required step."""
+    runs = {
+        "reference": lambda: reference(store, reference_folder, config=config),
+        "ingest": lambda: ingest(store, event_paths, config=config),
+        "check": lambda: check(store, config=config),
+        "score": lambda: score(store, config=config),
+    }
+    results = []
+    for name in ORDER:
+        try:
+            result = runs[name]()
+        except LokivahtiError as exc:
+            result = StepResult(name, problems=[str(exc)])
+        results.append(result)
+        if on_step:
+            on_step(result)
+        if not result.ok and result.step in REQUIRED:
+            break
+    return results
+
+
+def sample_events(sample: Path) -> list[Path]:
+    """The event files of a sample county folder (its `events` folder, every file below it)."""
+    return expand_folders([Path(sample) / "events"])
