@@ -160,7 +160,7 @@ def browser_timings(store: str | os.PathLike, roles=("dpo",), shots: Path | None
     """{(role, page): seconds} of each page's first render in Chromium."""
     from playwright.sync_api import sync_playwright
 
-    from .access import PAGE_ROLES
+    from ..access import PAGE_ROLES
 
     chromium = shutil.which("chromium")
     if not chromium:
