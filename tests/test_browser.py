@@ -48,7 +48,7 @@ def free_port() -> int:
 def hold_a_request(store: Path) -> str:
     """A request of a client who has died: held for the request handler's decision (counties do not release a
     deceased person's logs by default). Returns its id."""
-    from test_app_store import C3
+    from app_county import C3
 
     from pipelines.disclosure import register_request
     from pipelines.store import connect, publish_snapshot
