@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from . import identity
 from .errors import InputError
-from .sqlfiles import transaction
+from .sqlfiles import statement, transaction
 
 
 @dataclass(frozen=True)
@@ -215,7 +215,7 @@ def import_reference(con: duckdb.DuckDBPyConnection, folder: Path) -> dict:
         data, bad = read_reference_file(path, columns)
         loaded[table] = data
         rejects.extend(bad)
-    import_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM reference_imports").fetchone()[0]
+    import_id = con.execute(statement("reference/import.sql", "next_import_id")).fetchone()[0]
     total = sum(len(d["line_no"]) for d in loaded.values())
     with transaction(con):
         for table, data in loaded.items():
@@ -224,11 +224,11 @@ def import_reference(con: duckdb.DuckDBPyConnection, folder: Path) -> dict:
             con.execute(f"DELETE FROM {table}")
             con.execute(f"INSERT INTO {table} SELECT * FROM frame")
         con.executemany(
-            "INSERT INTO reference_rejects VALUES (?, ?, ?, ?, ?)",
+            statement("reference/import.sql", "add_reject"),
             [[import_id, r.file_name, r.line_no, r.column, r.reason] for r in rejects],
         ) if rejects else None
         con.execute(
-            "INSERT INTO reference_imports VALUES (?, ?, ?, ?, ?, ?)",
+            statement("reference/import.sql", "add_import"),
             [import_id, str(folder.resolve()), _fingerprint(folder), datetime.now(UTC), total, len(rejects)],
         )
     return {"import_id": import_id, "rows": {t: len(d["line_no"]) for t, d in loaded.items()}, "rejects": rejects}
