@@ -12,7 +12,7 @@ would) and timed. The landing page itself is timed from the sign-in click. A ful
 browser reconnects and the session is restored from its cookie), so the figure is what a user following a link
 waits, and a little more than a click in the sidebar.
 
-The store is never written: `dashboard_bench.bench_environment` gives the server links to the store and its
+The store is never written: `benchmarks.dashboard.bench_environment` gives the server links to the store and its
 snapshot and a copy of the work store.
 """
 
@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import PROJECT_ROOT
-from .dashboard_bench import ROLES, bench_environment
+from .benchmarks.dashboard import ROLES, bench_environment
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
@@ -57,6 +57,32 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_for_health(url: str, proc: subprocess.Popen, timeout: float, poll: float = 0.2) -> bool:
+    """Whether the Streamlit server at `url` answers its health check within `timeout` seconds (False when it
+    does not, or its process ends first)."""
+    deadline = time.time() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return True
+        except OSError:
+            pass
+        if time.time() > deadline or proc.poll() is not None:
+            return False
+        time.sleep(poll)
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """End the server's whole process group (Streamlit starts helpers): politely, then by force."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
 @contextmanager
 def running_server(timeout: float = 90):
     """`lokivahti serve`'s Streamlit command on a free port, in its own process group; yields the base URL."""
@@ -68,25 +94,11 @@ def running_server(timeout: float = 90):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.time() > deadline or proc.poll() is not None:
-                raise RuntimeError("the dashboard server did not start")
-            time.sleep(0.2)
+        if not wait_for_health(url, proc, timeout):
+            raise RuntimeError("the dashboard server did not start")
         yield url
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+        stop_server(proc)
 
 
 def wait_rendered(page, heading: str, timeout_s: float = 120) -> None:

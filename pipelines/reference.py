@@ -219,10 +219,10 @@ def import_reference(con: duckdb.DuckDBPyConnection, folder: Path) -> dict:
     total = sum(len(d["line_no"]) for d in loaded.values())
     with transaction(con):
         for table, data in loaded.items():
-            cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
-            frame = pa.table({c: data.get(c, [None] * len(data["line_no"])) for c in cols})  # noqa: F841
-            con.execute(f"DELETE FROM {table}")
-            con.execute(f"INSERT INTO {table} SELECT * FROM frame")
+            cols = con.table(table).columns
+            frame = pa.table({c: data.get(c, [None] * len(data["line_no"])) for c in cols})
+            con.execute(f"DELETE FROM {table}")  # a table name of CONTRACT, never input
+            con.from_arrow(frame).insert_into(table)
         con.executemany(
             statement("reference/import.sql", "add_reject"),
             [[import_id, r.file_name, r.line_no, r.column, r.reason] for r in rejects],

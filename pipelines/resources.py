@@ -13,7 +13,7 @@ from .sqlfiles import statement
 
 
 def apply_limits(con, config: dict) -> None:
-    """Set memory_limit, temp_directory and threads from config["store"] (empty or 0 = DuckDB's default)."""
+    """Applies memory_limit, temp_directory and threads from config["store"] (empty or 0 = DuckDB's default)."""
     store = config.get("store", {})
     limit = str(store.get("memory_limit", "") or "")
     if limit:

@@ -63,7 +63,7 @@ def report(con, work_path: Path, config: dict, today: date | None = None) -> lis
 
 
 def purge(con, work_path: Path, config: dict, *, actor: str, today: date | None = None) -> list[Line]:
-    """Delete what report() finds; returns what was deleted. Logged to the own use log first and last."""
+    """Deletes what report() finds; returns what was deleted. Logged to the own use log first and last."""
     today = today or date.today()
     lines = report(con, work_path, config, today)
     if not any(line.past_period for line in lines):

@@ -129,7 +129,7 @@ def frame_of_file(con, relative: str, params: dict | None = None):
     return frame(con, read_sql(relative), params)
 
 
-def write_transaction(con) -> "transaction":
+def write_transaction(con) -> transaction:
     """`with write_transaction(wcon):` on the SQLite work store (BEGIN IMMEDIATE: writers queue at the start)."""
     return transaction(con, begin="BEGIN IMMEDIATE")
 

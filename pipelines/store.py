@@ -104,7 +104,7 @@ def open_store(path=None, *, read_only: bool = False):
 
 
 def publish_snapshot(path: str | os.PathLike | None = None) -> Path:
-    """Copy the store to a snapshot the dashboard reads, atomically (write to temp, then rename)."""
+    """Copies the store to a snapshot the dashboard reads, atomically (write to temp, then rename)."""
     p = store_path(path)
     target = snapshot_path(p)
     tmp = target.with_name(target.name + ".tmp")

@@ -71,14 +71,13 @@ def record_review(path, finding_id: str, status: str, actor: str, assignee: str 
     """
     if status not in REVIEW_STATUSES:
         raise ValueError(f"unknown review status {status!r}")
-    with closing(connect_work(path)) as con:
-        # one writer at a time: read the version and write the next as one step
-        with write_transaction(con):
-            last = con.execute(_q("last_review"), [finding_id]).fetchone()
-            current = int(last[0]) if last else 0
-            if expected_version is not None and expected_version != current:
-                raise ReviewConflict(finding_id, current, last[1], last[2])
-            con.execute(_q("add_review"), [finding_id, status, assignee, note, actor, _now(), current + 1])
+    # one writer at a time: read the version and write the next as one step
+    with closing(connect_work(path)) as con, write_transaction(con):
+        last = con.execute(_q("last_review"), [finding_id]).fetchone()
+        current = int(last[0]) if last else 0
+        if expected_version is not None and expected_version != current:
+            raise ReviewConflict(finding_id, current, last[1], last[2])
+        con.execute(_q("add_review"), [finding_id, status, assignee, note, actor, _now(), current + 1])
     return current + 1
 
 
@@ -91,23 +90,25 @@ def review_version(path, finding_id: str) -> int:
     return int(row[0] or 0)
 
 
+def rows_frame(path, query: str, params: list, schema: dict, connect=None) -> pl.DataFrame:
+    """The rows of one work-store query as a frame of `schema`; empty when there is no work store yet (a read
+    never creates one). `connect` opens it with a room's own columns added (default: connect_work)."""
+    if path is None or not Path(path).exists():
+        return pl.DataFrame(schema=schema)
+    with closing((connect or connect_work)(path)) as con:
+        rows = con.execute(query, params).fetchall()
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
 def current_reviews(path) -> pl.DataFrame:
     """The latest review row per finding: finding_id, status, assignee, note, actor, at, version."""
     schema = {c: pl.Utf8 for c in ("finding_id", "status", "assignee", "note", "actor", "at")} | {"version": pl.Int64}
-    if not Path(path).exists():
-        return pl.DataFrame(schema=schema)
-    with closing(connect_work(path)) as con:
-        rows = con.execute(_q("current_reviews")).fetchall()
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    return rows_frame(path, _q("current_reviews"), [], schema)
 
 
 def review_history(path, finding_id: str) -> pl.DataFrame:
     schema = {c: pl.Utf8 for c in ("status", "assignee", "note", "actor", "at")}
-    if not Path(path).exists():
-        return pl.DataFrame(schema=schema)
-    with closing(connect_work(path)) as con:
-        rows = con.execute(_q("review_history"), [finding_id]).fetchall()
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    return rows_frame(path, _q("review_history"), [finding_id], schema)
 
 
 # The fields a row's hash covers, in order (the chain: sha256(previous hash + these), see log_access).
@@ -156,11 +157,10 @@ def log_access(path, *, user_name: str, role: str, action: str, page: str | None
 
     The chain is written under SQLite's write lock (BEGIN IMMEDIATE), so concurrent sessions take turns
     and every row links to the one really before it."""
-    with closing(connect_work(path)) as con:
-        with write_transaction(con):
-            return append_access(con, user_name=user_name, role=role, action=action, page=page,
-                                 client_id=client_id, staff_id=staff_id, provider_id=provider_id,
-                                 recipient=recipient, session_id=session_id, outcome=outcome, detail=detail)
+    with closing(connect_work(path)) as con, write_transaction(con):
+        return append_access(con, user_name=user_name, role=role, action=action, page=page,
+                             client_id=client_id, staff_id=staff_id, provider_id=provider_id,
+                             recipient=recipient, session_id=session_id, outcome=outcome, detail=detail)
 
 
 def append_access(con, *, user_name: str, role: str, action: str, page: str | None = None,
@@ -203,8 +203,5 @@ def verify_access_chain(path) -> tuple[int, int, int | None]:
 def access_log(path, after_id: int = 0) -> pl.DataFrame:
     cols = ("id", "at", "user_name", "role", "action", "page", "client_id", "staff_id", "provider_id",
             "recipient", "session_id", "outcome", "detail")
-    if not Path(path).exists():
-        return pl.DataFrame(schema={c: (pl.Int64 if c == "id" else pl.Utf8) for c in cols})
-    with closing(connect_work(path)) as con:
-        rows = con.execute(_q("access_log_after"), [after_id]).fetchall()
-    return pl.DataFrame(rows, schema={c: (pl.Int64 if c == "id" else pl.Utf8) for c in cols}, orient="row")
+    return rows_frame(path, _q("access_log_after"), [after_id],
+                      {c: (pl.Int64 if c == "id" else pl.Utf8) for c in cols})

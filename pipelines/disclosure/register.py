@@ -22,7 +22,7 @@ from .. import identity
 from ..config import load_config
 from ..errors import LokivahtiError
 from ..sqlfiles import run_script, statement, write_transaction
-from ..workstore import connect_work
+from ..workstore import connect_work, rows_frame
 from .grounds import DECISIONS, MIN_REASONING_CHARS, REFUSAL_GROUNDS, VERIFICATIONS
 
 RELATIONS = ("self", "guardian", "representative")
@@ -231,7 +231,7 @@ def _history(con, request_id: str, actor: str | None, change: str, detail: dict 
 
 
 def store_new(con, draft: Request, *, actor: str | None = None) -> Request:
-    """Insert a draft request inside an open register transaction; returns it with its id."""
+    """Inserts a draft request inside an open register transaction; returns it with its id."""
     request = replace(draft, request_id=_next_id(con, draft.received_on))
     con.execute(_q("insert"), _stored(request))
     _history(con, request.request_id, actor or request.handler, "registered",
@@ -424,11 +424,7 @@ def cancel_request(work_path, request_id: str, *, by: str, reason: str) -> Reque
 def request_history(work_path, request_id: str) -> pl.DataFrame:
     """Every change of one request, oldest first: at, actor, change, detail (JSON), reason."""
     schema = {c: pl.Utf8 for c in ("at", "actor", "change", "detail", "reason")}
-    if not Path(work_path).exists():
-        return pl.DataFrame(schema=schema)
-    with closing(_connect(work_path)) as con:
-        rows = con.execute(_q("history"), [request_id]).fetchall()
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    return rows_frame(work_path, _q("history"), [request_id], schema, connect=_connect)
 
 
 def list_requests(work_path, today=None, config: dict | None = None) -> pl.DataFrame:
