@@ -92,7 +92,7 @@ def verify(users: dict[str, dict], name: str, password: str) -> str | None:
 
 
 def write_users_file(path: Path, roles: dict[str, str], passwords: dict[str, str] | None = None) -> dict[str, str]:
-    """Create a users file (owner-only) for {user: role}; returns the plain passwords (generated unless given)."""
+    """Writes a users file (owner-only) for {user: role}; returns the plain passwords (generated unless given)."""
     passwords = dict(passwords or {})
     lines = ["# Lokivahti users: argon2 hashes only. Created by `lokivahti serve --demo-users`.", ""]
     for name, role in roles.items():

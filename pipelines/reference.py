@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from . import identity
 from .errors import InputError
-from .sqlfiles import transaction
+from .sqlfiles import statement, transaction
 
 
 @dataclass(frozen=True)
@@ -215,20 +215,20 @@ def import_reference(con: duckdb.DuckDBPyConnection, folder: Path) -> dict:
         data, bad = read_reference_file(path, columns)
         loaded[table] = data
         rejects.extend(bad)
-    import_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM reference_imports").fetchone()[0]
+    import_id = con.execute(statement("reference/import.sql", "next_import_id")).fetchone()[0]
     total = sum(len(d["line_no"]) for d in loaded.values())
     with transaction(con):
         for table, data in loaded.items():
-            cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
-            frame = pa.table({c: data.get(c, [None] * len(data["line_no"])) for c in cols})  # noqa: F841
-            con.execute(f"DELETE FROM {table}")
-            con.execute(f"INSERT INTO {table} SELECT * FROM frame")
+            cols = con.table(table).columns
+            frame = pa.table({c: data.get(c, [None] * len(data["line_no"])) for c in cols})
+            con.execute(f"DELETE FROM {table}")  # a table name of CONTRACT, never input
+            con.from_arrow(frame).insert_into(table)
         con.executemany(
-            "INSERT INTO reference_rejects VALUES (?, ?, ?, ?, ?)",
+            statement("reference/import.sql", "add_reject"),
             [[import_id, r.file_name, r.line_no, r.column, r.reason] for r in rejects],
         ) if rejects else None
         con.execute(
-            "INSERT INTO reference_imports VALUES (?, ?, ?, ?, ?, ?)",
+            statement("reference/import.sql", "add_import"),
             [import_id, str(folder.resolve()), _fingerprint(folder), datetime.now(UTC), total, len(rejects)],
         )
     return {"import_id": import_id, "rows": {t: len(d["line_no"]) for t, d in loaded.items()}, "rejects": rejects}

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .sqlfiles import statement
+
 
 def apply_limits(con, config: dict) -> None:
-    """SET memory_limit, temp_directory and threads from config["store"] (empty or 0 = DuckDB's default)."""
+    """Applies memory_limit, temp_directory and threads from config["store"] (empty or 0 = DuckDB's default)."""
     store = config.get("store", {})
     limit = str(store.get("memory_limit", "") or "")
     if limit:
-        con.execute("SET memory_limit = $v", {"v": limit})
+        con.execute(statement("store/session.sql", "memory_limit"), {"v": limit})
     spill = str(store.get("temp_directory", "") or "")
     if spill:
         Path(spill).mkdir(parents=True, exist_ok=True)
-        con.execute("SET temp_directory = $v", {"v": spill})
+        con.execute(statement("store/session.sql", "temp_directory"), {"v": spill})
     threads = int(store.get("threads", 0) or 0)
     if threads > 0:
-        con.execute("SET threads = $v", {"v": threads})
+        con.execute(statement("store/session.sql", "threads"), {"v": threads})

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .sqlfiles import frame, run_steps, steps, transaction
+from .sqlfiles import frame_of_file, run_steps, steps, transaction, write_transaction
 from .workstore import connect_work, log_access
 
 DEFAULT_YEARS = {"events_years": 12, "requests_years": 12, "reviews_years": 12}
@@ -37,6 +37,12 @@ def _years(config: dict) -> dict[str, int]:
     return {k: int(v) for k, v in (DEFAULT_YEARS | dict(config.get("retention", {}))).items()}
 
 
+def _work_cutoffs(today: date, years: dict) -> dict[str, str]:
+    """The first kept day of requests and reviews (the work store's parameters :requests_cutoff, …)."""
+    return {"requests_cutoff": _first_kept(today, years["requests_years"]).isoformat(),
+            "reviews_cutoff": _first_kept(today, years["reviews_years"]).isoformat()}
+
+
 def report(con, work_path: Path, config: dict, today: date | None = None) -> list[Line]:
     """What is past its period now, per kind (events, quarantined records, findings, requests, reviews)."""
     today = today or date.today()
@@ -44,9 +50,8 @@ def report(con, work_path: Path, config: dict, today: date | None = None) -> lis
     run_steps(con, "retention/past_period.sql", {"events_years": years["events_years"], "today": today})
     kept_events = _first_kept(today, years["events_years"])
     lines = [Line(r["what"], int(r["past_period"]), r["oldest"], kept_events)
-             for r in frame(con, "SELECT * FROM retention_summary").iter_rows(named=True)]
-    cut = {"requests_cutoff": _first_kept(today, years["requests_years"]).isoformat(),
-           "reviews_cutoff": _first_kept(today, years["reviews_years"]).isoformat()}
+             for r in frame_of_file(con, "retention/summary.sql").iter_rows(named=True)]
+    cut = _work_cutoffs(today, years)
     if Path(work_path).exists():
         with closing(connect_work(work_path)) as wcon:
             for name, sql in steps("retention/work_store.sql"):
@@ -58,7 +63,7 @@ def report(con, work_path: Path, config: dict, today: date | None = None) -> lis
 
 
 def purge(con, work_path: Path, config: dict, *, actor: str, today: date | None = None) -> list[Line]:
-    """Delete what report() finds; returns what was deleted. Logged to the own use log first and last."""
+    """Deletes what report() finds; returns what was deleted. Logged to the own use log first and last."""
     today = today or date.today()
     lines = report(con, work_path, config, today)
     if not any(line.past_period for line in lines):
@@ -66,15 +71,12 @@ def purge(con, work_path: Path, config: dict, *, actor: str, today: date | None 
     with transaction(con):
         run_steps(con, "retention/purge.sql")
     years = _years(config)
-    cut = {"requests_cutoff": _first_kept(today, years["requests_years"]).isoformat(),
-           "reviews_cutoff": _first_kept(today, years["reviews_years"]).isoformat()}
+    cut = _work_cutoffs(today, years)
     if Path(work_path).exists():
-        with closing(connect_work(work_path)) as wcon:
-            wcon.execute("BEGIN IMMEDIATE")
+        with closing(connect_work(work_path)) as wcon, write_transaction(wcon):
             for name, sql in steps("retention/work_store.sql"):
                 if name.startswith("delete_"):
                     wcon.execute(sql, {k: v for k, v in cut.items() if f":{k}" in sql})
-            wcon.execute("COMMIT")
     detail = "; ".join(f"{line.what} {line.past_period} (kept from {line.kept_from})" for line in lines)
     log_access(work_path, user_name=actor, role="cli", action="delete", page="retention", detail=detail)
     return lines

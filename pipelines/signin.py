@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from .sqlfiles import read_sql
+from .sqlfiles import read_sql, statement
 from .workstore import connect_work, log_access
 
 UNKNOWN_USER = "(unknown user)"
@@ -64,7 +64,7 @@ def _key(name: str) -> str:
 
 
 def _recent_failures(con, name: str, since: datetime) -> list[datetime]:
-    rows = con.execute("SELECT at FROM signin_failures WHERE user_key = ? AND at > ? ORDER BY at",
+    rows = con.execute(statement("work/signin.sql", "recent_failures"),
                        [_key(name), since.isoformat()]).fetchall()
     return [datetime.fromisoformat(r[0]) for r in rows]
 
@@ -97,7 +97,7 @@ def record_failure(work_path: Path, name: str, *, known_user: bool, policy: Poli
     """Count and log a failed attempt; logs the lock-out too when this failure causes it."""
     now = now or _now()
     with closing(_connect(work_path)) as con:
-        con.execute("INSERT INTO signin_failures (user_key, at) VALUES (?, ?)", [_key(name), now.isoformat()])
+        con.execute(statement("work/signin.sql", "add_failure"), [_key(name), now.isoformat()])
     shown = name.strip() if known_user else UNKNOWN_USER
     log_access(work_path, user_name=shown, role="signin", action="sign_in_failed", page="sign_in",
                session_id=session_id, outcome="failure")
@@ -112,7 +112,7 @@ def record_failure(work_path: Path, name: str, *, known_user: bool, policy: Poli
 def record_success(work_path: Path, name: str, role: str, *, session_id: str | None = None) -> None:
     """Log the sign-in and forget the name's failures."""
     with closing(_connect(work_path)) as con:
-        con.execute("DELETE FROM signin_failures WHERE user_key = ?", [_key(name)])
+        con.execute(statement("work/signin.sql", "forget_failures"), [_key(name)])
     log_access(work_path, user_name=name.strip(), role=role, action="sign_in", page="sign_in",
                session_id=session_id)
 

@@ -92,6 +92,14 @@ def bind(sql: str, params: dict | None) -> dict:
     return {k: v for k, v in params.items() if f"${k}" in sql}
 
 
+def statement(relative: str, name: str) -> str:
+    """One named `-- step:` of sql/<relative>: a module keeps its small statements together in one file."""
+    for step, sql in steps(relative):
+        if step == name:
+            return sql
+    raise KeyError(f"sql/{relative} has no step {name!r}")
+
+
 def run_steps(con, relative: str, params: dict | None = None, after: dict | None = None) -> None:
     """Run every step of a multi-step file in order; `after[name](con)` runs once its step is done."""
     for name, sql in steps(relative):
@@ -119,6 +127,18 @@ def frame(con, sql: str, params: dict | None = None):
 def frame_of_file(con, relative: str, params: dict | None = None):
     """The frame of a one-query file of sql/."""
     return frame(con, read_sql(relative), params)
+
+
+def write_transaction(con) -> transaction:
+    """`with write_transaction(wcon):` on the SQLite work store (BEGIN IMMEDIATE: writers queue at the start)."""
+    return transaction(con, begin="BEGIN IMMEDIATE")
+
+
+def run_script(con: sqlite3.Connection, relative: str) -> None:
+    """A whole SQLite script of sql/ (a work-store migration) as one write transaction.
+
+    executescript commits any open transaction first, so the script brings its own BEGIN and COMMIT."""
+    con.executescript("BEGIN IMMEDIATE;\n" + read_sql(relative) + "\nCOMMIT;")
 
 
 class transaction:

@@ -18,7 +18,7 @@ import duckdb
 
 from .errors import StoreError
 from .safe_files import owner_only_umask
-from .sqlfiles import sql_files, steps, transaction
+from .sqlfiles import sql_files, statement, steps, transaction
 
 DEFAULT_STORE = "lokivahti.duckdb"
 
@@ -70,7 +70,7 @@ def migrate(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> list[in
 
 
 def _configure(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("SET TimeZone = 'UTC'")
+    con.execute(statement("store/session.sql", "utc"))
 
 
 def connect(path: str | os.PathLike | None = None, *, read_only: bool = False, migrate_schema: bool = True):
@@ -104,12 +104,12 @@ def open_store(path=None, *, read_only: bool = False):
 
 
 def publish_snapshot(path: str | os.PathLike | None = None) -> Path:
-    """Copy the store to a snapshot the dashboard reads, atomically (write to temp, then rename)."""
+    """Copies the store to a snapshot the dashboard reads, atomically (write to temp, then rename)."""
     p = store_path(path)
     target = snapshot_path(p)
     tmp = target.with_name(target.name + ".tmp")
     with open_store(p) as con:
-        con.execute("CHECKPOINT")
+        con.execute(statement("store/session.sql", "checkpoint"))
     shutil.copyfile(p, tmp)
     os.chmod(tmp, 0o600)
     os.replace(tmp, target)

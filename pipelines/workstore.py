@@ -17,10 +17,15 @@ from pathlib import Path
 
 import polars as pl
 
-from .sqlfiles import read_sql
+from .sqlfiles import read_sql, run_script, write_transaction
+from .sqlfiles import statement as _statement
 from .store import store_path, work_store_path
 
 REVIEW_STATUSES = ("new", "under_review", "explained", "violation_confirmed", "false_positive")
+
+
+def _q(name: str) -> str:
+    return _statement("work/queries.sql", name)
 
 
 def work_path_for(store: str | Path | None = None) -> Path:
@@ -34,13 +39,13 @@ def connect_work(path: str | Path) -> sqlite3.Connection:
     con = sqlite3.connect(str(path), timeout=30, isolation_level=None)
     if new:
         path.chmod(0o600)
-    con.execute("PRAGMA journal_mode=WAL")
-    con.execute("PRAGMA busy_timeout=30000")
+    con.execute(_q("wal"))
+    con.execute(_q("busy_timeout"))
     con.executescript(read_sql("work/001_work.sql"))
-    con.execute("INSERT OR IGNORE INTO work_schema_version VALUES (1, ?)", [_now()])
+    con.execute(_q("schema_version"), [_now()])
     _ensure_chain_columns(con)
-    if "version" not in {row[1] for row in con.execute("PRAGMA table_info(review_log)")}:
-        con.executescript("BEGIN IMMEDIATE;\n" + read_sql("work/006_review_version.sql") + "\nCOMMIT;")
+    if "version" not in {row[1] for row in con.execute(_q("review_log_columns"))}:
+        run_script(con, "work/006_review_version.sql")
     return con
 
 
@@ -66,23 +71,13 @@ def record_review(path, finding_id: str, status: str, actor: str, assignee: str 
     """
     if status not in REVIEW_STATUSES:
         raise ValueError(f"unknown review status {status!r}")
-    with closing(connect_work(path)) as con:
-        con.execute("BEGIN IMMEDIATE")  # one writer at a time: read the version and write the next as one step
-        try:
-            last = con.execute("SELECT version, actor, at FROM review_log WHERE finding_id = ? "
-                               "ORDER BY version DESC LIMIT 1", [finding_id]).fetchone()
-            current = int(last[0]) if last else 0
-            if expected_version is not None and expected_version != current:
-                raise ReviewConflict(finding_id, current, last[1], last[2])
-            con.execute(
-                "INSERT INTO review_log (finding_id, status, assignee, note, actor, at, version) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [finding_id, status, assignee, note, actor, _now(), current + 1],
-            )
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+    # one writer at a time: read the version and write the next as one step
+    with closing(connect_work(path)) as con, write_transaction(con):
+        last = con.execute(_q("last_review"), [finding_id]).fetchone()
+        current = int(last[0]) if last else 0
+        if expected_version is not None and expected_version != current:
+            raise ReviewConflict(finding_id, current, last[1], last[2])
+        con.execute(_q("add_review"), [finding_id, status, assignee, note, actor, _now(), current + 1])
     return current + 1
 
 
@@ -91,33 +86,29 @@ def review_version(path, finding_id: str) -> int:
     if not Path(path).exists():
         return 0
     with closing(connect_work(path)) as con:
-        row = con.execute("SELECT max(version) FROM review_log WHERE finding_id = ?", [finding_id]).fetchone()
+        row = con.execute(_q("review_version"), [finding_id]).fetchone()
     return int(row[0] or 0)
+
+
+def rows_frame(path, query: str, params: list, schema: dict, connect=None) -> pl.DataFrame:
+    """The rows of one work-store query as a frame of `schema`; empty when there is no work store yet (a read
+    never creates one). `connect` opens it with a room's own columns added (default: connect_work)."""
+    if path is None or not Path(path).exists():
+        return pl.DataFrame(schema=schema)
+    with closing((connect or connect_work)(path)) as con:
+        rows = con.execute(query, params).fetchall()
+    return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def current_reviews(path) -> pl.DataFrame:
     """The latest review row per finding: finding_id, status, assignee, note, actor, at, version."""
     schema = {c: pl.Utf8 for c in ("finding_id", "status", "assignee", "note", "actor", "at")} | {"version": pl.Int64}
-    if not Path(path).exists():
-        return pl.DataFrame(schema=schema)
-    with closing(connect_work(path)) as con:
-        rows = con.execute(
-            "SELECT finding_id, status, assignee, note, actor, at, version FROM review_log r "
-            "WHERE id = (SELECT max(id) FROM review_log WHERE finding_id = r.finding_id)"
-        ).fetchall()
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    return rows_frame(path, _q("current_reviews"), [], schema)
 
 
 def review_history(path, finding_id: str) -> pl.DataFrame:
     schema = {c: pl.Utf8 for c in ("status", "assignee", "note", "actor", "at")}
-    if not Path(path).exists():
-        return pl.DataFrame(schema=schema)
-    with closing(connect_work(path)) as con:
-        rows = con.execute(
-            "SELECT status, assignee, note, actor, at FROM review_log WHERE finding_id = ? ORDER BY id",
-            [finding_id],
-        ).fetchall()
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    return rows_frame(path, _q("review_history"), [finding_id], schema)
 
 
 # The fields a row's hash covers, in order (the chain: sha256(previous hash + these), see log_access).
@@ -128,10 +119,10 @@ GENESIS = "0" * 64
 
 def _ensure_chain_columns(con: sqlite3.Connection) -> None:
     """sql/work/003_own_use_chain.sql, once (SQLite has no ADD COLUMN IF NOT EXISTS)."""
-    present = {r[1] for r in con.execute("PRAGMA table_info(app_access_log)").fetchall()}
+    present = {r[1] for r in con.execute(_q("access_log_columns")).fetchall()}
     if "row_hash" not in present:
         try:
-            con.executescript("BEGIN IMMEDIATE;\n" + read_sql("work/003_own_use_chain.sql") + "\nCOMMIT;")
+            run_script(con, "work/003_own_use_chain.sql")
         except sqlite3.OperationalError as exc:  # another process added them first
             if con.in_transaction:
                 con.execute("ROLLBACK")
@@ -150,10 +141,9 @@ def review_history_of(path, finding_ids: list[str]) -> pl.DataFrame:
     if not Path(path).exists() or not finding_ids:
         return pl.DataFrame(schema=schema)
     with closing(connect_work(path)) as con:
-        con.execute("CREATE TEMP TABLE wanted (finding_id TEXT PRIMARY KEY)")
-        con.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", [(f,) for f in finding_ids])
-        rows = con.execute("SELECT r.finding_id, status, assignee, note, actor, at, version FROM review_log r "
-                           "JOIN wanted USING (finding_id) ORDER BY r.id").fetchall()
+        con.execute(_q("wanted_table"))
+        con.executemany(_q("wanted_row"), [(f,) for f in finding_ids])
+        rows = con.execute(_q("review_history_of_wanted")).fetchall()
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
@@ -167,17 +157,10 @@ def log_access(path, *, user_name: str, role: str, action: str, page: str | None
 
     The chain is written under SQLite's write lock (BEGIN IMMEDIATE), so concurrent sessions take turns
     and every row links to the one really before it."""
-    with closing(connect_work(path)) as con:
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            new_id = append_access(con, user_name=user_name, role=role, action=action, page=page,
-                                   client_id=client_id, staff_id=staff_id, provider_id=provider_id,
-                                   recipient=recipient, session_id=session_id, outcome=outcome, detail=detail)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        return new_id
+    with closing(connect_work(path)) as con, write_transaction(con):
+        return append_access(con, user_name=user_name, role=role, action=action, page=page,
+                             client_id=client_id, staff_id=staff_id, provider_id=provider_id,
+                             recipient=recipient, session_id=session_id, outcome=outcome, detail=detail)
 
 
 def append_access(con, *, user_name: str, role: str, action: str, page: str | None = None,
@@ -186,18 +169,13 @@ def append_access(con, *, user_name: str, role: str, action: str, page: str | No
                   detail: str | None = None) -> int:
     """Append one chained own-use row on a work-store connection whose write transaction the caller holds
     (so a disclosure's log row commits or rolls back with the answer it records)."""
-    previous = con.execute(
-        "SELECT row_hash FROM app_access_log WHERE row_hash IS NOT NULL ORDER BY id DESC LIMIT 1"
-    ).fetchone()
+    previous = con.execute(_q("last_row_hash")).fetchone()
     row = {"at": _now(), "user_name": user_name, "role": role, "action": action, "page": page,
            "client_id": client_id, "staff_id": staff_id, "provider_id": provider_id,
            "recipient": recipient, "session_id": session_id, "outcome": outcome, "detail": detail}
-    cur = con.execute(
-        f"INSERT INTO app_access_log ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-        list(row.values()),
-    )
+    cur = con.execute(_q("add_access"), list(row.values()))  # the file's columns are row's keys, in order
     row["id"] = int(cur.lastrowid)
-    con.execute("UPDATE app_access_log SET row_hash = ? WHERE id = ?",
+    con.execute(_q("set_row_hash"),
                 [row_hash(previous[0] if previous else GENESIS, row), row["id"]])
     return row["id"]
 
@@ -207,7 +185,7 @@ def verify_access_chain(path) -> tuple[int, int, int | None]:
     if not Path(path).exists():
         return 0, 0, None
     with closing(connect_work(path)) as con:
-        cur = con.execute(f"SELECT {', '.join(CHAINED)}, row_hash FROM app_access_log ORDER BY id")
+        cur = con.execute(_q("chained_rows"))  # CHAINED, then row_hash
         previous, rows, unchained = None, 0, 0
         for values in cur:
             rows += 1
@@ -225,8 +203,5 @@ def verify_access_chain(path) -> tuple[int, int, int | None]:
 def access_log(path, after_id: int = 0) -> pl.DataFrame:
     cols = ("id", "at", "user_name", "role", "action", "page", "client_id", "staff_id", "provider_id",
             "recipient", "session_id", "outcome", "detail")
-    if not Path(path).exists():
-        return pl.DataFrame(schema={c: (pl.Int64 if c == "id" else pl.Utf8) for c in cols})
-    with closing(connect_work(path)) as con:
-        rows = con.execute(f"SELECT {', '.join(cols)} FROM app_access_log WHERE id > ? ORDER BY id", [after_id]).fetchall()
-    return pl.DataFrame(rows, schema={c: (pl.Int64 if c == "id" else pl.Utf8) for c in cols}, orient="row")
+    return rows_frame(path, _q("access_log_after"), [after_id],
+                      {c: (pl.Int64 if c == "id" else pl.Utf8) for c in cols})

@@ -116,12 +116,35 @@ def small_store(tmp_path_factory) -> Path:
     return store
 
 
-# Tests on a whole generated county or a real pipeline run take tens of seconds each: `make test-fast` leaves
-# them out (they are marked slow here, by the fixture they use, so no test has to remember the mark).
+# `make test-fast` is the quick check of the domain: the rule and request casebooks, ingest, disclosure, the
+# store. It leaves out what is marked slow here, so no test has to remember the mark:
+# - tests on a whole generated county or a real pipeline run (by the fixture they use);
+# - whole modules that drive a face (Streamlit's test harness, a served dashboard, the notebook, the CLI in
+#   subprocesses), build counties, or train, score and evaluate the anomaly model over a toy county;
+# - property tests (hypothesis runs each many times) and the few sweeps named below.
+# `make test` runs them all.
 SLOW_FIXTURES = {"small_county", "sample_env", "small_store"}
+SLOW_MODULES = {
+    "test_app_pages.py", "test_app_serve.py", "test_app_requests.py", "test_app_reports.py", "test_notebook.py",
+    "test_generator.py", "test_hostile_cli.py", "test_disclosure_cli.py", "test_scoring.py", "test_features.py",
+    "test_hostile_tally_property.py", "test_model_context.py", "test_evaluate.py", "test_app_work.py",
+    "test_app_county.py",
+}
+SLOW_TESTS = {
+    "test_record_and_line_numbers_hold_in_a_file_big_enough_to_be_read_in_parallel",
+    "test_local_to_utc_agrees_with_zoneinfo_every_half_hour_for_eight_years",
+    "test_a_one_line_bundle_over_a_megabyte_is_streamed_entry_by_entry",
+}
+
+
+def _is_slow(item) -> bool:
+    return (bool(SLOW_FIXTURES & set(getattr(item, "fixturenames", ())))
+            or item.path.name in SLOW_MODULES
+            or getattr(item, "originalname", item.name) in SLOW_TESTS
+            or getattr(getattr(item, "obj", None), "is_hypothesis_test", False))
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+        if _is_slow(item):
             item.add_marker(pytest.mark.slow)

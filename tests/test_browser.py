@@ -13,11 +13,9 @@ import hashlib
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 import polars as pl
@@ -25,6 +23,7 @@ import pytest
 from app_county import PASSWORDS, make_app_env
 
 from pipelines import PROJECT_ROOT, workstore
+from pipelines.benchmarks.browser import stop_server, wait_for_health
 from pipelines.commands.serve import streamlit_command
 from pipelines.store import work_store_path
 
@@ -74,25 +73,11 @@ def server(tmp_path):
                             stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.time() > deadline or proc.poll() is not None:
-                pytest.fail("streamlit did not start: " + (tmp_path / "streamlit.log").read_text()[-2000:])
-            time.sleep(0.3)
+        if not wait_for_health(url, proc, 60, poll=0.3):
+            pytest.fail("streamlit did not start: " + (tmp_path / "streamlit.log").read_text()[-2000:])
         yield url, env, tmp_path / "streamlit.log"
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+        stop_server(proc)
         log.close()
 
 

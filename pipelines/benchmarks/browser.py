@@ -59,6 +59,32 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_for_health(url: str, proc: subprocess.Popen, timeout: float, poll: float = 0.2) -> bool:
+    """Whether the Streamlit server at `url` answers its health check within `timeout` seconds (False when it
+    does not, or its process ends first)."""
+    deadline = time.time() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return True
+        except OSError:
+            pass
+        if time.time() > deadline or proc.poll() is not None:
+            return False
+        time.sleep(poll)
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """End the server's whole process group (Streamlit starts helpers): politely, then by force."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
 @contextmanager
 def running_server(port: int | None = None, timeout: float = 90):
     """`lokivahti serve`'s Streamlit command on a port (a free one by default), in its own process group; yields
@@ -71,25 +97,11 @@ def running_server(port: int | None = None, timeout: float = 90):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.time() > deadline or proc.poll() is not None:
-                raise RuntimeError("the dashboard server did not start")
-            time.sleep(0.2)
+        if not wait_for_health(url, proc, timeout):
+            raise RuntimeError("the dashboard server did not start")
         yield url
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+        stop_server(proc)
 
 
 def wait_rendered(page, heading: str, timeout_s: float = 120) -> None:

@@ -12,7 +12,7 @@ from functools import lru_cache
 import duckdb
 import polars as pl
 
-from ..sqlfiles import steps
+from ..sqlfiles import statement, steps
 
 
 @lru_cache(maxsize=1)
@@ -20,8 +20,7 @@ def _texts() -> tuple[tuple, ...]:
     con = duckdb.connect(":memory:")
     try:
         con.execute(dict(steps("checks/explanations.sql"))["basis_texts"])
-        return tuple(con.execute(
-            "SELECT basis, rank, text_fi, text_sv, text_en FROM chk_basis_texts ORDER BY rank").fetchall())
+        return tuple(con.execute(statement("checks/_lookups.sql", "basis_texts")).fetchall())
     finally:
         con.close()
 

@@ -42,15 +42,20 @@ def generate_command(
         raise typer.BadParameter("xlarge is written by the vectorised generator only (--engine vectorised)")
     summary = generate(size, seed, out_dir, canonical_only=formats == "canonical", thresholds=config()["checks"],
                        workers=workers or None)
-    table = Table("source system", "events", title=f"{size} county, seed {seed}: {out_dir}")
-    for src, n in sorted(summary.events.items()):
-        table.add_row(src, f"{n:,}")
-    table.add_row("total", f"{sum(summary.events.values()):,}")
-    out.print(table)
+    _print_events(summary.events, f"{size} county, seed {seed}: {out_dir}")
     out.print(f"{summary.staff} staff, {summary.clients} clients; "
               f"{sum(summary.violations.values())} violation labels over {len(summary.violations)} rules, "
               f"{sum(summary.near_misses.values())} near misses, {sum(summary.key_labels.values())} key labels, "
               f"{summary.anomalies} anomalous user-days; {perf_counter() - started:.1f} s")
+
+
+def _print_events(events, title: str) -> None:
+    """Events written per source system, and their total."""
+    table = Table("source system", "events", title=title)
+    for src, n in sorted(events.items()):
+        table.add_row(src, f"{n:,}")
+    table.add_row("total", f"{sum(events.values()):,}")
+    out.print(table)
 
 
 def _generate_vectorised(size: str, seed: int, out_dir: Path, started: float) -> None:
@@ -60,10 +65,6 @@ def _generate_vectorised(size: str, seed: int, out_dir: Path, started: float) ->
         raise typer.BadParameter(f"the vectorised generator writes {', '.join(SHAPES)}, not {size}")
     summary = generate_vectorised(size, seed, out_dir, progress=lambda month, n: out.print(
         f"{month:%Y-%m}: {n:,} events so far ({perf_counter() - started:.0f} s)"))
-    table = Table("source system", "events", title=f"{size} county (vectorised), seed {seed}: {out_dir}")
-    for src, n in sorted(summary.events.items()):
-        table.add_row(src, f"{n:,}")
-    table.add_row("total", f"{sum(summary.events.values()):,}")
-    out.print(table)
+    _print_events(summary.events, f"{size} county (vectorised), seed {seed}: {out_dir}")
     out.print(f"{summary.staff} staff, {summary.clients} clients, {summary.files} event files in the canonical CSV; "
               f"no planted labels; {perf_counter() - started:.1f} s")

@@ -20,7 +20,7 @@ import duckdb
 import polars as pl
 
 from .. import identity
-from ..sqlfiles import read_sql
+from ..sqlfiles import read_sql, statement
 from ..workstore import current_reviews
 from . import texts
 from .index import enrich_sql, ensure_client_index, read_answer, read_index_state
@@ -32,7 +32,7 @@ ANSWER_ORDER = ["event_time", "source_system", "source_event_id"]
 
 
 def _writable(con) -> bool:
-    return con.execute("SELECT current_setting('access_mode')").fetchall()[0][0] != "read_only"
+    return con.execute(statement("store/session.sql", "access_mode")).fetchall()[0][0] != "read_only"
 
 
 def answer_events(con: duckdb.DuckDBPyConnection, client_id: str, date_from, date_to, *,
@@ -69,7 +69,7 @@ def answer_events_live(con: duckdb.DuckDBPyConnection, client_id: str, date_from
     try:
         return pl.from_arrow(con.sql(enrich_sql()).to_arrow_table()).sort(ANSWER_ORDER)
     finally:
-        con.execute("DROP TABLE IF EXISTS disclosure_rows")
+        con.execute(statement("disclosure/cleanup.sql", "rows_table"))
 
 
 def review_state(finding_ids: list[str] | None, statuses: dict[str, str]) -> str | None:

@@ -25,7 +25,7 @@ import xlsxwriter
 
 from ..config import load_config
 from ..reports.safe_cells import neutralise_text
-from ..sqlfiles import read_sql
+from ..sqlfiles import read_sql, statement
 from ..workstore import append_access
 from . import texts
 from .answer import ANSWER_COLUMNS, build_answer, reasoned_view
@@ -206,8 +206,7 @@ def export_interim(con, work_path, request_id: str, out_dir, lang: str | None = 
             lang = lang or current.language or "fi"
             path = out / f"{request_id}-interim-{lang}.pdf"
             written.append(write_new(path, write_interim(current, lang, today=today, sender=sender)))
-            wcon.execute("INSERT INTO request_history (request_id, at, actor, change, detail, reason) "
-                         "VALUES (?, ?, ?, 'interim', NULL, NULL)",
+            wcon.execute(statement("work/requests.sql", "add_interim"),
                          [request_id, datetime.now(UTC).isoformat(timespec="seconds"),
                           actor or current.handler or "request_handler"])
     except BaseException:

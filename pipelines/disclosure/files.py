@@ -49,7 +49,7 @@ def prepare_folder(path: Path) -> Path:
 
 
 def write_new(path: Path, data: bytes) -> Path:
-    """Create `path` with `data`, 0600; an existing file or a symlink at the name is refused."""
+    """Creates `path` with `data`, 0600; an existing file or a symlink at the name is refused."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags, FILE_MODE)

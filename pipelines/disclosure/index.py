@@ -36,7 +36,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from ..sqlfiles import read_sql, transaction
+from ..sqlfiles import read_sql, statement, transaction
 from ..sqlfiles import steps as sql_steps
 
 MAX_CODED = 65_000  # distinct values above which a text column stays a column (codes are USMALLINT, 0 = NULL)
@@ -139,10 +139,10 @@ def _build(con: duckdb.DuckDBPyConnection) -> None:
     steps = dict(sql_steps("disclosure/client_index.sql"))
     con.execute(steps["drop"])
     for (name,) in con.execute(steps["old_types"]).fetchall():  # left by a build of an older version
-        con.execute(f"DROP TYPE {_quote(name)}")
+        con.execute(steps["drop_type"].replace("__TYPE__", _quote(name)))
     con.execute(read_sql("disclosure/all_rows.sql"))
     con.execute(steps["enriched"].replace("__ENRICH__", enrich_sql()))
-    con.execute("DROP VIEW disclosure_rows")
+    con.execute(steps["drop_rows_view"])
     columns = con.execute(steps["columns"]).fetchall()
     types: dict[str, str] = {}
     for column in (name for name, codable in columns if codable):
@@ -152,7 +152,7 @@ def _build(con: duckdb.DuckDBPyConnection) -> None:
         if con.execute(steps["type_size"].replace("__TYPE__", type_name)).fetchall()[0][0] <= MAX_CODED:
             types[column] = type_name
         else:
-            con.execute(f"DROP TYPE {type_name}")
+            con.execute(steps["drop_type"].replace("__TYPE__", type_name))
     coded = list(types)
     select = [_quote(name) for name, _ in columns if name not in types]
     if coded:
@@ -170,7 +170,7 @@ def _build(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(steps["clients"])
     con.execute(steps["cleanup"])
     for type_name in types.values():
-        con.execute(f"DROP TYPE {type_name}")
+        con.execute(steps["drop_type"].replace("__TYPE__", type_name))
     con.execute(steps["state"].replace("__FINGERPRINT__", _fingerprint_sql()))
 
 
@@ -238,7 +238,7 @@ def read_answer(con: duckdb.DuckDBPyConnection, state: IndexState, client_id: st
         return _read(con, params, state.layout)
     cursor = con.cursor()
     try:
-        cursor.execute(f"SET SESSION TimeZone = {_literal(state.time_zone)}")
+        cursor.execute(statement("store/session.sql", "session_time_zone"), {"v": state.time_zone})
         later = _pool().submit(_read, cursor, dict(params, date_from=mid + timedelta(days=1)), state.layout)
         try:
             first = _read(con, dict(params, date_to=mid), state.layout)

@@ -146,17 +146,24 @@ def _decision_section(doc: _Letter, decision, lang: str, request: Request):
     doc.para(texts.t("appeal", lang))
 
 
+def _opening(request: Request, lang: str, sender: Sender | None, font_path: Path | None, title: str,
+             start: date | None, end: date | None) -> _Letter:
+    """Sender, recipient, title, the request and its period, and the section of the law the answer rests on."""
+    doc = _Letter(font_path)
+    _sender_block(doc, sender, lang)
+    _recipient_block(doc, request, lang)
+    doc.heading(texts.t(title, lang))
+    doc.para(_request_line(request, lang, start, end))
+    doc.para(texts.t("legal_basis", lang))
+    return doc
+
+
 def write_letter(request: Request, answer: pl.DataFrame, decision, lang: str, *, today: date,
                  view: list[str] | None = None, sender: Sender | None = None,
                  font_path: Path | None = DEJAVU) -> bytes:
     """The answer letter: sender, recipient, legal basis, summary, the first rows, notes, restriction of use,
     the written decision of any part refused, the complaint route and the handler's name."""
-    doc = _Letter(font_path)
-    _sender_block(doc, sender, lang)
-    _recipient_block(doc, request, lang)
-    doc.heading(texts.t("letter_title", lang))
-    doc.para(_request_line(request, lang, decision.released_from, decision.released_to))
-    doc.para(texts.t("legal_basis", lang))
+    doc = _opening(request, lang, sender, font_path, "letter_title", decision.released_from, decision.released_to)
     doc.para(texts.t("summary", lang, n=answer.height))
     if decision.special_reason:
         doc.para(texts.t("special_reason_line", lang, years=decision.max_period_years, reason=decision.special_reason))
@@ -190,12 +197,7 @@ def write_letter(request: Request, answer: pl.DataFrame, decision, lang: str, *,
 def write_decision(request: Request, decision, lang: str, *, today: date, sender: Sender | None = None,
                    font_path: Path | None = DEJAVU) -> bytes:
     """The written decision (kirjallinen päätös) when nothing is released: ground, reasoning, appeal route."""
-    doc = _Letter(font_path)
-    _sender_block(doc, sender, lang)
-    _recipient_block(doc, request, lang)
-    doc.heading(texts.t("decision_title", lang))
-    doc.para(_request_line(request, lang, request.period_from, request.period_to))
-    doc.para(texts.t("legal_basis", lang))
+    doc = _opening(request, lang, sender, font_path, "decision_title", request.period_from, request.period_to)
     _decision_section(doc, decision, lang, request)
     doc.para(_handler_line(request, lang, today))
     return doc.bytes()

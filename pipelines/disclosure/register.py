@@ -21,8 +21,8 @@ import polars as pl
 from .. import identity
 from ..config import load_config
 from ..errors import LokivahtiError
-from ..sqlfiles import read_sql
-from ..workstore import connect_work
+from ..sqlfiles import run_script, statement, write_transaction
+from ..workstore import connect_work, rows_frame
 from .grounds import DECISIONS, MIN_REASONING_CHARS, REFUSAL_GROUNDS, VERIFICATIONS
 
 RELATIONS = ("self", "guardian", "representative")
@@ -78,7 +78,7 @@ class Request:
 
 _DATE_FIELDS = ("received_on", "period_from", "period_to", "due_on", "internal_due_on", "delivered_on",
                 "release_from", "release_to")
-_COLUMNS = [f.name for f in fields(Request)]
+_FIELDS = frozenset(f.name for f in fields(Request))
 
 
 def add_months(d: date, months: int) -> date:
@@ -117,11 +117,11 @@ def _connect(work_path):
     con = connect_work(work_path)
     for marker, migration in (("professional_decision", "work/002_request_decisions.sql"),
                               ("withheld_rows", "work/005_request_register.sql")):
-        have = {r[1] for r in con.execute("PRAGMA table_info(requests)").fetchall()}
+        have = {r[1] for r in con.execute(_q("request_columns")).fetchall()}
         if marker in have:
             continue
         try:
-            con.executescript("BEGIN;\n" + read_sql(migration) + "\nCOMMIT;")
+            run_script(con, migration)
         except sqlite3.OperationalError:  # another process added them a moment ago
             if con.in_transaction:
                 con.execute("ROLLBACK")
@@ -134,35 +134,34 @@ def register_transaction(work_path) -> Iterator[sqlite3.Connection]:
 
     The answer registers its request, records its outcome and logs its disclosure inside one of these, and
     writes its files inside it too: a failure anywhere leaves the register as it was."""
-    with closing(_connect(work_path)) as con:
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            yield con
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        con.execute("COMMIT")
+    with closing(_connect(work_path)) as con, write_transaction(con):
+        yield con
 
 
-def _from_row(row: tuple) -> Request:
-    values = dict(zip(_COLUMNS, row))
-    for name in _DATE_FIELDS:
-        values[name] = _to_date(values[name])
-    return Request(**values)
+def _q(name: str) -> str:
+    return statement("work/requests.sql", name)
 
 
-def _select(con, where: str = "", params: list | None = None) -> list[Request]:
-    rows = con.execute(f"SELECT {', '.join(_COLUMNS)} FROM requests {where}", params or []).fetchall()
-    return [_from_row(r) for r in rows]
+def _select(con, query: str, params: list | None = None) -> list[Request]:
+    """Requests by one query of sql/work/requests.sql (rows taken by column name, dates parsed)."""
+    cur = con.execute(_q(query), params or [])
+    names = [d[0] for d in cur.description]
+    out = []
+    for row in cur.fetchall():
+        values = {k: v for k, v in zip(names, row, strict=True) if k in _FIELDS}
+        for name in _DATE_FIELDS:
+            values[name] = _to_date(values[name])
+        out.append(Request(**values))
+    return out
 
 
 def _next_id(con, received_on: date) -> str:
     prefix = f"LS-{received_on.year}-"
-    n = con.execute("SELECT count(*) FROM requests WHERE request_id LIKE ?", [prefix + "%"]).fetchone()[0]
+    n = con.execute(_q("count_with_prefix"), [prefix + "%"]).fetchone()[0]
     while True:
         n += 1
         candidate = f"{prefix}{n:04d}"
-        if not con.execute("SELECT 1 FROM requests WHERE request_id = ?", [candidate]).fetchone():
+        if not con.execute(_q("id_taken"), [candidate]).fetchone():
             return candidate
 
 
@@ -173,9 +172,7 @@ def earlier_request_within(con, client_id: str, received_on: date, window_days: 
     A cancelled request was never answered and does not make the next one a repeat."""
     start = (received_on - timedelta(days=window_days)).isoformat()
     row = con.execute(
-        "SELECT request_id FROM requests WHERE client_id = ? AND received_on BETWEEN ? AND ? "
-        "AND status <> 'cancelled' AND request_id IS NOT ? "
-        "ORDER BY received_on DESC, request_id DESC LIMIT 1",
+        _q("earlier_within"),
         [client_id, start, received_on.isoformat(), exclude],
     ).fetchone()
     return row[0] if row else None
@@ -228,17 +225,15 @@ def new_request(work_path, *, client_id: str, relation: str, period_from, period
 
 def _history(con, request_id: str, actor: str | None, change: str, detail: dict | None = None,
              reason: str | None = None) -> None:
-    con.execute("INSERT INTO request_history (request_id, at, actor, change, detail, reason) VALUES (?, ?, ?, ?, ?, ?)",
+    con.execute(_q("add_history"),
                 [request_id, datetime.now(UTC).isoformat(timespec="seconds"), actor or "-", change,
                  json.dumps(detail, ensure_ascii=False, default=str) if detail else None, reason])
 
 
 def store_new(con, draft: Request, *, actor: str | None = None) -> Request:
-    """Insert a draft request inside an open register transaction; returns it with its id."""
+    """Inserts a draft request inside an open register transaction; returns it with its id."""
     request = replace(draft, request_id=_next_id(con, draft.received_on))
-    values = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(request).items()}
-    con.execute(f"INSERT INTO requests ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})",
-                [values[c] for c in _COLUMNS])
+    con.execute(_q("insert"), _stored(request))
     _history(con, request.request_id, actor or request.handler, "registered",
              {"received_on": [None, request.received_on], "relation": [None, request.relation],
               "period": [None, f"{request.period_from}..{request.period_to}"],
@@ -264,24 +259,23 @@ def open_duplicates(work_path, client_id: str, relation: str, period_from, perio
         return []
     client = identity.normalise(client_id)
     with closing(_connect(work_path)) as con:
-        return _select(con, f"WHERE client_id = ? AND relation = ? AND period_from <= ? AND period_to >= ? "
-                            f"AND status IN ({', '.join('?' for _ in OPEN_STATUSES)}) ORDER BY request_id",
-                       [client, relation, _to_date(period_to).isoformat(), _to_date(period_from).isoformat(),
-                        *OPEN_STATUSES])
+        # the query's open statuses are OPEN_STATUSES
+        return _select(con, "open_overlapping",
+                       [client, relation, _to_date(period_to).isoformat(), _to_date(period_from).isoformat()])
 
 
 def get_request(work_path, request_id: str) -> Request:
     if not isinstance(request_id, str) or len(request_id) > 64:
         raise KeyError("no such request")
     with closing(_connect(work_path)) as con:
-        found = _select(con, "WHERE request_id = ?", [request_id])
+        found = _select(con, "by_id", [request_id])
     if not found:
         raise KeyError(f"no request {request_id}")
     return found[0]
 
 
 def get_in(con, request_id: str) -> Request:
-    found = _select(con, "WHERE request_id = ?", [request_id])
+    found = _select(con, "by_id", [request_id])
     if not found:
         raise KeyError(f"no request {request_id}")
     return found[0]
@@ -305,12 +299,15 @@ def update_in(con, request_id: str, *, actor: str | None = None, change: str = "
     before = get_in(con, request_id)
     detail = {k: [getattr(before, k), v] for k, v in changes.items() if getattr(before, k) != _to_value(k, v)}
     if changes:
-        values = [(v.isoformat() if isinstance(v, date) else v) for v in changes.values()]
-        con.execute(f"UPDATE requests SET {', '.join(f'{k} = ?' for k in changes)} WHERE request_id = ?",
-                    [*values, request_id])
+        con.execute(_q("update"), _stored(replace(before, **changes)))
     if detail or reason:
         _history(con, request_id, actor, change, detail, reason)
     return get_in(con, request_id)
+
+
+def _stored(request: Request) -> dict:
+    """A request's fields as the register stores them (dates as ISO text)."""
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(request).items()}
 
 
 def _to_value(name, value):
@@ -427,12 +424,7 @@ def cancel_request(work_path, request_id: str, *, by: str, reason: str) -> Reque
 def request_history(work_path, request_id: str) -> pl.DataFrame:
     """Every change of one request, oldest first: at, actor, change, detail (JSON), reason."""
     schema = {c: pl.Utf8 for c in ("at", "actor", "change", "detail", "reason")}
-    if not Path(work_path).exists():
-        return pl.DataFrame(schema=schema)
-    with closing(_connect(work_path)) as con:
-        rows = con.execute("SELECT at, actor, change, detail, reason FROM request_history WHERE request_id = ? "
-                           "ORDER BY id", [request_id]).fetchall()
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    return rows_frame(work_path, _q("history"), [request_id], schema, connect=_connect)
 
 
 def list_requests(work_path, today=None, config: dict | None = None) -> pl.DataFrame:
@@ -452,7 +444,7 @@ def list_requests(work_path, today=None, config: dict | None = None) -> pl.DataF
     if not Path(work_path).exists():
         return pl.DataFrame(schema=schema)
     with closing(_connect(work_path)) as con:
-        requests = _select(con, "ORDER BY due_on, request_id")
+        requests = _select(con, "all")
     rows = []
     for r in requests:
         is_open = r.status in OPEN_STATUSES

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import duckdb
-
-from ..sqlfiles import steps
+from ..checks.explanations import basis_texts
 
 LANGS = ("fi", "sv", "en")
 
@@ -36,13 +34,8 @@ PURPOSES = ("client_relationship", "other_task", "statutory_right", "emergency",
 
 @lru_cache(maxsize=1)
 def _basis_table() -> dict[str, dict[str, str]]:
-    con = duckdb.connect(":memory:")
-    try:
-        con.execute(dict(steps("checks/explanations.sql"))["basis_texts"])
-        rows = con.execute("SELECT basis, text_fi, text_sv, text_en FROM chk_basis_texts").fetchall()
-    finally:
-        con.close()
-    return {basis: {"fi": fi, "sv": sv, "en": en} for basis, fi, sv, en in rows}
+    return {r["basis"]: {"fi": r["text_fi"], "sv": r["text_sv"], "en": r["text_en"]}
+            for r in basis_texts().iter_rows(named=True)}
 
 
 def bases() -> tuple[str, ...]:

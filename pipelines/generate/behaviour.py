@@ -50,6 +50,17 @@ class Behaviour:
                 return d
         raise RuntimeError("no free day")
 
+    def unit_day(self, s: Staff, src: str, d: date, how_many: tuple[int, int], hour: int, latest_minute: int,
+                 minutes: float, plant: str):
+        """A reserved day of reading many of the unit's clients (a random `how_many` of them), starting at
+        hour:00–hour:latest_minute and spread over about `minutes`."""
+        clients = _unit_clients(self.bg, s.unit_id, d)
+        self.rng.shuffle(clients)
+        clients = clients[:self.rng.randint(*how_many)]
+        self.pl.reserve(s, d, quiet=True)
+        times = _spaced(d, hour, self.rng.randint(0, latest_minute), len(clients), minutes, self.rng)
+        return self.browse(s, src, d, clients, times, plant)
+
     def browse(self, s: Staff, src: str, d: date, clients, times, plant: str, action="read", purpose=None):
         out = []
         for (cid, task), t in zip(clients, times):
@@ -132,13 +143,8 @@ class Behaviour:
             src = primary_sources(s)[0]
             for _ in range(days_each):
                 d = self.free_day(s)
-                clients = _unit_clients(self.bg, s.unit_id, d)
-                self.rng.shuffle(clients)
-                clients = clients[:self.rng.randint(26, 32)]
-                pl.reserve(s, d, quiet=True)
                 record(s, d, "day_browsing_unit_clients",
-                       self.browse(s, src, d, clients, _spaced(d, 8, self.rng.randint(0, 40), len(clients), 450,
-                                                               self.rng), "anomaly_day_browsing"))
+                       self.unit_day(s, src, d, (26, 32), 8, 40, 450, "anomaly_day_browsing"))
         # 2. a leaver's account used in the evenings of the last weeks before the end date (by a colleague):
         #    the leaver's own clients and the unit's, all explained, but after hours and more of them
         leavers = [x for x in pl.c.staff if x.active and x.valid_to and x.unit_id in ("LS-SO", "PS", "AIK")
@@ -217,13 +223,8 @@ class Behaviour:
             src = primary_sources(s)[0]
             days = [d for d in weekend if (s.staff_id, d) not in pl.used_days]
             for d in sorted(self.rng.sample(days, min(len(days), days_each))):
-                clients = _unit_clients(self.bg, s.unit_id, d)
-                self.rng.shuffle(clients)
-                clients = clients[:self.rng.randint(20, 26)]
-                pl.reserve(s, d, quiet=True)
                 record(s, d, "manager_weekend_reading",
-                       self.browse(s, src, d, clients, _spaced(d, 10, self.rng.randint(0, 45), len(clients), 200,
-                                                               self.rng), "anomaly_weekend_manager"))
+                       self.unit_day(s, src, d, (20, 26), 10, 45, 200, "anomaly_weekend_manager"))
         self.slow_snooping(choose, record, staff_each)
         self.protected_in_office_hours(choose, record, staff_each, days_each)
         return out_events

@@ -92,6 +92,14 @@ class Planter:
     def near(self, e: Event, rule: str):
         self.p.near_misses.append((e, rule))
 
+    def settled_clients(self, unit: str, leave_out) -> list[str]:
+        """Clients of the unit whose open involvement began before the period, less those `leave_out(client)`
+        names (protected, deceased, …: clients whose accesses other rules would judge)."""
+        clients = [i.client_id for i in self.c.involvement if i.unit_id == unit and i.valid_to is None
+                   and i.valid_from < self.c.start]
+        excluded = {c.client_id for c in self.c.clients if leave_out(c)}
+        return [c for c in clients if c not in excluded]
+
     def fresh_client(self, first_year=2008, last_year=2020, **kw) -> Client:
         cl = self.b.new_client(first_year, last_year)
         cl.security_prohibition = False
@@ -146,10 +154,7 @@ class Planter:
 
     def plant_writes(self):
         workers = self.staff("AIK", "social_worker")
-        kh = [i.client_id for i in self.c.involvement if i.unit_id == "KH" and i.valid_to is None
-              and i.valid_from < self.c.start]
-        protected = {c.client_id for c in self.c.clients if c.ever_protected or c.deceased_on}
-        kh = [c for c in kh if c not in protected]
+        kh = self.settled_clients("KH", lambda c: c.ever_protected or c.deceased_on)
         for n in range(self.cases):
             s, cid = self.rng.choice(workers), self.rng.choice(kh)
             d = self.day_for(s)
@@ -236,10 +241,7 @@ class Planter:
 
     def plant_unknown(self):
         workers = self.staff("LS-SO", "social_worker")
-        clients = [i.client_id for i in self.c.involvement if i.unit_id == "LS-SO" and i.valid_to is None
-                   and i.valid_from < self.c.start]
-        protected = {c.client_id for c in self.c.clients if c.ever_protected or c.special}
-        clients = [c for c in clients if c not in protected]
+        clients = self.settled_clients("LS-SO", lambda c: c.ever_protected or c.special)
         for n in range(self.cases):   # an account nobody registered
             d = self.day_for(None)
             e = self.ev(None, "pro_consona", self.at(d, 9 + n), self.rng.choice(clients), "read", "child_welfare",

@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from ..sqlfiles import bind, run_steps, steps
+from ..sqlfiles import bind, run_steps, statement, steps
 from .background import DOCUMENTS
 from .county import HEADCOUNT, ORGANISATIONS, ROLE_PERMISSIONS, TITLES, UNITS
 from .identity import FIRST_NAMES, STREETS, SURNAMES, TOWNS
@@ -64,9 +64,7 @@ class VectorisedSummary:
 def _static_tables(con) -> None:
     """The county's fixed shape, registered from the modules that describe it for the other generator."""
     def put(name: str, frame: pl.DataFrame) -> None:
-        con.register(f"{name}_frame", frame.to_arrow())
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_frame")
-        con.unregister(f"{name}_frame")
+        con.from_arrow(frame.to_arrow()).create(name)  # a scratch database: dropped with the file
 
     put("gen_organisations", pl.DataFrame([(i, *o) for i, o in enumerate(ORGANISATIONS)],
                                           schema=["ord", "organisation_id", "name", "kind"], orient="row"))
@@ -89,6 +87,10 @@ def _static_tables(con) -> None:
     put("gen_documents", pl.DataFrame({"task": list(DOCUMENTS), "docs": [list(v) for v in DOCUMENTS.values()]}))
     put("gen_prefixes", pl.DataFrame({"source_system": list(SOURCES),
                                       "prefix": [PREFIX.get(s, s + "-") for s in SOURCES]}))
+
+
+def _q(name: str) -> str:
+    return statement("generate/progress.sql", name)
 
 
 def _months(start: date, end: date) -> list[tuple[date, date]]:
@@ -122,22 +124,17 @@ def generate_vectorised(size_name: str, seed: int, out: Path, *, threads: int | 
     out.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(work))
     try:
-        con.execute("SET preserve_insertion_order = true")
-        con.execute("SET enable_progress_bar = false")
-        con.execute("SET memory_limit = $m", {"m": memory_limit})
+        run_steps(con, "generate/session.sql", {
+            "memory_limit": memory_limit, "gen_seed": int(seed), "gen_start": size.start, "gen_end": size.end,
+            "gen_staff_scale": float(size.staff_scale), "gen_client_scale": float(size.client_scale),
+            "gen_visits": float(shape.visits), "gen_reads": int(shape.reads), "gen_stray": float(shape.stray)})
         if threads:
-            con.execute(f"SET threads = {int(threads)}")
-        for name, value in (("gen_seed", int(seed)), ("gen_start", size.start), ("gen_end", size.end),
-                            ("gen_staff_scale", float(size.staff_scale)), ("gen_client_scale", float(size.client_scale)),
-                            ("gen_visits", float(shape.visits)), ("gen_reads", int(shape.reads)),
-                            ("gen_stray", float(shape.stray))):
-            con.execute(f"SET VARIABLE {name} = $v", {"v": value})
+            con.execute(statement("store/session.sql", "threads"), {"v": int(threads)})
         _static_tables(con)
         hol = pl.DataFrame({"day": sorted(finnish_holidays(size.start, size.end))}, schema={"day": pl.Date})
-        con.register("gen_holidays_frame", hol.to_arrow())
-        con.execute("CREATE OR REPLACE TEMP TABLE gen_holidays AS SELECT * FROM gen_holidays_frame")
+        con.from_arrow(hol.to_arrow()).create("gen_holidays")
         run_steps(con, "generate/county.sql")
-        distinct, total = con.execute("SELECT count(DISTINCT client_id), count(*) FROM g_clients").fetchall()[0]
+        distinct, total = con.execute(_q("client_codes")).fetchall()[0]
         if distinct != total:  # the identity-code construction is injective; this guards a changed size
             raise RuntimeError(f"vectorised county: {total - distinct} clients share an identity code")
         files = dict(steps("generate/files.sql"))
@@ -146,10 +143,10 @@ def generate_vectorised(size_name: str, seed: int, out: Path, *, threads: int | 
         events: Counter = Counter()
         n_files = 0
         for first, last in _months(size.start, size.end):
-            con.execute("SET VARIABLE gen_month_start = $v", {"v": first})
-            con.execute("SET VARIABLE gen_month_end = $v", {"v": last})
+            con.execute(_q("month_start"), {"v": first})
+            con.execute(_q("month_end"), {"v": last})
             run_steps(con, "generate/events.sql")
-            present = con.execute("SELECT source_system, count(*) FROM g_events GROUP BY 1 ORDER BY 1").fetchall()
+            present = con.execute(_q("month_sources")).fetchall()
             for src, n in present:
                 _copy(con, files["events"], {"source": src},
                       out / "events" / "canonical" / f"{src}_{first:%Y-%m}.csv", CANONICAL)
@@ -157,7 +154,7 @@ def generate_vectorised(size_name: str, seed: int, out: Path, *, threads: int | 
                 n_files += 1
             if progress:
                 progress(first, sum(events.values()))
-        staff, clients = con.execute("SELECT (SELECT count(*) FROM g_staff), (SELECT count(*) FROM g_clients)").fetchall()[0]
+        staff, clients = con.execute(_q("totals")).fetchall()[0]
     finally:
         con.close()
         work.unlink(missing_ok=True)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .. import workstore
 from ..signin import UNKNOWN_USER
-from ..sqlfiles import read_sql
+from ..sqlfiles import statement
 from ..workstore import access_log, log_access
 from .engine import ingest_file
 from .records import CANONICAL_COLUMNS, RESERVED_SOURCE
@@ -32,14 +32,18 @@ SOURCE_SYSTEM = RESERVED_SOURCE
 _CANONICAL_ACTIONS = {"read", "search", "create", "update", "delete", "print", "export", "disclose"}
 
 
+def _q(name: str) -> str:
+    return statement("ingest/own_log.sql", name)
+
+
 def _ensure_state(con) -> None:
-    con.execute(read_sql("ingest/own_log_state.sql"))
+    con.execute(_q("state"))
 
 
 def last_imported_id(con) -> int:
     """The last work-store row imported into this store (its own sequence; 0 for a new store)."""
     _ensure_state(con)
-    row = con.execute("SELECT max(last_id) FROM own_log_import").fetchone()
+    row = con.execute(_q("last_id")).fetchone()
     return int(row[0] or 0)
 
 
@@ -73,9 +77,7 @@ def unknown_users(con, users: set[str]) -> list[str]:
     """Dashboard users with no accounts.csv row of source `lokivahti` pointing at a staff record."""
     if not users:
         return []
-    known = {r[0] for r in con.execute(
-        "SELECT a.account FROM ref_accounts a JOIN ref_staff s USING (staff_id) WHERE lower(a.source_system) = $s",
-        {"s": SOURCE_SYSTEM}).fetchall()}
+    known = {r[0] for r in con.execute(_q("known_accounts"), {"s": SOURCE_SYSTEM}).fetchall()}
     return sorted(users - known)
 
 
@@ -95,7 +97,7 @@ def import_app_access_log(con, work_path: Path, config: dict) -> OwnLogImport:
                 writer.writerow({c: "" for c in CANONICAL_COLUMNS} | _row(r))
         ingest_file(con, path, config=config, own_log=True)
     last = int(frame["id"].max())
-    con.execute("INSERT INTO own_log_import VALUES ($last, now())", {"last": last})
+    con.execute(_q("mark_imported"), {"last": last})
     people = set(frame["user_name"].to_list()) - {UNKNOWN_USER}  # a failed sign-in under a name that is no user
     return OwnLogImport(frame.height, unknown_users(con, people))
 
@@ -136,8 +138,6 @@ def verify_chain(work_path: Path, con=None) -> ChainReport:
     missing = 0
     if con is not None:
         ids = set(access_log(work_path)["id"].to_list())
-        imported = [int(r[0]) for r in con.execute(
-            "SELECT try_cast(source_event_id AS BIGINT) FROM events WHERE source_system = $s",
-            {"s": SOURCE_SYSTEM}).fetchall() if r[0] is not None]
+        imported = [int(r[0]) for r in con.execute(_q("imported_ids"), {"s": SOURCE_SYSTEM}).fetchall() if r[0] is not None]
         missing = sum(1 for i in imported if i not in ids)
     return ChainReport(rows, unchained, broken, missing)

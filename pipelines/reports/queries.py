@@ -14,7 +14,7 @@ import duckdb
 import polars as pl
 
 from .. import SQL_DIR
-from ..sqlfiles import parse_sql_file
+from ..sqlfiles import parse_sql_file, statement
 
 
 @lru_cache(maxsize=64)
@@ -43,7 +43,7 @@ def _body(sql: str) -> str:
 
 def open_snapshot(path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path), read_only=True)
-    con.execute("SET TimeZone = 'UTC'")
+    con.execute(statement("store/session.sql", "utc"))
     return con
 
 

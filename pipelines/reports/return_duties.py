@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from ..sqlfiles import read_sql
+from ..sqlfiles import read_sql, statement
 from ..workstore import connect_work
 from .queries import run
 
@@ -37,8 +37,7 @@ def record_confirmation(work_path: str | Path, organisation_id: str, client_id: 
         raise ValueError("a confirmation cannot be dated in the future")
     with closing(_connect(work_path)) as con:
         con.execute(
-            "INSERT INTO return_confirmations (organisation_id, client_id, phase, valid_from, confirmed_on, note, "
-            "actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            statement("work/return_duty_queries.sql", "add"),
             [organisation_id, client_id, phase, valid_from.isoformat(), confirmed_on.isoformat(), note, actor,
              datetime.now(UTC).isoformat(timespec="seconds")],
         )
@@ -49,11 +48,8 @@ def confirmations(work_path: str | Path | None, organisation_id: str) -> pl.Data
     if work_path is None or not Path(work_path).exists():
         return pl.DataFrame(schema=_CONFIRMATION_SCHEMA)
     with closing(_connect(work_path)) as con:
-        rows = con.execute(
-            "SELECT client_id, phase, valid_from, confirmed_on, actor, note FROM return_confirmations r "
-            "WHERE organisation_id = ? AND id = (SELECT max(id) FROM return_confirmations x "
-            "WHERE x.organisation_id = r.organisation_id AND x.client_id = r.client_id AND x.phase = r.phase "
-            "AND x.valid_from = r.valid_from)", [organisation_id]).fetchall()
+        rows = con.execute(statement("work/return_duty_queries.sql", "latest_of_provider"),
+                           [organisation_id]).fetchall()
     return pl.DataFrame(
         [(c, p, date.fromisoformat(v), date.fromisoformat(o), a, n) for c, p, v, o, a, n in rows],
         schema=_CONFIRMATION_SCHEMA, orient="row")

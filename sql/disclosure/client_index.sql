@@ -68,3 +68,10 @@ CREATE OR REPLACE TABLE disclosure_index_state AS
 SELECT key, value FROM (__FINGERPRINT__)
 UNION ALL
 SELECT 'build', (hash(gen_random_uuid()) >> 1)::BIGINT;
+
+-- step: drop_type
+-- an enum type of a coded column (types are named by the build, never by a person's data)
+DROP TYPE __TYPE__;
+
+-- step: drop_rows_view
+DROP VIEW disclosure_rows;

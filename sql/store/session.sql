@@ -1,0 +1,17 @@
+-- title: the settings of every store connection, read by pipelines/store.py and pipelines/resources.py
+-- description: Times are stored and compared in UTC; the Helsinki calendar day is computed explicitly where
+--   the law counts days. The limits come from `[store]` of the configuration (docs/configuration.md).
+-- step: utc
+SET TimeZone = 'UTC'
+-- step: memory_limit
+SET memory_limit = $v
+-- step: temp_directory
+SET temp_directory = $v
+-- step: threads
+SET threads = $v
+-- step: access_mode
+SELECT current_setting('access_mode')
+-- step: checkpoint
+CHECKPOINT
+-- step: session_time_zone
+SET SESSION TimeZone = $v
