@@ -23,8 +23,15 @@ from ..sqlfiles import run_steps, transaction
 from .evidence import EvidenceModel
 from .explain import case_explanation, explain_rows
 from .features import aspect_weights, build_features, catalogue_rows, model_features
-from .model import evidence_matrix, evidence_variant, fingerprint, fit_forest, library_versions, params_of, \
-    unusualness
+from .model import (
+    evidence_matrix,
+    evidence_variant,
+    fingerprint,
+    fit_forest,
+    library_versions,
+    params_of,
+    unusualness,
+)
 from .triage import Feedback, adjustments, from_reviews
 
 FINDINGS_SQL = "features/003_model_findings.sql"
