@@ -214,7 +214,16 @@ def sign_out() -> None:
 
 def dashboard_users() -> dict[str, dict]:
     """The users of the users file (name -> row without the hash): who a finding can be assigned to."""
-    return {name: {k: v for k, v in row.items() if k != "password_hash"} for name, row in load_users(users_file()).items()}
+    path = users_file()
+    stamp = path.stat().st_mtime_ns if path and path.exists() else 0
+    return _users_without_hashes(str(path) if path else "", stamp)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _users_without_hashes(path: str, _stamp: int) -> dict[str, dict]:
+    """Read once per version of the users file (the triage form asks for every option's label)."""
+    users = load_users(Path(path)) if path else {}
+    return {name: {k: v for k, v in row.items() if k != "password_hash"} for name, row in users.items()}
 
 
 def require(page: str) -> dict:

@@ -78,12 +78,12 @@ TEXT: dict[str, tuple[str, str, str]] = {  # key -> (fi, sv, en)
     "open_total": ("Avoimia", "Öppna", "Open"),
     "quarantined_total": ("Karanteenissa", "I karantän", "Quarantined"),
     "nothing_yet": ("Ei tietoja.", "Inga uppgifter.", "No data."),
-    "outliers": ("{n} tapahtumaa on päivätty tarkastelujakson ulkopuolelle ({first}–{last}); ne ovat "
-                 "lokien laatuhavaintoja eivätkä venytä aikajanoja.",
-                 "{n} händelser är daterade utanför perioden ({first}–{last}); de är observationer om "
-                 "loggkvaliteten och sträcker inte ut tidslinjerna.",
-                 "{n} events are dated outside the period ({first}–{last}); they are log-quality findings "
-                 "and do not stretch the timelines."),
+    "outliers": (("{n} tapahtumaa on päivätty tarkastelujakson ulkopuolelle ({first}–{last}); ne ovat "
+                 "lokien laatuhavaintoja eivätkä venytä aikajanoja."),
+                 ("{n} händelser är daterade utanför perioden ({first}–{last}); de är observationer om "
+                 "loggkvaliteten och sträcker inte ut tidslinjerna."),
+                 ("{n} events are dated outside the period ({first}–{last}); they are log-quality findings "
+                 "and do not stretch the timelines.")),
     # filters and triage
     "rule": ("Sääntö", "Regel", "Rule"),
     "severity": ("Vakavuus", "Allvarlighet", "Severity"),
@@ -119,12 +119,12 @@ TEXT: dict[str, tuple[str, str, str]] = {  # key -> (fi, sv, en)
     "note": ("Muistiinpano", "Anteckning", "Note"),
     "save": ("Tallenna", "Spara", "Save"),
     "saved": ("Tallennettu.", "Sparat.", "Saved."),
-    "conflict": ("Havaintoa muutti {actor} {at} sen jälkeen, kun avasit sen. Muutostasi ei tallennettu: "
-                 "katso historia ja tallenna uudelleen.",
-                 "Observationen ändrades av {actor} {at} efter att du öppnade den. Din ändring sparades inte: "
-                 "se historiken och spara igen.",
-                 "The finding was changed by {actor} at {at} since you opened it. Your change was not saved: "
-                 "check the history and save again."),
+    "conflict": (("Havaintoa muutti {actor} {at} sen jälkeen, kun avasit sen. Muutostasi ei tallennettu: "
+                 "katso historia ja tallenna uudelleen."),
+                 ("Observationen ändrades av {actor} {at} efter att du öppnade den. Din ändring sparades inte: "
+                 "se historiken och spara igen."),
+                 ("The finding was changed by {actor} at {at} since you opened it. Your change was not saved: "
+                 "check the history and save again.")),
     "history": ("Muutoshistoria", "Ändringshistorik", "History of changes"),
     "bulk": ("Joukkokäsittely", "Massbehandling", "Bulk actions"),
     "bulk_pick": ("Valitse havainnot (tämä sivu)", "Välj observationer (denna sida)", "Choose findings (this page)"),
@@ -175,18 +175,18 @@ TEXT: dict[str, tuple[str, str, str]] = {  # key -> (fi, sv, en)
     "to": ("Päättyen", "Till", "To"),
     "show": ("Näytä", "Visa", "Show"),
     "accesses": ("Käyttökerrat", "Användningar", "Accesses"),
-    "timeline_hint": ("Punainen risti = havainto, oranssi kolmio = ei perustetta, harmaa piste = peruste löytyi; "
-                      "palkit ovat osallisuus- ja luvitusjaksoja.",
-                      "Rött kryss = observation, orange triangel = ingen grund, grå punkt = grund finns; "
-                      "staplarna är perioder av delaktighet och tillstånd.",
-                      "Red cross = finding, orange triangle = no basis, grey dot = basis found; "
-                      "bars are involvement and authorisation periods."),
-    "aggregated": ("Jaksolla on {total} käyttöä: kuvassa määrät {bin} kohden. Rajaa jakso lyhyemmäksi "
-                   "(enintään {n} käyttöä) nähdäksesi jokaisen käytön asiakkaittain.",
-                   "Perioden har {total} användningar: bilden visar antal per {bin}. Korta perioden "
-                   "(högst {n} användningar) för att se varje användning per klient.",
-                   "The period holds {total} accesses: the chart shows counts per {bin}. Narrow the period "
-                   "(at most {n} accesses) to see each access per client."),
+    "timeline_hint": (("Punainen risti = havainto, oranssi kolmio = ei perustetta, harmaa piste = peruste löytyi; "
+                      "palkit ovat osallisuus- ja luvitusjaksoja."),
+                      ("Rött kryss = observation, orange triangel = ingen grund, grå punkt = grund finns; "
+                      "staplarna är perioder av delaktighet och tillstånd."),
+                      ("Red cross = finding, orange triangle = no basis, grey dot = basis found; "
+                      "bars are involvement and authorisation periods.")),
+    "aggregated": (("Jaksolla on {total} käyttöä: kuvassa määrät {bin} kohden. Rajaa jakso lyhyemmäksi "
+                   "(enintään {n} käyttöä) nähdäksesi jokaisen käytön asiakkaittain."),
+                   ("Perioden har {total} användningar: bilden visar antal per {bin}. Korta perioden "
+                   "(högst {n} användningar) för att se varje användning per klient."),
+                   ("The period holds {total} accesses: the chart shows counts per {bin}. Narrow the period "
+                   "(at most {n} accesses) to see each access per client.")),
     "bin_day": ("päivä", "dag", "day"),
     "bin_hour": ("tunti", "timme", "hour"),
     "lanes_capped": ("Kuvassa {n} eniten käytettyä riviä {total}:sta; taulukossa kaikki.",
@@ -228,12 +228,12 @@ TEXT: dict[str, tuple[str, str, str]] = {  # key -> (fi, sv, en)
     "month": ("Kuukausi", "Månad", "Month"),
     "make_report": ("Muodosta raportti", "Skapa rapporten", "Build the report"),
     "download_pdf": ("Lataa PDF", "Ladda ner PDF", "Download PDF"),
-    "report_intro": ("Kuukausittainen lokivalvontaraportti tietosuojavastaavan arkistoon. Kuukausiluettelossa "
-                     "ovat kuukaudet, joilta on tapahtumia.",
-                     "Den månatliga loggövervakningsrapporten för dataskyddsombudets arkiv. Listan visar "
-                     "månaderna med händelser.",
-                     "The monthly log-monitoring report for the DPO's records. The list holds the months "
-                     "with events."),
+    "report_intro": (("Kuukausittainen lokivalvontaraportti tietosuojavastaavan arkistoon. Kuukausiluettelossa "
+                     "ovat kuukaudet, joilta on tapahtumia."),
+                     ("Den månatliga loggövervakningsrapporten för dataskyddsombudets arkiv. Listan visar "
+                     "månaderna med händelser."),
+                     ("The monthly log-monitoring report for the DPO's records. The list holds the months "
+                     "with events.")),
     "reviewed_share": ("Käsitelty osuus", "Andel behandlade", "Reviewed share"),
     "no_months": ("Tietovarastossa ei ole tapahtumia.", "Datalagret har inga händelser.", "The store holds no events."),
     # requests

@@ -147,8 +147,13 @@ if linked and linked != st.session_state.get("_finding_link"):  # a new deep lin
     st.session_state["_finding_link"] = linked
     if linked in ids or keep(linked):
         st.session_state["finding_pick"] = linked
+# The open finding stays open when it leaves the view because of a review (mine, or someone else's in another
+# session: the form being filled must not jump to another finding); when the reviewer changes the filters, the
+# picker moves to the new list.
+view = repr(sorted((k, str(v)) for k, v in criteria.items() if k != "status_ids") + [("queue", queue)])
+same_view, st.session_state["_findings_view"] = st.session_state.get("_findings_view") == view, view
 current_pick = st.session_state.get("finding_pick")
-if current_pick and current_pick not in ids:
+if current_pick and current_pick not in ids and (same_view or current_pick == st.session_state.get("_just_reviewed")):
     keep(current_pick)
 if st.session_state.get("finding_pick") not in ids:
     st.session_state["finding_pick"] = ids[0]
@@ -242,7 +247,7 @@ with st.form(f"review_{fid}"):
             version = workstore.record_review(_data.work_path(), fid, new_status, actor=me, assignee=assignee or None,
                                               note=note or None, expected_version=st.session_state[seen_key])
             st.session_state[seen_key] = version
-            st.session_state["review_saved"] = fid
+            st.session_state["review_saved"] = st.session_state["_just_reviewed"] = fid
             st.rerun()
         except workstore.ReviewConflict as conflict:
             from datetime import datetime

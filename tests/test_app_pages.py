@@ -179,8 +179,10 @@ def _finding_ids(env) -> list[str]:
 
 
 def test_a_second_editor_is_told_who_changed_the_finding_and_nothing_is_overwritten(env):
-    at = open_finding(page(sign_in("dpo1"), "findings"), "f-involvement")
-    # someone else saves while dpo1 has the finding open
+    at = page(sign_in("dpo1"), "findings")
+    assert at.selectbox(key="f_queue").value == "open"
+    at.selectbox(key="finding_pick").set_value("f-involvement").run()
+    # someone else closes it while dpo1 has it open: it leaves the open queue, but dpo1's form must stay on it
     workstore.record_review(work_path(env), "f-involvement", "explained", actor="tietosuoja2",
                             expected_version=workstore.review_version(work_path(env), "f-involvement"))
     review(at, "f-involvement", "false_positive", "minun arvioni")
@@ -315,3 +317,26 @@ def test_an_investigation_pack_export_is_logged_as_an_export_of_that_provider(en
     log = workstore.access_log(work_path(env))
     exports = log.filter((log["action"] == "export") & (log["provider_id"] == "PRV1"))
     assert exports.height >= 1 and set(exports["role"]) == {"supervision"}
+
+
+def test_a_timeline_with_many_accesses_is_drawn_as_counts_per_day_and_a_narrow_window_in_detail(env, monkeypatch):
+    """A busy worker's year drawn access by access was an 8,000-pixel chart; above the limit it is counted per day
+    (findings marked with their own pattern and a cross), and a link's fortnight shows each access again."""
+    import json
+
+    from app_pages import _data
+
+    monkeypatch.setattr(_data, "CHART_MAX", 5)
+    at = page(sign_in("dpo1"), "user_timeline")
+    at.selectbox(key="user_staff").set_value("S001").run()
+    assert any("päivä kohden" in c.value for c in at.caption)
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert {t["type"] for t in spec["data"]} >= {"bar"}
+    assert all(t.get("marker", {}).get("pattern") is not None for t in spec["data"] if t["type"] == "bar")
+
+    monkeypatch.setattr(_data, "CHART_MAX", 2000)
+    at.query_params.update({"staff": "S002", "from": "2025-05-20", "to": "2025-06-03"})
+    at = page(at, "user_timeline")
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    symbols = {t["name"]: t["marker"]["symbol"] for t in spec["data"] if t["type"] == "scattergl"}
+    assert symbols.get("havainto") == "x-thin-open"  # the finding: a cross, not only a colour

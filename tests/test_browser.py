@@ -45,9 +45,29 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def hold_a_request(store: Path) -> str:
+    """A request of a client who has died: held for the request handler's decision (counties do not release a
+    deceased person's logs by default). Returns its id."""
+    from app_county import C3
+
+    from pipelines.disclosure import register_request
+    from pipelines.store import connect, publish_snapshot
+
+    con = connect(store)
+    try:
+        con.execute("UPDATE ref_clients SET deceased_on = DATE '2025-06-01' WHERE client_id = ?", [C3])
+    finally:
+        con.close()
+    publish_snapshot(store)
+    made = register_request(work_store_path(store), client_id=C3, relation="representative", period_from="2025-05-01",
+                            period_to="2025-05-31", requester_name="Kuolinpesän osakas", handler="kasittelija")
+    return made.request_id
+
+
 @pytest.fixture
 def server(tmp_path):
     env = dict(os.environ, **make_app_env(tmp_path / "county"), LOKIVAHTI_DEMO="0")
+    env["HELD_REQUEST"] = hold_a_request(Path(env["LOKIVAHTI_STORE"]))
     port = free_port()
     log = open(tmp_path / "streamlit.log", "wb")  # noqa: SIM115 - open for the server's whole life
     proc = subprocess.Popen(streamlit_command(port, "127.0.0.1"), cwd=PROJECT_ROOT, env=env, stdout=log,
@@ -93,7 +113,8 @@ def wait_idle(page, timeout_s: float = 30) -> None:
     deadline = time.time() + timeout_s
     page.wait_for_timeout(150)
     while time.time() < deadline:
-        if page.get_by_test_id("stStatusWidget").count() == 0 and page.locator("[data-stale='true']").count() == 0:
+        if (page.get_by_test_id("stStatusWidget").count() == 0 and page.locator("[data-stale='true']").count() == 0
+                and page.get_by_test_id("stSkeleton").count() == 0):
             break
         page.wait_for_timeout(100)
     if page.get_by_test_id("stPlotlyChart").count():
@@ -271,7 +292,7 @@ def test_a_data_protection_officers_day_in_the_browser(server, browser):
         assert sidebar.get_by_text("Havaintojen käsittely").count() == 0
         assert page.get_by_role("button", name=re.compile(r"\.csv$|\.pdf$")).count() == 0
         shot(page, "18_request_handler_after_sign_out")
-        _held_request_if_available(page)
+        decide_the_held_request(page, work, env["HELD_REQUEST"])
         assert not outside, f"requests to outside the server: {outside[:5]}"
     except Exception:
         shot(page, "failure")
@@ -281,13 +302,20 @@ def test_a_data_protection_officers_day_in_the_browser(server, browser):
         context.close()
 
 
-def _held_request_if_available(page) -> None:
-    """The held-request decision belongs to the requests page; drive it when that page offers it."""
-    decide = page.get_by_role("button", name=re.compile("Päätä|Ratkaise|Luovuta|Tallenna ratkaisu"))
-    if decide.count():
-        decide.first.click()
-        wait_idle(page)
-        shot(page, "19_held_request_decided")
+def decide_the_held_request(page, work: Path, request_id: str) -> None:
+    """The request handler refuses the held request with written reasoning; the register records it."""
+    from pipelines.disclosure import get_request
+
+    choose(page, "Pyyntö", request_id)
+    page.get_by_text("hylkää").first.click()
+    choose(page, "Peruste (hylkäys tai osittainen)", index=7)  # the ground: the client has died (REFUSAL_GROUNDS)
+    page.get_by_label("Perustelut (kirjallinen päätös)").fill("Kuolleen henkilön lokitietoja ei luovuteta ilman "
+                                                                "erityistä syytä.")
+    page.get_by_role("button", name="Kirjaa päätös").click()
+    wait_idle(page)
+    shot(page, "19_held_request_decided")
+    decided = get_request(work, request_id)
+    assert decided.professional_decision == "refuse" and decided.professional_by == "kasittelija"
 
 
 def test_two_people_editing_one_finding_are_told_of_each_others_change(server, browser):

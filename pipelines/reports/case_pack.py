@@ -37,12 +37,12 @@ TEXTS = {  # key -> (fi, sv, en)
     "history": ("Käsittelyhistoria", "Hanteringshistorik", "History"),
     "hash": ("Todisteaineisto (CSV) ja sen SHA-256-tiiviste", "Bevismaterial (CSV) och dess SHA-256",
              "Evidence (CSV) and its SHA-256"),
-    "hash_text": ("Tiedosto {name}, {rows} riviä. SHA-256: {sha}. Tiiviste lasketaan tiedoston tavuista "
-                  "(esim. sha256sum); sama tiiviste osoittaa, ettei tiedostoa ole muutettu.",
-                  "Filen {name}, {rows} rader. SHA-256: {sha}. Kontrollsumman beräknas av filens byte "
-                  "(t.ex. sha256sum); samma summa visar att filen inte har ändrats.",
-                  "File {name}, {rows} rows. SHA-256: {sha}. The hash is computed over the file's bytes "
-                  "(e.g. sha256sum); the same hash shows the file has not been changed."),
+    "hash_text": (("Tiedosto {name}, {rows} riviä. SHA-256: {sha}. Tiiviste lasketaan tiedoston tavuista "
+                  "(esim. sha256sum); sama tiiviste osoittaa, ettei tiedostoa ole muutettu."),
+                  ("Filen {name}, {rows} rader. SHA-256: {sha}. Kontrollsumman beräknas av filens byte "
+                  "(t.ex. sha256sum); samma summa visar att filen inte har ändrats."),
+                  ("File {name}, {rows} rows. SHA-256: {sha}. The hash is computed over the file's bytes "
+                  "(e.g. sha256sum); the same hash shows the file has not been changed.")),
     "none": ("ei", "inga", "none"),
 }
 

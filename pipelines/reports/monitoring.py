@@ -76,8 +76,8 @@ TEXTS = {  # key -> (fi, sv, en)
     "title": ("lokivalvontaraportti", "loggövervakningsrapport", "log-monitoring report"),
     "heading": ("Lokivalvontaraportti", "Loggövervakningsrapport", "Log-monitoring report"),
     "made": ("Laadittu {d}{by}. Käyttö- ja luovutuslokien säännöllinen valvonta (asiakastietolaki 703/2023 10 §).",
-             "Upprättad {d}{by}. Regelbunden övervakning av användnings- och utlämnandeloggar (lagen om "
-             "klientuppgifter 703/2023 10 §).",
+             ("Upprättad {d}{by}. Regelbunden övervakning av användnings- och utlämnandeloggar (lagen om "
+             "klientuppgifter 703/2023 10 §)."),
              "Made {d}{by}. Regular monitoring of the use and disclosure logs (Client Data Act 703/2023 s. 10)."),
     "s1": ("1. Lokien saapuminen lähdejärjestelmittäin", "1. Inkomna loggar per källsystem",
            "1. Logs received per source system"),
@@ -92,12 +92,12 @@ TEXTS = {  # key -> (fi, sv, en)
     "s3": ("3. Poikkeavat käyttäjäpäivät (poikkeamamalli)", "3. Avvikande användardagar (avvikelsemodellen)",
            "3. Unusual user-days (the anomaly model)"),
     "s4": ("4. Lokivahdin oma käyttö", "4. Lokivahtis egen användning", "4. Lokivahti's own use"),
-    "own": ("Jokainen henkilön tai palveluntuottajan haku Lokivahdissa kirjataan ja tarkastetaan samoilla säännöillä "
-            "kuin muut lokit (lähde 'lokivahti'). Jakso: {a}–{b}.",
-            "Varje sökning på en person eller tjänsteproducent i Lokivahti loggas och granskas med samma regler "
-            "som andra loggar (källa 'lokivahti'). Period: {a}–{b}.",
-            "Every look-up of a person or provider in Lokivahti is logged and checked by the same rules as the "
-            "other logs (source 'lokivahti'). Period: {a}–{b}."),
+    "own": (("Jokainen henkilön tai palveluntuottajan haku Lokivahdissa kirjataan ja tarkastetaan samoilla säännöillä "
+            "kuin muut lokit (lähde 'lokivahti'). Jakso: {a}–{b}."),
+            ("Varje sökning på en person eller tjänsteproducent i Lokivahti loggas och granskas med samma regler "
+            "som andra loggar (källa 'lokivahti'). Period: {a}–{b}."),
+            ("Every look-up of a person or provider in Lokivahti is logged and checked by the same rules as the "
+            "other logs (source 'lokivahti'). Period: {a}–{b}.")),
     "no_use": ("Lokivahtia ei käytetty jaksolla.", "Lokivahti användes inte under perioden.",
                "Lokivahti was not used in the period."),
 }
@@ -112,7 +112,7 @@ def build_report(snapshot: Path, work: Path, year: int, month: int, *, author: s
     """The monitoring report for one month as a PDF in Finnish, Swedish or English."""
     data = report_data(snapshot, work, year, month)
     start, end = month_bounds(year, month)
-    d = lambda v: labels.date_text(v, lang)  # noqa: E731
+    d = lambda v: labels.date_text(v, lang)
     pdf = ReportPdf(f"Lokivahti · {_t('title', lang)} {month}/{year}")
     pdf.h1(f"{_t('heading', lang)} {d(start)}–{d(end)}")
     pdf.para(_t("made", lang, d=d(datetime.now(UTC).date()), by=f" · {author}" if author else ""))

@@ -1,8 +1,8 @@
 """Each dashboard page's first render measured in a real browser: from the moment the page is asked for until
 Streamlit is idle (no script running, nothing stale) and every chart on it is drawn.
 
-    python -m pipelines.browser_bench STORE                 # the DPO's pages, seconds per page
-    python -m pipelines.browser_bench STORE --role supervision --json
+    python -m pipelines.benchmarks.browser STORE                 # the DPO's pages, seconds per page
+    python -m pipelines.benchmarks.browser STORE --role supervision --json
 
 What one figure is: a fresh server (`lokivahti serve`'s command: no file watcher, so nothing is cached across
 pages) on the store's published snapshot, Debian's Chromium signed in as the role, the landing page rendered (as
@@ -12,7 +12,9 @@ would) and timed. The landing page itself is timed from the sign-in click. A ful
 browser reconnects and the session is restored from its cookie), so the figure is what a user following a link
 waits, and a little more than a click in the sidebar.
 
-The store is never written: `dashboard_bench.bench_environment` gives the server links to the store and its
+`lokivahti bench` prints these beside the server-side AppTest figures of `benchmarks.dashboard`.
+
+The store is never written: `benchmarks.dashboard.bench_environment` gives the server links to the store and its
 snapshot and a copy of the work store.
 """
 
@@ -31,8 +33,8 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import PROJECT_ROOT
-from .dashboard_bench import ROLES, bench_environment
+from .. import PROJECT_ROOT
+from .dashboard import ROLES, bench_environment
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
@@ -58,11 +60,12 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_server(timeout: float = 90):
-    """`lokivahti serve`'s Streamlit command on a free port, in its own process group; yields the base URL."""
-    from .commands.serve import streamlit_command
+def running_server(port: int | None = None, timeout: float = 90):
+    """`lokivahti serve`'s Streamlit command on a port (a free one by default), in its own process group; yields
+    the base URL."""
+    from ..commands.serve import streamlit_command
 
-    port = _free_port()
+    port = port or _free_port()
     env = dict(os.environ, LOKIVAHTI_DEMO="0")
     proc = subprocess.Popen(streamlit_command(port, "127.0.0.1"), cwd=PROJECT_ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
@@ -94,7 +97,8 @@ def wait_rendered(page, heading: str, timeout_s: float = 120) -> None:
     deadline = time.time() + timeout_s
     page.get_by_role("heading", name=heading).first.wait_for(timeout=timeout_s * 1000)
     while time.time() < deadline:
-        running = page.get_by_test_id("stStatusWidget").count() or page.locator("[data-stale='true']").count()
+        running = (page.get_by_test_id("stStatusWidget").count() or page.locator("[data-stale='true']").count()
+                   or page.get_by_test_id("stSkeleton").count())  # an element still waiting for its data
         charts = page.get_by_test_id("stPlotlyChart").count()
         drawn = page.locator("[data-testid='stPlotlyChart'] .main-svg").count()
         if not running and drawn >= charts:
@@ -115,10 +119,13 @@ def _sign_in(page, url: str, role: str) -> float:
     return time.perf_counter() - start
 
 
-def page_seconds(role: str, key: str, subjects: dict, browser, shots: Path | None = None) -> float:
-    """Seconds for one page's first render (fresh server, signed in, then the page opened by its address)."""
-    with running_server() as url:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+def page_seconds(role: str, key: str, subjects: dict, context, port: int, shots: Path | None = None) -> float:
+    """Seconds for one page's first render (fresh server, signed in, then the page opened by its address).
+
+    Every server of a run listens on the same port, so the browser context's cache holds Streamlit's own
+    JavaScript after the first page, as a user's browser does; the query caches start empty each time."""
+    with running_server(port) as url:
+        context.clear_cookies()
         page = context.new_page()
         page.set_default_timeout(120_000)
         try:
@@ -127,8 +134,8 @@ def page_seconds(role: str, key: str, subjects: dict, browser, shots: Path | Non
                 seconds = landing
             else:
                 path, heading = PAGES[key]
-                first, last = subjects["period"]
-                query = {"user": f"?staff={subjects['staff']}&from={first}&to={last}",
+                # the page's default period is the data's real span (a few events dated years off excluded)
+                query = {"user": f"?staff={subjects['staff']}",
                          "cases": f"?staff={subjects['staff']}",
                          "provider": f"?provider={subjects['provider']}"}.get(key, "")
                 start = time.perf_counter()
@@ -145,7 +152,7 @@ def page_seconds(role: str, key: str, subjects: dict, browser, shots: Path | Non
                 page.screenshot(path=str(shots / f"bench_{role}_{key}.png"), full_page=True)
             return seconds
         finally:
-            context.close()
+            page.close()
 
 
 def browser_timings(store: str | os.PathLike, roles=("dpo",), shots: Path | None = None,
@@ -153,7 +160,7 @@ def browser_timings(store: str | os.PathLike, roles=("dpo",), shots: Path | None
     """{(role, page): seconds} of each page's first render in Chromium."""
     from playwright.sync_api import sync_playwright
 
-    from .access import PAGE_ROLES
+    from ..access import PAGE_ROLES
 
     chromium = shutil.which("chromium")
     if not chromium:
@@ -161,21 +168,24 @@ def browser_timings(store: str | os.PathLike, roles=("dpo",), shots: Path | None
     timings: dict[tuple[str, str], float] = {}
     with bench_environment(store) as (_local, subjects), sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        port = _free_port()
         try:
             for role in roles:
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
                 for key in PAGES:
                     if role not in PAGE_ROLES.get(key, ()):
                         continue
-                    timings[(role, key)] = page_seconds(role, key, subjects, browser, shots)
+                    timings[(role, key)] = page_seconds(role, key, subjects, context, port, shots)
                     if echo:
                         echo(role, key, timings[(role, key)])
+                context.close()
         finally:
             browser.close()
     return timings
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipelines.browser_bench",
+    parser = argparse.ArgumentParser(prog="python -m pipelines.benchmarks.browser",
                                      description="Time each dashboard page's first render in Chromium.")
     parser.add_argument("store", type=Path)
     parser.add_argument("--role", action="append", choices=ROLES, help="only this role (repeatable); default dpo")
@@ -183,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--target", type=float, default=2.0)
     parser.add_argument("--screenshots", type=Path, default=None, help="save each timed page's screenshot here")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped: the server's group still goes down
 
     def echo(role, key, seconds):
         if not args.json:
