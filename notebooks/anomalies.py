@@ -20,8 +20,13 @@
 # of their unit's hours, protected clients without involvement, prints and searches, and windows over 7, 28 and
 # 90 days, the calendar week and month. Each feature is compared with the peers (same role and unit; for the
 # hours and windows, the peers at work the same day) and with the person's own days from before the recent
-# weeks. The score adds up, by aspect, weight × ln(1 + deviation); consecutive flagged days of one person are one
-# case.
+# weeks. Per aspect (volume, clients outside the caseload, hours, protected clients, prints and searches,
+# sustained patterns) the evidence is weight × ln(1 + the largest deviation); scikit-learn's isolation forest,
+# fitted over these aspect columns and their sum, gives the score, and the aspect columns explain it. A day is
+# flagged at forest score 0.65 when some aspect deviates at least 3 robust standard deviations; consecutive
+# flagged days of one person are one case. Measured on generated year-long counties (docs/anomaly-model.md):
+# held-out medium seed 11 precision at N 0.811, flagged recall 0.936, slow snooping flagged recall 0.839,
+# 0.17 % of the flags on legitimate days; the baselines reach precision at N 0.438 and 0.538.
 #
 # This notebook only reads the store (nothing is written). Settings:
 # - `LOKIVAHTI_STORE`: the store to read (default `lokivahti.duckdb`); if it does not exist, the notebook
@@ -92,7 +97,7 @@ fig.show()
 model, contrib, ranked = fit_and_rank(frame, con, config)
 flagged = ranked.filter(pl.col("flagged"))
 cases = cases_of(flagged.select("staff_id", "day"))
-print(f"{flagged.height} user-days flagged (score ≥ {model.flag_score}), "
+print(f"{flagged.height} user-days flagged (forest score ≥ {model.flag_score} and an aspect 3 SDs off), "
       f"{cases.select('staff_id', 'case_no').n_unique()} cases")
 parts = pl.DataFrame({a: contrib[:, j] for j, a in enumerate(model.aspects)}).with_columns(
     frame["staff_id"], frame["day"])

@@ -1,6 +1,6 @@
-"""Anomaly scoring: behaviour features per staff member and day, an evidence score over their peer-, day- and
-history-normalised form, plain-language explanations, cases as model findings, review feedback, and the
-evaluation against baselines.
+"""Anomaly scoring: behaviour features per staff member and day, their peer-, day- and history-normalised
+deviations gathered by aspect, an isolation forest over those aspect columns that gives the score,
+plain-language explanations, cases as model findings, review feedback, and the evaluation against baselines.
 
 Public entry points (the benchmark and the CLI call these): build_features, score, evaluate_model.
 """

@@ -1,17 +1,16 @@
-"""The anomaly model's score: deviations from peers and from the person's own older days, added up by aspect.
+"""The anomaly model's evidence: deviations from peers and from the person's own older days, by aspect.
 
-A user-day's score is the sum over the aspects (volume, clients without involvement, hours, protected
-clients, prints and searches, sustained patterns) of weight * ln(1 + z), where z is the largest positive
-deviation among the aspect's features (sql/features/002_peer_normalise.sql lists the features, their aspects
-and the weights). For a feature compared with the person's own days, z is the smaller of the peer and the
-own deviation once those older days exist: a day must be unusual for the peers *and* for the person, so a
-worker whose job always differs from their peers' is not flagged every day, while the own yardstick, taken
-from before the recent weeks, cannot learn a new habit. The sustained aspect is compared with peers only.
+For each aspect (volume, clients without involvement, hours, protected clients, prints and searches, sustained
+patterns) a user-day's evidence is weight * ln(1 + z), where z is the largest positive deviation among the
+aspect's features (sql/features/002_peer_normalise.sql lists the features, their aspects and the weights). For
+a feature compared with the person's own days, z is the smaller of the peer and the own deviation once those
+older days exist: a day must be unusual for the peers *and* for the person, so a worker whose job always
+differs from their peers' is not flagged every day, while the own yardstick, taken from before the recent
+weeks, cannot learn a new habit. The sustained aspect is compared with peers only.
 
-Why not the isolation forest alone: one elevated long-horizon feature among thirty barely shortens a forest's
-paths, which is how slow snooping went unseen; a sum by aspect lets one strong kind of evidence count fully and
-keeps every point of the score explainable (each aspect's share is the driver). The forest remains in the
-evaluation as a baseline on plain counts.
+These aspect columns are what the isolation forest (model.py, run.py) is fitted over and what explains its
+score: one number per aspect, so that one strong kind of evidence moves the forest and each aspect's share is a
+driver of the explanation.
 
 Review feedback (triage.py) enters openly: per person and aspect a factor (explained patterns count less), per
 person a risk multiplier (confirmed violations), both written into the model record and the explanation.
@@ -30,7 +29,7 @@ class EvidenceModel:
     aspects: dict[str, list[str]]           # aspect -> its features, in catalogue order
     weights: dict[str, float]               # aspect -> weight
     own: frozenset[str] = field(default_factory=frozenset)   # features also compared with the person's own days
-    flag_score: float = 6.0
+    flag_score: float = 0.65   # the forest's anomaly score at which a day is flagged (run.py)
 
     @classmethod
     def from_catalogue(cls, rows: list[tuple], weights: dict[str, float], flag_score: float) -> EvidenceModel:
@@ -61,11 +60,6 @@ class EvidenceModel:
         w = np.array([self.weights.get(a, 1.0) for a in self.aspects])
         c = np.log1p(self.aspect_z(frame)) * w
         return c * factors if factors is not None else c
-
-    def score(self, frame: pl.DataFrame, factors: np.ndarray | None = None,
-              risk: np.ndarray | None = None) -> np.ndarray:
-        s = self.contributions(frame, factors).sum(axis=1)
-        return s * risk if risk is not None else s
 
     def spec(self) -> dict:
         return {"aspects": self.aspects, "weights": self.weights, "own": sorted(self.own),

@@ -1,7 +1,9 @@
 """Why a user-day or a case was flagged, in words a data protection officer understands (Finnish and English).
 
-Attribution is exact, because the score is a sum (evidence.py): each aspect's part of the score is its
-contribution, and within the aspect the feature that deviates most is the driver. A case (consecutive flagged
+The explanation is the aspect decomposition the forest was fitted over (evidence.py): each aspect's evidence
+is its contribution, the aspects are named in order of their evidence, and within the aspect the feature that
+deviates most is the driver. The forest's score is not a sum of these parts; the parts say what set the day
+apart. A case (consecutive flagged
 days of one person) is explained once, over all its days: the clients and the peers' typical number summed
 over the case, and the ratio ("from 3 March to 28 March opened 81 clients outside their caseload, 4x their
 peers").

@@ -1,8 +1,16 @@
-"""The isolation forest (the raw-count baseline the model is measured against) and the model record's helpers.
+"""The isolation forest that scores user-days, and the model record's helpers.
 
-The forest is scikit-learn's IsolationForest, with a fixed random_state: the same data give the same scores.
-The model itself is the evidence sum of evidence.py; the record (`models`) keeps its specification, the
-review feedback it used, a fingerprint of its inputs and the library versions.
+The model is scikit-learn's IsolationForest with a fixed random_state (the same data give the same scores),
+fitted over the **aspect evidence** of evidence.py: per user-day one column per aspect (volume, clients
+outside the caseload, hours, protected clients, prints and searches, sustained patterns), each the weighted
+ln(1 + the aspect's largest peer- and own-history-normalised deviation). Six columns, most of them 0 on an
+ordinary day, so one elevated aspect isolates a day in a few splits; over the thirty raw features of the
+earlier forest, one elevated long-horizon feature barely shortened a path, which is how slow snooping went
+unseen. The same aspect columns explain each score (their shares are the drivers).
+
+The variant `aspects+sum` adds the sum of the aspect columns as a seventh column, so that the forest can also
+isolate a day on its total evidence in one split; the model record names the variant in use. The same forest
+settings on plain daily counts are the evaluation's baseline.
 """
 
 from __future__ import annotations
@@ -14,12 +22,35 @@ import numpy as np
 from sklearn.ensemble import IsolationForest
 
 FOREST_PARAMS = ("n_estimators", "max_samples", "random_state")
+FOREST_DEFAULTS = {"n_estimators": 300, "max_samples": 1024, "random_state": 20261122}
+# What the forest is fitted over: the aspect columns, or the aspect columns and their sum.
+EVIDENCE_VARIANTS = ("aspects", "aspects+sum", "ranked+sum", "aspects+ranked")
+DEFAULT_EVIDENCE = "aspects+sum"
 
 
 def params_of(config: dict) -> dict:
     model = config.get("model", {})
-    defaults = {"n_estimators": 300, "max_samples": 512, "random_state": 20261122}
-    return {k: model.get(k, defaults[k]) for k in FOREST_PARAMS}
+    return {k: model.get(k, FOREST_DEFAULTS[k]) for k in FOREST_PARAMS}
+
+
+def evidence_variant(config: dict) -> str:
+    variant = config.get("model", {}).get("forest_input", DEFAULT_EVIDENCE)
+    if variant not in EVIDENCE_VARIANTS:
+        raise ValueError(f"[model] forest_input must be one of {', '.join(EVIDENCE_VARIANTS)}, not {variant!r}")
+    return variant
+
+
+def evidence_matrix(contrib: np.ndarray, variant: str) -> np.ndarray:
+    """The forest's input: the aspect columns [row, aspect], and their sum as a last column for `aspects+sum`."""
+    if variant == "aspects":
+        return contrib
+    ranked = -np.sort(-contrib, axis=1)
+    total = contrib.sum(axis=1, keepdims=True)
+    if variant == "aspects+sum":
+        return np.hstack([contrib, total])
+    if variant == "ranked+sum":
+        return np.hstack([ranked, total])
+    return np.hstack([contrib, ranked])
 
 
 def fit_forest(x: np.ndarray, params: dict) -> IsolationForest:
@@ -33,10 +64,13 @@ def fit_forest(x: np.ndarray, params: dict) -> IsolationForest:
 
 
 def unusualness(forest: IsolationForest, x: np.ndarray) -> np.ndarray:
-    """Higher = more unusual (the negated score_samples, which is the path-length anomaly score in (0, 1])."""
+    """Higher = more unusual (the negated score_samples, which is the path-length anomaly score in (0, 1]).
+    The same as scoring every row: the score of a row depends on the row alone."""
     if len(x) == 0:
         return np.zeros(0)
-    return -forest.score_samples(np.ascontiguousarray(x, dtype=np.float32))
+    # Most user-days carry the same evidence (no aspect above typical): each distinct row is scored once.
+    rows, back = np.unique(np.ascontiguousarray(x, dtype=np.float32), axis=0, return_inverse=True)
+    return -forest.score_samples(rows)[back.reshape(-1)]
 
 
 def fingerprint(x: np.ndarray) -> str:

@@ -1,4 +1,4 @@
-"""`score(con, config)`: features -> evidence score -> flagged days -> cases, model record, explanations, findings.
+"""`score(con, config)`: features -> aspect evidence -> isolation forest score -> flagged days -> cases, model record, explanations, findings.
 
 One call rewrites the model's outputs as a whole: the `scores` table holds the latest model's ranking only
 (older model records stay in `models` for reproducibility), and model findings are replaced with stable ids.
@@ -23,16 +23,29 @@ from ..sqlfiles import run_steps, transaction
 from .evidence import EvidenceModel
 from .explain import case_explanation, explain_rows
 from .features import aspect_weights, build_features, catalogue_rows, model_features
-from .model import fingerprint, library_versions
+from .model import (
+    evidence_matrix,
+    evidence_variant,
+    fingerprint,
+    fit_forest,
+    library_versions,
+    params_of,
+    unusualness,
+)
 from .triage import Feedback, adjustments, from_reviews
 
 FINDINGS_SQL = "features/003_model_findings.sql"
 # Flagged days of one person at most this many calendar days apart belong to one case.
 CASE_GAP_DAYS = 4
-# A case whose best day scores this many times the flag score, or that involves protected clients, is high.
-HIGH_SEVERITY_FACTOR = 1.6
-DEFAULT_FLAG_SCORE = 6.0
+# A case whose best day's forest score reaches this, or that involves protected clients, is high.
+HIGH_SEVERITY_SCORE = 0.7
+# The forest's anomaly score (in (0, 1]; 0.5 is an average path) at which a day is flagged.
+DEFAULT_FLAG_SCORE = 0.65
 DEFAULT_MAX_FLAG_SHARE = 0.05
+# ... and only when at least one aspect deviates this many robust standard deviations (after review feedback):
+# the forest's score is relative to the stored population, so in a quiet store a day a little above its
+# peers is already isolated; a finding needs a deviation worth a reviewer's time in itself.
+DEFAULT_MIN_ASPECT_Z = 3.0
 
 
 def model_of(con: duckdb.DuckDBPyConnection, config: dict) -> EvidenceModel:
@@ -41,32 +54,61 @@ def model_of(con: duckdb.DuckDBPyConnection, config: dict) -> EvidenceModel:
     return EvidenceModel.from_catalogue(catalogue_rows(con), aspect_weights(con), flag)
 
 
-def rank_scores(keys: pl.DataFrame, scores: np.ndarray, flag_score: float, max_share: float) -> pl.DataFrame:
-    """staff_id, day, score, rank (1 = most unusual; ties by staff_id, day), flagged (score >= flag_score, and
-    at most the top `max_share` of user-days: a cap, so a broken reference file cannot flag everyone)."""
+def rank_scores(keys: pl.DataFrame, scores: np.ndarray, flag_score: float, max_share: float,
+                material: np.ndarray | None = None) -> pl.DataFrame:
+    """staff_id, day, score, rank (1 = most unusual; ties by staff_id, day), flagged (score >= flag_score, the
+    day `material` (an aspect deviates enough) when given, and at most the top `max_share` of user-days: a cap,
+    so a broken reference file cannot flag everyone)."""
     n = keys.height
     cap = min(n, math.ceil(max_share * n)) if n else 0
     ranked = (
         keys.select("staff_id", "day")
         .with_columns(pl.Series("score", scores, dtype=pl.Float64))
+        .with_columns(pl.Series("_material", material if material is not None else np.ones(n, dtype=bool)))
         .sort(["score", "staff_id", "day"], descending=[True, False, False])
         .with_row_index("rank", offset=1)
         .with_columns(pl.col("rank").cast(pl.Int32))
     )
-    return ranked.with_columns(((pl.col("rank") <= cap) & (pl.col("score") >= flag_score)).alias("flagged")).select(
+    return ranked.with_columns(((pl.col("rank") <= cap) & (pl.col("score") >= flag_score) & pl.col("_material"))
+                               .alias("flagged")).select(
         "staff_id", "day", "score", "rank", "flagged")
+
+
+def forest_score(evidence: np.ndarray, adjusted: np.ndarray, risk: np.ndarray, config: dict) -> np.ndarray:
+    """The isolation forest fitted over every user-day's aspect evidence (before review feedback), scoring the
+    evidence after feedback (an explained pattern weighs less, so the day looks more ordinary to the forest),
+    times the person's cumulative risk (confirmed violations)."""
+    if len(evidence) == 0:
+        return np.zeros(0)
+    variant = evidence_variant(config)
+    forest = fit_forest(evidence_matrix(evidence, variant), params_of(config))
+    return unusualness(forest, evidence_matrix(adjusted, variant)) * risk
+
+
+def min_aspect_z(config: dict) -> float:
+    return float(config.get("model", {}).get("min_aspect_z", DEFAULT_MIN_ASPECT_Z))
+
+
+def material(model: EvidenceModel, contrib: np.ndarray, config: dict) -> np.ndarray:
+    """Per row: some aspect's deviation (after review feedback) reaches [model] min_aspect_z."""
+    if len(contrib) == 0:
+        return np.zeros(0, dtype=bool)
+    w = np.array([model.weights.get(a, 1.0) for a in model.aspects])
+    return (contrib / w).max(axis=1) >= np.log1p(min_aspect_z(config)) - 1e-12
 
 
 def fit_and_rank(frame: pl.DataFrame, con: duckdb.DuckDBPyConnection, config: dict,
                  feedback: Feedback | None = None):
     """(model, contributions [row, aspect], ranked frame) for a feature frame sorted by (staff_id, day): the
-    part shared by scoring and evaluation."""
+    part shared by scoring and evaluation. The contributions (the aspect evidence after review feedback) are
+    the forest's input and the explanation of its score."""
     model = model_of(con, config)
     factors, risk = adjustments(frame, list(model.aspects), feedback or Feedback())
     contrib = model.contributions(frame, factors)
-    scores = contrib.sum(axis=1) * risk if frame.height else np.zeros(0)
+    scores = forest_score(model.contributions(frame), contrib, risk, config)
     share = float(config.get("model", {}).get("max_flag_share", DEFAULT_MAX_FLAG_SHARE))
-    ranked = rank_scores(frame.select("staff_id", "day"), scores, model.flag_score, share)
+    ranked = rank_scores(frame.select("staff_id", "day"), scores, model.flag_score, share,
+                         material(model, contrib, config))
     return model, contrib, ranked
 
 
@@ -109,7 +151,7 @@ def _cases(flagged: pl.DataFrame, model: EvidenceModel, contrib: np.ndarray, mod
         part = contrib[days["_row"].to_numpy()].sum(axis=0)
         order = [aspects[j] for j in np.argsort(-part, kind="stable") if part[j] > 0][:3]
         best = float(days["score"].max())
-        high = best >= HIGH_SEVERITY_FACTOR * model.flag_score or "protected" in order
+        high = best >= max(HIGH_SEVERITY_SCORE, model.flag_score) or "protected" in order
         peer_group = days["peer_group"][0]
         evidence = {
             "score": round(best, 4), "rank": int(days["rank"].min()), "model_id": model_id,
@@ -163,11 +205,12 @@ def score(con: duckdb.DuckDBPyConnection, config: dict, reviews: pl.DataFrame | 
                 "seconds": time.perf_counter() - t0, "phase_seconds": phases}
     feedback = from_reviews(previous_findings(con), reviews)
     model, contrib, ranked = fit_and_rank(frame, con, config, feedback)
-    params = {"flag_score": model.flag_score,
+    params = {"flag_score": model.flag_score, "min_aspect_z": min_aspect_z(config), "forest": {**params_of(config), "input": evidence_variant(config)},
               "max_flag_share": float(config.get("model", {}).get("max_flag_share", DEFAULT_MAX_FLAG_SHARE)),
               "case_gap_days": CASE_GAP_DAYS, "model": model.spec(), "feedback": feedback.record(),
               "warm_up": {"own_history_min_days": 20, "own_history_gap_days": 28, "own_excess_days": 56}}
-    blob = pickle.dumps({"model": model.spec(), "feedback": feedback.record()}, protocol=4)
+    blob = pickle.dumps({"model": model.spec(), "forest": params["forest"], "feedback": feedback.record()},
+                        protocol=4)
     data_print = fingerprint(contrib)
     model_id = hashlib.sha256(blob + data_print.encode()).hexdigest()
     t = lap("model", t)

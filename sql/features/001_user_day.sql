@@ -24,22 +24,14 @@ GROUP BY source_system, account;
 -- step: pass
 -- The one pass over the events. q = quarter-hours of local wall-clock time since 0001-01-01 00:00 (the offset
 -- keeps the division a floor for every date after year 1), so q // 96 is the day and q % 96 the quarter-hour.
+-- n_failed: the events whose outcome is not a success; with a client and an action other than 'other' they are
+-- no accesses (docs/rules.md). Counted in the same pass, so the events are read once.
 CREATE OR REPLACE TEMP TABLE feature_pass AS
 SELECT source_system, account, client_id, action,
     (epoch_us(event_local) + 62135596800000000) // 900000000 AS q,
-    count(*) AS n
+    count(*) AS n,
+    count(*) FILTER (WHERE outcome IS NOT NULL AND outcome <> 'success') AS n_failed
 FROM events
-GROUP BY ALL;
-
--- step: failed
--- Events with a client whose outcome is not a success are no accesses (docs/rules.md); they are few, and
--- the outcome column is read on its own.
-CREATE OR REPLACE TEMP TABLE feature_failed AS
-SELECT source_system, account, client_id, action,
-    (epoch_us(event_local) + 62135596800000000) // 900000000 AS q,
-    count(*) AS n_failed
-FROM events
-WHERE outcome IS NOT NULL AND outcome <> 'success' AND client_id IS NOT NULL AND action <> 'other'
 GROUP BY ALL;
 
 -- step: slots
@@ -49,14 +41,10 @@ SELECT a.staff_id,
     DATE '0001-01-01' + CAST(p.q // 96 AS INTEGER) AS day,
     CAST(p.q % 96 AS INTEGER) AS slot,
     p.source_system, p.client_id, p.action, p.n,
-    CASE WHEN p.client_id IS NOT NULL AND p.action <> 'other' THEN p.n - coalesce(f.n_failed, 0) ELSE 0 END
-        AS n_access,
+    CASE WHEN p.client_id IS NOT NULL AND p.action <> 'other' THEN p.n - p.n_failed ELSE 0 END AS n_access,
     (p.q % 96 < $work_start * 4 OR p.q % 96 >= $work_end * 4) AS off_clock
 FROM feature_pass p
-JOIN feature_account_staff a ON a.source_system = p.source_system AND a.account = p.account
-LEFT JOIN feature_failed f
-  ON f.source_system = p.source_system AND f.account = p.account AND f.client_id = p.client_id
- AND f.action = p.action AND f.q = p.q;
+JOIN feature_account_staff a ON a.source_system = p.source_system AND a.account = p.account;
 
 -- step: staff_day
 -- Everything per staff member and day, clients aside: counts, working hours, systems, and the active

@@ -8,8 +8,8 @@
 -- level: key
 -- scope: full
 -- severity: medium
--- severity_note: high when the case's best day scores 1.6 times the flag score or protected clients drove it;
---   medium otherwise
+-- severity_note: high when the case's best day scores 0.7 or more (the forest's anomaly score) or protected
+--   clients drove it; medium otherwise
 -- legal_basis: Asiakastietolaki 703/2023 9 § (access only for a work task with a verified client relationship
 --   or another task) and 10 § (the controller monitors the use logs regularly); EU GDPR art. 32 (security
 --   of processing). A model finding is a lead for review, not a finding of unlawful access.
@@ -18,8 +18,9 @@
 --   opened, clients outside their caseload (no personal involvement, not as a substitute for an absent
 --   colleague), clients none of their usual collaborators works with, clients opened outside their unit's
 --   hours, protected clients without involvement, prints and searches, and the same clients over 7, 28 and
---   90 days, the calendar week and month. The score adds up, by aspect, weight * ln(1 + deviation); days that
---   reach the flag score ([model] in lokivahti.toml) are flagged, and the flagged days of one person that follow
+--   90 days, the calendar week and month. Per aspect the evidence is weight * ln(1 + deviation); an isolation
+--   forest over these aspect columns gives the score, and the aspects explain it; days that reach the flag
+--   score with an aspect at least 3 robust standard deviations off ([model] in lokivahti.toml) are flagged, and the flagged days of one person that follow
 --   each other become one finding (a case) with every event of those days attached. Review decisions feed back:
 --   a pattern reviewed as explained counts less for that person and their peers, a confirmed violation raises
 --   the person's later scores (docs/anomaly-model.md).
