@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import duckdb
 
-from .catalogue import steps
+from ..sqlfiles import steps
 
 EVENT_ACTIONS = ("read", "search", "create", "update", "delete", "print", "export", "disclose", "other")
 
@@ -21,7 +21,7 @@ EVENT_ACTIONS = ("read", "search", "create", "update", "delete", "print", "expor
 def _covers() -> dict[str, frozenset[str]]:
     con = duckdb.connect(":memory:")
     try:
-        con.execute(dict(steps("_access_context.sql"))["action_vocabulary"])
+        con.execute(dict(steps("checks/_access_context.sql"))["action_vocabulary"])
         out: dict[str, set[str]] = {}
         for granted, action in con.execute("SELECT granted, action FROM chk_action_covers").fetchall():
             out.setdefault(granted, set()).add(action)
