@@ -74,27 +74,30 @@ def expand_folders(paths: Iterable[Path]) -> list[Path]:
 
 def ingest(store: Path, paths: Iterable[Path], *, config: dict, source: str | None = None,
            on_file: Callable | None = None) -> StepResult:
-    """Ingest event files (folders stand for the files below them), each in its own transaction.
+    """Ingest event files (folders stand for the files below them), each file (or a batch of canonical CSV files,
+    pipelines/ingest/engine.py) in its own transaction.
     detail: the Tally of every file ingested. A file with bad input is refused, named in `problems`, and
     the store is as it was before that file; the other files go in. `on_file(path, tally, problem)` is
     called after each file (tally None when it was refused)."""
-    from .ingest.engine import ingest_file
+    from .ingest.engine import ingest_files
 
     t0 = time.perf_counter()
     result = StepResult("ingest", [])
     files = expand_folders(paths)
     con = connect(store)
+
+    def each(path, tally, refusal: InputError | None) -> None:
+        problem = None
+        if refusal is not None:
+            problem = f"{refusal} (file not ingested; store unchanged)"
+            result.problems.append(problem)
+        else:
+            result.detail.append(tally)
+        if on_file:
+            on_file(path, tally, problem)
+
     try:
-        for path in files:
-            tally, problem = None, None
-            try:
-                tally = ingest_file(con, path, source=source, config=config)
-                result.detail.append(tally)
-            except InputError as exc:
-                problem = f"{exc} (file not ingested; store unchanged)"
-                result.problems.append(problem)
-            if on_file:
-                on_file(path, tally, problem)
+        ingest_files(con, files, source=source, config=config, on_file=each)
     finally:
         con.close()
     return _done(result, t0)

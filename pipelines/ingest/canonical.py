@@ -42,8 +42,16 @@ def looks_canonical(header: list[str]) -> bool:
     return set(REQUIRED_COLUMNS) <= set(header)
 
 
-def stage_view_sql(path: Path, header: list[str]) -> str:
-    """SQL creating the temp view `stage` over the file (a view cannot take parameters: the path is quoted)."""
+# The reader's column naming each row's file when several files are read at once (a header may not use it).
+FILE_COLUMN = "_lokivahti_file_"
+
+
+def stage_view_sql(path: Path | list[Path], header: list[str]) -> str:
+    """SQL creating the temp view `stage` over the file, or over several files of this same header read in one
+    pass (a view cannot take parameters: the paths are quoted). Column `file_path` names each row's file: the
+    path as given (one file), or as the reader reports it, which is the path as listed (several)."""
+    paths = path if isinstance(path, list) else [path]
+    path = paths[0]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise InputError(path, f"missing required column '{missing[0]}'", line=1, field=missing[0])
@@ -54,13 +62,18 @@ def stage_view_sql(path: Path, header: list[str]) -> str:
     select = ", ".join(
         (f'"{c}"' if c in header else f"CAST(NULL AS VARCHAR) AS {c}") for c in CANONICAL_COLUMNS
     )
+    if len(paths) == 1:
+        source, file_path, by_file = f"'{_literal(path)}'", f"'{_literal(path)}'", ""
+    else:
+        source = "[" + ", ".join(f"'{_literal(p)}'" for p in paths) + "]"
+        file_path, by_file = f'"{FILE_COLUMN}"', f", filename = '{FILE_COLUMN}'"
     sql = (
         f"CREATE OR REPLACE TEMP VIEW stage AS SELECT {select}, "
         "CAST(NULL AS BIGINT) AS record_no, CAST(NULL AS BIGINT) AS line_no, "
-        "CAST(NULL AS VARCHAR) AS raw "
-        f"FROM read_csv('{_literal(path)}', header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
+        f"CAST(NULL AS VARCHAR) AS raw, {file_path} AS file_path "
+        f"FROM read_csv({source}, header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
         f"columns = {columns}, store_rejects = true, rejects_table = 'csv_rejects', "
-        f"rejects_scan = 'csv_reject_scans', max_line_size = {MAX_LINE})"
+        f"rejects_scan = 'csv_reject_scans', max_line_size = {MAX_LINE}{by_file})"
     )
     return sql
 

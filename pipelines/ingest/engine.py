@@ -1,7 +1,11 @@
-"""Ingest one file at a time, each in its own transaction, and account for every record.
+"""Ingest files, each file or a batch of files of one format in one transaction, and account for every record.
 
-For every file: records_read = normalised_new + normalised_existing + quarantined. A failure
-mid-file rolls the whole file back, so the store is as it was before the file.
+For every file: records_read = normalised_new + normalised_existing + quarantined. A failure mid-file rolls
+the whole file back, so the store is as it was before the file. Many canonical CSV files of the same header
+(a county's monthly exports) are staged in one pass of DuckDB's reader and normalised together, one
+transaction per batch: each file still has its own ingest run, tally, record and line numbers. A batch that
+fails in any way (or whose files share an event id, which only file-by-file order can settle) is rolled back
+whole and its files are ingested one by one, so a bad file is refused alone, exactly as on its own.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import errno
+import logging
 import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -24,6 +29,8 @@ from ..sqlfiles import read_sql, run_file, run_steps, transaction
 from . import canonical
 from .formats import detect_adapter
 from .records import CANONICAL_COLUMNS, RESERVED_SOURCE, Rejected, StagedRecord
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -57,14 +64,15 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
 
 _STAGE_SCHEMA = pa.schema(
     [(c, pa.string()) for c in CANONICAL_COLUMNS]
-    + [("record_no", pa.int64()), ("line_no", pa.int64()), ("raw", pa.string())]
+    + [("record_no", pa.int64()), ("line_no", pa.int64()), ("raw", pa.string()), ("file_path", pa.string())]
 )
 
 
 def _stage_from_adapter(con, run_id: int, path: Path, records: Iterable, batch_rows: int) -> int:
     """Stage an adapter's records in a temp table, batch by batch; rejections go straight to quarantine."""
     cols = ", ".join(f"{c} VARCHAR" for c in CANONICAL_COLUMNS)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE stage ({cols}, record_no BIGINT, line_no BIGINT, raw VARCHAR)")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE stage ({cols}, record_no BIGINT, line_no BIGINT, raw VARCHAR, "
+                "file_path VARCHAR)")
     batch: list[StagedRecord] = []
     rejected: list[Rejected] = []
     rejected_total = 0
@@ -75,6 +83,7 @@ def _stage_from_adapter(con, run_id: int, path: Path, records: Iterable, batch_r
             data["record_no"] = [r.record_no for r in batch]
             data["line_no"] = [r.line_no for r in batch]
             data["raw"] = [r.raw for r in batch]
+            data["file_path"] = [str(path)] * len(batch)
             arrow_batch = pa.Table.from_pydict(data, schema=_STAGE_SCHEMA)  # noqa: F841 (used by SQL)
             con.execute("INSERT INTO stage SELECT * FROM arrow_batch")
             batch.clear()
@@ -97,12 +106,14 @@ def _stage_from_adapter(con, run_id: int, path: Path, records: Iterable, batch_r
     return rejected_total
 
 
-def _quarantine_csv_rejects(con, run_id: int, path: Path) -> list[int]:
-    """Lines DuckDB's CSV reader could not split: quarantined with its reason and the line's text."""
+def _quarantine_csv_rejects(con, runs: dict[str, int]) -> dict[str, list[int]]:
+    """Lines DuckDB's CSV reader could not split: quarantined with its reason and the line's text. `runs`: each
+    file's path (as staged) and run; returns each file's rejected lines."""
     rows = con.execute(
-        "SELECT line, arg_min(column_name, byte_position), arg_min(error_type, byte_position), "
-        "arg_min(error_message, byte_position), arg_min(csv_line, byte_position) "
-        "FROM csv_rejects GROUP BY line ORDER BY line"
+        "SELECT s.file_path, r.line, arg_min(r.column_name, r.byte_position), arg_min(r.error_type, r.byte_position), "
+        "arg_min(r.error_message, r.byte_position), arg_min(r.csv_line, r.byte_position) "
+        "FROM csv_rejects r JOIN csv_reject_scans s USING (scan_id, file_id) GROUP BY s.file_path, r.line "
+        "ORDER BY s.file_path, r.line"
     ).fetchall()
     reasons = {
         "MISSING COLUMNS": "missing fields",
@@ -111,18 +122,21 @@ def _quarantine_csv_rejects(con, run_id: int, path: Path) -> list[int]:
         "UNQUOTED VALUE": "unterminated or stray quote",
         "LINE SIZE OVER MAXIMUM": "line longer than 1 MB",
     }
+    out: dict[str, list[int]] = {path: [] for path in runs}
     if not rows:  # executemany refuses an empty list
-        return []
-    con.executemany(
-        "INSERT INTO quarantine VALUES (?, ?, NULL, ?, ?, ?, ?, now())",
-        [
-            [run_id, str(path), int(line), None if etype in reasons else col,
-             f"{reasons.get(str(etype), str(etype).lower())}: {msg.splitlines()[0] if msg else ''}".strip(),
-             (text or "").lstrip("\r\n")]
-            for line, col, etype, msg, text in rows
-        ],
-    )
-    return [int(r[0]) for r in rows]
+        return out
+    only = next(iter(runs)) if len(runs) == 1 else None
+    values = []
+    for reader_path, line, col, etype, msg, text in rows:
+        path = only or reader_path
+        if path not in runs:  # the reader named a file otherwise than listed: settle it file by file
+            raise _BatchFallback(f"reader reported an unlisted file {reader_path!r}")
+        out[path].append(int(line))
+        values.append([runs[path], path, int(line), None if etype in reasons else col,
+                       f"{reasons.get(str(etype), str(etype).lower())}: {msg.splitlines()[0] if msg else ''}".strip(),
+                       (text or "").lstrip("\r\n")])
+    con.executemany("INSERT INTO quarantine VALUES (?, ?, NULL, ?, ?, ?, ?, now())", values)
+    return out
 
 
 def _quarantine_vanished_lines(con, run_id: int, path: Path, reported: set[int]) -> list[int]:
@@ -139,20 +153,32 @@ def _quarantine_vanished_lines(con, run_id: int, path: Path, reported: set[int])
     return sorted(missing)
 
 
-def _fill_csv_lines(con, run_id: int, path: Path, rejected_lines: list[int]) -> None:
-    """Line numbers and raw text for CSV records the normaliser quarantined."""
+def _fill_csv_lines(con, first_run: int, last_run: int, paths: dict[int, Path],
+                    rejected_lines: dict[int, list[int]]) -> None:
+    """Line numbers and raw text for CSV records the normaliser quarantined (`paths`, `rejected_lines` by run)."""
     rows = con.execute(
-        "SELECT rowid, record_no FROM quarantine WHERE run_id = ? AND line_no IS NULL AND record_no IS NOT NULL",
-        [run_id],
+        "SELECT rowid, run_id, record_no FROM quarantine WHERE run_id BETWEEN ? AND ? AND line_no IS NULL "
+        "AND record_no IS NOT NULL",
+        [first_run, last_run],
     ).fetchall()
     if not rows:
         return
-    lines = {rid: canonical.line_of_record(rec, rejected_lines) for rid, rec in rows}
-    texts = canonical.read_lines(path, set(lines.values()))
-    con.executemany(
-        "UPDATE quarantine SET line_no = ?, raw = ? WHERE rowid = ?",
-        [[line, texts.get(line), rid] for rid, line in lines.items()],
-    )
+    updates = []
+    for run_id in sorted({r[1] for r in rows}):
+        lines = {rid: canonical.line_of_record(rec, rejected_lines[run_id]) for rid, run, rec in rows if run == run_id}
+        texts = canonical.read_lines(paths[run_id], set(lines.values()))
+        updates += [[line, texts.get(line), rid] for rid, line in lines.items()]
+    con.executemany("UPDATE quarantine SET line_no = ?, raw = ? WHERE rowid = ?", updates)
+
+
+class _BatchFallback(Exception):
+    """A batch of files that must be ingested otherwise (not an error of any one file): file by file, or, with
+    `cut_before_run`, as two batches cut before that run's file."""
+
+    def __init__(self, message: str, cut_before_run: int | None = None):
+        super().__init__(message)
+        self.cut_before_run = cut_before_run
+        self.index: int | None = None   # the cut as a position in the batch (set by _ingest_together)
 
 
 def ingest_file(
@@ -195,83 +221,194 @@ def refusal(path, exc: BaseException) -> InputError:
     return InputError(path, f"could not be ingested ({type(exc).__name__}); nothing of it was stored")
 
 
-def _ingest_file(con, path: Path, *, source: str | None, config: dict, own_log: bool) -> Tally:
-    path = Path(path)
+def _precheck(path: Path) -> None:
     if not path.is_file():
         raise InputError(path, "no such file")
     if path.stat().st_size == 0:
         raise InputError(path, "empty file")
+
+
+def _ingest_file(con, path: Path, *, source: str | None, config: dict, own_log: bool) -> Tally:
+    path = Path(path)
+    _precheck(path)
     adapter = detect_adapter(path, source, config=config)
+    header = canonical.read_header(path) if adapter.format_name == canonical.FORMAT_NAME else None
+    return _ingest_together(con, [path], adapter, header, config, own_log=own_log)[0]
+
+
+def _ingest_together(con, paths: list[Path], adapter, header: list[str] | None, config: dict, *,
+                     own_log: bool = False) -> list[Tally]:
+    """Ingest files of one adapter (and, for the canonical CSV, one header) in one transaction; one tally each."""
     install_macros(con)
-    run_id = con.execute("SELECT nextval('ingest_run_seq')").fetchone()[0]
-    params = {
-        "run_id": run_id,
-        "path": str(path),
-        "home_controller": config["store"]["home_controller"],
-    }
+    is_csv = adapter.format_name == canonical.FORMAT_NAME
+    run_ids = [con.execute("SELECT nextval('ingest_run_seq')").fetchone()[0] for _ in paths]
+    by_run = dict(zip(run_ids, paths, strict=True))
+    params = {"home_controller": config["store"]["home_controller"],
+              "first_run": run_ids[0], "last_run": run_ids[-1]}
+    batch = pa.table({"file_path": [str(p) for p in paths], "run_id": run_ids, "path": [str(p) for p in paths]})
+    tallies: list[Tally] = []
     try:
         with transaction(con):  # its ROLLBACK tolerates a connection a full disk has broken
-            run_file(con, "ingest/run_open.sql", {
-                "run_id": run_id, "resolved_path": str(path.resolve()), "file_name": path.name,
-                "size_bytes": path.stat().st_size, "format": adapter.format_name,
-                "source_system": adapter.source_system, "started_at": datetime.now(UTC)})
-            is_csv = adapter.format_name == canonical.FORMAT_NAME
+            for run_id, path in by_run.items():
+                run_file(con, "ingest/run_open.sql", {
+                    "run_id": run_id, "resolved_path": str(path.resolve()), "file_name": path.name,
+                    "size_bytes": path.stat().st_size, "format": adapter.format_name,
+                    "source_system": adapter.source_system, "started_at": datetime.now(UTC)})
+            con.register("ingest_batch_rows", batch)
+            try:
+                con.execute("CREATE OR REPLACE TEMP TABLE ingest_batch AS SELECT * FROM ingest_batch_rows")
+            finally:
+                con.unregister("ingest_batch_rows")
             if is_csv:
                 con.execute("DROP TABLE IF EXISTS csv_rejects")
                 con.execute("DROP TABLE IF EXISTS csv_reject_scans")
-                con.execute(canonical.stage_view_sql(path, canonical.read_header(path)))
+                con.execute(canonical.stage_view_sql(paths, header))
             else:
-                adapter_rejects = _stage_from_adapter(
-                    con, run_id, path, adapter.records(path), int(config["ingest"]["batch_rows"])
-                )
-            run_steps(con, "ingest/normalise.sql", params)
+                adapter_rejects = {run_ids[0]: _stage_from_adapter(
+                    con, run_ids[0], paths[0], adapter.records(paths[0]), int(config["ingest"]["batch_rows"]))}
+            run_steps(con, "ingest/normalise.sql", params,
+                      after={"files": _refuse_shared_ids} if len(paths) > 1 else None)
             if is_csv:
-                rejected_lines = _quarantine_csv_rejects(con, run_id, path)
-                rejected_lines += _quarantine_vanished_lines(con, run_id, path, set(rejected_lines))
-                _fill_csv_lines(con, run_id, path, rejected_lines)
-                adapter_rejects = len(rejected_lines)
+                rejected = _quarantine_csv_rejects(con, {str(p): r for r, p in by_run.items()})
+                lines = {}
+                for run_id, path in by_run.items():
+                    found = rejected[str(path)]
+                    lines[run_id] = found + _quarantine_vanished_lines(con, run_id, path, set(found))
+                _fill_csv_lines(con, run_ids[0], run_ids[-1], by_run, lines)
+                adapter_rejects = {run_id: len(found) for run_id, found in lines.items()}
             if not own_log:
-                _refuse_reserved_source(con, path)
-            staged, quarantined, existing_same, new = run_file(con, "ingest/run_tally.sql", params).fetchone()
-            read = staged + adapter_rejects
-            tally = Tally(str(path), adapter.format_name, read, new, existing_same, quarantined)
-            run_steps(con, "ingest/run_close.sql", params | {
-                "finished_at": datetime.now(UTC), "records_read": read, "new": new, "existing": existing_same,
-                "quarantined": quarantined})
-            if not tally.balanced:  # an invariant, not an input problem: never commit an unbalanced file
-                raise RuntimeError(f"{path}: tally does not balance ({tally})")
+                _refuse_reserved_source(con)
+            now = datetime.now(UTC)
+            for run_id, staged, quarantined, existing_same, new in run_file(
+                    con, "ingest/run_tally.sql", params).fetchall():
+                read = staged + adapter_rejects[run_id]
+                tally = Tally(str(by_run[run_id]), adapter.format_name, read, new, existing_same, quarantined)
+                if not tally.balanced:  # an invariant, not an input problem: never commit an unbalanced file
+                    raise RuntimeError(f"{by_run[run_id]}: tally does not balance ({tally})")
+                run_steps(con, "ingest/run_close.sql", {
+                    "run_id": run_id, "finished_at": now, "records_read": read, "new": new,
+                    "existing": existing_same, "quarantined": quarantined})
+                tallies.append(tally)
+            if len(tallies) != len(paths):
+                raise RuntimeError("a file of the batch has no tally")
+    except _BatchFallback as exc:
+        if exc.cut_before_run in run_ids:
+            exc.index = run_ids.index(exc.cut_before_run)
+        raise
     finally:
         with contextlib.suppress(duckdb.Error):
-            con.execute("DROP VIEW IF EXISTS stage" if adapter.format_name == canonical.FORMAT_NAME
-                        else "DROP TABLE IF EXISTS stage")
-    return tally
+            con.execute("DROP VIEW IF EXISTS stage" if is_csv else "DROP TABLE IF EXISTS stage")
+    return tallies
 
 
-def _refuse_reserved_source(con, path: Path) -> None:
+def _refuse_shared_ids(con) -> None:
+    """Two files of one batch with the same event id: which one is stored, and which is the re-ingest or the
+    conflict, depends on file order, which only separate transactions settle. The batch is cut before the
+    first file that repeats an id of an earlier file of the batch (sql/ingest/batch_cut.sql)."""
+    cut = run_file(con, "ingest/batch_cut.sql").fetchone()[0]
+    if cut is not None:
+        raise _BatchFallback("an event id occurs in two files of the batch", cut_before_run=cut)
+
+
+def _refuse_reserved_source(con) -> None:
     """`lokivahti` names the tool's own trail: a log file claiming it could plant or hide an auditor's event."""
     row = con.execute(
-        "SELECT record_no, line_no FROM checked_rows WHERE source_system = $name ORDER BY record_no LIMIT 1",
+        "SELECT record_no, line_no, path FROM checked_rows WHERE source_system = $name ORDER BY run_id, record_no "
+        "LIMIT 1",
         {"name": RESERVED_SOURCE},
     ).fetchone()
     if row is not None:
         line = row[1] if row[1] is not None else (row[0] + 1 if row[0] is not None else None)
-        raise InputError(path, f"source_system '{RESERVED_SOURCE}' is reserved for Lokivahti's own use log; "
-                               "file refused", line=line, field="source_system")
+        raise InputError(Path(row[2]), f"source_system '{RESERVED_SOURCE}' is reserved for Lokivahti's own use log; "
+                                       "file refused", line=line, field="source_system")
+
+
+# A batch's size: its files are staged and normalised together (memory follows its bytes, under memory_limit).
+BATCH_FILES = 64
+BATCH_BYTES = 256 * 1024 * 1024
+
+
+def _batches(paths: list[Path], source, config: dict):
+    """Consecutive canonical CSV files of one header, in order, as (paths, adapter, header); every other file (or
+    one whose detection fails: ingest_file then refuses it with its reason) on its own as ([path], None, None)."""
+    current: list[Path] = []
+    key, size, adapter = None, 0, None
+    for path in map(Path, paths):
+        this = None
+        try:
+            if path.is_file() and path.stat().st_size > 0 and not any(ch in str(path) for ch in "*?[]{}"):
+                found = detect_adapter(path, source, config=config)
+                if found.format_name == canonical.FORMAT_NAME:
+                    header = canonical.read_header(path)
+                    if canonical.FILE_COLUMN not in header:
+                        this = (found, tuple(header), path.stat().st_size)
+        except (InputError, OSError, ValueError, RecursionError, csv.Error):
+            this = None
+        if this is None or (current and (this[1] != key or len(current) >= BATCH_FILES
+                                         or size + this[2] > BATCH_BYTES)):
+            if current:
+                yield current, adapter, list(key)
+            current, key, size, adapter = [], None, 0, None
+        if this is None:
+            yield [path], None, None
+            continue
+        adapter, key = this[0], this[1]
+        current.append(path)
+        size += this[2]
+    if current:
+        yield current, adapter, list(key)
 
 
 def ingest_files(con, paths: list[Path], *, source=None, config=None, progress: Callable | None = None,
-                 refused: list[InputError] | None = None) -> list[Tally]:
-    """Every file in turn. With a `refused` list, a refused file is noted there and the others still run;
-    without one, the first refusal is raised."""
+                 refused: list[InputError] | None = None,
+                 on_file: Callable[[Path, Tally | None, InputError | None], None] | None = None) -> list[Tally]:
+    """Every file, in order: consecutive canonical CSV files of one header in batches (one transaction each),
+    any other file, and every file of a batch that failed, on its own. With a `refused` list (or `on_file`), a
+    refused file is noted there and the others still run; without either, the first refusal is raised.
+    `on_file(path, tally, refusal)` is called once per file, after the file (or its batch) is stored."""
+    config = config if config is not None else load_config()
     tallies: list[Tally] = []
-    for path in paths:
+
+    def one(path: Path) -> None:
         try:
-            tallies.append(ingest_file(con, path, source=source, config=config))
+            tally = ingest_file(con, path, source=source, config=config)
         except InputError as exc:
-            if refused is None:
+            if refused is None and on_file is None:
                 raise
-            refused.append(exc)
-            continue
+            if refused is not None:
+                refused.append(exc)
+            if on_file:
+                on_file(path, None, exc)
+            return
+        tallies.append(tally)
         if progress:
-            progress(tallies[-1])
+            progress(tally)
+        if on_file:
+            on_file(path, tally, None)
+
+    pending = list(_batches(paths, source, config))
+    while pending:
+        group, adapter, header = pending.pop(0)
+        if len(group) == 1:
+            one(group[0])
+            continue
+        try:
+            done = _ingest_together(con, group, adapter, header, config)
+        except _BatchFallback as exc:
+            if exc.index is not None and 0 < exc.index < len(group):
+                pending[:0] = [(group[:exc.index], adapter, header), (group[exc.index:], adapter, header)]
+                continue
+            log.info("a batch of %d files goes file by file (%s)", len(group), exc)
+            pending[:0] = [([path], None, None) for path in group]
+            continue
+        except Exception as exc:  # noqa: BLE001 - any failure of a batch: its files go one by one, each judged alone
+            log.info("a batch of %d files goes file by file (%s)", len(group), type(exc).__name__)
+            pending[:0] = [([path], None, None) for path in group]
+            continue
+        for path, tally in zip(group, done, strict=True):
+            tallies.append(tally)
+            if progress:
+                progress(tally)
+            if on_file:
+                on_file(path, tally, None)
     return tallies

@@ -1,6 +1,9 @@
 -- title: validate and normalise staged records of one file into events, quarantine and conflicts
--- description: Runs on the relation `stage` (canonical columns as text + record_no, line_no, raw).
---   Parameters: $run_id, $home_controller. Steps are separated by `-- step:` lines and run in one
+-- description: Runs on the relation `stage` (canonical columns as text + record_no, line_no, raw, file_path)
+--   of one file or of a batch of files of the same format (pipelines/ingest/engine.py): `ingest_batch` maps
+--   each file_path to its ingest run, so quarantine rows, events and tallies stay per file. Everything "in
+--   this file" (record numbers, duplicates, the repeated autumn hour) is per file_path.
+--   Parameters: $home_controller. Steps are separated by `-- step:` lines and run in one
 --   transaction by pipelines/ingest/engine.py. Each rejected record gets the first reason that applies.
 --   The staged records are materialised once, in `checked`, with every value the event needs already
 --   computed; the steps after it read that table. A canonical CSV is staged as a view straight over DuckDB's
@@ -36,7 +39,7 @@ WITH s AS (
         nullif(trim(record_count), '')              AS record_count_text,
         nullif(trim(legal_basis), '')               AS legal_basis,
         nullif(trim(data_description), '')          AS data_description,
-        record_no, line_no, raw
+        record_no, line_no, raw, file_path
     FROM stage
 ), t AS (
     SELECT *,
@@ -80,18 +83,25 @@ SELECT *,
     END AS bad_field
 FROM p;
 
+-- step: files
+-- Each file of the batch with its run and its first row: inside the transaction the rows of a new table have
+-- consecutive rowids from a fixed offset in the files' order (the CSV reader and a projection keep it).
+CREATE OR REPLACE TEMP TABLE ingest_batch_files AS
+SELECT b.file_path, b.run_id, b.path, c.first_row
+FROM ingest_batch b
+LEFT JOIN (SELECT file_path, min(rowid) AS first_row FROM checked GROUP BY file_path) c USING (file_path);
+
 -- step: numbered
--- Every checked record with its record number: the adapter's, else the position in the file. Inside the
--- file's transaction the rows of a new table have consecutive rowids from a fixed offset, so the position is
--- rowid minus the first rowid (tests/test_ingest_canonical.py checks line numbers on a file read in parallel).
+-- Every checked record with its record number: the adapter's, else the position in its file, rowid minus the
+-- file's first rowid (tests/test_ingest_canonical.py checks line numbers on a file read in parallel).
 CREATE OR REPLACE TEMP VIEW checked_rows AS
-SELECT * REPLACE (coalesce(record_no, rowid - (SELECT min(rowid) FROM checked) + 1) AS record_no),
-    rowid AS row_id
-FROM checked;
+SELECT c.* REPLACE (coalesce(c.record_no, c.rowid - f.first_row + 1) AS record_no),
+    c.rowid AS row_id, f.run_id, f.path
+FROM checked c JOIN ingest_batch_files f USING (file_path);
 
 -- step: quarantine_invalid
 INSERT INTO quarantine
-SELECT $run_id, $path, record_no, line_no, bad_field,
+SELECT run_id, path, record_no, line_no, bad_field,
     CASE bad_field
         WHEN 'source_system' THEN 'missing source_system'
         WHEN 'source_event_id' THEN 'missing source_event_id'
@@ -133,7 +143,7 @@ SELECT
     c.recipient_organisation_id, c.outcome, c.session_id, c.search_criteria, c.record_count,
     c.legal_basis, c.data_description,
     c.time_flag, c.time_local,
-    c.record_no, c.line_no, c.raw
+    c.record_no, c.line_no, c.raw, c.row_id, c.run_id, c.path, c.file_path
 FROM checked_rows c
 LEFT JOIN (
     SELECT lower(a.source_system) AS source_system, a.account, any_value(s.organisation_id) AS organisation_id, any_value(s.unit_id) AS unit_id
@@ -149,11 +159,11 @@ FROM (
     SELECT row_id FROM (
         SELECT row_id,
             max(CASE WHEN time_local < prev THEN 1 ELSE 0 END)
-                OVER (PARTITION BY source_system, CAST(time_local AS DATE) ORDER BY record_no
+                OVER (PARTITION BY file_path, source_system, CAST(time_local AS DATE) ORDER BY record_no
                       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS rewound
         FROM (
-            SELECT row_id, record_no, source_system, time_local,
-                lag(time_local) OVER (PARTITION BY source_system, CAST(time_local AS DATE) ORDER BY record_no) AS prev
+            SELECT row_id, record_no, file_path, source_system, time_local,
+                lag(time_local) OVER (PARTITION BY file_path, source_system, CAST(time_local AS DATE) ORDER BY record_no) AS prev
             FROM checked_rows WHERE bad_field IS NULL AND time_flag = 'ambiguous_first'
         )
     ) WHERE rewound = 1
@@ -161,31 +171,32 @@ FROM (
 WHERE checked.rowid = second_pass.row_id;
 
 -- step: duplicates_in_file
--- The same event id twice in one file: the first record is kept, later ones are quarantined.
+-- The same event id twice in one file: the first record is kept, later ones are quarantined. (The same id in
+-- two files of one batch: the engine ingests that batch file by file instead, see engine.py.)
 CREATE OR REPLACE TEMP TABLE in_file_dupes AS
-SELECT record_no, first_record FROM (
-    SELECT record_no, min(record_no) OVER (PARTITION BY source_system, source_event_id) AS first_record
+SELECT row_id, first_record FROM (
+    SELECT row_id, record_no, min(record_no) OVER (PARTITION BY file_path, source_system, source_event_id) AS first_record
     FROM checked_rows
-    WHERE bad_field IS NULL AND (source_system, source_event_id) IN (
-        SELECT (source_system, source_event_id) FROM checked WHERE bad_field IS NULL
+    WHERE bad_field IS NULL AND (file_path, source_system, source_event_id) IN (
+        SELECT (file_path, source_system, source_event_id) FROM checked WHERE bad_field IS NULL
         GROUP BY ALL HAVING count(*) > 1)
 ) WHERE record_no <> first_record;
 
 -- step: quarantine_in_file_dupes
 INSERT INTO quarantine
-SELECT $run_id, $path, r.record_no, r.line_no, 'source_event_id',
+SELECT r.run_id, r.path, r.record_no, r.line_no, 'source_event_id',
     'duplicate event id in this file (first seen at record ' || d.first_record || ')', r.raw, now()
-FROM checked_rows r JOIN in_file_dupes d USING (record_no);
+FROM checked_rows r JOIN in_file_dupes d USING (row_id);
 
 -- step: kept
 -- The events of this file: valid, and not a later copy of an event id seen earlier in the file.
 CREATE OR REPLACE TEMP VIEW kept AS
-SELECT * FROM resolved WHERE record_no NOT IN (SELECT record_no FROM in_file_dupes);
+SELECT * FROM resolved WHERE row_id NOT IN (SELECT row_id FROM in_file_dupes);
 
 -- step: existing
 -- Event ids already stored: identical content is a harmless re-ingest; different content is a conflict.
 CREATE OR REPLACE TEMP TABLE existing AS
-SELECT r.record_no, r.line_no, r.raw, r.source_system, r.source_event_id,
+SELECT r.row_id, r.run_id, r.path, r.file_path, r.record_no, r.line_no, r.raw, r.source_system, r.source_event_id,
     concat_ws(',',
         CASE WHEN r.event_time IS DISTINCT FROM e.event_time THEN 'event_time' END,
         CASE WHEN r.account IS DISTINCT FROM e.account THEN 'account' END,
@@ -203,11 +214,11 @@ JOIN events e ON e.source_system = r.source_system AND e.source_event_id = r.sou
 
 -- step: record_conflicts
 INSERT INTO event_conflicts
-SELECT source_system, source_event_id, $run_id, record_no, differing, now() FROM existing WHERE differing <> '';
+SELECT source_system, source_event_id, run_id, record_no, differing, now() FROM existing WHERE differing <> '';
 
 -- step: quarantine_conflicts
 INSERT INTO quarantine
-SELECT $run_id, $path, record_no, line_no, split_part(differing, ',', 1),
+SELECT run_id, path, record_no, line_no, split_part(differing, ',', 1),
     'event id already stored with different content (' || differing || '); stored version kept', raw, now()
 FROM existing WHERE differing <> '';
 
@@ -216,7 +227,7 @@ INSERT INTO events BY NAME
 SELECT r.source_system, r.source_event_id, r.event_time, r.event_local, CAST(r.event_local AS DATE) AS event_date,
     r.account, r.client_id, r.action, r.service_task, r.document, r.purpose, r.emergency, r.channel,
     r.organisation_id, r.unit_id, r.controller_id, r.recipient_organisation_id, r.outcome, r.session_id,
-    r.search_criteria, r.record_count, r.time_flag, $run_id AS run_id, r.record_no, r.raw,
+    r.search_criteria, r.record_count, r.time_flag, r.run_id, r.record_no, r.raw,
     r.legal_basis, r.data_description, r.controller_defaulted
 FROM (SELECT *, hki_utc_to_local(event_time) AS event_local FROM kept) r
-WHERE r.record_no NOT IN (SELECT record_no FROM existing);
+WHERE r.row_id NOT IN (SELECT row_id FROM existing);
