@@ -22,6 +22,11 @@ from pathlib import Path
 
 ROLES = ("dpo", "supervision", "request_handler")
 
+# The users `lokivahti serve --demo-users` creates, one per role. The sample county gives each an account of
+# source `lokivahti` on a staff member of the matching role (pipelines/generate/county.py), because a dashboard
+# user who is nobody in the staff register is a configuration error at `lokivahti check`.
+DEMO_USERS = {"tietosuoja": "dpo", "valvonta": "supervision", "pyynnot": "request_handler"}
+
 
 @dataclass(frozen=True)
 class Page:

@@ -12,6 +12,7 @@ import pytest
 from stdnum.fi import hetu
 
 from pipelines import PROJECT_ROOT
+from pipelines.access import DEMO_USERS
 from pipelines.generate import generate
 from pipelines.generate.identity import identity_code
 from pipelines.ingest.engine import ingest_file
@@ -175,8 +176,15 @@ def test_staff_and_client_households_never_share_an_address_unless_planted():
 
 
 def test_the_auditors_of_the_dashboard_have_accounts_and_roles_that_need_no_involvement():
-    accounts = {(r["source_system"], r["account"]) for r in read_csv(SMALL / "reference" / "accounts.csv")}
-    assert {("lokivahti", "dpo"), ("lokivahti", "valvonta"), ("lokivahti", "kirjaamo")} <= accounts
+    # Dashboard users are staff (issue 14, docs/dashboard.md): each demo user `serve --demo-users` creates is a
+    # `lokivahti` account of a current staff member whose role is that user's dashboard role.
+    staff = {r["staff_id"]: r for r in read_csv(SMALL / "reference" / "staff.csv")}
+    owners = {r["account"]: staff[r["staff_id"]] for r in read_csv(SMALL / "reference" / "accounts.csv")
+              if r["source_system"] == "lokivahti"}
+    staff_role = {"dpo": "data_protection_officer", "supervision": "supervision_officer",
+                  "request_handler": "request_handler"}
+    assert {name: (owners[name]["role"], owners[name]["valid_to"]) for name in DEMO_USERS if name in owners} \
+        == {name: (staff_role[role], "") for name, role in DEMO_USERS.items()}
     perms = read_csv(SMALL / "reference" / "role_permissions.csv")
     for role in ("data_protection_officer", "supervision_officer", "request_handler"):
         rows = {(r["service_task"], r["action"]) for r in perms if r["role"] == role and r["requires_involvement"] == "false"}

@@ -143,8 +143,8 @@ def test_the_vectorised_county_is_byte_identical_for_a_seed_whatever_the_thread_
 @pytest.mark.slow
 def test_every_access_of_the_vectorised_county_outside_its_stray_visits_is_explained(tmp_path):
     # docs/rules.md §Explanations: background work within caseloads, units and authorisations is legitimate;
-    # the generator's only unlabelled faults are its stray visits (a few per ten thousand). Silent-source days are
-    # not judged here: at the small size the supervision system has five users, so a thin day can be silent.
+    # the generator's only unlabelled faults are its stray visits (a few per ten thousand). Its supervision system
+    # has five users, so some working days hold a third of the usual day: quiet days, fully logged, not silence.
     summary = generate_vectorised("small", 7, tmp_path / "county")
     con = connect(tmp_path / "store.duckdb")
     imported = import_reference(con, tmp_path / "county" / "reference")
@@ -160,4 +160,6 @@ def test_every_access_of_the_vectorised_county_outside_its_stray_visits_is_expla
     in_findings = con.execute("SELECT count(DISTINCT source_event_id) FROM finding_events").fetchone()[0]
     assert explained + in_findings >= access * 0.999
     assert in_findings <= access * 0.003
+    silent = con.execute("SELECT count(*) FROM findings WHERE rule_id = 'log_silent_source'").fetchone()[0]
+    assert silent == 0
     con.close()

@@ -19,8 +19,6 @@ from .. import PROJECT_ROOT
 from ..cli import app
 from ._common import err, out, store
 
-DEMO_ROLES = {"tietosuoja": "dpo", "valvonta": "supervision", "pyynnot": "request_handler"}
-
 
 def streamlit_command(port: int, address: str = "localhost") -> list[str]:
     """The server command: no file watcher (a store folder of thousands of files exhausted inotify, and a
@@ -68,16 +66,16 @@ def serve_command(
                               help="Offer to load the bundled sample county when the store does not exist."),
 ):
     """Serve the dashboard (Streamlit) on the store chosen with --store / LOKIVAHTI_STORE."""
-    from ..access import write_users_file
+    from ..access import DEMO_USERS, write_users_file
 
     users = users or store().with_name(store().stem + ".users.toml")
     if demo_users:
         if users.exists():
             err.print(f"{users} exists; not overwriting it")
             raise typer.Exit(code=2)
-        passwords = write_users_file(users, DEMO_ROLES)
+        passwords = write_users_file(users, DEMO_USERS)
         out.print(f"demo users written to {users} (shown once):")
-        for name, role in DEMO_ROLES.items():
+        for name, role in DEMO_USERS.items():
             out.print(f"  {name:12} {role:16} {passwords[name]}", highlight=False)
     elif not users.exists():
         err.print(f"no users file at {users}; create one with --demo-users (docs/dashboard.md)")

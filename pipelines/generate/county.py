@@ -10,6 +10,7 @@ import random
 import unicodedata
 from datetime import date, timedelta
 
+from ..access import DEMO_USERS
 from .identity import IdentityPool
 from .model import Authorisation, Client, County, Involvement, Permission, Prohibition, Staff
 from .sizes import Size
@@ -97,7 +98,16 @@ HEADCOUNT = {
     "SOS": [("social_worker", 5, ("pro_consona",))],
 }
 FIXED_ONE = {"manager"}
-AUDITORS = [("TSV", "data_protection_officer", "dpo"), ("KIRJ", "request_handler", "kirjaamo")]
+AUDITORS = [("TSV", "data_protection_officer"), ("KIRJ", "request_handler")]
+# The dashboard role of each staff role that uses Lokivahti itself: its demo user (pipelines/access.py) is an
+# account of source `lokivahti` on that staff member, so the demo users are tied to staff records.
+DASHBOARD_ROLES = {"data_protection_officer": "dpo", "supervision_officer": "supervision",
+                   "request_handler": "request_handler"}
+
+
+def dashboard_account(staff_role: str) -> str:
+    """The demo dashboard user of a staff role (the `lokivahti` account in accounts.csv)."""
+    return next(name for name, role in DEMO_USERS.items() if role == DASHBOARD_ROLES[staff_role])
 
 
 def ascii_fold(text: str) -> str:
@@ -154,12 +164,12 @@ class CountyBuilder:
                         left = day_add(size.start, rng.randint(span // 5, span - span // 5))
                         s.valid_to = left
                         self.new_staff(unit, org, role, sources, day_add(left, rng.randint(1, 20)), None)
-        for unit, role, account in AUDITORS:
+        for unit, role in AUDITORS:
             s = self.new_staff(unit, "HVA", role, (), day_add(size.start, -900), None)
-            s.accounts["lokivahti"] = account
+            s.accounts["lokivahti"] = dashboard_account(role)
             s.active = False
         officer = next(s for s in c.staff if s.role == "supervision_officer" and s.valid_to is None)
-        officer.accounts["lokivahti"] = "valvonta"
+        officer.accounts["lokivahti"] = dashboard_account(officer.role)
 
     def pool(self, unit: str, role: str) -> list[Staff]:
         return [s for s in self.county.staff if s.unit_id == unit and s.role == role and s.active]

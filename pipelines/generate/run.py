@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from statistics import median
 
 from ..config import load_config
 from .background import Background
@@ -286,7 +287,8 @@ def generate(size_name: str, seed: int, out: Path, canonical_only: bool = False,
     keys = [("log_silent_source", f"{src}|{d.isoformat()}") for (src, d) in sorted(plants.silent)]
     keys.append(("log_export_mismatch", f"effica|{changed.event_id}"))
     keys += reference_keys + controller_keys(per_source_day, canonical_only)
-    # every other source-weekday must have enough events (or the silent-source rule would fire by accident)
+    # every other source-weekday must have enough events (or the silent-source rule would fire by accident);
+    # a planted silence must be silent by both of the rule's measures: the floor and the share of a usual day
     minimum = cfg["silent_source_min_daily_events"]
     for src in sorted({s for s, _d in per_source_day}):
         active = sorted(d for s, d in per_source_day if s == src and size.start <= d <= size.end)
@@ -294,8 +296,11 @@ def generate(size_name: str, seed: int, out: Path, canonical_only: bool = False,
             if d.weekday() < 5 and d not in holiday_days and per_source_day[(src, d)] < minimum \
                     and (src, d) not in plants.silent:
                 problems.append(f"source {src} has only {per_source_day[(src, d)]} events on {d}")
+        working = [n for (s, d), n in per_source_day.items() if s == src and n and d.weekday() < 5
+                   and d not in holiday_days]
+        silent_below = min(minimum, cfg["silent_source_share_of_usual"] * median(working or [0]))
         for (s, d) in plants.silent:
-            if s == src and per_source_day[(s, d)] >= minimum:
+            if s == src and per_source_day[(s, d)] >= silent_below:
                 problems.append(f"planted silence {src} {d} has {per_source_day[(s, d)]} events")
     problems += _verify_reference(county, plants.key_objects)
     if size.verify:

@@ -27,7 +27,15 @@ import polars as pl
 
 from ..sqlfiles import bind, run_steps, statement, steps
 from .background import DOCUMENTS
-from .county import HEADCOUNT, ORGANISATIONS, ROLE_PERMISSIONS, TITLES, UNITS
+from .county import (
+    DASHBOARD_ROLES,
+    HEADCOUNT,
+    ORGANISATIONS,
+    ROLE_PERMISSIONS,
+    TITLES,
+    UNITS,
+    dashboard_account,
+)
 from .identity import FIRST_NAMES, STREETS, SURNAMES, TOWNS
 from .rhythm import finnish_holidays
 from .sizes import SIZES
@@ -75,6 +83,8 @@ def _static_tables(con) -> None:
     put("gen_headcount", pl.DataFrame([(i, *h) for i, h in enumerate(head)],
                                       schema={"ord": pl.Int64, "unit_id": pl.Utf8, "role": pl.Utf8,
                                               "head_count": pl.Int64, "sources": pl.List(pl.Utf8)}, orient="row"))
+    put("gen_dashboard_accounts", pl.DataFrame([(r, dashboard_account(r)) for r in DASHBOARD_ROLES],
+                                               schema=["role", "account"], orient="row"))
     put("gen_role_permissions", pl.DataFrame([(i, *r) for i, r in enumerate(ROLE_PERMISSIONS)],
                                              schema=["ord", "role", "service_task", "action", "requires_involvement"],
                                              orient="row"))

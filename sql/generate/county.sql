@@ -69,6 +69,7 @@ FROM numbered n, span;
 
 -- step: accounts
 -- One account per staff member and source system, named as each system names its users.
+-- The dashboard's own (`lokivahti`) accounts are its demo users, one per auditing role (gen_dashboard_accounts).
 CREATE OR REPLACE TEMP TABLE g_accounts AS
 SELECT s.staff_no, s.staff_id, src.source_system,
     CASE src.source_system
@@ -77,7 +78,7 @@ SELECT s.staff_no, s.staff_id, src.source_system,
         WHEN 'lifecare' THEN 'lc-' || lpad(CAST(s.staff_no AS VARCHAR), 5, '0')
         WHEN 'casem' THEN 'HVA\u' || lpad(CAST(s.staff_no AS VARCHAR), 5, '0')
         WHEN 'pegasos' THEN 'peg' || lpad(CAST(s.staff_no AS VARCHAR), 5, '0')
-        WHEN 'lokivahti' THEN CASE s.role WHEN 'data_protection_officer' THEN 'dpo' WHEN 'request_handler' THEN 'kirjaamo' END
+        WHEN 'lokivahti' THEN (SELECT d.account FROM gen_dashboard_accounts d WHERE d.role = s.role)
         WHEN 'portal' THEN 'u' || lpad(CAST(s.staff_no AS VARCHAR), 5, '0') || '@' || lower(s.organisation_id) || '.example.fi'
         ELSE src.source_system || '-' || lpad(CAST(s.staff_no AS VARCHAR), 5, '0')
     END AS account,
