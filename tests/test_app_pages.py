@@ -283,7 +283,7 @@ def test_the_monitoring_report_page_builds_a_pdf_for_the_month(env):
 def test_every_page_renders_on_the_bundled_sample_county(sample_env):
     """Every page renders without an error on a real pipeline run; how fast is the page benchmark's to measure
     (`lokivahti bench`, docs/benchmarks.md), not a unit test's."""
-    from pipelines.dashboard_bench import page_timings
+    from pipelines.benchmarks.dashboard import page_timings
 
     timings = page_timings(Path(sample_env["LOKIVAHTI_STORE"]))  # raises if a page raises
     assert set(timings) == set(DPO_PAGES)

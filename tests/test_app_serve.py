@@ -9,9 +9,9 @@ from typer.testing import CliRunner
 
 from app_pages._auth import load_users, verify, write_users_file
 from pipelines import PROJECT_ROOT
+from pipelines.benchmarks.dashboard import PAGES, page_timings
 from pipelines.cli import app
 from pipelines.commands import serve
-from pipelines.dashboard_bench import PAGES, page_timings
 
 
 def test_a_users_file_keeps_only_argon2_hashes_readable_by_the_owner_alone(tmp_path):
