@@ -90,15 +90,9 @@ if open_ids:
         note = c2.text_input(t("note"), key=f"case_note_{staff_id}")
         if st.form_submit_button(f"{t('case_set_all')} ({len(open_ids)})"):
             seen = {r["finding_id"]: r["version"] for r in _data.reviews().iter_rows(named=True)}
-            done = skipped = 0
-            for fid in open_ids:
-                try:
-                    workstore.record_review(_data.work_path(), fid, status, actor=user["name"], assignee=user["name"],
-                                            note=note or None, expected_version=int(seen.get(fid) or 0))
-                    done += 1
-                except workstore.ReviewConflict:
-                    skipped += 1
-            st.session_state["case_result"] = (done, skipped)
+            st.session_state["case_result"] = workstore.record_reviews(
+                _data.work_path(), open_ids, status, actor=user["name"], seen=seen, assignee=user["name"],
+                note=note or None)
             st.rerun()
 if "case_result" in st.session_state:
     done, skipped = st.session_state.pop("case_result")

@@ -109,16 +109,9 @@ with st.expander(t("bulk")):
         bulk_note = st.text_input(t("note"), key="bulk_note")
         if st.form_submit_button(t("bulk_apply")) and picked:
             seen = {r["finding_id"]: r["version"] for r in _data.reviews().iter_rows(named=True)}
-            done = skipped = 0
-            for fid in picked:
-                try:
-                    workstore.record_review(_data.work_path(), fid, bulk_status, actor=me,
-                                            assignee=bulk_assignee or None, note=bulk_note or None,
-                                            expected_version=int(seen.get(fid) or 0))
-                    done += 1
-                except workstore.ReviewConflict:
-                    skipped += 1
-            st.session_state["bulk_result"] = (done, skipped)
+            st.session_state["bulk_result"] = workstore.record_reviews(
+                _data.work_path(), picked, bulk_status, actor=me, seen=seen, assignee=bulk_assignee or None,
+                note=bulk_note or None)
             st.rerun()
     if "bulk_result" in st.session_state:
         done, skipped = st.session_state.pop("bulk_result")

@@ -61,6 +61,23 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def record_reviews(path, finding_ids, status: str, actor: str, seen: dict[str, int],
+                   assignee: str | None = None, note: str | None = None) -> tuple[int, int]:
+    """One review change for each finding (bulk triage); returns (saved, skipped).
+
+    Each save names the version the reviewer saw (`seen`, finding id -> version); a finding changed by someone
+    else meanwhile is skipped, not overwritten, and counted so the page can say so."""
+    done = skipped = 0
+    for fid in finding_ids:
+        try:
+            record_review(path, fid, status, actor=actor, assignee=assignee, note=note,
+                          expected_version=int(seen.get(fid) or 0))
+            done += 1
+        except ReviewConflict:
+            skipped += 1
+    return done, skipped
+
+
 def record_review(path, finding_id: str, status: str, actor: str, assignee: str | None = None,
                   note: str | None = None, expected_version: int | None = None) -> int:
     """Append a review change and return its version (1 for a finding's first review); the history is never
