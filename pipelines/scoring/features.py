@@ -14,7 +14,7 @@ import duckdb
 import polars as pl
 from holidays.countries.finland import Finland  # the one country, not the whole registry (import time)
 
-from ..sqlfiles import frame_of_file, run_steps, statement
+from ..sqlfiles import frame_of_file, run_file, run_steps, statement
 
 USER_DAY_SQL = "features/001_user_day.sql"
 NORMALISE_SQL = "features/002_peer_normalise.sql"
@@ -236,7 +236,7 @@ def build_features(con: duckdb.DuckDBPyConnection, config: dict) -> pl.DataFrame
     `<f>_peer_z`, `<f>_own_z` and `<f>_own_median`.
 
     Leaves the temp tables feature_account_staff, feature_user_day, feature_peer_of_day and feature_catalogue
-    on `con`.
+    on `con`; the larger intermediate ones are dropped once the frame is read (sql/features/release.sql).
     """
     params = _params(config)
     run_steps(con, USER_DAY_SQL, params, after={"account_staff": install_unit_hours, "slots": install_holidays})
@@ -244,6 +244,7 @@ def build_features(con: duckdb.DuckDBPyConnection, config: dict) -> pl.DataFrame
     catalogue = [(f, float(floor), bool(own), aspect, bool(day)) for f, floor, own, aspect, day in catalogue_rows(con)]
     features = [row[0] for row in catalogue]
     raw = frame_of_file(con, "features/user_day_rows.sql")
+    run_file(con, "features/release.sql")
     if raw.height:
         frame = normalise(raw, catalogue, params["history_days"], params["history_gap"])
     else:
