@@ -27,6 +27,14 @@ def store_con(tmp_store):
     con.close()
 
 
+@pytest.fixture(scope="module")
+def module_store(tmp_path_factory):
+    """An open, migrated store shared by one module's tests, for tests that each add a file of their own."""
+    con = connect(tmp_path_factory.mktemp("module") / "store.duckdb")
+    yield con
+    con.close()
+
+
 @pytest.fixture(scope="session")
 def shared_samples() -> Path:
     if not SHARED_SAMPLES.is_dir():

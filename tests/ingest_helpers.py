@@ -30,6 +30,17 @@ def assert_balanced(con, tally) -> None:
     assert row[0] == row[1] + row[2] + row[3]
 
 
+def ingest_one_record_sample(con, path: Path, fmt: str, quarantined: set[str]) -> str | None:
+    """Ingests a published sample of one record: read as `fmt`, balanced, quarantined exactly when its name is
+    in `quarantined`. Returns the quarantine reason (None when it was stored)."""
+    tally = ingest_file(con, path)
+    assert_balanced(con, tally)
+    assert tally.format == fmt and tally.records_read == 1
+    assert tally.quarantined == (1 if path.name in quarantined else 0)
+    row = con.execute("SELECT reason FROM quarantine WHERE path = ?", [str(path)]).fetchone()
+    return row[0] if row else None
+
+
 def check_bad_case(con, name: str) -> None:
     """The bad input gives exactly the error its entry in expected.toml names; never a traceback."""
     case = EXPECTED[name]
