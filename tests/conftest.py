@@ -152,6 +152,14 @@ def _is_slow(item) -> bool:
             or getattr(getattr(item, "obj", None), "is_hypothesis_test", False))
 
 
+def pytest_ignore_collect(collection_path, config):
+    """With `-m "not slow"` a slow module is not even imported: several import scikit-learn or Streamlit, and
+    every xdist worker would pay for that at collection."""
+    if collection_path.name in SLOW_MODULES and "not slow" in (config.getoption("markexpr") or ""):
+        return True
+    return None
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if _is_slow(item):
