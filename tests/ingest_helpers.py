@@ -15,6 +15,18 @@ BAD = FIXTURES / "bad"
 with open(BAD / "expected.toml", "rb") as _fh:
     EXPECTED: dict[str, dict] = tomllib.load(_fh)
 
+# A canonical CSV of the supervisor's reads of one placement decision (DOMAIN.md's columns, in its order).
+HEADER = ("source_system,source_event_id,event_time,account,client_id,action,service_task,document,purpose,"
+          "emergency,channel,organisation_id,controller_id,recipient_organisation_id,outcome,session_id,"
+          "search_criteria,record_count\n")
+HETU = "010315A9010"
+
+
+def row(i: int, action: str = "read", when: str = "2024-03-04T09:15:00") -> str:
+    """Line i of that CSV: event PG-<i> in session s<i>."""
+    return (f"pegasos,PG-{i},{when},valvoja1,{HETU},{action},placement,päätös,supervision,false,native,"
+            f"HVA,HVA,,success,s{i},,\n")
+
 
 def bad_cases(*prefixes: str) -> list[str]:
     return sorted(name for name in EXPECTED if name.startswith(prefixes))
