@@ -8,6 +8,8 @@ and `cases`, each with a `name`, optional `reference` rows of its own, `events` 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -139,6 +141,24 @@ def memory_store() -> duckdb.DuckDBPyConnection:
     con.execute("SET TimeZone = 'UTC'")
     migrate(con)
     return con
+
+
+_SHARED: duckdb.DuckDBPyConnection | None = None
+
+
+@contextmanager
+def case_store() -> Iterator[duckdb.DuckDBPyConnection]:
+    """An empty migrated store for one case. Migrating a store per case cost as much as judging the case, so
+    each test process migrates one in-memory store and every case runs in a transaction of its own that is
+    rolled back afterwards: its rows, temp tables and findings are gone before the next case begins."""
+    global _SHARED
+    if _SHARED is None:
+        _SHARED = memory_store()
+    _SHARED.execute("BEGIN TRANSACTION")
+    try:
+        yield _SHARED
+    finally:
+        _SHARED.execute("ROLLBACK")
 
 
 def parse_date(value) -> date:
