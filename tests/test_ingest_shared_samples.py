@@ -2,7 +2,7 @@
 
 An extra check beside tests/test_ingest_sample_shapes.py (our own fixtures of the same shapes): these
 files were written by standards bodies and open-source projects, not by us. The values below were read
-off the samples by hand (tests/fixtures/ingest/shared_samples_expected.yaml): the requestor agent is the
+off the samples by hand (tests/fixtures/shared_samples_expected.yaml): the requestor agent is the
 user, in whatever form it is named.
 """
 
@@ -18,8 +18,8 @@ from pipelines.ingest.engine import ingest_file
 SAMPLES = PROJECT_ROOT.parent / "shared" / "samples"
 pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="../shared/samples not present")
 
-# file: (account, client_id, UTC time, action), in a data file beside the other ingest fixtures
-with open(FIXTURES / "shared_samples_expected.yaml", encoding="utf-8") as _fh:
+# file: (account, client_id, UTC time, action), in a data file beside the fixtures (not among the files to ingest)
+with open(FIXTURES.parent / "shared_samples_expected.yaml", encoding="utf-8") as _fh:
     EXPECTED = {name: (v["account"], v["client"], v["utc_time"], v["action"])
                 for name, v in yaml.safe_load(_fh).items()}
 
