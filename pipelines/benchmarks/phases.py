@@ -122,6 +122,25 @@ def phase_generate_vectorised(size: str, seed: str, out: str) -> dict:
             "clients": summary.clients, "files": summary.files, "peak_mib": _peak_mib()}
 
 
+def phase_generate_store(size: str, seed: str, out: str) -> dict:
+    """A county written by the vectorised generator straight into a store (out/pristine.duckdb, its reference
+    folder beside it): the bench's xlarge county, ~100 M events that would be ~15 GB of CSV. The store is
+    written under another name and renamed when complete, so an interrupted run is never taken for a cache."""
+    from ..generate.vectorised import generate_vectorised
+
+    folder = Path(out)
+    partial = folder / "pristine.partial.duckdb"
+    for stale in (partial, partial.with_name(partial.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    t, summary = _timed(generate_vectorised, size, int(seed), folder, store=partial)
+    partial.rename(folder / PRISTINE)
+    return {"seconds": t, "events": sum(summary.events.values()), "staff": summary.staff,
+            "clients": summary.clients, "files": summary.files, "peak_mib": _peak_mib()}
+
+
+PRISTINE = "pristine.duckdb"
+
+
 def county_files(county: Path) -> list[Path]:
     """A generated county's event files, in the order `lokivahti ingest` takes them (sorted)."""
     return sorted(p for p in (county / "events").rglob("*.csv") if p.is_file())
@@ -330,7 +349,7 @@ PHASES = {
     "bare_read": phase_bare_read, "ingest": phase_ingest, "bare_aggregation": phase_bare_aggregation,
     "check": phase_check, "score": phase_score, "publish": phase_publish, "disclosure": phase_disclosure,
     "generate": phase_generate, "bare_read_folder": phase_bare_read_folder, "ingest_folder": phase_ingest_folder,
-    "generate_vectorised": phase_generate_vectorised, "next_day": phase_next_day,
+    "generate_vectorised": phase_generate_vectorised, "generate_store": phase_generate_store, "next_day": phase_next_day,
     "retro_involvement": phase_retro_involvement,
 }
 
