@@ -29,7 +29,8 @@ JOIN g_accounts a ON a.staff_no = e.staff_no AND a.source_system = e.source_syst
 LEFT JOIN g_clients c ON c.client_no = e.client_no
 JOIN gen_prefixes p ON p.source_system = e.source_system
 WINDOW w AS (PARTITION BY e.source_system ORDER BY e.day, e.t_s, e.staff_no)
-ORDER BY e.source_system, record_no;
+-- stored in time order, as ingest stores a batch of files (a check reading a few days skips other row groups)
+ORDER BY e.day, e.t_s, e.source_system, e.staff_no;
 
 -- step: next_run
 SELECT nextval('ingest_run_seq');
