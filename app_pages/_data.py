@@ -19,6 +19,7 @@ import streamlit as st
 from pipelines import workstore
 from pipelines.errors import StoreError
 from pipelines.reports import queries
+from pipelines.sqlfiles import statement
 from pipelines.store import publish_snapshot, snapshot_path, store_path, work_store_path
 
 MAX_ROWS = 500
@@ -62,7 +63,7 @@ def _connection(snap: str, version: tuple) -> duckdb.DuckDBPyConnection:
 def _cached(snap: str, version: tuple, name: str, params: tuple) -> pl.DataFrame:
     cursor = _connection(snap, version).cursor()
     try:
-        cursor.execute("SET TimeZone = 'UTC'")
+        cursor.execute(statement("store/session.sql", "utc"))
         bound = {k: list(v) if isinstance(v, tuple) else v for k, v in params}
         return queries.run(cursor, name, **bound)
     finally:
@@ -250,6 +251,45 @@ def log_export(page: str, **ids) -> None:
     if user:
         workstore.log_access(work_path(), user_name=user["name"], role=user["role"], action="export", page=page,
                              session_id=st.session_state.get("session_id"), **ids)
+
+
+IDENTITY_CODE_ROLES = ("dpo",)  # the findings' client identity codes; the request handler sees only its requests'
+
+
+@st.cache_resource(show_spinner=False)
+def _pseudonym_key() -> bytes:
+    """A secret of this server process: an identity code has too few possible values (a date and three digits)
+    for an unkeyed hash to hide it, and the key never leaves memory."""
+    import secrets
+
+    return secrets.token_bytes(32)
+
+
+def client_pseudonym(client_id: str | None) -> str | None:
+    """A stable stand-in for a client identity code ("asiakas 3f9a2c1d"): the same client reads the same
+    throughout a server's run, so a reviewer can tell that two accesses concern one client without learning who."""
+    import hashlib
+    import hmac
+
+    if not client_id:
+        return client_id
+    from app_pages._i18n import t
+
+    return f"{t('client_ref')} {hmac.new(_pseudonym_key(), client_id.encode(), hashlib.sha256).hexdigest()[:8]}"
+
+
+def identity_codes_visible() -> bool:
+    """Whether the signed-in role may see clients' identity codes on the findings pages (the DPO only: the
+    supervision unit supervises the provider's conduct, which an access's client pseudonym shows as well)."""
+    return (st.session_state.get("auth") or {}).get("role") in IDENTITY_CODE_ROLES
+
+
+def without_identity_codes(frame: pl.DataFrame, columns=("client_id",)) -> pl.DataFrame:
+    """`frame` with every client identity code replaced by its pseudonym unless the role may see them."""
+    if identity_codes_visible():
+        return frame
+    present = [c for c in columns if c in frame.columns]
+    return frame.with_columns(pl.col(c).map_elements(client_pseudonym, return_dtype=pl.Utf8) for c in present)
 
 
 def provider_only() -> bool:

@@ -193,6 +193,7 @@ TEXT: dict[str, tuple[str, str, str]] = {  # key -> (fi, sv, en)
                      "Bilden visar de {n} mest använda raderna av {total}; tabellen visar alla.",
                      "The chart shows the {n} busiest rows of {total}; the table lists all."),
     "client_header": ("Asiakas", "Klient", "Client"),
+    "client_ref": ("asiakas", "klient", "client"),
     "protected": ("turvakielto", "spärrmarkering", "security prohibition"),
     "placement_secret": ("sijaintipaikka salattu", "placeringsort hemlig", "placement secret"),
     "deceased": ("kuollut", "avliden", "deceased"),

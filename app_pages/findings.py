@@ -203,7 +203,8 @@ with st.expander(t("legal_basis"), expanded=True):
         st.code(str(f["evidence"]), language="json", wrap_lines=True)
 
 st.markdown(f"**{t('finding_events')}**")
-st.dataframe(fi_frame(_data.q("finding_events", finding_id=fid, max_rows=_data.MAX_ROWS)), hide_index=True)
+events = _data.without_identity_codes(_data.q("finding_events", finding_id=fid, max_rows=_data.MAX_ROWS))
+st.dataframe(fi_frame(events), hide_index=True, key="finding_events_table")
 
 st.markdown(f"**{t('reference_rows')}**")
 r1, r2, r3 = st.columns(3)

@@ -103,6 +103,33 @@ def test_the_supervision_unit_sees_only_findings_about_private_providers(env):
     assert at.get("plotly_chart")
 
 
+def _finding_events_table(at: AppTest):
+    return next(d.value for d in at.dataframe if "Tapahtuman tunniste" in d.value.columns)
+
+
+def test_the_supervision_unit_sees_a_providers_accesses_without_the_clients_identity_codes(env):
+    """The supervision unit may get the information needed to supervise a provider's services (611/2021 10 § 2
+    mom), which is the provider's conduct: which of its staff opened which client's record, when. A client's
+    identity code adds nothing to that, so the finding's event table names the client by a pseudonym, the same
+    one for every access to that client."""
+    at = open_finding(page(sign_in("valvoja"), "findings"), "f-provider-E0045")
+    events = _finding_events_table(at)
+    cells = {str(v) for col in events.columns for v in events[col].to_list()}
+    assert not any(C1 in c for c in cells)
+    client = events["Asiakas"].to_list()
+    assert client and all(c.startswith("asiakas ") for c in client)
+    at.selectbox(key="finding_pick").set_value("f-provider-E0042").run()
+    assert _finding_events_table(at)["Asiakas"].to_list()[0] == client[0]  # the same client, the same stand-in
+    rendered = " ".join(str(e.value) for e in (*at.markdown, *at.caption, *at.code, *at.subheader))
+    assert C1 not in rendered
+
+
+def test_the_data_protection_officer_sees_the_identity_code_of_a_findings_client(env):
+    """The DPO answers for the log's supervision and the client's own requests, so the identity code stays."""
+    at = open_finding(page(sign_in("dpo1"), "findings"), "f-provider-E0045")
+    assert _finding_events_table(at)["Asiakas"].to_list() == [C1]
+
+
 def test_the_request_handler_sees_only_the_requests_page(env):
     at = sign_in("kasittelija")
     assert at.header[0].value == "Selvityspyynnöt"

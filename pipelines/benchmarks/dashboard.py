@@ -38,8 +38,19 @@ from .. import PROJECT_ROOT, access
 
 # bench page name -> the page's script, relative to app.py (the page list itself is pipelines/access.py)
 BENCH_NAMES = {"user": "user_timeline", "client": "client_timeline"}
-PAGES = {BENCH_NAMES.get(p.key, p.key): f"app_pages/{p.script}" for p in access.PAGES}
 ROLES = access.ROLES
+
+
+def page_folder(app_dir: Path = PROJECT_ROOT) -> str:
+    """The folder beside the app that holds every page script pipelines/access.py names: the library knows the
+    pages by their scripts' names, the app decides where it keeps them."""
+    for folder in sorted(p for p in app_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if all((folder / p.script).is_file() for p in access.PAGES):
+            return folder.name
+    raise FileNotFoundError(f"no folder beside {app_dir / 'app.py'} holds the dashboard's page scripts")
+
+
+PAGES = {BENCH_NAMES.get(p.key, p.key): f"{page_folder()}/{p.script}" for p in access.PAGES}
 
 
 def role_pages(role: str) -> list[str]:
@@ -65,24 +76,11 @@ def ensure_published(store: Path) -> Path:
 
 def busiest_subjects(snap: Path) -> dict[str, object]:
     """The staff member, client and provider with the most events, and the period the events cover."""
-    from ..reports.queries import open_snapshot
+    from ..reports.queries import run
 
-    con = open_snapshot(snap)
-    try:
-        client = con.execute("SELECT client_id FROM events WHERE client_id IS NOT NULL "
-                             "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").fetchone()
-        staff = con.execute("SELECT a.staff_id FROM events e JOIN ref_accounts a USING (source_system, account) "
-                            "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").fetchone()
-        provider = con.execute(
-            "SELECT s.organisation_id FROM events e JOIN ref_accounts a USING (source_system, account) "
-            "JOIN ref_staff s ON s.staff_id = a.staff_id "
-            "JOIN ref_organisations o ON o.organisation_id = s.organisation_id AND o.kind = 'private_provider' "
-            "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").fetchone()
-        period = con.execute("SELECT min(event_date), max(event_date) FROM events").fetchone()
-    finally:
-        con.close()
-    return {"client": client[0] if client else None, "staff": staff[0] if staff else None,
-            "provider": provider[0] if provider else None, "period": period}
+    row = run(snap, "bench_subjects").row(0, named=True)
+    return {"client": row["client"], "staff": row["staff"], "provider": row["provider"],
+            "period": (row["first_day"], row["last_day"])}
 
 
 @contextmanager
