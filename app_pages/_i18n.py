@@ -86,6 +86,7 @@ TEXT: dict[str, tuple[str, str, str]] = {  # key -> (fi, sv, en)
                  "and do not stretch the timelines.")),
     # filters and triage
     "rule": ("Sääntö", "Regel", "Rule"),
+    "total": ("Yhteensä", "Totalt", "Total"),
     "severity": ("Vakavuus", "Allvarlighet", "Severity"),
     "status": ("Tila", "Status", "Status"),
     "unit": ("Yksikkö", "Enhet", "Unit"),

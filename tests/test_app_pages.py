@@ -81,7 +81,10 @@ def test_the_data_protection_officer_can_open_every_page(env, name):
 
 def test_the_overview_shows_daily_events_per_source_and_the_ingest_tally(env):
     at = page(sign_in("dpo1"), "overview")
-    assert len(at.get("plotly_chart")) >= 2
+    assert len(at.get("plotly_chart")) == 2  # events per source and day; findings per week
+    rules = next(d.value for d in at.dataframe if "Sääntö" in d.value.columns)
+    assert {"Sääntö", "korkea", "Yhteensä"} <= set(rules.columns)  # open findings per rule, a column per severity
+    assert (rules["Yhteensä"] > 0).all()
     assert at.metric[0].value.replace(" ", "").isdigit() and int(at.metric[0].value.replace(" ", "")) > 40
     tally = at.dataframe[0].value
     assert {"Luettu", "Karanteenissa"} <= set(tally.columns)  # plain words, not field names
