@@ -128,9 +128,10 @@ def browser_sync(lang: str) -> None:
 
 
 # Streamlit's chart and table elements are separate JavaScript modules (the chart one is about 4.7 MB) that the
-# browser fetches and compiles only when the first chart or table of a page arrives, after the page's queries.
-# Asking for them as soon as the page loads (the sign-in form included) lets the browser compile them while the
-# server runs the page, instead of after it.
+# browser fetches, compiles and runs only when the first chart or table of a page arrives, after the page's
+# queries. Importing them as soon as a page loads (the sign-in form included, while the user types) lets the
+# browser do that work while the server runs the page, instead of after it; Streamlit's own import later finds
+# them ready.
 PRELOAD_ELEMENTS = ("PlotlyChart", "DataFrame")
 
 
@@ -145,11 +146,10 @@ def _preload_script() -> str:
     if not names:
         return ""
     # relative to Streamlit's own bundle, so a server under a path prefix works too; once per page load
-    return ("if (!window.__lvPreload) { window.__lvPreload = 1;"
-            " const d = window.parent.document; const main = d.querySelector('script[src*=\"static/js/index\"]');"
+    return (" if (!window.__lvPreload) { window.__lvPreload = 1;"
+            " const main = document.querySelector('script[src*=\"static/js/index\"]');"
             " if (main) { for (const n of " + repr(names).replace("'", '"') + ") {"
-            " const l = d.createElement('link'); l.rel = 'modulepreload'; l.href = new URL(n, main.src).href;"
-            " d.head.appendChild(l); } } }")
+            " import(new URL(n, main.src).href).catch(() => {}); } } }")
 
 
 def idle_watch() -> None:

@@ -201,6 +201,26 @@ def page_timings(store_path: str | os.PathLike, timeout: float = 120, role: str 
     return {name: s for (_r, name), s in role_timings(store_path, (role,), timeout).items()}
 
 
+def page_echo(as_json: bool, target: float):
+    """The line printed as each page is timed (nothing when the result is printed as JSON)."""
+    def echo(role: str, name: str, seconds: float) -> None:
+        if not as_json:
+            print(f"{role:<16} {name:<16} {seconds:6.2f} s  {'ok' if seconds < target else 'SLOW'}", flush=True)
+
+    return echo
+
+
+def print_summary(timings: dict[tuple[str, str], float], as_json: bool, target: float) -> int:
+    """The run's last words (every figure as JSON, or the slowest page) and its exit code: 0 when every page is
+    under `target` seconds."""
+    worst = max(timings.values(), default=0.0)
+    if as_json:
+        print(json.dumps({f"{r}/{p}": round(s, 3) for (r, p), s in timings.items()}))
+    else:
+        print(f"slowest {worst:.2f} s")
+    return 0 if worst < target else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines.benchmarks.dashboard",
                                      description="Time each dashboard page's first render on a store.")
@@ -209,21 +229,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     parser.add_argument("--target", type=float, default=2.0, help="seconds a page must stay under (default 2)")
     args = parser.parse_args(argv)
-
-    def echo(role, name, seconds):
-        if not args.json:
-            mark = "ok" if seconds < args.target else "SLOW"
-            print(f"{role:<16} {name:<16} {seconds:6.2f} s  {mark}", flush=True)
-
     if not args.json:
         print(f"first render of each page on {args.store} (target < {args.target:g} s)")
-    timings = role_timings(args.store, tuple(args.role or ROLES), echo=echo)
-    worst = max(timings.values(), default=0.0)
-    if args.json:
-        print(json.dumps({f"{r}/{p}": round(s, 3) for (r, p), s in timings.items()}))
-    else:
-        print(f"slowest {worst:.2f} s")
-    return 0 if worst < args.target else 1
+    timings = role_timings(args.store, tuple(args.role or ROLES), echo=page_echo(args.json, args.target))
+    return print_summary(timings, args.json, args.target)
 
 
 if __name__ == "__main__":
