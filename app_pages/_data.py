@@ -184,6 +184,23 @@ def rule_title(rule_id: str | None, lang: str) -> str:
     return rule_text(rule_id, lang).title
 
 
+def explanation(row: dict, lang: str) -> str:
+    """A model result's explanation in `lang`: written from its drivers in Finnish, Swedish or English by the
+    scoring package's `explanation_text` where that exists; otherwise the stored Finnish or English text (Swedish
+    readers get the Finnish one, the county's other official language, rather than the English)."""
+    try:
+        from pipelines.scoring import explanation_text
+    except ImportError:  # a scoring package that writes only the stored fi/en texts
+        explanation_text = None
+    if explanation_text is not None and row.get("drivers") is not None:
+        try:
+            return explanation_text(row, lang)
+        except (ValueError, KeyError, TypeError):  # drivers of an older model run: its stored text stands
+            pass
+    stored = row.get("explanation_en") if lang == "en" else row.get("explanation_fi")
+    return stored or row.get("explanation_fi") or ""
+
+
 def pager(total: int, key: str, rows: int = MAX_ROWS) -> int:
     """A page picker under a long list: the offset of the page to show (0 when everything fits one page)."""
     from app_pages._i18n import t

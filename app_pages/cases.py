@@ -78,8 +78,9 @@ st.dataframe(fi_frame(shown.select("day", "severity", "status", "rule", "client_
                                    "event_count", "assignee")), hide_index=True, key="case_findings_table")
 if days.height:
     st.subheader(t("case_days"))
-    explanation = "explanation_en" if lang() == "en" else "explanation_fi"
-    st.dataframe(fi_frame(days.select("day", pl.col("score").round(3), pl.col(explanation).alias("explanation"))),
+    texts = [_data.explanation(r, lang()) for r in days.iter_rows(named=True)]
+    st.dataframe(fi_frame(days.select("day", pl.col("score").round(3)).with_columns(
+        pl.Series("explanation", texts, dtype=pl.Utf8))),
                  hide_index=True, key="case_days_table")
 
 if open_ids:
