@@ -124,7 +124,31 @@ def browser_sync(lang: str) -> None:
         cookie = f"{SESSION_COOKIE}=; path=/; SameSite=Strict; max-age=0"
     code = lang if lang in LANGUAGES else "fi"
     st.html(f"<script>document.documentElement.lang = '{code}'; document.cookie = '{cookie}';{_preload_script()}"
-            "</script>", unsafe_allow_javascript=True)
+            f"{_translate_script(code)}</script>", unsafe_allow_javascript=True)
+
+
+def _translate_script(code: str) -> str:
+    """Replace Streamlit's own English words on the page with the chosen language's, now and whenever Streamlit
+    adds them (one observer per page load; each run hands it the current language's words)."""
+    import json
+
+    from ._i18n import streamlit_words
+
+    words = streamlit_words(code)
+    return (" window.__lvWords = " + json.dumps(words, ensure_ascii=True) + ";"
+            " if (!window.__lvObserver) {"
+            " const swap = window.__lvSwap = (root) => { const w = window.__lvWords; if (!w || !w.text) return;"
+            "  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);"
+            "  for (let n = walker.nextNode(); n; n = walker.nextNode()) {"
+            "   const s = n.nodeValue.trim(); if (w.text[s]) n.nodeValue = n.nodeValue.replace(s, w.text[s]); }"
+            "  const els = root.querySelectorAll ? root.querySelectorAll('[aria-label],[title],[placeholder]') : [];"
+            "  for (const el of els) for (const a of ['aria-label', 'title', 'placeholder']) {"
+            "   const v = el.getAttribute(a); if (v && w.text[v]) el.setAttribute(a, w.text[v]); } };"
+            " window.__lvObserver = new MutationObserver((muts) => { for (const m of muts) {"
+            "  for (const n of m.addedNodes) if (n.nodeType === 1) swap(n);"
+            "  if (m.type === 'characterData' && m.target.parentElement) swap(m.target.parentElement); } });"
+            " window.__lvObserver.observe(document.body, {childList: true, subtree: true, characterData: true});"
+            " } window.__lvSwap(document.body);")
 
 
 # Streamlit's chart and table elements are separate JavaScript modules (the chart one is about 4.7 MB) that the

@@ -21,6 +21,36 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 LANGUAGES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 WELCOME_SV = "Välkommen till Lokivahti – logggranskning av klientuppgifter inom socialvården."
 
+# Streamlit's own words (widget placeholders, table toolbar, status) are English and it has no setting for
+# another language; the page replaces them as they appear (app_pages/_auth.browser_sync). English -> (fi, sv).
+# The date picker's calendar (month and weekday names) is not covered. Only a whole text equal to one of these
+# words is replaced: none of them is a value the store holds (codes are translated before they are shown).
+STREAMLIT_TEXT: dict[str, tuple[str, str]] = {
+    "Choose an option": ("Valitse", "Välj"),
+    "Choose options": ("Valitse yksi tai useampi", "Välj ett eller flera"),
+    "No results": ("Ei tuloksia", "Inga resultat"),
+    "Running...": ("Käynnissä...", "Körs..."),
+    "Stop": ("Pysäytä", "Stoppa"),
+    "Rerun": ("Päivitä", "Uppdatera"),
+    "Connecting": ("Yhdistetään", "Ansluter"),
+    "Please wait...": ("Odota...", "Vänta..."),
+    "Download as CSV": ("Lataa CSV-tiedostona", "Ladda ner som CSV"),
+    "Search": ("Hae", "Sök"),
+    "Show/hide columns": ("Näytä tai piilota sarakkeita", "Visa eller dölj kolumner"),
+    "Fullscreen": ("Koko näyttö", "Helskärm"),
+    "Enter fullscreen": ("Koko näyttö", "Helskärm"),
+    "Close fullscreen": ("Sulje koko näyttö", "Stäng helskärm"),
+    "Exit fullscreen": ("Sulje koko näyttö", "Stäng helskärm"),
+    "Clear all": ("Tyhjennä", "Rensa"),
+    "Clear value": ("Tyhjennä", "Rensa"),
+    "Previous month": ("Edellinen kuukausi", "Föregående månad"),
+    "Next month": ("Seuraava kuukausi", "Nästa månad"),
+    "Press Enter to submit form": ("Lähetä painamalla Enter", "Skicka med Enter"),
+    "Press Enter to apply": ("Ota käyttöön painamalla Enter", "Verkställ med Enter"),
+    "Download": ("Lataa", "Ladda ner"),
+    "Open": ("Avaa", "Öppna"),
+}
+
 TEXT: dict[str, tuple[str, str, str]] = {  # key -> (fi, sv, en)
     "app_title": ("Lokivahti – lokivalvonta", "Lokivahti – loggövervakning", "Lokivahti – log monitoring"),
     "language": ("Kieli", "Språk", "Language"),
@@ -274,6 +304,14 @@ def t(key: str, **fmt) -> str:
     entry = TEXT.get(key)
     text = entry[LANGS.index(lang())] if entry else key
     return text.format(**fmt) if fmt else text
+
+
+def streamlit_words(code: str) -> dict:
+    """What the page's replacer needs for `code`: {"text": {English: word}} (empty for English)."""
+    if code not in ("fi", "sv"):
+        return {}
+    i = ("fi", "sv").index(code)
+    return {"text": {en: pair[i] for en, pair in STREAMLIT_TEXT.items()}}
 
 
 def fi_date(d: date | datetime | None) -> str:
