@@ -12,7 +12,8 @@ answering it — everything `lokivahti disclose` does, from the screen.
   the written decision or an interim letter is built and offered for download.
 
 The disclosure package reads the published snapshot (read-only) and writes the register and the record of
-the answer (itself a disclosure) to the work store. Texts of this workflow are kept here (fi, sv, en).
+the answer (itself a disclosure) to the work store. Texts of this workflow are in
+pipelines/reports/labels.toml [requests] (fi, sv, en).
 """
 
 import tempfile
@@ -28,78 +29,13 @@ from pipelines import disclosure as mod
 from pipelines import identity
 from pipelines.disclosure.grounds import REFUSAL_GROUNDS, VERIFICATIONS
 from pipelines.disclosure.texts import t as letter_text
-from pipelines.reports.labels import LANGS
+from pipelines.reports.labels import text as label_text
 from pipelines.reports.queries import open_snapshot
-
-PAGE_TEXT: dict[str, tuple[str, str, str]] = {  # key -> (fi, sv, en), as app_pages/_i18n.TEXT
-    "verified": ("Henkilöllisyys tarkistettu", "Identiteten kontrollerad", "Identity verified"),
-    "right_to_act": ("Oikeus toimia asiakkaan puolesta (miten osoitettu)",
-                     "Rätt att företräda klienten (hur den visats)", "Right to act for the client (how shown)"),
-    "address": ("Pyytäjän osoite", "Begärarens adress", "Requester's address"),
-    "received": ("Vastaanotettu", "Mottagen", "Received"),
-    "duplicate": (("Samasta asiakkaasta, pyytäjästä ja ajanjaksosta on jo avoin pyyntö: {ids}. Vastaa siihen, "
-                  "tai kirjaa uusi valitsemalla alta."),
-                  ("Det finns redan en öppen begäran om samma klient, begärare och period: {ids}. Besvara den, "
-                  "eller registrera en ny genom att kryssa för nedan."),
-                  ("An open request of the same client, requester and period exists: {ids}. Answer it, or "
-                  "register a new one by ticking below.")),
-    "duplicate_ok": ("Kirjaa silti uutena pyyntönä", "Registrera ändå som en ny begäran",
-                     "Register it as a new request anyway"),
-    "held": ("Pidätetty käsittelijän päätöstä varten — mitään ei luovuteta automaattisesti.",
-             "Väntar på handläggarens beslut — ingenting lämnas ut automatiskt.",
-             "Held for the handler's decision — nothing is released automatically."),
-    "refused": ("Hylätty: mitään ei luovuteta; kirjallinen päätös muutoksenhakuohjeineen.",
-                "Avslagen: ingenting lämnas ut; ett skriftligt beslut med besvärsanvisning.",
-                "Refused: nothing is released; a written decision with the appeal route."),
-    "deliver": ("Vastataan.", "Besvaras.", "Will be answered."),
-    "redaction": (("Olinpaikka salataan (lastensuojelulaki 62 § 3 mom): palveluntuottaja, sijoitusyksikkö ja "
-                  "niiden työntekijät korvataan tekstillä \"hyvinvointialueen lastensuojelu\" kirjeessä ja "
-                  "luetteloissa."),
-                  ("Vistelseorten hemlighålls (barnskyddslagen 62 § 3 mom.): serviceproducenten, placeringsenheten "
-                  "och deras anställda ersätts med texten \"välfärdsområdets barnskydd\" i brevet och listorna."),
-                  ("Whereabouts redacted (Child Welfare Act 62(3)): the provider, the placement unit and their "
-                  "workers are replaced by \"the county's child welfare service\" in the letter and lists.")),
-    "no_redaction": ("Ei olinpaikan salausta.", "Vistelseorten hemlighålls inte.", "No whereabouts redaction."),
-    "decide": ("Käsittelijän päätös", "Handläggarens beslut", "The handler's decision"),
-    "decision_kind": ("Päätös", "Beslut", "Decision"),
-    "kind_release": ("luovuta", "lämna ut", "release"),
-    "kind_partly": ("luovuta osittain", "lämna ut delvis", "release in part"),
-    "kind_refuse": ("hylkää", "avslå", "refuse"),
-    "ground": ("Peruste (hylkäys tai osittainen)", "Grund (avslag eller delvis)", "Ground (refusal or partial)"),
-    "reasoning": ("Perustelut (kirjallinen päätös)", "Motivering (det skriftliga beslutet)",
-                  "Reasoning (the written decision)"),
-    "withhold": ("Pois jätettävät rivit", "Rader som inte lämnas ut", "Rows withheld"),
-    "release_period": ("Luovutettava ajanjakso", "Period som lämnas ut", "Period released"),
-    "lift": ("Mikään olinpaikan salaamispäätös ei kata ajanjaksoa (tarkistettu): poista salaus",
-             "Inget beslut om hemlig vistelseort gäller perioden (kontrollerat): häv hemlighållandet",
-             "No secret-whereabouts decision covers the period (checked): lift the redaction"),
-    "fee": ("Maksu (toistuva tai kohtuuton pyyntö)", "Avgift (upprepad eller oskälig begäran)",
-            "Fee (repeated or excessive request)"),
-    "record_decision": ("Kirjaa päätös", "Registrera beslutet", "Record the decision"),
-    "decided": ("Päätös kirjattu.", "Beslutet har registrerats.", "Decision recorded."),
-    "only_handler": ("Vain selvityspyyntöjen käsittelijä tekee päätöksen.",
-                     "Endast handläggaren av begäranden fattar beslutet.", "Only the request handler decides."),
-    "view": ("Perusteltu näkemys käsittelyn lainmukaisuudesta (11 § 5 mom)",
-             "Motiverad bedömning av behandlingens laglighet (11 § 5 mom.)",
-             "Reasoned view on lawfulness (section 11(5))"),
-    "view_in_letter": ("Liitä näkemys kirjeeseen (pyytäjä epäilee väärinkäyttöä)",
-                       "Bifoga bedömningen till brevet (begäraren misstänker missbruk)",
-                       "Add the view to the letter (the requester suspects misuse)"),
-    "interim": ("Muodosta välitiedote", "Skapa ett mellanbesked", "Build an interim letter"),
-    "history": ("Pyynnön historia", "Begärans historik", "History of the request"),
-    "cancel": ("Peru pyyntö", "Återkalla begäran", "Cancel the request"),
-    "cancel_reason": ("Perumisen syy", "Orsak till återkallelsen", "Why it is cancelled"),
-    "cancelled": ("Pyyntö peruttu.", "Begäran har återkallats.", "Request cancelled."),
-    "correct_received": ("Korjaa vastaanottopäivä", "Rätta mottagningsdagen", "Correct the received date"),
-    "correct_reason": ("Korjauksen syy", "Orsak till rättelsen", "Why it is corrected"),
-    "corrected": ("Pyyntö korjattu.", "Begäran har rättats.", "Request corrected."),
-    "invalid": ("Tarkista tiedot", "Kontrollera uppgifterna", "Check the entries"),
-}
 
 
 def pt(key: str, **fmt) -> str:
-    text = PAGE_TEXT[key][LANGS.index(lang())]
-    return text.format(**fmt) if fmt else text
+    """A text of this workflow (pipelines/reports/labels.toml [requests]) in the chosen language."""
+    return label_text("requests", key, lang(), **fmt)
 
 
 user = _auth.require("requests")
