@@ -249,6 +249,26 @@ def with_status(findings: pl.DataFrame) -> pl.DataFrame:
     return out.with_columns(pl.col("review_status").fill_null("new").alias("status"))
 
 
+def record_reviews(result_key: str, ids: list[str], status: str, *, actor: str, assignee: str | None,
+                   note: str | None) -> None:
+    """One review for each of `ids`, each refused when someone saved that finding since this page read the
+    review state; the (done, skipped) counts wait in the session under `result_key` for the next run."""
+    seen = {r["finding_id"]: r["version"] for r in reviews().iter_rows(named=True)}
+    st.session_state[result_key] = workstore.record_reviews(work_path(), ids, status, actor=actor, seen=seen,
+                                                            assignee=assignee, note=note)
+
+
+def show_review_result(result_key: str) -> None:
+    """The outcome of record_reviews once: how many were saved, and how many were skipped as changed by others."""
+    from app_pages._i18n import t
+
+    if result_key in st.session_state:
+        done, skipped = st.session_state.pop(result_key)
+        st.success(t("bulk_done", n=done))
+        if skipped:
+            st.warning(t("bulk_skipped", n=skipped))
+
+
 def log_lookup(action: str, page: str, *, client_id=None, staff_id=None, provider_id=None) -> None:
     """Record a look-up of a person or provider in the work store, once per distinct look-up and session."""
     user = st.session_state.get("auth") or {}
