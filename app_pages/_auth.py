@@ -123,8 +123,10 @@ def browser_sync(lang: str) -> None:
     else:
         cookie = f"{SESSION_COOKIE}=; path=/; SameSite=Strict; max-age=0"
     code = lang if lang in LANGUAGES else "fi"
-    # signed out: the sign-in form, read and typed into, is the time to prepare the first page's elements
-    prepare = "" if token else _preload_script(PRELOAD_ELEMENTS)
+    # signed out: the sign-in form, read and typed into, is the time to prepare the table module every landing
+    # page uses (not the chart module: most roles' landing pages draw no chart, and evaluating it would hold up
+    # their first render)
+    prepare = "" if token else _preload_script(("DataFrame",))
     st.html(f"<script>document.documentElement.lang = '{code}'; document.cookie = '{cookie}';{prepare}"
             f"{_translate_script(code)}</script>", unsafe_allow_javascript=True)
 
@@ -163,9 +165,9 @@ def _translate_script(code: str) -> str:
 
 # Streamlit's chart and table elements are separate JavaScript modules (the chart one is about 4.7 MB) that the
 # browser fetches, compiles and runs only when the first chart or table of a page arrives, after the page's
-# queries. Importing them as soon as a page loads (the sign-in form included, while the user types) lets the
-# browser do that work while the server runs the page, instead of after it; Streamlit's own import later finds
-# them ready.
+# queries. Importing them as soon as a page starts (the table module already on the sign-in form, while the user
+# types) lets the browser do that work while the server runs the page, instead of after it; Streamlit's own
+# import later finds them ready.
 PRELOAD_ELEMENTS = ("PlotlyChart", "DataFrame")
 
 
