@@ -47,6 +47,7 @@ from pipelines import SAMPLES_DIR
 from pipelines.config import load_config
 from pipelines.scoring import build_features
 from pipelines.scoring.evaluate import evaluate_model
+from pipelines.scoring.explain import LANGS, case_explanation
 from pipelines.scoring.features import model_features
 from pipelines.scoring.run import cases_of, fit_and_rank
 from pipelines.scoring.toy import load_toy_county
@@ -183,6 +184,21 @@ if cases.height:
     fig.show()
 else:
     print("no case flagged")
+
+# %% [markdown]
+# The same case as the data protection officer reads it, in the three languages of the dashboard
+# (sql/features/explanation_texts.toml; the stored evidence is structured, the words are chosen at display).
+
+# %%
+if cases.height:
+    case_days = cases.filter((pl.col("staff_id") == longest["staff_id"]) & (pl.col("day") >= longest["first"])
+                             & (pl.col("day") <= longest["last"])).select("staff_id", "day")
+    rows = frame.with_row_index("_row").join(case_days, on=["staff_id", "day"])
+    part = contrib[rows["_row"].to_numpy()].sum(axis=0)
+    aspects = list(model.aspects)
+    order = [aspects[j] for j in part.argsort(kind="stable")[::-1] if part[j] > 0][:3]
+    for code in LANGS:
+        print(f"{code}: {case_explanation(rows, order, code, rows['peer_group'][0])}")
 
 # %%
 con.close()

@@ -2,9 +2,11 @@
 deviations gathered by aspect, an isolation forest over those aspect columns that gives the score,
 plain-language explanations, cases as model findings, review feedback, and the evaluation against baselines.
 
-Public entry points (the benchmark and the CLI call these): build_features, score, evaluate_model.
+Public entry points (the benchmark and the CLI call these): build_features, score, evaluate_model; and for the
+dashboard explanation_text(row, lang): a stored case's evidence or a scores row in fi, sv or en.
 """
 
+from .explain import explanation_text
 from .features import build_features
 from .run import score
 
@@ -23,4 +25,4 @@ def model_rule_metadata() -> dict:
     return member_meta()["model_anomaly"]
 
 
-__all__ = ["build_features", "evaluate_model", "model_rule_metadata", "score"]
+__all__ = ["build_features", "evaluate_model", "explanation_text", "model_rule_metadata", "score"]

@@ -33,6 +33,7 @@ import numpy as np
 import polars as pl
 from sklearn.metrics import roc_auc_score
 
+from ..sqlfiles import run_file
 from .features import build_features, model_features
 from .model import fit_forest, params_of, unusualness
 from .run import fit_and_rank
@@ -67,11 +68,7 @@ def _violation_user_days(con: duckdb.DuckDBPyConnection, event_labels: pl.DataFr
     """(staff_id, day) of every labelled rule-violation or near-miss event (needs feature_account_staff)."""
     con.register("eval_violation_events", event_labels.to_arrow())
     try:
-        rows = con.execute(
-            "SELECT DISTINCT a.staff_id, e.event_date AS day FROM eval_violation_events v "
-            "JOIN events e ON e.source_system = v.source_system AND e.source_event_id = v.source_event_id "
-            "JOIN feature_account_staff a ON a.source_system = e.source_system AND a.account = e.account"
-        ).fetchall()
+        rows = run_file(con, "features/violation_user_days.sql"        ).fetchall()
     finally:
         con.unregister("eval_violation_events")
     return pl.DataFrame(rows, schema={"staff_id": pl.Utf8, "day": pl.Date}, orient="row")

@@ -1,167 +1,120 @@
-"""Why a user-day or a case was flagged, in words a data protection officer understands (Finnish and English).
+"""Why a user-day or a case was flagged, in words a data protection officer understands (Finnish, Swedish, English).
 
 The explanation is the aspect decomposition the forest was fitted over (evidence.py): each aspect's evidence
 is its contribution, the aspects are named in order of their evidence, and within the aspect the feature that
 deviates most is the driver. The forest's score is not a sum of these parts; the parts say what set the day
-apart. A case (consecutive flagged
-days of one person) is explained once, over all its days: the clients and the peers' typical number summed
-over the case, and the ratio ("from 3 March to 28 March opened 81 clients outside their caseload, 4x their
-peers").
+apart. A case (consecutive flagged days of one person) is explained once, over all its days: the clients and
+the peers' typical number summed over the case, and the ratio ("from 3 March to 28 March opened 81 clients
+outside their caseload, 4x their peers").
+
+What is stored is structured (per day the drivers; per case the period, the aspects, the figures and the
+review feedback); the words are in sql/features/explanation_texts.toml in three languages, and
+`explanation_text(row, lang)` renders either. The Finnish and English texts are also stored as columns
+(explanation_fi, explanation_en) for the reports that read them directly.
 """
 
 from __future__ import annotations
 
 import json
+import tomllib
+from functools import cache
 
 import numpy as np
 import polars as pl
 
+from .. import SQL_DIR
 from .evidence import EvidenceModel
 
 MAX_DRIVERS = 3
-
-# feature -> (kind, English template, Finnish template). {v} the person's value, {p} the peer median.
-TEXTS: dict[str, tuple[str, str, str]] = {
-    "events": ("count", "made {v} log events; peers make {p}", "{v} lokitapahtumaa, vertaisilla tavallisesti {p}"),
-    "clients": ("count", "opened {v} clients; peers open {p}",
-                "avasi {v} asiakkaan tiedot, vertaiset tavallisesti {p}"),
-    "new_clients": ("count", "{v} clients never opened before by this person (peers: {p})",
-                    "{v} asiakasta, joiden tietoja hän ei ollut aiemmin avannut (vertaiset: {p})"),
-    "clients_without_involvement": ("count", "{v} clients with no personal involvement (peers: {p})",
-                                    "{v} asiakasta ilman henkilökohtaista asiakassuhdetta (vertaiset: {p})"),
-    "no_involvement_share": ("share", "{v} of accesses without personal involvement (peers: {p})",
-                             "{v} käytöistä ilman henkilökohtaista asiakassuhdetta (vertaiset: {p})"),
-    "out_of_hours_share": ("share", "{v} of events out of working hours, at a weekend or on a holiday (peers: {p})",
-                           "{v} tapahtumista työajan ulkopuolella, viikonloppuna tai pyhäpäivänä (vertaiset: {p})"),
-    "late_share": ("share", "{v} of events in the evening, at night or early in the morning (peers: {p})",
-                   "{v} tapahtumista illalla, yöllä tai aikaisin aamulla (vertaiset: {p})"),
-    "out_of_hours_clients": ("count",
-                             ("opened {v} clients out of working hours, at a weekend or on a holiday "
-                              "(peers: {p})"),
-                             ("avasi {v} asiakkaan tiedot työajan ulkopuolella, viikonloppuna tai pyhäpäivänä "
-                              "(vertaiset: {p})")),
-    "protected_clients": ("count",
-                          "opened {v} protected clients (security prohibition or secret placement) (peers: {p})",
-                          ("avasi {v} turvakiellon tai salaisen sijoituspaikan piirissä olevan asiakkaan tiedot "
-                           "(vertaiset: {p})")),
-    "protected_share": ("share", ("{v} of the clients protected (security prohibition or secret placement) "
-                                  "(peers: {p})"),
-                        "{v} asiakkaista turvakiellon tai salaisen sijoituspaikan piirissä (vertaiset: {p})"),
-    "searches_per_view": ("ratio", "{v} searches per record opened (peers: {p})",
-                          "{v} hakua avattua asiakastietoa kohden (vertaiset: {p})"),
-    "prints_exports": ("count", "printed or exported {v} times (peers: {p})",
-                       "tulosti tai vei tietoja {v} kertaa (vertaiset: {p})"),
-    "client_units": ("count", "clients of {v} different units (peers: {p})",
-                     "asiakkaita {v} eri yksiköstä (vertaiset: {p})"),
-    "systems": ("count", "used {v} client systems (peers: {p})", "käytti {v} asiakastietojärjestelmää (vertaiset: {p})"),
-    "span_minutes": ("hours", "active over {v} from first to last event (peers: {p})",
-                     "aktiivinen {v} ensimmäisestä viimeiseen tapahtumaan (vertaiset: {p})"),
-    "max_gap_minutes": ("hours", "a pause of {v} between events (peers: {p})",
-                        "tapahtumien välillä {v} tauko (vertaiset: {p})"),
-    "protected_out_of_hours_clients": (
-        "count", "opened {v} protected clients out of working hours (peers: {p})",
-        ("avasi työajan ulkopuolella {v} turvakiellon tai salaisen sijoituspaikan piirissä olevan asiakkaan "
-         "tiedot (vertaiset: {p})")),
-    "week_clients": ("count", "opened {v} different clients in the last seven days; peers open {p}",
-                     "avasi seitsemän päivän aikana {v} eri asiakkaan tiedot, vertaiset tavallisesti {p}"),
-    "week_clients_without_involvement": (
-        "count", "{v} different clients with no personal involvement in the last seven days (peers: {p})",
-        "seitsemän päivän aikana {v} eri asiakasta ilman henkilökohtaista asiakassuhdetta (vertaiset: {p})"),
-    "clients_uncovered": ("count", ("{v} clients outside their caseload (no personal involvement, not as a "
-                          "substitute) (peers: {p})"),
-                          ("{v} asiakasta oman asiakasmäärän ulkopuolelta (ei henkilökohtaista asiakassuhdetta eikä "
-                          "sijaisuutta) (vertaiset: {p})")),
-    "unaffine_clients": ("count", "{v} clients none of their usual collaborators works with (peers: {p})",
-                         ("{v} asiakasta, joiden asioita kukaan hänen tavallisista työpareistaan ei hoida "
-                         "(vertaiset: {p})")),
-    "protected_uninvolved_clients": (
-        "count", "opened {v} protected clients without personal involvement (peers: {p})",
-        ("avasi {v} turvakiellon tai salaisen sijoituspaikan piirissä olevan asiakkaan tiedot ilman "
-        "henkilökohtaista asiakassuhdetta (vertaiset: {p})")),
-    "week_clients_uncovered": ("count", "{v} different clients outside their caseload in seven days (peers: {p})",
-                               ("seitsemän päivän aikana {v} eri asiakasta oman asiakasmäärän ulkopuolelta "
-                               "(vertaiset: {p})")),
-    "month_clients_uncovered": ("count", "{v} different clients outside their caseload in 28 days (peers: {p})",
-                                ("28 päivän aikana {v} eri asiakasta oman asiakasmäärän ulkopuolelta "
-                                "(vertaiset: {p})")),
-    "quarter_clients_uncovered": ("count", "{v} different clients outside their caseload in 90 days (peers: {p})",
-                                  ("90 päivän aikana {v} eri asiakasta oman asiakasmäärän ulkopuolelta "
-                                  "(vertaiset: {p})")),
-    "cum_excess_28": ("count", "{v} more clients outside their caseload than peers over 28 days (peers: {p})",
-                      ("28 päivän aikana {v} asiakasta enemmän oman asiakasmäärän ulkopuolelta kuin vertaisilla "
-                      "(vertaiset: {p})")),
-    "own_excess_28": ("count", "{v} more such clients in 28 days than in their own earlier weeks (peers: {p})",
-                      ("28 päivän aikana {v} tällaista asiakasta enemmän kuin hänellä itsellään aiemmin "
-                      "(vertaiset: {p})")),
-    "unaffine_28": ("count", "{v} clients outside their community in 28 days (peers: {p})",
-                    "28 päivän aikana {v} asiakasta oman työyhteisönsä ulkopuolelta (vertaiset: {p})"),
-    "week_excess": ("count", "{v} more clients outside their caseload than peers this week (peers: {p})",
-                    ("tällä viikolla {v} asiakasta enemmän oman asiakasmäärän ulkopuolelta kuin vertaisilla "
-                    "(vertaiset: {p})")),
-    "month_excess": ("count", "{v} more clients outside their caseload than peers this month (peers: {p})",
-                     ("tässä kuussa {v} asiakasta enemmän oman asiakasmäärän ulkopuolelta kuin vertaisilla "
-                     "(vertaiset: {p})")),
-}
+LANGS = ("fi", "sv", "en")
+TEXTS_PATH = SQL_DIR / "features" / "explanation_texts.toml"
 # A case is told by one day-level feature per aspect, summed over its days against the same-day peer medians.
 CASE_FEATURE = {"volume": "clients", "uninvolved": "clients_uncovered", "hours": "out_of_hours_clients",
                 "protected": "protected_uninvolved_clients", "output": "prints_exports",
                 "sustained": "clients_uncovered"}
-CASE_TEXTS = {
-    "clients": ("opened {v} clients", "avasi {v} asiakkaan tiedot"),
-    "clients_uncovered": ("opened {v} clients outside their caseload",
-                          "avasi {v} asiakkaan tiedot oman asiakasmääränsä ulkopuolelta"),
-    "out_of_hours_clients": ("opened {v} clients out of their unit's hours",
-                             "avasi {v} asiakkaan tiedot yksikkönsä aukioloajan ulkopuolella"),
-    "protected_uninvolved_clients": ("opened {v} protected clients without personal involvement",
-                                     "avasi {v} suojatun asiakkaan tiedot ilman henkilökohtaista asiakassuhdetta"),
-    "prints_exports": ("printed or exported {v} times", "tulosti tai vei tietoja {v} kertaa"),
-}
-ASPECT_NAMES = {"volume": ("volume", "määrä"), "uninvolved": ("clients without involvement", "asiakassuhteettomat"),
-                "hours": ("hours", "ajankohta"), "protected": ("protected clients", "suojatut asiakkaat"),
-                "output": ("prints and searches", "tulosteet ja haut"), "sustained": ("sustained pattern", "pitkäkestoisuus")}
-OWN_EN = "; usually {o} for this person"
-OWN_FI = "; hänellä itsellään tavallisesti {o}"
-PEERS_EN = {"role+unit": "same role and unit", "role": "same role", "all": "all staff"}
-PEERS_FI = {"role+unit": "sama rooli ja yksikkö", "role": "sama rooli", "all": "koko henkilöstö"}
-LEAD_EN = "Unusual day compared with peers ({peers}) and with this person's own history: "
-LEAD_FI = "Poikkeava päivä verrattuna vertaisiin ({peers}) ja henkilön omaan historiaan: "
+SV_MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+             "november", "december")
+EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December")
+
+
+@cache
+def texts() -> dict:
+    """sql/features/explanation_texts.toml, read once."""
+    with TEXTS_PATH.open("rb") as f:
+        return tomllib.load(f)
+
+
+def _lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"explanations exist in {', '.join(LANGS)}, not {lang!r}")
+    return lang
+
+
+def _text(section: str, key: str, lang: str) -> str:
+    return texts()[section][key][_lang(lang)]
+
+
+def _peers(peer_group: str | None, lang: str) -> str:
+    kind = (peer_group or "all").split(":", 1)[0]
+    table = texts()["peers"]
+    return (table.get(kind) or table["all"])[_lang(lang)]
+
+
+def aspect_name(aspect: str, lang: str) -> str:
+    names = texts()["aspect"].get(aspect)
+    return names[_lang(lang)] if names else aspect
 
 
 def _fmt(kind: str, x: float | None, lang: str) -> str:
     if x is None or (isinstance(x, float) and np.isnan(x)):
         return "–"
+    comma = lang in ("fi", "sv")
     if kind == "share":
         return f"{round(100 * x)} %"
     if kind == "hours":
-        h = x / 60
-        text = f"{h:.1f}"
-        return (text.replace(".", ",") + " t") if lang == "fi" else text + " h"
+        text = f"{x / 60:.1f}"
+        return (text.replace(".", ",") + (" t" if lang == "fi" else " h")) if comma else text + " h"
     if kind == "ratio":
         text = f"{x:.1f}"
-        return text.replace(".", ",") if lang == "fi" else text
-    return f"{x:.0f}" if float(x).is_integer() else (f"{x:.1f}".replace(".", ",") if lang == "fi" else f"{x:.1f}")
+        return text.replace(".", ",") if comma else text
+    return f"{x:.0f}" if float(x).is_integer() else (f"{x:.1f}".replace(".", ",") if comma else f"{x:.1f}")
+
+
+def _feature(feature: str) -> dict:
+    return texts()["feature"].get(feature) or {
+        "kind": "count", "day": {"fi": feature + " {v} (vertaiset: {p})", "sv": feature + " {v} (kollegerna: {p})",
+                                 "en": feature + " {v} (peers: {p})"}}
 
 
 def driver_text(driver: dict, lang: str) -> str:
-    kind, en, fi = TEXTS.get(driver["feature"], ("count", driver["feature"] + " {v} (peers: {p})",
-                                                  driver["feature"] + " {v} (vertaiset: {p})"))
-    template = fi if lang == "fi" else en
-    text = template.format(v=_fmt(kind, driver["value"], lang), p=_fmt(kind, driver["peer_median"], lang))
+    spec = _feature(driver["feature"])
+    kind = spec["kind"]
+    text = spec["day"][_lang(lang)].format(v=_fmt(kind, driver["value"], lang),
+                                           p=_fmt(kind, driver["peer_median"], lang))
     own = driver.get("own_median")
     if own is not None and abs(driver.get("own_z") or 0) >= 1:
-        text += (OWN_FI if lang == "fi" else OWN_EN).format(o=_fmt(kind, own, lang))
+        text += _text("lead", "own", lang).format(o=_fmt(kind, own, lang))
     return text
 
 
 def explanation(drivers: list[dict], lang: str, peer_group: str | None = "role+unit") -> str:
-    kind = (peer_group or "all").split(":", 1)[0]
-    if lang == "fi":
-        lead = LEAD_FI.format(peers=PEERS_FI.get(kind, PEERS_FI["all"]))
-    else:
-        lead = LEAD_EN.format(peers=PEERS_EN.get(kind, PEERS_EN["all"]))
+    lead = _text("lead", "day", lang).format(peers=_peers(peer_group, lang))
     if not drivers:
-        return lead + ("ei yksittäistä selittävää piirrettä." if lang == "fi" else "no single feature explains it.")
+        return lead + _text("lead", "no_driver", lang)
     return lead + "; ".join(driver_text(d, lang) for d in drivers) + "."
+
+
+def feedback_text(feedback: dict | None, lang: str) -> str:
+    """The review feedback sentence of a case or day: {"explained_aspects": [...], "confirmed": n}."""
+    if not feedback:
+        return ""
+    out = []
+    if feedback.get("explained_aspects"):
+        out.append(_text("lead", "feedback_explained", lang).format(aspects=", ".join(feedback["explained_aspects"])))
+    if feedback.get("confirmed"):
+        out.append(_text("lead", "feedback_confirmed", lang).format(n=feedback["confirmed"]))
+    return " ".join(out)
 
 
 def explain_rows(model: EvidenceModel, rows: pl.DataFrame, contrib: np.ndarray,
@@ -188,6 +141,7 @@ def explain_rows(model: EvidenceModel, rows: pl.DataFrame, contrib: np.ndarray,
                 "own_z": _num(row.get(f"{f}_own_z")),
                 "own_median": _num(row.get(f"{f}_own_median")),
                 "contribution": round(float(contrib[i, j]), 4),
+                "peer_group": row.get("peer_group"),
             })
         fi, en = explanation(drivers, "fi", row.get("peer_group")), explanation(drivers, "en", row.get("peer_group"))
         if notes and notes[i][0]:
@@ -200,23 +154,19 @@ def explain_rows(model: EvidenceModel, rows: pl.DataFrame, contrib: np.ndarray,
 
 
 def _date_text(d, lang: str) -> str:
+    if isinstance(d, str):
+        from datetime import date
+        d = date.fromisoformat(d)
     if lang == "fi":
         return f"{d.day}.{d.month}.{d.year}"
-    return f"{d.day} {d.strftime('%B')} {d.year}"
+    months = SV_MONTHS if lang == "sv" else EN_MONTHS
+    return f"{d.day} {months[d.month - 1]} {d.year}"
 
 
-def case_explanation(days: pl.DataFrame, aspects: list[str], lang: str, peer_group: str | None) -> str:
-    """One sentence for a case: its period, and for each driving aspect the case feature summed over the case
-    days against the peers' medians of those days ("... opened 81 clients outside their caseload, 4x their peers")."""
-    first, last = days["day"].min(), days["day"].max()
-    kind = (peer_group or "all").split(":", 1)[0]
-    peers = (PEERS_FI if lang == "fi" else PEERS_EN).get(kind, PEERS_EN["all"])
-    if first == last:
-        lead = f"On {_date_text(first, lang)}" if lang == "en" else _date_text(first, lang)
-    else:
-        lead = (f"From {_date_text(first, lang)} to {_date_text(last, lang)} ({days.height} days flagged)"
-                if lang == "en" else f"{_date_text(first, lang)}–{_date_text(last, lang)} ({days.height} päivää)")
-    parts, seen = [], set()
+def case_figures(days: pl.DataFrame, aspects: list[str]) -> list[dict]:
+    """For each driving aspect (in order) its case feature summed over the case's days, and the peers' medians
+    of those days summed: [{"aspect", "feature", "value", "peers"}] (a feature told once)."""
+    out, seen = [], set()
     for aspect in aspects:
         f = CASE_FEATURE.get(aspect)
         if f is None or f in seen or f not in days.columns:
@@ -224,21 +174,59 @@ def case_explanation(days: pl.DataFrame, aspects: list[str], lang: str, peer_gro
         seen.add(f)
         v = float(days[f].sum())
         p = float(days[f"{f}_peer_median"].fill_null(0.0).sum()) if f"{f}_peer_median" in days.columns else 0.0
-        if v <= 0:
-            continue
-        en, fi = CASE_TEXTS[f]
-        text = (fi if lang == "fi" else en).format(v=_fmt("count", v, lang))
+        if v > 0:
+            out.append({"aspect": aspect, "feature": f, "value": v, "peers": round(p, 4)})
+    return out
+
+
+def case_text(evidence: dict, lang: str) -> str:
+    """One sentence for a case from its structured evidence (first_day, last_day, days, peer_group, figures,
+    feedback): its period, and for each figure the case's clients against the peers' ("... opened 81 clients
+    outside their caseload, 4x their peers")."""
+    first, last, n = evidence["first_day"], evidence["last_day"], evidence.get("days", 1)
+    peers = _peers(evidence.get("peer_group"), lang)
+    if first == last:
+        lead = _text("lead", "case_day", lang).format(day=_date_text(first, lang))
+    else:
+        lead = _text("lead", "case_period", lang).format(first=_date_text(first, lang), last=_date_text(last, lang),
+                                                         days=n)
+    parts = []
+    for fig in evidence.get("figures", []):
+        spec = _feature(fig["feature"])
+        v, p = fig["value"], fig["peers"]
+        text = spec.get("case", spec["day"])[_lang(lang)].format(v=_fmt("count", v, lang), p=_fmt("count", p, lang))
         if p >= 1:
             ratio = f"{v / p:.1f}".rstrip("0").rstrip(".")
-            ratio = ratio.replace(".", ",") if lang == "fi" else ratio
-            text += (f", {ratio}× vertaisiin ({peers}) nähden" if lang == "fi" else f", {ratio}× their peers ({peers})")
+            ratio = ratio.replace(".", ",") if lang in ("fi", "sv") else ratio
+            text += _text("lead", "case_ratio", lang).format(ratio=ratio, peers=peers)
         else:
-            text += (f"; vertaisilla ({peers}) tavallisesti ei yhtään" if lang == "fi"
-                     else f"; peers ({peers}) typically none")
+            text += _text("lead", "case_no_peers", lang).format(peers=peers)
         parts.append(text)
-    if not parts:
-        return lead + (": poikkeava jakso." if lang == "fi" else ": an unusual period.")
-    return lead + " " + "; ".join(parts) + "."
+    sentence = lead + (" " + "; ".join(parts) + "." if parts else _text("lead", "case_unusual", lang))
+    note = feedback_text(evidence.get("feedback"), lang)
+    return (sentence + " " + note).strip()
+
+
+def case_explanation(days: pl.DataFrame, aspects: list[str], lang: str, peer_group: str | None) -> str:
+    """case_text of a case given as its days (rows of the feature frame)."""
+    return case_text({"first_day": days["day"].min(), "last_day": days["day"].max(), "days": days.height,
+                      "peer_group": peer_group, "figures": case_figures(days, aspects)}, lang)
+
+
+def explanation_text(row: dict, lang: str) -> str:
+    """The explanation of a stored model result in `lang` (fi, sv or en): `row` is a finding's evidence (a case:
+    dict or JSON text, or a row with an `evidence` column) or a scores row (with its `drivers`)."""
+    evidence = row.get("evidence", row) if isinstance(row, dict) else row
+    if isinstance(evidence, str):
+        evidence = json.loads(evidence)
+    if isinstance(evidence, dict) and "first_day" in evidence:
+        return case_text(evidence, lang)
+    drivers = row.get("drivers") if isinstance(row, dict) else None
+    if isinstance(drivers, str):
+        drivers = json.loads(drivers)
+    drivers = drivers or []
+    peer_group = row.get("peer_group") or next((d.get("peer_group") for d in drivers if d.get("peer_group")), None)
+    return explanation(drivers, lang, peer_group)
 
 
 def _num(v):

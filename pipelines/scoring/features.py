@@ -14,10 +14,15 @@ import duckdb
 import polars as pl
 from holidays.countries.finland import Finland  # the one country, not the whole registry (import time)
 
-from ..sqlfiles import frame_of_file, run_steps
+from ..sqlfiles import frame_of_file, run_file, run_steps, statement
 
 USER_DAY_SQL = "features/001_user_day.sql"
 NORMALISE_SQL = "features/002_peer_normalise.sql"
+SUPPORT_SQL = "features/support.sql"
+
+
+def _sql(name: str) -> str:
+    return statement(SUPPORT_SQL, name)
 
 # Peer groups smaller than this fall back to the role, then to everyone (a median of two is no yardstick).
 DEFAULT_MIN_PEERS = 5
@@ -52,46 +57,43 @@ def install_unit_hours(con: duckdb.DuckDBPyConnection) -> None:
     """A temp table of the units' opening hours in quarter-hours (units.csv `opening_hours`; hours.py)."""
     from .hours import parse_opening_hours
 
-    columns = {r[0] for r in con.execute("DESCRIBE ref_units").fetchall()}
-    rows = con.execute("SELECT unit_id, opening_hours FROM ref_units").fetchall() if "opening_hours" in columns \
-        else []
-    con.execute("CREATE OR REPLACE TEMP TABLE feature_unit_hours "
-                "(unit_id VARCHAR PRIMARY KEY, open_from INTEGER, open_to INTEGER, every_day BOOLEAN)")
+    columns = {r[0] for r in con.execute(_sql("ref_unit_columns")).fetchall()}
+    rows = con.execute(_sql("unit_hours_rows")).fetchall() if "opening_hours" in columns else []
+    con.execute(_sql("unit_hours_table"))
     hours = {}
     for unit, text in rows:
         parsed = parse_opening_hours(text)   # validated on import; a unit row without hours keeps the default
         if parsed is not None and unit not in hours:
             hours[unit] = (unit, parsed.open_from, parsed.open_to, parsed.every_day)
     if hours:
-        con.executemany("INSERT INTO feature_unit_hours VALUES (?, ?, ?, ?)", list(hours.values()))
+        con.executemany(_sql("unit_hours_insert"), list(hours.values()))
 
 
 def install_holidays(con: duckdb.DuckDBPyConnection) -> None:
     """A temp table of Finnish public holidays over the years of the user-days (out of hours all day).
 
     Reads the days from feature_slots (the aggregated events), not from the events themselves."""
-    first, last = con.execute("SELECT min(day), max(day) FROM feature_slots").fetchone()
-    con.execute("CREATE OR REPLACE TEMP TABLE feature_holidays (day DATE PRIMARY KEY)")
+    first, last = con.execute(_sql("day_range")).fetchone()
+    con.execute(_sql("holidays_table"))
     if first is None:
         return
     days = sorted(d for d in Finland(years=range(first.year, last.year + 1)) if isinstance(d, date))
-    con.execute("INSERT INTO feature_holidays SELECT unnest(CAST(? AS DATE[]))", [days])
+    con.execute(_sql("holidays_insert"), {"days": days})
 
 
 def catalogue_rows(con: duckdb.DuckDBPyConnection) -> list[tuple[str, float, bool, str, bool]]:
     """(feature, floor, own, aspect, day_context) in catalogue order (needs build_features to have run)."""
-    return con.execute("SELECT feature, floor, own, aspect, day_context FROM feature_catalogue ORDER BY ord"
-                       ).fetchall()
+    return con.execute(_sql("catalogue")).fetchall()
 
 
 def aspect_weights(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """aspect -> weight, in order (sql/features/002_peer_normalise.sql, step aspects)."""
-    return {a: float(w) for a, w in con.execute("SELECT aspect, weight FROM feature_aspects ORDER BY ord").fetchall()}
+    return {a: float(w) for a, w in con.execute(_sql("aspect_weights")).fetchall()}
 
 
 def model_features(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The ordered feature list of the catalogue (needs build_features to have run on this connection)."""
-    return [r[0] for r in con.execute("SELECT feature FROM feature_catalogue ORDER BY ord").fetchall()]
+    return [r[0] for r in catalogue_rows(con)]
 
 
 def _params(config: dict) -> dict:
@@ -234,7 +236,7 @@ def build_features(con: duckdb.DuckDBPyConnection, config: dict) -> pl.DataFrame
     `<f>_peer_z`, `<f>_own_z` and `<f>_own_median`.
 
     Leaves the temp tables feature_account_staff, feature_user_day, feature_peer_of_day and feature_catalogue
-    on `con`.
+    on `con`; the larger intermediate ones are dropped once the frame is read (sql/features/release.sql).
     """
     params = _params(config)
     run_steps(con, USER_DAY_SQL, params, after={"account_staff": install_unit_hours, "slots": install_holidays})
@@ -242,6 +244,7 @@ def build_features(con: duckdb.DuckDBPyConnection, config: dict) -> pl.DataFrame
     catalogue = [(f, float(floor), bool(own), aspect, bool(day)) for f, floor, own, aspect, day in catalogue_rows(con)]
     features = [row[0] for row in catalogue]
     raw = frame_of_file(con, "features/user_day_rows.sql")
+    run_file(con, "features/release.sql")
     if raw.height:
         frame = normalise(raw, catalogue, params["history_days"], params["history_gap"])
     else:

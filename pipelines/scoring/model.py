@@ -23,6 +23,11 @@ from sklearn.ensemble import IsolationForest
 
 FOREST_PARAMS = ("n_estimators", "max_samples", "random_state")
 FOREST_DEFAULTS = {"n_estimators": 300, "max_samples": 1024, "random_state": 20261122}
+# The forest is fitted on at most this many user-days, drawn with the forest's seed: each tree sees only
+# max_samples of them anyway, but scikit-learn draws every tree's sample (and builds a weight vector) over all
+# the rows it is given, so the fit's time and memory would grow with the store. A county of up to ~1.5 M
+# events has fewer user-days than this and is fitted on all of them.
+FIT_ROWS = 131_072
 # What the forest is fitted over: the aspect columns, or the aspect columns and their sum.
 EVIDENCE_VARIANTS = ("aspects", "aspects+sum", "ranked+sum", "aspects+ranked")
 DEFAULT_EVIDENCE = "aspects+sum"
@@ -60,7 +65,11 @@ def fit_forest(x: np.ndarray, params: dict) -> IsolationForest:
         max_samples=min(int(params["max_samples"]), max(len(x), 1)),
         random_state=int(params["random_state"]),
     )
-    return forest.fit(np.asarray(x, dtype=np.float32))
+    x = np.asarray(x, dtype=np.float32)
+    if len(x) > FIT_ROWS:
+        pick = np.random.default_rng(int(params["random_state"])).choice(len(x), FIT_ROWS, replace=False)
+        x = x[np.sort(pick)]
+    return forest.fit(x)
 
 
 def unusualness(forest: IsolationForest, x: np.ndarray) -> np.ndarray:
@@ -69,8 +78,11 @@ def unusualness(forest: IsolationForest, x: np.ndarray) -> np.ndarray:
     if len(x) == 0:
         return np.zeros(0)
     # Most user-days carry the same evidence (no aspect above typical): each distinct row is scored once.
-    rows, back = np.unique(np.ascontiguousarray(x, dtype=np.float32), axis=0, return_inverse=True)
-    return -forest.score_samples(rows)[back.reshape(-1)]
+    # (Rows are compared as raw bytes, one key each: much cheaper than numpy's row-wise unique on a 2-D array.)
+    x = np.ascontiguousarray(x, dtype=np.float32) + np.float32(0.0)   # -0.0 and 0.0: one key
+    keys = x.view(np.dtype((np.void, x.dtype.itemsize * x.shape[1]))).reshape(-1)
+    _, first, back = np.unique(keys, return_index=True, return_inverse=True)
+    return -forest.score_samples(x[first])[back.reshape(-1)]
 
 
 def fingerprint(x: np.ndarray) -> str:

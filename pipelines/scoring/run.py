@@ -19,9 +19,11 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from ..sqlfiles import run_steps, transaction
+from ..checks.catalogue import model_members
+from ..findings import open_found, store_findings
+from ..sqlfiles import frame_of_file, run_steps, transaction
 from .evidence import EvidenceModel
-from .explain import case_explanation, explain_rows
+from .explain import CASE_FEATURE, case_text, explain_rows, feedback_text
 from .features import aspect_weights, build_features, catalogue_rows, model_features
 from .model import (
     evidence_matrix,
@@ -35,6 +37,8 @@ from .model import (
 from .triage import Feedback, adjustments, from_reviews
 
 FINDINGS_SQL = "features/003_model_findings.sql"
+STORE_SQL = "scoring/store_model.sql"
+PREVIOUS_SQL = "scoring/previous_findings.sql"
 # Flagged days of one person at most this many calendar days apart belong to one case.
 CASE_GAP_DAYS = 4
 # A case whose best day's forest score reaches this, or that involves protected clients, is high.
@@ -120,68 +124,85 @@ def cases_of(flagged: pl.DataFrame) -> pl.DataFrame:
                            > CASE_GAP_DAYS).cast(pl.Int32).cum_sum().over("staff_id").alias("case_no")))
 
 
+def _feedback_of(staff_ids, aspects: list[str], fb: Feedback) -> list[dict]:
+    """Per person: the review feedback that changed their evidence (explained aspects, confirmed cases)."""
+    out = []
+    for staff in staff_ids:
+        lowered = [a for a in aspects if fb.person.get((staff, a))]
+        out.append({"explained_aspects": lowered, "confirmed": fb.confirmed.get(staff, 0)})
+    return out
+
+
 def _feedback_notes(rows: pl.DataFrame, aspects: list[str], fb: Feedback) -> list[tuple[str, str]]:
-    notes = []
-    for r in rows.iter_rows(named=True):
-        fi, en = [], []
-        lowered = [a for a in aspects if fb.person.get((r["staff_id"], a))]
-        if lowered:
-            en.append("Earlier reviews found this person's pattern explained (" + ", ".join(lowered)
-                      + "): it counts less.")
-            fi.append("Aiemmissa tarkastuksissa henkilön vastaava toiminta todettiin selitetyksi ("
-                      + ", ".join(lowered) + "), joten se painaa vähemmän.")
-        n = fb.confirmed.get(r["staff_id"], 0)
-        if n:
-            en.append(f"{n} earlier case(s) of this person confirmed as violations raise the score.")
-            fi.append(f"Henkilön {n} aiempaa vahvistettua rikkomusta nostaa pistemäärää.")
-        notes.append((" ".join(fi), " ".join(en)))
-    return notes
+    return [(feedback_text(f, "fi"), feedback_text(f, "en")) for f in _feedback_of(rows["staff_id"], aspects, fb)]
 
 
 def _cases(flagged: pl.DataFrame, model: EvidenceModel, contrib: np.ndarray, model_id: str,
            feedback: Feedback | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """One row per case (model_cases) and the days of each (model_case_days), with the evidence JSON."""
+    """One row per case (model_cases) and the days of each (model_case_days), with the evidence JSON: the
+    structured figures (explain.case_text renders them in fi, sv and en) and the Finnish and English texts.
+    The per-case sums are one group-by; the loop left is over cases, not days."""
     aspects = list(model.aspects)
-    rows, day_rows = [], []
-    flagged = cases_of(flagged)
-    for (staff, _no), days in flagged.group_by(["staff_id", "case_no"], maintain_order=True):
-        days = days.sort("day")
-        first = days["day"].min()
-        case_id = hashlib.md5(f"model_anomaly|{staff}|{first.isoformat()}".encode()).hexdigest()
-        part = contrib[days["_row"].to_numpy()].sum(axis=0)
-        order = [aspects[j] for j in np.argsort(-part, kind="stable") if part[j] > 0][:3]
-        best = float(days["score"].max())
-        high = best >= max(HIGH_SEVERITY_SCORE, model.flag_score) or "protected" in order
-        peer_group = days["peer_group"][0]
-        evidence = {
-            "score": round(best, 4), "rank": int(days["rank"].min()), "model_id": model_id,
-            "peer_group": peer_group, "first_day": first.isoformat(), "last_day": days["day"].max().isoformat(),
-            "days": days.height, "aspects": order,
-            "day_scores": [{"day": d.isoformat(), "score": round(s, 4)} for d, s in zip(days["day"], days["score"])],
-            "drivers": json.loads(days.sort("score", descending=True)["drivers"][0]),
-            "explanation_fi": case_explanation(days, order, "fi", peer_group),
-            "explanation_en": case_explanation(days, order, "en", peer_group),
-        }
-        if feedback:
-            fi, en = _feedback_notes(days.head(1), aspects, feedback)[0]
-            evidence["explanation_fi"] = (evidence["explanation_fi"] + " " + fi).strip()
-            evidence["explanation_en"] = (evidence["explanation_en"] + " " + en).strip()
-        rows.append({"case_id": case_id, "staff_id": staff, "first_day": first, "last_day": days["day"].max(),
-                     "severity": "high" if high else "medium", "organisation_id": days["organisation_id"][0],
-                     "unit_id": days["unit_id"][0], "evidence": json.dumps(evidence, ensure_ascii=False)})
-        day_rows += [{"case_id": case_id, "staff_id": staff, "day": d} for d in days["day"]]
     schema = {"case_id": pl.Utf8, "staff_id": pl.Utf8, "first_day": pl.Date, "last_day": pl.Date,
               "severity": pl.Utf8, "organisation_id": pl.Utf8, "unit_id": pl.Utf8, "evidence": pl.Utf8}
-    return (pl.DataFrame(rows, schema=schema),
-            pl.DataFrame(day_rows, schema={"case_id": pl.Utf8, "staff_id": pl.Utf8, "day": pl.Date}))
+    day_schema = {"case_id": pl.Utf8, "staff_id": pl.Utf8, "day": pl.Date}
+    if flagged.height == 0:
+        return pl.DataFrame(schema=schema), pl.DataFrame(schema=day_schema)
+    flagged = cases_of(flagged).sort("staff_id", "case_no", "day")
+    told = [f for f in dict.fromkeys(CASE_FEATURE.values()) if f in flagged.columns]
+    per_case = flagged.group_by("staff_id", "case_no", maintain_order=True).agg(
+        pl.col("day").first().alias("first"), pl.col("day").last().alias("last"), pl.len().alias("n"),
+        pl.col("score").max().alias("best"), pl.col("rank").min().alias("rank"),
+        pl.col("peer_group").first(), pl.col("organisation_id").first(), pl.col("unit_id").first(),
+        pl.col("day").alias("days"), pl.col("score").alias("scores"),
+        pl.col("drivers").get(pl.col("score").arg_max()).alias("drivers"),
+        *[pl.col(f).sum().alias(f"v:{f}") for f in told],
+        *[pl.col(f"{f}_peer_median").fill_null(0.0).sum().alias(f"p:{f}") for f in told
+          if f"{f}_peer_median" in flagged.columns],
+    )
+    sizes = per_case["n"].to_numpy()
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp)
+    parts = np.add.reduceat(contrib[flagged["_row"].to_numpy()], starts, axis=0)
+    notes = _feedback_of(per_case["staff_id"], aspects, feedback) if feedback else [None] * per_case.height
+    rows, day_rows = [], []
+    for k, case in enumerate(per_case.iter_rows(named=True)):
+        staff, first, last = case["staff_id"], case["first"], case["last"]
+        case_id = hashlib.md5(f"model_anomaly|{staff}|{first.isoformat()}".encode()).hexdigest()
+        part = parts[k]
+        order = [aspects[j] for j in np.argsort(-part, kind="stable") if part[j] > 0][:3]
+        best = float(case["best"])
+        high = best >= max(HIGH_SEVERITY_SCORE, model.flag_score) or "protected" in order
+        figures, seen = [], set()
+        for aspect in order:
+            f = CASE_FEATURE.get(aspect)
+            if f is None or f in seen or f not in told:
+                continue
+            seen.add(f)
+            v = float(case[f"v:{f}"])
+            if v > 0:
+                figures.append({"aspect": aspect, "feature": f, "value": v,
+                                "peers": round(float(case.get(f"p:{f}") or 0.0), 4)})
+        evidence = {
+            "score": round(best, 4), "rank": int(case["rank"]), "model_id": model_id,
+            "peer_group": case["peer_group"], "first_day": first.isoformat(), "last_day": last.isoformat(),
+            "days": case["n"], "aspects": order, "figures": figures,
+            "day_scores": [{"day": d.isoformat(), "score": round(s, 4)} for d, s in zip(case["days"], case["scores"])],
+            "drivers": json.loads(case["drivers"]),
+        }
+        if notes[k] and (notes[k]["explained_aspects"] or notes[k]["confirmed"]):
+            evidence["feedback"] = notes[k]
+        evidence["explanation_fi"] = case_text(evidence, "fi")
+        evidence["explanation_en"] = case_text(evidence, "en")
+        rows.append((case_id, staff, first, last, "high" if high else "medium", case["organisation_id"],
+                     case["unit_id"], json.dumps(evidence, ensure_ascii=False)))
+        day_rows += [(case_id, staff, d) for d in case["days"]]
+    return (pl.DataFrame(rows, schema=schema, orient="row"), pl.DataFrame(day_rows, schema=day_schema, orient="row"))
 
 
 def previous_findings(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """The model findings before re-scoring (finding_id, staff_id, evidence): what reviews refer to."""
-    rows = con.execute("SELECT finding_id, staff_id, CAST(evidence AS VARCHAR) FROM findings "
-                       "WHERE rule_id = 'model_anomaly'").fetchall()
-    return pl.DataFrame(rows, schema={"finding_id": pl.Utf8, "staff_id": pl.Utf8, "evidence": pl.Utf8},
-                        orient="row")
+    return frame_of_file(con, PREVIOUS_SQL).select(
+        pl.col("finding_id").cast(pl.Utf8), pl.col("staff_id").cast(pl.Utf8), pl.col("evidence").cast(pl.Utf8))
 
 
 def score(con: duckdb.DuckDBPyConnection, config: dict, reviews: pl.DataFrame | None = None) -> dict:
@@ -190,10 +211,15 @@ def score(con: duckdb.DuckDBPyConnection, config: dict, reviews: pl.DataFrame | 
     summary, with the seconds of each phase under `phase_seconds` (features, model, explain, write)."""
     t0 = time.perf_counter()
     phases: dict[str, float] = {}
+    cpu: dict[str, float] = {}
+    cpu_at = [time.process_time()]
 
     def lap(name: str, since: float) -> float:
-        now = time.perf_counter()
+        # CPU seconds beside the wall clock: on a shared machine the wall clock measures the neighbours too.
+        now, now_cpu = time.perf_counter(), time.process_time()
         phases[name] = round(now - since, 4)
+        cpu[name] = round(now_cpu - cpu_at[0], 4)
+        cpu_at[0] = now_cpu
         return now
 
     frame = build_features(con, config)
@@ -202,7 +228,7 @@ def score(con: duckdb.DuckDBPyConnection, config: dict, reviews: pl.DataFrame | 
     t_features = t - t0
     if frame.height == 0:
         return {"user_days": 0, "flagged": 0, "cases": 0, "model_id": None, "features_seconds": t_features,
-                "seconds": time.perf_counter() - t0, "phase_seconds": phases}
+                "seconds": time.perf_counter() - t0, "phase_seconds": phases, "phase_cpu_seconds": cpu}
     feedback = from_reviews(previous_findings(con), reviews)
     model, contrib, ranked = fit_and_rank(frame, con, config, feedback)
     params = {"flag_score": model.flag_score, "min_aspect_z": min_aspect_z(config), "forest": {**params_of(config), "input": evidence_variant(config)},
@@ -222,25 +248,22 @@ def score(con: duckdb.DuckDBPyConnection, config: dict, reviews: pl.DataFrame | 
     cases, case_days = _cases(flagged.join(texts, on=["staff_id", "day"]), model, contrib, model_id, feedback)
     t = lap("explain", t)
     now = datetime.now(UTC)
+    record = {"model_id": model_id, "trained_at": now, "training_from": frame["day"].min(),
+              "training_to": frame["day"].max(), "features": json.dumps(features), "params": json.dumps(params),
+              "data_fingerprint": data_print, "library_versions": json.dumps(library_versions()), "blob": blob}
     with transaction(con):
-        con.execute("DELETE FROM models WHERE model_id = ?", [model_id])
-        con.execute(
-            "INSERT INTO models VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [model_id, now, frame["day"].min(), frame["day"].max(), json.dumps(features),
-             json.dumps(params), data_print, json.dumps(library_versions()), blob],
-        )
-        con.execute("DELETE FROM scores")
-        con.register("scores_new", scores.to_arrow())
-        con.execute(
-            "INSERT INTO scores SELECT model_id, staff_id, day, score, rank, flagged, explanation_fi, "
-            "explanation_en, CAST(drivers AS JSON) FROM scores_new"
-        )
-        con.unregister("scores_new")
-        for name, table in (("model_cases", cases), ("model_case_days", case_days)):
-            con.register(f"{name}_new", table.to_arrow())
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_new")
-            con.unregister(f"{name}_new")
-        run_steps(con, FINDINGS_SQL, {"now": now})
+        registered = {"scores_new": scores, "cases_new": cases, "case_days_new": case_days}
+        for name, table in registered.items():
+            con.register(name, table.to_arrow())
+        try:
+            run_steps(con, STORE_SQL, record)
+        finally:
+            for name in registered:
+                con.unregister(name)
+        # the one findings writer: the cases go through chk_found like any rule's findings
+        open_found(con)
+        run_steps(con, FINDINGS_SQL)
+        store_findings(con, model_members(), full=True, now=now)
     lap("write", t)
     return {
         "model_id": model_id,
@@ -257,5 +280,6 @@ def score(con: duckdb.DuckDBPyConnection, config: dict, reviews: pl.DataFrame | 
         "features_seconds": round(t_features, 3),
         "seconds": round(time.perf_counter() - t0, 3),
         "phase_seconds": phases,
+        "phase_cpu_seconds": cpu,
         "score_max": float(np.max(ranked["score"].to_numpy())),
     }

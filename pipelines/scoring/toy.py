@@ -12,10 +12,16 @@ from datetime import date, datetime, timedelta
 import duckdb
 import polars as pl
 
+from ..sqlfiles import statement
+
 START = date(2026, 3, 2)  # a Monday
 DAYS = 28
 ANOMALY = ("S03", START + timedelta(days=17))  # a Thursday
 STAFF = [f"S{i:02d}" for i in range(1, 13)]
+
+
+def _sql(name: str) -> str:
+    return statement("features/toy_county.sql", name)
 
 
 def _unit(staff_id: str) -> str:
@@ -28,16 +34,13 @@ def load_toy_county(con: duckdb.DuckDBPyConnection, seed: int = 7, anomaly: bool
     clients = [f"C{i:03d}" for i in range(1, 121)]
     own = {s: clients[i * 10:(i + 1) * 10] for i, s in enumerate(STAFF)}
     unit_clients = {"U1": clients[:60], "U2": clients[60:]}
-    con.executemany("INSERT INTO ref_staff VALUES (?, ?, NULL, NULL, 'ORG', ?, 'social_worker', 'sosiaalityöntekijä', "
-                    "DATE '2020-01-01', NULL, ?)", [[s, f"Worker {s}", _unit(s), i] for i, s in enumerate(STAFF, 1)])
-    con.executemany("INSERT INTO ref_accounts VALUES ('pegasos', ?, ?, ?)",
-                    [[s.lower(), s, i] for i, s in enumerate(STAFF, 1)])
-    con.execute("INSERT INTO ref_accounts VALUES ('effica', 'x-s03', 'S03', 99)")
+    con.executemany(_sql("staff"), [[s, f"Worker {s}", _unit(s), i] for i, s in enumerate(STAFF, 1)])
+    con.executemany(_sql("accounts"), [[s.lower(), s, i] for i, s in enumerate(STAFF, 1)])
+    con.execute(_sql("second_account"))
     involvement = [[c, s, None, "responsible_worker"] for s in STAFF for c in own[s]]
     involvement += [[c, None, u, "unit"] for u, cs in unit_clients.items() for c in cs]
-    con.executemany("INSERT INTO ref_involvement VALUES (?, ?, ?, ?, DATE '2020-01-01', NULL, NULL)", involvement)
-    con.executemany("INSERT INTO ref_clients VALUES (?, NULL, NULL, NULL, NULL, ?, false, NULL, NULL, NULL)",
-                    [[c, c in ("C070", "C071", "C072")] for c in clients])
+    con.executemany(_sql("involvement"), involvement)
+    con.executemany(_sql("clients"), [[c, c in ("C070", "C071", "C072")] for c in clients])
     rows = []
 
     def add(staff, when: datetime, client, action, system="pegasos"):
@@ -66,11 +69,6 @@ def load_toy_county(con: duckdb.DuckDBPyConnection, seed: int = 7, anomaly: bool
         pl.col("event_local").dt.date().alias("event_date"),
     )
     con.register("toy_events", frame.to_arrow())
-    con.execute(
-        "INSERT INTO events (source_system, source_event_id, event_time, event_local, event_date, account, "
-        "client_id, action, emergency, outcome, run_id, record_no) "
-        "SELECT source_system, source_event_id, event_time, event_local, event_date, account, client_id, action, "
-        "false, 'success', 0, row_number() OVER () FROM toy_events"
-    )
+    con.execute(_sql("events"))
     con.unregister("toy_events")
     return ANOMALY

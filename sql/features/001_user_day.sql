@@ -21,30 +21,29 @@ SELECT source_system, account, min(staff_id) AS staff_id
 FROM ref_accounts
 GROUP BY source_system, account;
 
--- step: pass
--- The one pass over the events. q = quarter-hours of local wall-clock time since 0001-01-01 00:00 (the offset
--- keeps the division a floor for every date after year 1), so q // 96 is the day and q % 96 the quarter-hour.
--- n_failed: the events whose outcome is not a success; with a client and an action other than 'other' they are
--- no accesses (docs/rules.md). Counted in the same pass, so the events are read once.
-CREATE OR REPLACE TEMP TABLE feature_pass AS
-SELECT source_system, account, client_id, action,
-    (epoch_us(event_local) + 62135596800000000) // 900000000 AS q,
-    count(*) AS n,
-    count(*) FILTER (WHERE outcome IS NOT NULL AND outcome <> 'success') AS n_failed
-FROM events
-GROUP BY ALL;
-
 -- step: slots
--- Per staff member, day, quarter-hour, client and action: events, and the access events among them.
+-- The one pass over the events, straight into the per staff member, day, quarter-hour, client and action
+-- table every later step reads (the account -> staff mapping is a small hash table joined on the way, so no
+-- per-account copy of the events is materialised first). q = quarter-hours of local wall-clock time since
+-- 0001-01-01 00:00 (the offset keeps the division a floor for every date after year 1), so q // 96 is the day
+-- and q % 96 the quarter-hour. n_access: the events with a client and an action other than 'other' whose
+-- outcome is a success (docs/rules.md: a failed attempt is no access), counted in the same pass.
 CREATE OR REPLACE TEMP TABLE feature_slots AS
-SELECT a.staff_id,
-    DATE '0001-01-01' + CAST(p.q // 96 AS INTEGER) AS day,
-    CAST(p.q % 96 AS INTEGER) AS slot,
-    p.source_system, p.client_id, p.action, p.n,
-    CASE WHEN p.client_id IS NOT NULL AND p.action <> 'other' THEN p.n - p.n_failed ELSE 0 END AS n_access,
-    (p.q % 96 < $work_start * 4 OR p.q % 96 >= $work_end * 4) AS off_clock
-FROM feature_pass p
-JOIN feature_account_staff a ON a.source_system = p.source_system AND a.account = p.account;
+SELECT staff_id,
+    DATE '0001-01-01' + CAST(q // 96 AS INTEGER) AS day,
+    CAST(q % 96 AS INTEGER) AS slot,
+    source_system, client_id, action, n,
+    CASE WHEN client_id IS NOT NULL AND action <> 'other' THEN n - n_failed ELSE 0 END AS n_access,
+    (q % 96 < $work_start * 4 OR q % 96 >= $work_end * 4) AS off_clock
+FROM (
+    SELECT a.staff_id, e.source_system, e.client_id, e.action,
+        (epoch_us(e.event_local) + 62135596800000000) // 900000000 AS q,
+        count(*) AS n,
+        count(*) FILTER (WHERE e.outcome IS NOT NULL AND e.outcome <> 'success') AS n_failed
+    FROM events e
+    JOIN feature_account_staff a ON a.source_system = e.source_system AND a.account = e.account
+    GROUP BY ALL
+);
 
 -- step: staff_day
 -- Everything per staff member and day, clients aside: counts, working hours, systems, and the active
@@ -209,51 +208,51 @@ GROUP BY ALL;
 -- weeks, so that it cannot learn a slow snooper's habit). Counted without lists: a client counts in the window
 -- ending on day t while its latest such access on or before t lies within the window, so each access adds
 -- one from its day until the next access of that client or the window's end, and a running sum over the
--- person's days gives every window at once (one pass, however long the window).
+-- person's days gives every window at once (one pass, however long the window). The four windows share the
+-- change days: one running sum per window over one sorted partition per person.
 CREATE OR REPLACE TEMP TABLE feature_uncovered_spans AS
 WITH acc AS (
-    SELECT f.staff_id, f.day, f.client_id,
-        lead(f.day) OVER (PARTITION BY f.staff_id, f.client_id ORDER BY f.day) AS next_day
+    SELECT f.staff_id, f.day,
+        coalesce(lead(f.day) OVER (PARTITION BY f.staff_id, f.client_id ORDER BY f.day), DATE '9999-12-31')
+            AS next_day
     FROM feature_client_flags f
     ANTI JOIN feature_covering c USING (staff_id, day, client_id)
     WHERE NOT f.personal_involvement
-), windows AS (
-    SELECT * FROM (VALUES (7), (28), (62), (90)) AS t(w)
 ), deltas AS (
-    SELECT staff_id, w, day, 1 AS d FROM acc, windows
-    UNION ALL
-    SELECT staff_id, w, least(coalesce(next_day, DATE '9999-12-31'), day + w) AS day, -1 AS d FROM acc, windows
+    SELECT staff_id, day, 1 AS d7, 1 AS d28, 1 AS d62, 1 AS d90 FROM acc
+    UNION ALL SELECT staff_id, least(next_day, day + 7), -1, 0, 0, 0 FROM acc
+    UNION ALL SELECT staff_id, least(next_day, day + 28), 0, -1, 0, 0 FROM acc
+    UNION ALL SELECT staff_id, least(next_day, day + 62), 0, 0, -1, 0 FROM acc
+    UNION ALL SELECT staff_id, least(next_day, day + 90), 0, 0, 0, -1 FROM acc
 ), steps AS (
-    SELECT staff_id, w, day, sum(d) AS d FROM deltas GROUP BY ALL
+    SELECT staff_id, day, sum(d7) AS d7, sum(d28) AS d28, sum(d62) AS d62, sum(d90) AS d90
+    FROM deltas GROUP BY ALL
 )
-SELECT staff_id, w, day, sum(d) OVER (PARTITION BY staff_id, w ORDER BY day) AS distinct_clients
-FROM steps;
+SELECT staff_id, day,
+    sum(d7) OVER running AS c7, sum(d28) OVER running AS c28,
+    sum(d62) OVER running AS c62, sum(d90) OVER running AS c90
+FROM steps
+WINDOW running AS (PARTITION BY staff_id ORDER BY day);
 
 -- step: week
--- Each user-day's windows, read from the running sums (the latest change on or before the day).
+-- Each user-day's windows, read from the running sums (the latest change on or before the day; for the
+-- yardstick from before the recent weeks, on or before the day 29 days back).
 CREATE OR REPLACE TEMP TABLE feature_week AS
 WITH days AS (
     SELECT staff_id, day FROM feature_staff_day
-), w7 AS (
-    SELECT d.staff_id, d.day, s.distinct_clients FROM days d
-    ASOF LEFT JOIN (SELECT * FROM feature_uncovered_spans WHERE w = 7) s ON s.staff_id = d.staff_id AND s.day <= d.day
-), w28 AS (
-    SELECT d.staff_id, d.day, s.distinct_clients FROM days d
-    ASOF LEFT JOIN (SELECT * FROM feature_uncovered_spans WHERE w = 28) s ON s.staff_id = d.staff_id AND s.day <= d.day
-), w90 AS (
-    SELECT d.staff_id, d.day, s.distinct_clients FROM days d
-    ASOF LEFT JOIN (SELECT * FROM feature_uncovered_spans WHERE w = 90) s ON s.staff_id = d.staff_id AND s.day <= d.day
+), recent AS (
+    SELECT d.staff_id, d.day, s.c7, s.c28, s.c90 FROM days d
+    ASOF LEFT JOIN feature_uncovered_spans s ON s.staff_id = d.staff_id AND s.day <= d.day
 ), old AS (
-    SELECT d.staff_id, d.day, s.distinct_clients FROM days d
-    ASOF LEFT JOIN (SELECT * FROM feature_uncovered_spans WHERE w = 62) s
-      ON s.staff_id = d.staff_id AND s.day <= d.day - 29
+    SELECT d.staff_id, d.day, s.c62 FROM days d
+    ASOF LEFT JOIN feature_uncovered_spans s ON s.staff_id = d.staff_id AND s.day <= d.day - 29
 )
 SELECT staff_id, day,
-    coalesce(w7.distinct_clients, 0) AS week_clients_uncovered,
-    coalesce(w28.distinct_clients, 0) AS month_clients_uncovered,
-    coalesce(w90.distinct_clients, 0) AS quarter_clients_uncovered,
-    coalesce(old.distinct_clients, 0) AS before_clients_uncovered
-FROM w7 JOIN w28 USING (staff_id, day) JOIN w90 USING (staff_id, day) JOIN old USING (staff_id, day);
+    coalesce(recent.c7, 0) AS week_clients_uncovered,
+    coalesce(recent.c28, 0) AS month_clients_uncovered,
+    coalesce(recent.c90, 0) AS quarter_clients_uncovered,
+    coalesce(old.c62, 0) AS before_clients_uncovered
+FROM recent JOIN old USING (staff_id, day);
 
 -- step: client_units
 -- The units of the clients seen: a client's unit is the unit of their unit or referral involvement that day.

@@ -1,22 +1,12 @@
--- title: write the anomaly model's cases into findings and finding_events
+-- title: the anomaly model's cases as findings, in the one findings writer's shape (chk_found)
 -- description: Reads the temp tables model_cases(case_id, staff_id, first_day, last_day, severity,
 --   organisation_id, unit_id, evidence) and model_case_days(case_id, staff_id, day) — a case is the flagged
 --   days of one person that follow each other (pipelines/scoring/run.py) — and feature_account_staff
---   (001_user_day.sql). Re-scoring replaces every model_anomaly row, but the finding_id
---   = md5('model_anomaly|' || staff_id || '|' || first day) is stable while a case keeps its first day, so
---   review status kept in the work store by finding_id survives, and first_seen_at is carried over. The
---   finding's events are all of that person's events on the case's flagged days, in every source system.
---   Parameter: $now.
-
--- step: previous
-CREATE OR REPLACE TEMP TABLE model_previous AS
-SELECT finding_id, first_seen_at FROM findings WHERE rule_id = 'model_anomaly';
-
--- step: delete_events
-DELETE FROM finding_events WHERE finding_id IN (SELECT finding_id FROM model_previous);
-
--- step: delete_findings
-DELETE FROM findings WHERE rule_id = 'model_anomaly';
+--   (001_user_day.sql), and fills chk_found (sql/findings/found.sql); sql/findings/store.sql then writes them
+--   like any rule's findings. finding_key = staff_id || '|' || first day, so the finding id
+--   md5('model_anomaly|' || finding_key) is stable while a case keeps its first day and the review status kept
+--   in the work store by that id survives re-scoring. The finding's events are all of that person's events on
+--   the case's flagged days, in every source system.
 
 -- step: flagged_events
 -- In two steps, so that the wide columns (event ids, times) are read only for the flagged days' events: the
@@ -35,22 +25,16 @@ SELECT h.finding_id, e.source_system, e.source_event_id, e.event_time
 FROM events e
 JOIN hits h ON e.rowid = h.event_row;
 
--- step: insert_findings
-INSERT INTO findings (finding_id, rule_id, category, severity, finding_key, source_system, account, staff_id,
-    client_id, organisation_id, unit_id, first_time, last_time, event_date, event_count, evidence, status,
-    first_seen_at, last_checked_at)
-SELECT f.case_id, 'model_anomaly', 'model', f.severity, f.staff_id || '|' || CAST(f.first_day AS VARCHAR),
-    ev.source_system, NULL, f.staff_id, NULL, f.organisation_id, f.unit_id,
-    ev.first_time, ev.last_time, f.first_day, coalesce(ev.event_count, 0), CAST(f.evidence AS JSON), 'new',
-    coalesce(p.first_seen_at, CAST($now AS TIMESTAMPTZ)), CAST($now AS TIMESTAMPTZ)
+-- step: found
+INSERT INTO chk_found BY NAME
+SELECT 'model_anomaly' AS rule_id, f.staff_id || '|' || CAST(f.first_day AS VARCHAR) AS finding_key,
+    ev.source_system, f.staff_id, f.organisation_id, f.unit_id, ev.first_time, ev.last_time,
+    f.first_day AS event_date, CAST(f.evidence AS JSON) AS evidence,
+    coalesce(ev.events, []) AS events, f.severity
 FROM model_cases f
 LEFT JOIN (
-    SELECT finding_id, min(event_time) AS first_time, max(event_time) AS last_time, count(*) AS event_count,
-        CASE WHEN count(DISTINCT source_system) = 1 THEN min(source_system) END AS source_system
+    SELECT finding_id, min(event_time) AS first_time, max(event_time) AS last_time,
+        CASE WHEN count(DISTINCT source_system) = 1 THEN min(source_system) END AS source_system,
+        list({'source_system': source_system, 'source_event_id': source_event_id}) AS events
     FROM model_flagged_events GROUP BY finding_id
-) ev ON ev.finding_id = f.case_id
-LEFT JOIN model_previous p ON p.finding_id = f.case_id;
-
--- step: insert_events
-INSERT INTO finding_events (finding_id, source_system, source_event_id)
-SELECT finding_id, source_system, source_event_id FROM model_flagged_events;
+) ev ON ev.finding_id = f.case_id;
