@@ -85,11 +85,10 @@ def set_partition(con, partition: Partition, *, by_units: bool) -> None:
         con.execute(statement(_FILE, "dates"))
     finally:
         con.unregister("partition_dates")
-    bounds = {"lo": min(partition.dates, default=None), "hi": max(partition.dates, default=None)}
     wanted = ("scope_units", "scope_events_by_units" if by_units else "scope_events_by_dates")
     for name, sql in steps(_FILE):
         if name in wanted:
-            con.execute(sql, bind(sql, bounds))
+            con.execute(sql)
 
 
 def run_partition_steps(con, partition_steps: list[tuple[str, str]], params: dict) -> None:

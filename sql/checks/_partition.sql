@@ -2,11 +2,13 @@
 -- description: chk_scope_events is what sql/checks/_access_context.sql reads instead of every event: the
 --   events of the partition's dates (chk_scope_dates), or, when a retro-dated change of reference data narrowed
 --   the run to account-days (chk_scope_units), only the events of those account-days. A whole account-day is
---   always re-examined together, because the mass-access and duplicate windows never leave one. A table, not a
---   view: the context reads it three times, and a view would filter the whole events table each time.
---   The partition's first and last dates ($lo, $hi) bound the read as well: events are stored in date order
---   (ingest inserts them so, and log files arrive so), so DuckDB's zone maps skip every row group outside the
---   partition and a partition's cost does not grow with the store.
+--   always re-examined together, because the mass-access and duplicate windows never leave one. A view, not a
+--   copy: the context reads it for the key columns, the disclosures and its one materialisation (chk_ctx), and
+--   each read costs only the partition's events, because events are stored in date order (ingest inserts
+--   each file's events so, and log files arrive so) and DuckDB prunes every row group outside the partition's
+--   dates (the join's dynamic filter on event_date meets the row groups' zone maps). On a store whose events
+--   were ingested out of date order a read costs a scan of the event_date column and of the row groups holding
+--   the partition's dates.
 --   The plan steps size the partitions from the event summaries kept at ingest
 --   (sql/schema/010_event_summaries.sql), without reading the events.
 --   The runner runs `dates`, `scope_units`, then one of the two view steps.
@@ -34,13 +36,12 @@ GROUP BY 1 HAVING sum(s.events) > 0 ORDER BY 1;
 CREATE TEMP TABLE IF NOT EXISTS chk_scope_units (source_system VARCHAR, account VARCHAR, event_date DATE);
 
 -- step: scope_events_by_dates
-CREATE OR REPLACE TEMP TABLE chk_scope_events AS
-SELECT e.* FROM events e SEMI JOIN chk_scope_dates s ON s.d = e.event_date
-WHERE e.event_date BETWEEN $lo AND $hi;
+CREATE OR REPLACE TEMP VIEW chk_scope_events AS
+SELECT e.* FROM events e SEMI JOIN chk_scope_dates s ON s.d = e.event_date;
 
 -- step: scope_events_by_units
-CREATE OR REPLACE TEMP TABLE chk_scope_events AS
+CREATE OR REPLACE TEMP VIEW chk_scope_events AS
 SELECT e.* FROM events e
 SEMI JOIN chk_scope_units u
   ON u.event_date = e.event_date AND u.source_system = e.source_system AND u.account IS NOT DISTINCT FROM e.account
-WHERE e.event_date IN (SELECT d FROM chk_scope_dates) AND e.event_date BETWEEN $lo AND $hi;
+WHERE e.event_date IN (SELECT d FROM chk_scope_dates);
