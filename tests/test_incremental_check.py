@@ -271,3 +271,30 @@ def test_the_silent_source_counts_leave_out_exactly_the_events_stamped_past_the_
         "AND ahead_minutes <= CAST($skew AS BIGINT)", {"run": run, "skew": skew_minutes}).fetchone()[0]
     assert summarised == direct
     assert 0 < direct
+
+
+def test_a_store_from_before_the_summaries_gets_them_backfilled_by_its_upgrade(tmp_path):
+    import duckdb
+
+    from pipelines.store import migrate
+
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("SET TimeZone = 'UTC'")
+    migrate(con, up_to=9)
+    con.execute("INSERT INTO ingest_runs (run_id, path, file_name, format, started_at, status) "
+                "VALUES (1, '/x/old.csv', 'old.csv', 'canonical_csv', TIMESTAMPTZ '2025-03-10 08:00:00+00', 'done')")
+    for i, (day, account, client) in enumerate([("2025-03-03", "anna", C1), ("2025-03-03", "anna", C1),
+                                                ("2025-03-04", "pekka", C2), ("2025-03-04", None, None)]):
+        con.execute("INSERT INTO events (source_system, source_event_id, event_time, event_local, event_date, "
+                    "account, client_id, action, emergency, run_id, record_no) VALUES ('sys', ?, "
+                    "CAST(? AS DATE) + INTERVAL 8 HOUR, CAST(? AS DATE) + INTERVAL 10 HOUR, CAST(? AS DATE), ?, ?, "
+                    "'read', false, 1, ?)", [f"OLD-{i}", day, day, day, account, client, i + 1])
+    con.close()
+    upgraded = connect(path)
+    try:
+        assert _summaries_match(upgraded)
+        assert summaries_current(upgraded)
+        assert upgraded.execute("SELECT sum(events) FROM account_client_days WHERE account IS NULL").fetchone()[0] == 1
+    finally:
+        upgraded.close()
