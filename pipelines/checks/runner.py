@@ -22,7 +22,7 @@ import polars as pl
 
 from ..findings import open_found, store_findings
 from ..resources import apply_limits
-from ..sqlfiles import bind, frame_of_file, run_file, statement, steps, transaction
+from ..sqlfiles import bind, frame, frame_of_file, run_file, statement, steps, transaction
 from . import partitions
 from .catalogue import Rule, load_catalogue
 from .reference_changes import remember_reference
@@ -46,6 +46,8 @@ class CheckResult:
     seconds: float = 0.0
     partitions: int = 0
     events_checked: int = 0
+    previous_check_run_id: int | None = None  # the run before this one: whose results the client copy may hold
+    shares: pl.DataFrame | None = None  # the explained share of the events this run examined, per source system
 
 
 def check_params(config: dict) -> dict:
@@ -136,9 +138,12 @@ def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | 
                          widen_days=margin + int(config["checks"]["emergency_followup_days"]))
     run_id = run_file(con, "runs/next_check_run.sql").fetchone()[0]
     result = CheckResult(run_id, scope)
+    result.previous_check_run_id = con.execute(_sql("previous_check_run"), {"run_id": run_id}).fetchone()[0]
+    con.execute(_sql("open_touched"))
     record = {"check_run_id": run_id, "started_at": now, "scope": scope.kind,
               "reference_fingerprint": scope.reference_fingerprint, "max_ingest_run_id": scope.max_ingest_run_id}
     if scope.kind == "none":
+        result.shares = _shares(con)
         if reviews is not None:
             sync_review_status(con, reviews)
         result.findings_total = run_file(con, "runs/check_run.sql", record | {
@@ -180,6 +185,8 @@ def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | 
         with transaction(con):
             result.findings_new += store_findings(con, event_rules, full=part_scope.full, now=now, by_units=by_units)[1]
             _store_explanations(con, part_scope, by_units=by_units)
+        con.execute(_sql("add_touched"))
+        con.execute(_sql("add_share"))
         result.store_seconds += time.perf_counter() - t2
         result.partitions += 1
         result.events_checked += part.events
@@ -193,8 +200,13 @@ def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | 
             "finished_at": datetime.now(UTC), "findings_new": result.findings_new}).fetchone()[0]
     result.store_seconds += time.perf_counter() - t2
     result.per_rule = dict(run_file(con, "runs/findings_per_rule.sql").fetchall())
+    result.shares = _shares(con)
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _shares(con) -> pl.DataFrame:
+    return frame(con, _sql("share"), {})
 
 
 def _forget_vanished_dates(con, event_rules: list[Rule]) -> None:
