@@ -17,7 +17,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.checks.runner import run_check
+from pipelines.checks.runner import explained_share, run_check
 from pipelines.config import load_config
 from pipelines.disclosure import answer_events, ensure_client_index
 from pipelines.disclosure.index import read_index_state, update_client_index
@@ -156,3 +156,21 @@ def test_a_copy_that_missed_a_check_is_rebuilt_rather_than_updated(indexed_count
         assert read_index_state(con) is not None
     finally:
         con.close()
+
+
+def test_a_full_checks_explained_share_of_its_events_is_the_whole_stores(indexed_county, tmp_path):
+    # the share the check step reports is collected partition by partition over the events it examined; over a
+    # full check that is every event, so it must be the store's explained share (sql/findings/explained_share.sql)
+    store = tmp_path / "store.duckdb"
+    shutil.copyfile(indexed_county, store)
+    con = connect(store)
+    try:
+        config = _config()
+        config["store"]["check_partition_events"] = 5_000
+        result = run_check(con, config, force_full=True)
+        assert result.partitions > 1
+        whole = explained_share(con)
+    finally:
+        con.close()
+    assert result.shares.rows() == whole.rows()
+    assert whole["explained"].sum() > 0
