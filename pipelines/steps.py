@@ -128,7 +128,8 @@ def check(store: Path, *, config: dict, full: bool = False) -> StepResult:
         imported = import_app_access_log(con, work, config)
         run = run_check(con, config, force_full=full, reviews=current_reviews(work))
         shares = run.shares  # of the events this run examined: the duties cost what the check cost
-        update_client_index(con, "chk_touched", previous_check_run=run.previous_check_run_id)
+        update_client_index(con, "chk_touched", previous_check_run=run.previous_check_run_id,
+                            rebuild=run.scope.full)
     finally:
         con.close()
     result = StepResult("check", Checked(run, shares, imported))

@@ -198,13 +198,19 @@ def ensure_client_index(con: duckdb.DuckDBPyConnection, *, force: bool = False) 
 _UPDATABLE = {"events", "ingest_run", "check_run", "finding_events", "reference_import"}
 
 
-def update_client_index(con: duckdb.DuckDBPyConnection, touched: str, *, previous_check_run: int | None) -> str:
+MAX_UPDATES = 30  # updates after which the copy is built afresh: each appends a run of rows a look-up may read
+
+
+def update_client_index(con: duckdb.DuckDBPyConnection, touched: str, *, previous_check_run: int | None,
+                        rebuild: bool = False) -> str:
     """Bring the copy up to date after one check: replace only the client-days it touched and those of the
     events ingested since the copy was built, when the copy was fresh after the previous check
     (`previous_check_run`) and nothing else it depends on has changed; otherwise rebuild it.
 
     `touched`: the name of a relation of (client_id, event_date) the check examined, client_id as the copy keys
-    it (a personal identity code upper-cased). Returns "fresh", "updated" or "built". The copy then holds the
+    it (a personal identity code upper-cased); `rebuild`: build afresh anyway (after a full check, which touched
+    everything; also after MAX_UPDATES updates, whose appended runs of rows slow a look-up down). Returns
+    "fresh", "updated" or "built". The copy then holds the
     same rows and values as a rebuild (tests/test_disclosure_index.py compares the answers); only the
     dictionaries' order and the rows' physical order differ, which no answer shows."""
     if index_is_fresh(con):
@@ -214,13 +220,14 @@ def update_client_index(con: duckdb.DuckDBPyConnection, touched: str, *, previou
         recorded = dict(con.execute(steps["update_recorded"]).fetchall())
     except (duckdb.CatalogException, duckdb.BinderException):
         recorded = None
-    if recorded is None or not _updatable(con, steps, recorded, previous_check_run):
+    if (rebuild or recorded is None or (recorded.get("updated") or 0) >= MAX_UPDATES
+            or not _updatable(con, steps, recorded, previous_check_run)):
         with transaction(con):
             _build(con)
         return "built"
     try:
         with transaction(con):
-            _update(con, steps, touched, recorded.get("ingest_run"))
+            _update(con, steps, touched, recorded.get("ingest_run"), (recorded.get("updated") or 0) + 1)
     except _TooManyValues:
         with transaction(con):
             _build(con)
@@ -242,7 +249,7 @@ def _updatable(con, steps: dict[str, str], recorded: dict, previous_check_run: i
     return (recorded.get("events") or 0) + new_events == now["events"]
 
 
-def _update(con, steps: dict[str, str], touched: str, after_run: int | None) -> None:
+def _update(con, steps: dict[str, str], touched: str, after_run: int | None, updates: int) -> None:
     con.execute(steps["update_touched"].replace("touched_days", touched), {"after_run": after_run or 0})
     con.execute(read_sql("disclosure/touched_rows.sql"))
     con.execute(steps["enriched"].replace("__ENRICH__", enrich_sql()))
@@ -274,7 +281,7 @@ def _update(con, steps: dict[str, str], touched: str, after_run: int | None) -> 
             con.execute(steps["update_drop_code_table"].replace("__TYPE__", _quote(f"{TYPE_PREFIX}{position}")))
     con.execute(steps["update_cleanup"])
     _record_state(con, steps)
-    con.execute(steps["update_mark"])
+    con.execute(steps["update_mark"], {"updates": updates})
 
 
 class _TooManyValues(Exception):

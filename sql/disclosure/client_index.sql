@@ -148,8 +148,9 @@ FROM disclosure_events_by_client WHERE client_id IN (SELECT DISTINCT client_id F
 GROUP BY client_id;
 
 -- step: update_mark
--- an updated copy holds some clients' rows out of the answer's order: answers from it are sorted (index.py)
-INSERT INTO disclosure_index_state VALUES ('updated', 1);
+-- an updated copy holds some clients' rows out of the answer's order: answers from it are sorted (index.py);
+-- the value counts the updates since the copy was built
+INSERT INTO disclosure_index_state VALUES ('updated', $updates);
 
 -- step: update_drop_code_table
 DROP TABLE IF EXISTS __TYPE__;
