@@ -102,7 +102,7 @@ def _global(
 
 
 def load_command(name: str) -> click.Command:
-    """Import pipelines/commands/<name>.py (which registers the command on `app`) and build its command."""
+    """Loads pipelines/commands/<name>.py (which registers the command on `app`) and build its command."""
     importlib.import_module(f"pipelines.commands.{name}")
     info = next(c for c in app.registered_commands if c.name == name)
     return get_command_from_info(info, pretty_exceptions_short=app.pretty_exceptions_short,
@@ -110,7 +110,7 @@ def load_command(name: str) -> click.Command:
 
 
 def load_commands() -> None:
-    """Import every command's module (for the tests and the documentation, which read them all)."""
+    """Loads every command's module (for the tests and the documentation, which read them all)."""
     for name in COMMAND_MODULES:
         importlib.import_module(f"pipelines.commands.{name}")
 

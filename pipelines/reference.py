@@ -1,4 +1,4 @@
-"""Import a reference-data folder (the DOMAIN.md contract), validated row by row.
+"""Imports a reference-data folder (the DOMAIN.md contract), validated row by row.
 
 The folder is a snapshot: an import replaces every reference table at once (one transaction).
 A row that breaks a rule (a date that is not a date, an invalid personal identity code, a value outside
@@ -218,10 +218,10 @@ def import_reference(con: duckdb.DuckDBPyConnection, folder: Path) -> dict:
     import_id = con.execute(statement("reference/import.sql", "next_import_id")).fetchone()[0]
     total = sum(len(d["line_no"]) for d in loaded.values())
     with transaction(con):
+        con.execute(statement("reference/import.sql", "clear"))
         for table, data in loaded.items():
             cols = con.table(table).columns
             frame = pa.table({c: data.get(c, [None] * len(data["line_no"])) for c in cols})
-            con.execute(f"DELETE FROM {table}")  # a table name of CONTRACT, never input
             con.from_arrow(frame).insert_into(table)
         con.executemany(
             statement("reference/import.sql", "add_reject"),

@@ -47,7 +47,7 @@ def _done(result: StepResult, started: float) -> StepResult:
 
 
 def reference(store: Path, folder: Path, *, config: dict) -> StepResult:
-    """Import a reference-data folder (replaces the previous snapshot of it). detail: the import's summary
+    """Imports a reference-data folder (replaces the previous snapshot of it). detail: the import's summary
     ({import_id, rows, rejects}); rows kept out are in `rejects`, not problems (the import went through)."""
     from .reference import import_reference
 

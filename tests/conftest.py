@@ -27,6 +27,14 @@ def store_con(tmp_store):
     con.close()
 
 
+@pytest.fixture(scope="module")
+def module_store(tmp_path_factory):
+    """An open, migrated store shared by one module's tests, for tests that each add a file of their own."""
+    con = connect(tmp_path_factory.mktemp("module") / "store.duckdb")
+    yield con
+    con.close()
+
+
 @pytest.fixture(scope="session")
 def shared_samples() -> Path:
     if not SHARED_SAMPLES.is_dir():
@@ -142,6 +150,14 @@ def _is_slow(item) -> bool:
             or item.path.name in SLOW_MODULES
             or getattr(item, "originalname", item.name) in SLOW_TESTS
             or getattr(getattr(item, "obj", None), "is_hypothesis_test", False))
+
+
+def pytest_ignore_collect(collection_path, config):
+    """With `-m "not slow"` a slow module is not even imported: several import scikit-learn or Streamlit, and
+    every xdist worker would pay for that at collection."""
+    if collection_path.name in SLOW_MODULES and "not slow" in (config.getoption("markexpr") or ""):
+        return True
+    return None
 
 
 def pytest_collection_modifyitems(items):

@@ -140,6 +140,20 @@ SNOOP_FINDING = "f-snoop"
 CONFIRMED_FINDING = "f-confirmed"
 
 
+def imported_store(store: Path, reference: Path, events: Path):
+    """A new store at `store` with the reference folder imported (not one line rejected) and the canonical
+    event file ingested; returned open, for the rows a county adds by hand."""
+    con = connect(store)
+    try:
+        result = import_reference(con, reference)
+        assert not result["rejects"], result["rejects"]
+        ingest_file(con, events)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
 def build_county(folder: Path) -> Path:
     """Write the county's reference data and events, import them into a fresh store; return the store path."""
     ref = folder / "reference"
@@ -153,11 +167,8 @@ def build_county(folder: Path) -> Path:
         w.writeheader()
         w.writerows(EVENTS)
     store = folder / "store.duckdb"
-    con = connect(store)
+    con = imported_store(store, ref, events)
     try:
-        result = import_reference(con, ref)
-        assert not result["rejects"], result["rejects"]
-        ingest_file(con, events)
         for s, e, c, d, b in EXPLANATIONS:
             con.execute("INSERT INTO explanations VALUES (?, ?, ?, ?, ?)", [s, e, c, d, b])
         for fid, rule, eid in ((SNOOP_FINDING, "involvement_missing", "pc-3"),

@@ -15,6 +15,18 @@ BAD = FIXTURES / "bad"
 with open(BAD / "expected.toml", "rb") as _fh:
     EXPECTED: dict[str, dict] = tomllib.load(_fh)
 
+# A canonical CSV of the supervisor's reads of one placement decision (DOMAIN.md's columns, in its order).
+HEADER = ("source_system,source_event_id,event_time,account,client_id,action,service_task,document,purpose,"
+          "emergency,channel,organisation_id,controller_id,recipient_organisation_id,outcome,session_id,"
+          "search_criteria,record_count\n")
+HETU = "010315A9010"
+
+
+def row(i: int, action: str = "read", when: str = "2024-03-04T09:15:00") -> str:
+    """Line i of that CSV: event PG-<i> in session s<i>."""
+    return (f"pegasos,PG-{i},{when},valvoja1,{HETU},{action},placement,päätös,supervision,false,native,"
+            f"HVA,HVA,,success,s{i},,\n")
+
 
 def bad_cases(*prefixes: str) -> list[str]:
     return sorted(name for name in EXPECTED if name.startswith(prefixes))
@@ -28,6 +40,17 @@ def assert_balanced(con, tally) -> None:
         "WHERE path LIKE ? ORDER BY run_id DESC LIMIT 1", [f"%{Path(tally.path).name}"]
     ).fetchone()
     assert row[0] == row[1] + row[2] + row[3]
+
+
+def ingest_one_record_sample(con, path: Path, fmt: str, quarantined: set[str]) -> str | None:
+    """Ingests a published sample of one record: read as `fmt`, balanced, quarantined exactly when its name is
+    in `quarantined`. Returns the quarantine reason (None when it was stored)."""
+    tally = ingest_file(con, path)
+    assert_balanced(con, tally)
+    assert tally.format == fmt and tally.records_read == 1
+    assert tally.quarantined == (1 if path.name in quarantined else 0)
+    row = con.execute("SELECT reason FROM quarantine WHERE path = ?", [str(path)]).fetchone()
+    return row[0] if row else None
 
 
 def check_bad_case(con, name: str) -> None:

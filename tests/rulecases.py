@@ -8,6 +8,8 @@ and `cases`, each with a `name`, optional `reference` rows of its own, `events` 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -72,15 +74,29 @@ def _value(v):
     return v
 
 
+_COLUMNS: dict[str, list[str]] = {}
+
+
+def _columns(con, table: str) -> list[str]:
+    """Column names of a store table (the schema is the same in every case's store: read once)."""
+    if table not in _COLUMNS:
+        _COLUMNS[table] = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+    return _COLUMNS[table]
+
+
 def load_case_into(con: duckdb.DuckDBPyConnection, case: Case, ingested_at: datetime | None = None,
                    default_document: str | None = None) -> None:
     """Write the case's reference rows and events into an empty migrated store."""
     for table, rows in case.reference.items():
-        cols = [r[0] for r in con.execute(f"DESCRIBE ref_{table}").fetchall()]
+        if not rows:
+            continue
+        cols = _columns(con, f"ref_{table}")
+        values = []
         for line_no, row in enumerate(rows, start=2):
             row = {**_REF_DEFAULTS.get(table, {}), **row}
-            values = [line_no if c == "line_no" else _value(_alias(row.get(c), case.aliases)) for c in cols]
-            con.execute(f"INSERT INTO ref_{table} VALUES ({', '.join('?' for _ in cols)})", values)
+            values += [line_no if c == "line_no" else _value(_alias(row.get(c), case.aliases)) for c in cols]
+        placeholders = f"({', '.join('?' for _ in cols)})"
+        con.execute(f"INSERT INTO ref_{table} VALUES {', '.join(placeholders for _ in rows)}", values)
     con.execute("INSERT INTO reference_imports VALUES (1, 'case', 'fp', now(), 0, 0)")
     runs = sorted({int(e.get("run", 1)) for e in case.events} or {1})
     for _ in range(max(runs)):  # keep the ingest sequence ahead of the case's own run ids
@@ -125,6 +141,24 @@ def memory_store() -> duckdb.DuckDBPyConnection:
     con.execute("SET TimeZone = 'UTC'")
     migrate(con)
     return con
+
+
+_SHARED: duckdb.DuckDBPyConnection | None = None
+
+
+@contextmanager
+def case_store() -> Iterator[duckdb.DuckDBPyConnection]:
+    """An empty migrated store for one case. Migrating a store per case cost as much as judging the case, so
+    each test process migrates one in-memory store and every case runs in a transaction of its own that is
+    rolled back afterwards: its rows, temp tables and findings are gone before the next case begins."""
+    global _SHARED
+    if _SHARED is None:
+        _SHARED = memory_store()
+    _SHARED.execute("BEGIN TRANSACTION")
+    try:
+        yield _SHARED
+    finally:
+        _SHARED.execute("ROLLBACK")
 
 
 def parse_date(value) -> date:

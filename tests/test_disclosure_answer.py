@@ -27,6 +27,27 @@ def _ro(store):
     return connect(store, read_only=True)
 
 
+def _adults_events(store, start: str, end: str) -> pl.DataFrame:
+    """The answer's rows for the adult client over [start, end], read through a read-only connection."""
+    con = _ro(store)
+    try:
+        return answer_events(con, ADULT, start, end)
+    finally:
+        con.close()
+
+
+def _answers(county, start: str, end: str, *langs: str) -> list[pl.DataFrame]:
+    """The adult's own request for [start, end] registered and answered once in each language."""
+    store, work = county
+    request = register_request(work, client_id=ADULT, relation="self", period_from=start, period_to=end,
+                               received_on="2026-06-01")
+    con = _ro(store)
+    try:
+        return [build_answer(con, request, work_path=work, lang=lang) for lang in langs]
+    finally:
+        con.close()
+
+
 def _keys(frame: pl.DataFrame) -> list[tuple]:
     return sorted(zip(frame["source_system"], frame["source_event_id"], frame["event_local"], frame["action"],
                       frame["document"]))
@@ -46,33 +67,18 @@ def test_the_answer_equals_an_independent_query_of_the_clients_events_across_sys
 
 
 def test_only_the_clients_own_events_are_in_the_answer(county):
-    store, _ = county
-    con = _ro(store)
-    try:
-        got = answer_events(con, ADULT, "2000-01-01", "2100-12-31")
-    finally:
-        con.close()
+    got = _adults_events(county[0], "2000-01-01", "2100-12-31")
     assert set(got["client_id"]) == {ADULT}
     assert not {"pc-o1", "ef-o1", "po-o1"} & set(got["source_event_id"])
 
 
 def test_the_period_limits_the_answer_by_helsinki_date(county):
-    store, _ = county
-    con = _ro(store)
-    try:
-        got = answer_events(con, ADULT, "2026-03-05", "2026-03-06")
-    finally:
-        con.close()
+    got = _adults_events(county[0], "2026-03-05", "2026-03-06")
     assert sorted(got["source_event_id"]) == ["ef-1", "pc-2"]
 
 
 def test_the_worker_is_named_with_the_title_in_force_on_the_day(county):
-    store, _ = county
-    con = _ro(store)
-    try:
-        got = answer_events(con, ADULT, "2026-01-01", "2026-12-31")
-    finally:
-        con.close()
+    got = _adults_events(county[0], "2026-01-01", "2026-12-31")
     titles = dict(zip(got["source_event_id"], got["worker_title"]))
     assert titles["pc-1"] == "sosiaaliohjaaja"        # February: the earlier staff row
     assert titles["pc-2"] == "sosiaalityöntekijä"     # March: the row in force after the change
@@ -81,15 +87,7 @@ def test_the_worker_is_named_with_the_title_in_force_on_the_day(county):
 
 
 def test_the_basis_is_the_checks_explanation_in_plain_words_or_the_review_state(county):
-    store, work = county
-    request = register_request(work, client_id=ADULT, relation="self", period_from="2026-01-01",
-                               period_to="2026-12-31", received_on="2026-06-01")
-    con = _ro(store)
-    try:
-        fi = build_answer(con, request, work_path=work, lang="fi")
-        en = build_answer(con, request, work_path=work, lang="en")
-    finally:
-        con.close()
+    fi, en = _answers(county, "2026-01-01", "2026-12-31", "fi", "en")
     basis = dict(zip(en["source_event_id"], en["basis"]))
     assert basis["pc-1"] == "The client's responsible worker"    # sql/checks/explanations.sql, the one copy
     assert basis["pg-1"] == "Statutory right to information"      # a disclosure: its own basis
@@ -104,14 +102,7 @@ def test_the_basis_is_the_checks_explanation_in_plain_words_or_the_review_state(
 
 
 def test_the_reasoned_view_reports_confirmed_and_open_findings(county):
-    store, work = county
-    request = register_request(work, client_id=ADULT, relation="self", period_from="2026-01-01",
-                               period_to="2026-12-31", received_on="2026-06-01")
-    con = _ro(store)
-    try:
-        view = reasoned_view(build_answer(con, request, work_path=work, lang="en"), "en")
-    finally:
-        con.close()
+    view = reasoned_view(*_answers(county, "2026-01-01", "2026-12-31", "en"), "en")
     text = " ".join(view)
     assert "Of 7 uses, 4 rested on a client relationship" in text
     assert "1 uses had no basis" in text and "unlawful" in text
@@ -120,14 +111,7 @@ def test_the_reasoned_view_reports_confirmed_and_open_findings(county):
 
 
 def test_a_client_with_no_findings_gets_the_view_that_nothing_unlawful_was_found(county):
-    store, work = county
-    request = register_request(work, client_id=ADULT, relation="self", period_from="2026-02-01",
-                               period_to="2026-03-31", received_on="2026-06-01")
-    con = _ro(store)
-    try:
-        view = reasoned_view(build_answer(con, request, work_path=work, lang="fi"), "fi")
-    finally:
-        con.close()
+    view = reasoned_view(*_answers(county, "2026-02-01", "2026-03-31", "fi"), "fi")
     assert view[-1] == "Emme ole havainneet lainvastaista käsittelyä."
 
 

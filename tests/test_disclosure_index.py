@@ -18,6 +18,17 @@ PERIODS = (("2000-01-01", "2100-12-31"), ("2026-03-01", "2026-04-30"), ("2026-03
            ("1990-01-01", "1990-12-31"))
 
 
+@pytest.fixture
+def indexed(county):
+    """A writable connection to a fresh copy of the hand-made county whose client-sorted copy is built."""
+    con = connect(county[0])
+    try:
+        ensure_client_index(con)
+        yield con
+    finally:
+        con.close()
+
+
 def _clients(con) -> list[str]:
     return [r[0] for r in con.execute(
         "SELECT DISTINCT client_id FROM events WHERE client_id IS NOT NULL ORDER BY 1").fetchall()]
@@ -32,41 +43,26 @@ def _assert_same_answers(con, clients, periods=PERIODS):
             assert copy.equals(live), (client, start, end)
 
 
-def test_every_clients_answer_from_the_copy_equals_the_live_answer_in_every_period(county):
-    store, _ = county
-    con = connect(store)
-    try:
-        ensure_client_index(con)
-        _assert_same_answers(con, [*_clients(con), "no-such-client"])
-    finally:
-        con.close()
+def test_every_clients_answer_from_the_copy_equals_the_live_answer_in_every_period(indexed):
+    con = indexed
+    _assert_same_answers(con, [*_clients(con), "no-such-client"])
 
 
-def test_an_empty_answer_from_the_copy_has_the_live_answers_columns_and_types(county):
-    store, _ = county
-    con = connect(store)
-    try:
-        ensure_client_index(con)
-        copy = answer_events(con, ADULT, "1990-01-01", "1990-12-31")
-        live = answer_events_live(con, ADULT, "1990-01-01", "1990-12-31")
-    finally:
-        con.close()
+def test_an_empty_answer_from_the_copy_has_the_live_answers_columns_and_types(indexed):
+    con = indexed
+    copy = answer_events(con, ADULT, "1990-01-01", "1990-12-31")
+    live = answer_events_live(con, ADULT, "1990-01-01", "1990-12-31")
     assert copy.height == 0
     assert copy.schema == live.schema
 
 
-def test_the_copy_codes_its_text_columns_and_keeps_the_look_up_key_and_event_ids_as_columns(county):
-    store, _ = county
-    con = connect(store)
-    try:
-        ensure_client_index(con)
-        columns = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() "
-                                   "WHERE table_name = 'disclosure_events_by_client'").fetchall())
-        leftover_types = con.execute("SELECT count(*) FROM duckdb_types() "
-                                     "WHERE type_name LIKE 'disclosure_enum_%'").fetchall()[0][0]
-        layout = read_index_state(con).layout
-    finally:
-        con.close()
+def test_the_copy_codes_its_text_columns_and_keeps_the_look_up_key_and_event_ids_as_columns(indexed):
+    con = indexed
+    columns = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() "
+                               "WHERE table_name = 'disclosure_events_by_client'").fetchall())
+    leftover_types = con.execute("SELECT count(*) FROM duckdb_types() "
+                                 "WHERE type_name LIKE 'disclosure_enum_%'").fetchall()[0][0]
+    layout = read_index_state(con).layout
     assert columns["client_id"] == "VARCHAR" and columns["source_event_id"] == "VARCHAR"
     assert columns["codes"].startswith("USMALLINT[")
     assert {"worker_name", "organisation_name", "action", "basis"} <= set(layout.slots)
@@ -105,46 +101,31 @@ def test_a_large_answer_read_in_two_halves_at_once_equals_the_live_answer(county
         con.close()
 
 
-def test_the_index_state_gives_the_clients_rows_and_median_date(county):
-    store, _ = county
-    con = connect(store)
-    try:
-        ensure_client_index(con)
-        state = read_index_state(con, ADULT)
-        expected = con.execute("SELECT count(*), quantile_disc(event_date, 0.5) FROM events WHERE client_id = ?",
-                               [ADULT]).fetchall()[0]
-        nobody = read_index_state(con, "no-such-client")
-    finally:
-        con.close()
+def test_the_index_state_gives_the_clients_rows_and_median_date(indexed):
+    con = indexed
+    state = read_index_state(con, ADULT)
+    expected = con.execute("SELECT count(*), quantile_disc(event_date, 0.5) FROM events WHERE client_id = ?",
+                           [ADULT]).fetchall()[0]
+    nobody = read_index_state(con, "no-such-client")
     assert (state.row_count, state.mid_date) == expected
     assert (nobody.row_count, nobody.mid_date) == (0, None)
     assert state.time_zone == "UTC"
 
 
-def test_a_rebuilt_copy_is_read_with_its_own_layout(county, monkeypatch):
-    store, _ = county
-    con = connect(store)
-    try:
-        ensure_client_index(con)
-        first = answer_events(con, ADULT, "2000-01-01", "2100-12-31")
-        monkeypatch.setattr(index_module, "MAX_CODED", 2)   # a different layout with the same fingerprint
-        ensure_client_index(con, force=True)
-        again = answer_events(con, ADULT, "2000-01-01", "2100-12-31")
-    finally:
-        con.close()
+def test_a_rebuilt_copy_is_read_with_its_own_layout(indexed, monkeypatch):
+    con = indexed
+    first = answer_events(con, ADULT, "2000-01-01", "2100-12-31")
+    monkeypatch.setattr(index_module, "MAX_CODED", 2)   # a different layout with the same fingerprint
+    ensure_client_index(con, force=True)
+    again = answer_events(con, ADULT, "2000-01-01", "2100-12-31")
     assert again.equals(first)
 
 
-def test_a_client_look_up_reads_only_the_clients_row_groups(county):
-    store, _ = county
-    con = connect(store)
-    try:
-        ensure_client_index(con)
-        plan = con.execute(
-            "EXPLAIN SELECT * FROM disclosure_events_by_client WHERE client_id = ? AND event_date BETWEEN ? AND ?",
-            [ADULT, "2026-01-01", "2026-12-31"]).fetchall()
-    finally:
-        con.close()
+def test_a_client_look_up_reads_only_the_clients_row_groups(indexed):
+    con = indexed
+    plan = con.execute(
+        "EXPLAIN SELECT * FROM disclosure_events_by_client WHERE client_id = ? AND event_date BETWEEN ? AND ?",
+        [ADULT, "2026-01-01", "2026-12-31"]).fetchall()
     text = "\n".join(r[1] for r in plan)
     assert "Filters" in text and "client_id=" in text.replace(" ", "")   # pushed into the scan (zone maps)
 

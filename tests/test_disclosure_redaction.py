@@ -31,6 +31,17 @@ def _request(work, client, relation, start="2026-01-01", end="2026-12-31", recei
                             received_on=received, **kw)
 
 
+def _exported(county, client, relation, **kw):
+    """(request, result) of exporting the answer to a new request of `relation` about `client`, in Finnish."""
+    store, work = county
+    request = _request(work, client, relation, **kw)
+    con = connect(store, read_only=True)
+    try:
+        return request, export_answer(con, work, request, work.parent / "out", "fi", today=TODAY)
+    finally:
+        con.close()
+
+
 def _decide_and_answer(county, client, relation, **kw):
     store, work = county
     request = _request(work, client, relation, **kw)
@@ -73,13 +84,8 @@ def test_a_secret_placement_decision_that_has_ended_no_longer_redacts(county):
 
 
 def test_a_minor_who_forbids_disclosure_to_guardians_holds_the_request_for_a_professional(county):
-    store, work = county
-    request = _request(work, TEEN, "guardian")
-    con = connect(store, read_only=True)
-    try:
-        result = export_answer(con, work, request, work.parent / "out", "fi", today=TODAY)
-    finally:
-        con.close()
+    work = county[1]
+    request, result = _exported(county, TEEN, "guardian")
     assert result.decision.outcome == "held_for_decision" and result.exit_code == 10
     assert result.paths == {}                                   # nothing goes out automatically
     stored = get_request(work, request.request_id)
@@ -108,13 +114,8 @@ def test_an_unknown_client_is_held_until_the_identity_is_checked(county):
 
 
 def test_a_period_wholly_older_than_two_years_is_refused_by_a_written_decision(county):
-    store, work = county
-    request = _request(work, ADULT, "self", start="2023-01-01", end="2024-05-31")
-    con = connect(store, read_only=True)
-    try:
-        result = export_answer(con, work, request, work.parent / "out", "fi", today=TODAY)
-    finally:
-        con.close()
+    work = county[1]
+    request, result = _exported(county, ADULT, "self", start="2023-01-01", end="2024-05-31")
     assert result.decision.outcome == "refused" and result.exit_code == 11
     assert set(result.paths) == {"decision"}
     assert get_request(work, request.request_id).status == "refused"

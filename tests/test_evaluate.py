@@ -35,6 +35,15 @@ def checked_store(tmp_path) -> Path:
     return store
 
 
+def _evaluated(tmp_path, labels: Path) -> dict:
+    """The evaluation of the checked toy store against the labels folder."""
+    con = connect(checked_store(tmp_path))
+    try:
+        return evaluate_rules(con, labels)
+    finally:
+        con.close()
+
+
 def write_labels(folder: Path, event_rows: list[str], key_rows: list[str]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "event_labels.csv").write_text("source_system,source_event_id,rule_id,kind\n" + "\n".join(event_rows) + "\n")
@@ -59,36 +68,21 @@ def test_a_rule_that_flags_exactly_its_labelled_violations_scores_one(tmp_path):
 
 
 def test_a_missed_violation_and_an_unlabelled_finding_count_against_the_rule(tmp_path):
-    store = checked_store(tmp_path)
     labels = write_labels(tmp_path / "labels", ["sys,clerk,involvement_missing,violation"], [])
-    con = connect(store)
-    try:
-        rule = evaluate_rules(con, labels)["rules"]["involvement_missing"]
-    finally:
-        con.close()
+    rule = _evaluated(tmp_path, labels)["rules"]["involvement_missing"]
     assert (rule["tp"], rule["fp"], rule["fn"]) == (0, 1, 1)
     assert rule["precision"] == 0.0 and rule["recall"] == 0.0
 
 
 def test_key_rules_are_scored_by_finding_key(tmp_path):
-    store = checked_store(tmp_path)
     labels = write_labels(tmp_path / "labels", [], ["dq_unknown_role,staff|99"])
-    con = connect(store)
-    try:
-        rule = evaluate_rules(con, labels)["rules"]["dq_unknown_role"]
-    finally:
-        con.close()
+    rule = _evaluated(tmp_path, labels)["rules"]["dq_unknown_role"]
     assert (rule["tp"], rule["fp"], rule["fn"]) == (0, 0, 1)
 
 
 def test_explained_share_counts_only_accesses_not_labelled_as_violations(tmp_path):
-    store = checked_store(tmp_path)
     labels = write_labels(tmp_path / "labels", ["sys,snoop,involvement_missing,violation"], [])
-    con = connect(store)
-    try:
-        share = evaluate_rules(con, labels)["explained_share"]
-    finally:
-        con.close()
+    share = _evaluated(tmp_path, labels)["explained_share"]
     assert share["legitimate_accesses"] == 2
     assert share["overall"] == 1.0 and share["by_source"] == {"sys": 1.0}
 

@@ -8,22 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest_helpers import assert_balanced
+from ingest_helpers import HEADER, assert_balanced, row
 
 from pipelines.errors import InputError
 from pipelines.ingest import engine
 from pipelines.ingest.engine import ingest_file, ingest_files
 from pipelines.store import connect
-
-HEADER = ("source_system,source_event_id,event_time,account,client_id,action,service_task,document,purpose,"
-          "emergency,channel,organisation_id,controller_id,recipient_organisation_id,outcome,session_id,"
-          "search_criteria,record_count\n")
-HETU = "010315A9010"
-
-
-def row(i: int, action: str = "read", when: str = "2024-03-04T09:15:00") -> str:
-    return (f"pegasos,PG-{i},{when},valvoja1,{HETU},{action},placement,päätös,supervision,false,native,"
-            f"HVA,HVA,,success,s{i},,\n")
 
 
 def month_files(folder: Path) -> list[Path]:

@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from ingest_helpers import FIXTURES, assert_balanced
+from ingest_helpers import FIXTURES, HEADER, assert_balanced, row
 
 from pipelines import sqlfiles
 from pipelines.errors import InputError
 from pipelines.ingest.engine import ingest_file
-
-HEADER = ("source_system,source_event_id,event_time,account,client_id,action,service_task,document,purpose,"
-          "emergency,channel,organisation_id,controller_id,recipient_organisation_id,outcome,session_id,"
-          "search_criteria,record_count\n")
-HETU = "010315A9010"
-
-
-def row(i: int, action: str = "read", when: str = "2024-03-04T09:15:00") -> str:
-    return (f"pegasos,PG-{i},{when},valvoja1,{HETU},{action},placement,päätös,supervision,false,native,"
-            f"HVA,HVA,,success,s{i},,\n")
 
 
 def write(tmp_path, name: str, rows: list[str], header: str = HEADER):

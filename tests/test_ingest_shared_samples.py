@@ -2,12 +2,15 @@
 
 An extra check beside tests/test_ingest_sample_shapes.py (our own fixtures of the same shapes): these
 files were written by standards bodies and open-source projects, not by us. The values below were read
-off the samples by hand: the requestor agent is the user, in whatever form it is named.
+off the samples by hand (tests/fixtures/shared_samples_expected.yaml): the requestor agent is the
+user, in whatever form it is named.
 """
 
 from __future__ import annotations
 
 import pytest
+import yaml
+from ingest_helpers import FIXTURES
 
 from pipelines import PROJECT_ROOT
 from pipelines.ingest.engine import ingest_file
@@ -15,35 +18,10 @@ from pipelines.ingest.engine import ingest_file
 SAMPLES = PROJECT_ROOT.parent / "shared" / "samples"
 pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="../shared/samples not present")
 
-# file: (account, client_id, UTC time, action)
-EXPECTED = {
-    "fhir-r4/ihe-balp/AuditEvent-ex-auditAuthZconsent-deny.json":
-        ("Practitioner/ex-practitioner", "Patient/ex-patient", "2021-12-27T09:49:00", "other"),
-    "fhir-r4/ihe-balp/AuditEvent-ex-auditBasicQueryGetServer.json":
-        ("John Smith", "Patient/ex-patient", "2020-04-29T09:49:00", "search"),
-    "fhir-r4/ihe-balp/AuditEvent-ex-auditBasicReadClient.json":
-        ("John Smith", "Patient/ex-patient", "2020-04-29T09:49:00", "read"),
-    "fhir-r4/ihe-balp/AuditEvent-ex-auditPoke-SAML-QDI-Min.json":
-        ("UID=kskagerb", None, "2021-12-03T09:49:00", "read"),
-    "fhir-r4/ihe-balp/AuditEvent-ex-auditPrivacyDisclosure-recipient.json":
-        ("Patient/ex-patient", "Patient/ex-patient", "2020-04-29T09:49:00", "disclose"),
-    "fhir-r4/atna2fhir/ITI-43-fhir.json": ("system@localhost", None, "2020-11-13T18:37:44.462000", "create"),
-    "fhir-r4/atna2fhir/ITI-48-fhir.json": ("123", None, "2020-11-13T18:38:38.552000", "create"),
-    "fhir-r4/atna2fhir/ITI-8-fhir.json": ("root|xyz", "123", "2020-11-13T18:22:07.978000", "update"),
-    "fhir-r4/atna2fhir/basic-fhir.json": (None, None, "2020-11-13T18:35:11.372000", "other"),
-    "fhir-r4/atna2fhir/example-search-fhir.json": ("username1", None, "2020-11-13T18:20:57.507000", "search"),
-    "fhir-r5-json-derived/audit-event-example-search.json": ("95", None, "2015-08-22T23:42:24", "search"),
-    "fhir-r5-json-derived/auditevent-example-breakglass-start.json":
-        ("Practitioner/f001", "Patient/example", "2013-09-22T00:08:00", "other"),
-    "fhir-r5-json-derived/auditevent-example-consent-authz.json":
-        ("Org1", "Patient/example", "2021-09-08T21:51:59.932000", "search"),
-    "fhir-r5-xml/auditevent-example-breakglass-start.xml":
-        ("Practitioner/f001", "Patient/example", "2013-09-22T00:08:00", "other"),
-    "atna-xml/atna2fhir/ITI-8-atna.xml": ("root|xyz", "123", "2020-08-24T20:00:32.654000", "update"),
-    "atna-xml/atna2fhir/example-search-atna.xml": ("username1", None, "2020-03-19T12:16:37.320000", "search"),
-    "atna-xml/dcm4chee/data-export-2.xml": ("127.0.0.1", "CR3", "2024-08-21T13:16:17.167000", "export"),
-    "atna-xml/dcm4chee/security-alert-14.xml": ("admin", None, None, None),  # time and action checked below
-}
+# file: (account, client_id, UTC time, action), in a data file beside the fixtures (not among the files to ingest)
+with open(FIXTURES.parent / "shared_samples_expected.yaml", encoding="utf-8") as _fh:
+    EXPECTED = {name: (v["account"], v["client"], v["utc_time"], v["action"])
+                for name, v in yaml.safe_load(_fh).items()}
 
 
 @pytest.mark.parametrize("relative", sorted(EXPECTED))

@@ -93,3 +93,15 @@ def test_a_new_import_replaces_the_previous_snapshot(store_con, tmp_path):
                                     encoding="utf-8")
     import_reference(store_con, smaller)
     assert store_con.execute("SELECT count(*) FROM ref_clients").fetchone()[0] == 1
+
+
+def test_an_import_empties_every_table_of_the_contract_and_no_other():
+    """A new import replaces the whole snapshot: the `clear` step of sql/reference/import.sql names exactly the
+    contract's tables, so a table added to the contract cannot keep the previous snapshot's rows."""
+    import re
+
+    from pipelines.reference import CONTRACT
+    from pipelines.sqlfiles import statement
+
+    cleared = re.findall(r"DELETE FROM (\w+);", statement("reference/import.sql", "clear"))
+    assert sorted(cleared) == sorted(table for table, _, _ in CONTRACT.values())

@@ -22,16 +22,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
+from disclosure_county import imported_store
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from pipelines import PROJECT_ROOT
 from pipelines.cli import app
 from pipelines.errors import LokivahtiError
-from pipelines.ingest.engine import ingest_file
 from pipelines.ingest.records import CANONICAL_COLUMNS
-from pipelines.reference import import_reference
-from pipelines.store import connect
 
 BOOK = Path(__file__).parent / "requests_casebook"
 COUNTY = yaml.safe_load((BOOK / "county.yaml").read_text(encoding="utf-8"))
@@ -93,11 +91,8 @@ def build_county(folder: Path) -> Path:
                        legal_basis=x.get("legal_basis", ""), data_description=x.get("data_description", ""))
             w.writerow(row)
     store = folder / "store.duckdb"
-    con = connect(store)
+    con = imported_store(store, ref, events)
     try:
-        result = import_reference(con, ref)
-        assert not result["rejects"], result["rejects"]
-        ingest_file(con, events)
         for eid, (system, time, account, client, action, *extra) in COUNTY["events"].items():
             if system == OWN_SOURCE:
                 purpose = (extra[0] if extra else {}).get("purpose")

@@ -4,7 +4,6 @@ from pathlib import Path
 
 import typer
 
-from ..benchmarks import run_benchmark
 from ..cli import app
 from ._common import out
 
@@ -24,5 +23,9 @@ def bench_command(
                                    help="Leave out a phase (repeatable): score, disclosure, incremental."),
 ):
     """Ingest vs bare read_csv, checks and scoring vs a bare aggregation, a client's answer vs a full scan."""
+    # The benchmarks are a face of their own (they drive the pipeline and the dashboard from outside):
+    # imported when the command runs, not when the command line is built.
+    from ..benchmarks import run_benchmark
+
     run_benchmark(out_dir, sorted(events), reference, pages=pages, echo=lambda s: out.print(s, highlight=False),
                   county=None if county == "none" else county, skip=frozenset(skip))

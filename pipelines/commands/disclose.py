@@ -96,7 +96,7 @@ def disclose_command(
     request_id: str = typer.Option(None, "--request",
                                    help="Answer an already registered request (e.g. one held for decision)."),
     decision: str = typer.Option(None, "--decision", "--professional-decision",
-                                 help="With --request: release, partly or refuse (needs --decided-by; partly and "
+                                 help="Used with --request: release, partly or refuse (needs --decided-by; partly and "
                                       "refuse need --ground and --decision-reason)."),
     decided_by: str = typer.Option(None, "--decided-by", help="The handler or professional who decided."),
     decision_reason: str = typer.Option(None, "--decision-reason", help="The written reasoning of the decision."),
@@ -110,7 +110,7 @@ def disclose_command(
                                         help="release: the handler checked that no secret-whereabouts decision covers "
                                              "the period (never lifts one in force)."),
     fee: str = typer.Option(None, "--fee", help="A fee charged for a repeated or excessive request (e.g. '25 €')."),
-    interim: bool = typer.Option(False, "--interim", help="With --request: write an interim letter, answer nothing."),
+    interim: bool = typer.Option(False, "--interim", help="Used with --request: write an interim letter, answer nothing."),
     hold: bool = typer.Option(False, "--hold",
                               help="Register the new request and hold it for the handler's decision (answer nothing "
                                    "yet); exit 10."),

@@ -21,7 +21,7 @@ def findings_command(
     rule: str | None = typer.Option(None, "--rule", help="Only this rule id."),
     out_file: Path | None = typer.Option(None, "--out", help="Write to this file (owner-only) instead of stdout."),
 ):
-    """Export findings: rule, category, severity, review status, user, client, time and the
+    """Findings to a file: rule, category, severity, review status, user, client, time and the
     (source_system, source_event_id) of every event. CSV cells are neutralised against formula injection."""
     if format not in ("csv", "json"):
         raise LokivahtiError(f"--format must be csv or json, not {format!r}")

@@ -21,7 +21,7 @@ def ingest_command(
         None, "--source", help="Name of a mapping in sql/mappings (e.g. effica) when detection is not enough."
     ),
 ):
-    """Import event files. Each file is one transaction; the tally shows where every record went.
+    """Reads event files into the store. Each file is one transaction; the tally shows where every record went.
 
     A folder stands for every file below it (sorted by path; hidden files skipped), so a county's export
     folder with one sub-folder per client system is one argument."""

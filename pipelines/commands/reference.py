@@ -14,7 +14,7 @@ from ._common import config, err, out, store
 def reference_command(
     folder: Path = typer.Argument(..., help="Folder with organisations.csv, staff.csv, accounts.csv, ... (DOMAIN.md)."),
 ):
-    """Import staff, accounts, roles, clients, involvement and authorisations (replaces the previous snapshot)."""
+    """Reads staff, accounts, roles, clients, involvement and authorisations (replaces the previous snapshot)."""
     result = steps.reference(store(), folder, config=config()).detail
     table = Table("table", "rows", title=f"reference import {result['import_id']}")
     for name, rows in result["rows"].items():

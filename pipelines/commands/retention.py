@@ -13,7 +13,7 @@ from ._common import config, open_rw, out, store
 
 @app.command("retention")
 def retention_command(
-    apply: bool = typer.Option(False, "--apply", help="Delete what is past its period (logged). Without it: report only."),
+    apply: bool = typer.Option(False, "--apply", help="Really delete what is past its period (logged). Without it: report only."),
 ):
     """Report events, quarantined records, findings, requests and reviews past their retention period
     ([retention] in the configuration: 12 years from the end of the event's year by default)."""

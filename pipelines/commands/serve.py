@@ -61,7 +61,7 @@ def serve_command(
     users: Path | None = typer.Option(None, "--users", envvar="LOKIVAHTI_USERS",
                                          help="Users file (TOML with argon2 hashes; see docs/dashboard.md)."),
     demo_users: bool = typer.Option(False, "--demo-users",
-                                    help="Create the users file with one demo user per role; prints passwords once."),
+                                    help="Write a new users file with one demo user per role; prints passwords once."),
     demo: bool = typer.Option(False, "--demo",
                               help="Offer to load the bundled sample county when the store does not exist."),
 ):

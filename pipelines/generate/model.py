@@ -12,6 +12,17 @@ from datetime import date, datetime
 OPEN = date(9999, 12, 31)
 
 
+class InForce:
+    """A row in force from valid_from through valid_to (None: still in force), both days included, as in
+    the reference contract."""
+
+    valid_from: date
+    valid_to: date | None
+
+    def covers(self, d: date) -> bool:
+        return self.valid_from <= d <= (self.valid_to or OPEN)
+
+
 @dataclass
 class Staff:
     staff_id: str
@@ -55,7 +66,7 @@ class Client:
 
 
 @dataclass
-class Involvement:
+class Involvement(InForce):
     client_id: str
     staff_id: str | None
     unit_id: str | None
@@ -63,9 +74,6 @@ class Involvement:
     valid_from: date
     valid_to: date | None
     service_task: str = ""   # private: the task under which the row's holders access the client
-
-    def covers(self, d: date) -> bool:
-        return self.valid_from <= d <= (self.valid_to or OPEN)
 
 
 @dataclass
@@ -91,26 +99,20 @@ class Authorisation:
 
 
 @dataclass
-class Prohibition:
+class Prohibition(InForce):
     client_id: str
     scope: str
     target: str
     valid_from: date
     valid_to: date | None
 
-    def covers(self, d: date) -> bool:
-        return self.valid_from <= d <= (self.valid_to or OPEN)
-
 
 @dataclass
-class Permission:
+class Permission(InForce):
     client_id: str
     scope: str
     valid_from: date
     valid_to: date | None
-
-    def covers(self, d: date) -> bool:
-        return self.valid_from <= d <= (self.valid_to or OPEN)
 
 
 @dataclass

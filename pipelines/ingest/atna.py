@@ -9,8 +9,6 @@ rest of the file from the point of the error, with its line.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import copy
 import hashlib
 from collections.abc import Iterator
@@ -18,8 +16,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from .fhir import is_placeholder
-from .records import CANONICAL_COLUMNS, Rejected, StagedRecord
+from .fhir import decode_base64, is_placeholder
+from .records import CANONICAL_COLUMNS, Rejected, SelfDescribingAdapter, StagedRecord
 from .safe_xml import PARSER_OPTIONS, file_declares_entities, local_name
 
 FORMAT_NAME = "atna"
@@ -84,15 +82,6 @@ def _code(element) -> str | None:
     return element.get("csd-code") or element.get("code")
 
 
-def _decode_detail(value: str | None) -> str | None:
-    if not value:
-        return None
-    try:
-        return base64.b64decode(value, validate=True).decode("utf-8")
-    except (binascii.Error, ValueError):
-        return value
-
-
 def message_fields(message: etree._Element) -> dict[str, str | None]:
     """Canonical fields of one AuditMessage (values as text; the normaliser validates them)."""
     fields: dict[str, str | None] = {c: None for c in CANONICAL_COLUMNS}
@@ -148,9 +137,9 @@ def message_fields(message: etree._Element) -> dict[str, str | None]:
         for detail in _children(obj, "ParticipantObjectDetail"):
             kind = detail.get("type")
             if kind in ("service_task", "document", "session_id") and fields[kind] is None:
-                fields[kind] = _decode_detail(detail.get("value"))
+                fields[kind] = decode_base64(detail.get("value"))
             elif kind in ("data_description", "Description", "description"):
-                described.append(_decode_detail(detail.get("value")))
+                described.append(decode_base64(detail.get("value")))
         if not is_patient:
             description = _child(obj, "ParticipantObjectDescription")
             if description is not None and (description.text or "").strip():
@@ -161,7 +150,7 @@ def message_fields(message: etree._Element) -> dict[str, str | None]:
                 described.append(type_text)
         query = _child(obj, "ParticipantObjectQuery")
         if query is not None and query.text and fields["search_criteria"] is None and fields["action"] == "search":
-            fields["search_criteria"] = _decode_detail(query.text.strip())
+            fields["search_criteria"] = decode_base64(query.text.strip())
     fields["data_description"] = "; ".join(dict.fromkeys(d for d in described if d))[:2000] or None
     destination = next((p for p in participants if p is not requestor and any(
         _code(r) == DESTINATION_ROLE for r in _children(p, "RoleIDCode"))), None)
@@ -175,16 +164,10 @@ def message_fields(message: etree._Element) -> dict[str, str | None]:
     return fields
 
 
-class AtnaAdapter:
-    """Streams AuditMessages out of a file; see the module docstring."""
+class AtnaAdapter(SelfDescribingAdapter):
+    """Streams AuditMessages out of a file (each names its AuditSourceID); see the module docstring."""
 
     format_name = FORMAT_NAME
-    source_system = None  # each message names its AuditSourceID
-
-    def __init__(self, config: dict):
-        ingest = config["ingest"]
-        self.max_depth = int(ingest["max_xml_depth"])
-        self.max_bytes = int(ingest["max_record_bytes"])
 
     def records(self, path: Path) -> Iterator[StagedRecord | Rejected]:
         path = Path(path)
@@ -231,14 +214,8 @@ class AtnaAdapter:
             return Rejected(record_no, f"AuditMessage nested deeper than max_xml_depth ({self.max_depth})",
                             None, line)
         raw = etree.tostring(element, encoding="unicode")
-        if len(raw.encode("utf-8")) > self.max_bytes:
-            return Rejected(record_no, f"AuditMessage larger than max_record_bytes ({self.max_bytes})", None, line)
-        try:
-            fields = message_fields(element)
-        except (AttributeError, TypeError, ValueError) as exc:  # untrusted XML of any shape
-            return Rejected(record_no, f"AuditMessage with an element of an unexpected shape ({type(exc).__name__})",
-                            raw, line)
-        return StagedRecord(record_no, fields, raw, line)
+        return (self.oversized(record_no, line, MESSAGE, raw)
+                or self.staged(record_no, line, MESSAGE, message_fields, element, raw))
 
 
 def _iterparse_options() -> dict:

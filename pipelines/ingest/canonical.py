@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import InputError
+from ..sqlfiles import read_sql
 from .records import CANONICAL_COLUMNS, REQUIRED_COLUMNS
 
 FORMAT_NAME = "canonical_csv"
@@ -58,8 +60,8 @@ def stage_view_sql(path: Path | list[Path], header: list[str]) -> str:
     dupes = {h for h in header if header.count(h) > 1}
     if dupes:
         raise InputError(path, f"column '{min(dupes)}' appears twice in the header", line=1)
-    columns = "{" + ", ".join(f"'{_quote(h)}': 'VARCHAR'" for h in header) + "}"
-    select = ", ".join(
+    types = "{" + ", ".join(f"'{_quote(h)}': 'VARCHAR'" for h in header) + "}"
+    columns = ", ".join(
         (f'"{c}"' if c in header else f"CAST(NULL AS VARCHAR) AS {c}") for c in CANONICAL_COLUMNS
     )
     if len(paths) == 1:
@@ -67,15 +69,15 @@ def stage_view_sql(path: Path | list[Path], header: list[str]) -> str:
     else:
         source = "[" + ", ".join(f"'{_literal(p)}'" for p in paths) + "]"
         file_path, by_file = f'"{FILE_COLUMN}"', f", filename = '{FILE_COLUMN}'"
-    sql = (
-        f"CREATE OR REPLACE TEMP VIEW stage AS SELECT {select}, "
-        "CAST(NULL AS BIGINT) AS record_no, CAST(NULL AS BIGINT) AS line_no, "
-        f"CAST(NULL AS VARCHAR) AS raw, {file_path} AS file_path "
-        f"FROM read_csv({source}, header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
-        f"columns = {columns}, store_rejects = true, rejects_table = 'csv_rejects', "
-        f"rejects_scan = 'csv_reject_scans', max_line_size = {MAX_LINE}{by_file})"
-    )
-    return sql
+    return _stage_template().format(columns=columns, types=types, source=source, file_path=file_path,
+                                    by_file=by_file, max_line=MAX_LINE)
+
+
+@lru_cache(maxsize=1)
+def _stage_template() -> str:
+    """sql/ingest/canonical_stage.sql without its comment header (the header's own braces are not slots)."""
+    lines = read_sql("ingest/canonical_stage.sql").splitlines()
+    return "\n".join(line for line in lines if not line.startswith("--"))
 
 
 def _literal(path: Path) -> str:

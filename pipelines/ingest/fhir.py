@@ -23,7 +23,7 @@ import ijson
 from lxml import etree
 
 from . import json_stream
-from .records import CANONICAL_COLUMNS, Rejected, StagedRecord
+from .records import CANONICAL_COLUMNS, Rejected, SelfDescribingAdapter, StagedRecord
 from .safe_xml import UnsafeXml, local_name, namespace, parse_bytes
 
 FORMAT_NAME = "fhir"
@@ -122,7 +122,8 @@ def _text(value) -> str | None:
     return None
 
 
-def _decode_base64(value: str | None) -> str | None:
+def decode_base64(value: str | None) -> str | None:
+    """A base64 detail or query as UTF-8 text; a value that is not base64 is kept as it was written."""
     if not value:
         return None
     try:
@@ -247,7 +248,7 @@ def resource_fields(resource: dict) -> dict[str, str | None]:
             if kind in ("service_task", "document", "session_id") and f[kind] is None:
                 f[kind] = _text(detail.get("valueString"))
         if f["search_criteria"] is None and _text(entity.get("query")) and f["action"] == "search":
-            f["search_criteria"] = _decode_base64(_text(entity.get("query")))
+            f["search_criteria"] = decode_base64(_text(entity.get("query")))
     f["data_description"] = _data_description(entities)
     return f
 
@@ -369,17 +370,10 @@ def resource_from_xml(root) -> dict:
     return resource
 
 
-class FhirAdapter:
-    """Reads AuditEvents from JSON, NDJSON or XML; see the module docstring."""
+class FhirAdapter(SelfDescribingAdapter):
+    """Reads AuditEvents (each names its observer) from JSON, NDJSON or XML; see the module docstring."""
 
     format_name = FORMAT_NAME
-    source_system = None  # each resource names its observer
-
-    def __init__(self, config: dict):
-        ingest = config["ingest"]
-        self.max_bytes = int(ingest["max_record_bytes"])
-        self.max_depth = int(ingest["max_xml_depth"])
-        self.max_json_depth = int(ingest.get("max_json_depth", self.max_depth))
 
     def records(self, path: Path) -> Iterator[StagedRecord | Rejected]:
         path = Path(path)
@@ -410,9 +404,8 @@ class FhirAdapter:
         raw = json.dumps(resource, separators=(",", ":"), ensure_ascii=False) if resource is not None else None
         if resource is None:
             return Rejected(record_no, "Bundle entry without a resource", None, line_no)
-        if raw is not None and len(raw.encode("utf-8")) > self.max_bytes:
-            return Rejected(record_no, f"resource larger than max_record_bytes ({self.max_bytes})", None, line_no)
-        return self._checked(record_no, line_no, resource, raw)
+        return (self.oversized(record_no, line_no, "resource", raw)
+                or self._checked(record_no, line_no, resource, raw))
 
     @staticmethod
     def _checked(record_no: int, line_no: int | None, resource, raw: str | None) -> StagedRecord | Rejected:
@@ -420,12 +413,7 @@ class FhirAdapter:
         problem = version_problem(resource)
         if problem:
             return Rejected(record_no, problem, raw, line_no)
-        try:
-            fields = resource_fields(resource)
-        except (AttributeError, TypeError, ValueError) as exc:  # untrusted JSON of any shape
-            return Rejected(record_no, f"AuditEvent with an element of an unexpected shape ({type(exc).__name__})",
-                            raw, line_no)
-        return StagedRecord(record_no, fields, raw, line_no)
+        return SelfDescribingAdapter.staged(record_no, line_no, "AuditEvent", resource_fields, resource, raw)
 
     def _json(self, path: Path):
         """NDJSON when the first non-empty line is a small complete JSON object; else one stream of values
@@ -549,6 +537,5 @@ class FhirAdapter:
 
     def _xml_record(self, record_no: int, line: int | None, element):
         raw = etree.tostring(element, encoding="unicode")
-        if len(raw.encode("utf-8")) > self.max_bytes:
-            return Rejected(record_no, f"resource larger than max_record_bytes ({self.max_bytes})", None, line)
-        return self._checked(record_no, line, resource_from_xml(element), raw)
+        return (self.oversized(record_no, line, "resource", raw)
+                or self._checked(record_no, line, resource_from_xml(element), raw))

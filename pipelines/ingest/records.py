@@ -49,3 +49,37 @@ class Rejected:
     line_no: int | None = None
     field: str | None = None
 
+
+
+class SelfDescribingAdapter:
+    """Base of the adapters of standard audit formats (FHIR AuditEvent, IHE ATNA AuditMessage).
+
+    Each record names its own source system, so the adapter has none; what bounds an untrusted record
+    (its size in bytes, the nesting of its XML or JSON) comes from the [ingest] section of the
+    configuration the command was given, never from a global default.
+    """
+
+    source_system = None
+
+    def __init__(self, config: dict):
+        ingest = config["ingest"]
+        self.max_bytes = int(ingest["max_record_bytes"])
+        self.max_depth = int(ingest["max_xml_depth"])
+        self.max_json_depth = int(ingest.get("max_json_depth", self.max_depth))
+
+    def oversized(self, record_no: int, line_no: int | None, what: str, raw: str) -> Rejected | None:
+        """The rejection of a record whose text is over max_record_bytes, else None."""
+        if len(raw.encode("utf-8")) > self.max_bytes:
+            return Rejected(record_no, f"{what} larger than max_record_bytes ({self.max_bytes})", None, line_no)
+        return None
+
+    @staticmethod
+    def staged(record_no: int, line_no: int | None, what: str, read_fields, source, raw: str | None):
+        """The record with the canonical fields read_fields(source) gives, or its rejection: untrusted input can
+        have any shape, and a shape the reader does not expect quarantines this record, not the file."""
+        try:
+            fields = read_fields(source)
+        except (AttributeError, TypeError, ValueError) as exc:
+            return Rejected(record_no, f"{what} with an element of an unexpected shape ({type(exc).__name__})",
+                            raw, line_no)
+        return StagedRecord(record_no, fields, raw, line_no)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from rulecases import Case, load_case_into, memory_store
+from rulecases import Case, case_store, load_case_into
 
 from pipelines.checks.catalogue import CATEGORIES, load_catalogue
 from pipelines.checks.runner import build_context, evaluate_rules
@@ -51,8 +51,7 @@ RULES = load_catalogue()
 
 def run_catalogue(case: Case) -> dict[str, set[str]]:
     """Every rule over the case: rule id -> flagged event ids (event rules) or finding keys (key rules)."""
-    con = memory_store()
-    try:
+    with case_store() as con:
         load_case_into(con, case, default_document="asiakaskertomus")
         base = load_config()
         config = {**base, "checks": {**base["checks"], **case.config}}
@@ -68,8 +67,6 @@ def run_catalogue(case: Case) -> dict[str, set[str]]:
             found.setdefault(rule_id, set()).update(
                 [key] if level[rule_id] == "key" else [i for i in ids if i is not None])
         return found
-    finally:
-        con.close()
 
 
 @pytest.mark.parametrize("theme, spec, case", CASES, ids=[f"{t}: {c['name']}" for t, c, _ in CASES])

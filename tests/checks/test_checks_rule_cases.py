@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rulecases import load_case_into, load_cases, memory_store
+from rulecases import case_store, load_case_into, load_cases
 
 from pipelines.checks.catalogue import load_catalogue
 from pipelines.checks.runner import build_context, evaluate_rules
@@ -20,8 +20,7 @@ ALL_CASES = [case for path in CASE_FILES for case in load_cases(path, BASE)]
 
 def run_rule(case):
     """The events (or keys) the case's rule flags, running only that rule over the shared context."""
-    con = memory_store()
-    try:
+    with case_store() as con:
         load_case_into(con, case)
         base = load_config()
         config = {**base, "checks": {**base["checks"], **case.config}}
@@ -31,8 +30,6 @@ def run_rule(case):
         events = {r[0] for r in con.execute(
             "SELECT DISTINCT e.source_event_id FROM (SELECT unnest(events) AS e FROM chk_found)").fetchall()}
         return events, keys
-    finally:
-        con.close()
 
 
 @pytest.mark.parametrize("case", ALL_CASES, ids=lambda c: f"{c.rule}: {c.name}")

@@ -42,22 +42,27 @@ BAD = {
 KINDS = st.lists(st.sampled_from(["good"] * 4 + sorted(BAD)), min_size=1, max_size=30)
 
 
+def ingested(path, body: bytes):
+    """Writes body to path and ingests it into a new store beside it: (tally, stored event ids, quarantined
+    line numbers)."""
+    path.write_bytes(body)
+    con = connect(path.parent / "s.duckdb")
+    try:
+        tally = ingest_file(con, path)
+        stored = {r[0] for r in con.execute("SELECT source_event_id FROM events").fetchall()}
+        lines = [r[0] for r in con.execute("SELECT line_no FROM quarantine").fetchall()]
+    finally:
+        con.close()
+    return tally, stored, lines
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.function_scoped_fixture])
 @given(kinds=KINDS)
 def test_every_canonical_record_is_stored_or_quarantined(tmp_path_factory, kinds):
-    folder = tmp_path_factory.mktemp("tally")
-    path = folder / "mixed.csv"
-    with open(path, "wb") as fh:
-        fh.write(HEADER.encode())
-        fh.writelines(good(i) if kind == "good" else BAD[kind](i) for i, kind in enumerate(kinds, start=1))
-    con = connect(folder / "s.duckdb")
-    try:
-        tally = ingest_file(con, path)
-        stored = {r[0] for r in con.execute("SELECT source_event_id FROM events").fetchall()}
-        quarantined_lines = [r[0] for r in con.execute("SELECT line_no FROM quarantine").fetchall()]
-    finally:
-        con.close()
+    body = HEADER.encode() + b"".join(good(i) if kind == "good" else BAD[kind](i)
+                                      for i, kind in enumerate(kinds, start=1))
+    tally, stored, quarantined_lines = ingested(tmp_path_factory.mktemp("tally") / "mixed.csv", body)
     # independent of the reject table: what we wrote, line by line (line 1 is the header)
     assert tally.records_read == len(kinds)
     assert len(quarantined_lines) == len(set(quarantined_lines))  # nothing quarantined twice
@@ -94,17 +99,9 @@ BAD_JSON = {
                                                                   HealthCheck.function_scoped_fixture])
 @given(kinds=st.lists(st.sampled_from(["good"] * 3 + sorted(BAD_JSON)), min_size=1, max_size=20))
 def test_every_ndjson_record_is_stored_or_quarantined(tmp_path_factory, kinds):
-    folder = tmp_path_factory.mktemp("ndjson")
-    path = folder / "mixed.ndjson"
-    with open(path, "wb") as fh:
-        fh.writelines((json.dumps(resource(i)).encode() if kind == "good" else BAD_JSON[kind](i)) + b"\n" for i, kind in enumerate(kinds, start=1))
-    con = connect(folder / "s.duckdb")
-    try:
-        tally = ingest_file(con, path)
-        stored = {r[0] for r in con.execute("SELECT source_event_id FROM events").fetchall()}
-        q_lines = [r[0] for r in con.execute("SELECT line_no FROM quarantine").fetchall()]
-    finally:
-        con.close()
+    body = b"".join((json.dumps(resource(i)).encode() if kind == "good" else BAD_JSON[kind](i)) + b"\n"
+                    for i, kind in enumerate(kinds, start=1))
+    tally, stored, q_lines = ingested(tmp_path_factory.mktemp("ndjson") / "mixed.ndjson", body)
     expected_records = sum(2 if k == "bundle_of_two" else 1 for k in kinds)
     assert tally.records_read == expected_records and tally.balanced
     for i, kind in enumerate(kinds, start=1):
