@@ -2,7 +2,9 @@
 
 Call `ensure_client_index(con)` after ingest, reference import and checks (before publishing the snapshot);
 `answer_events` also builds it lazily on a writable connection, and falls back to the live tables on a
-read-only one while the copy is stale. DuckDB keeps min/max per row group; with the copy sorted by client_id
+read-only one while the copy is stale. The check step calls `update_client_index` instead, which replaces only
+the client-days the check examined (and those of newly ingested events), so that the step after one new day
+costs what the day costs rather than a rebuild from every event. DuckDB keeps min/max per row group; with the copy sorted by client_id
 a look-up reads only the client's row group(s), and the worker, organisation, unit and basis joins are done
 once at build time (planning those joins costs more than running them on a few thousand rows).
 
