@@ -32,9 +32,23 @@ def ensure_summaries(con) -> bool:
     if summaries_current(con):
         return False
     log.info("event summaries disagree with the events; rebuilding them")
-    with transaction(con):
-        con.execute(statement(_STATE, "forget_all"))
-        con.execute(statement(_STATE, "forget_all_account_days"))
-        first, last = con.execute(statement(_STATE, "runs")).fetchall()[0]
-        summarise_runs(con, first, last)
+    if _inside_transaction(con):
+        # the caller's transaction (a case store whose rows are rolled back after each case) covers the rebuild
+        _rebuild(con)
+    else:
+        with transaction(con):
+            _rebuild(con)
     return True
+
+
+def _rebuild(con) -> None:
+    con.execute(statement(_STATE, "forget_all"))
+    con.execute(statement(_STATE, "forget_all_account_days"))
+    first, last = con.execute(statement(_STATE, "runs")).fetchall()[0]
+    summarise_runs(con, first, last)
+
+
+def _inside_transaction(con) -> bool:
+    """True when a transaction is open on the connection (a nested BEGIN would fail and abort it)."""
+    first = con.execute(statement(_STATE, "transaction_id")).fetchall()[0][0]
+    return con.execute(statement(_STATE, "transaction_id")).fetchall()[0][0] == first
