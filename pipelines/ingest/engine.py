@@ -288,6 +288,7 @@ def _ingest_together(con, paths: list[Path], adapter, header: list[str] | None, 
                 adapter_rejects = {run_id: len(found) for run_id, found in lines.items()}
             if not own_log:
                 _refuse_reserved_source(con)
+            run_steps(con, "summaries/add_runs.sql", params)  # the check's event summaries, in this transaction
             now = datetime.now(UTC)
             for run_id, staged, quarantined, existing_same, new in run_file(
                     con, "ingest/run_tally.sql", params).fetchall():
