@@ -60,6 +60,16 @@ def indexed_county(tmp_path_factory, small_county):
     return store
 
 
+@pytest.fixture
+def county_copy(indexed_county, tmp_path):
+    """A connection to a copy of the indexed county, which each test may change."""
+    store = tmp_path / "store.duckdb"
+    shutil.copyfile(indexed_county, store)
+    con = connect(store)
+    yield con
+    con.close()
+
+
 def _withdrawn_responsible_worker(con, reference: Path, out: Path) -> str:
     """The reference folder with its earliest-starting responsible-worker row of the client whose accesses it
     explains most often moved to start a day after that client's last event (a retro-dated correction: the worker
@@ -103,74 +113,53 @@ def _assert_update_equals_rebuild(con) -> None:
     assert updated_clients == rebuilt_clients
 
 
-def test_after_a_new_days_check_the_updated_copy_answers_what_a_rebuilt_one_does(indexed_county, tmp_path,
-                                                                                  small_county):
-    store = tmp_path / "store.duckdb"
-    shutil.copyfile(indexed_county, store)
-    con = connect(store)
-    try:
-        before = con.execute("SELECT count(*) FROM disclosure_events_by_client").fetchone()[0]
-        for path in _last_files(small_county):
-            ingest_file(con, path)
-        result = run_check(con, _config())
-        assert result.scope.kind == "incremental"
-        assert update_client_index(con, "chk_touched", previous_check_run=result.previous_check_run_id) == "updated"
-        assert con.execute("SELECT count(*) FROM disclosure_events_by_client").fetchone()[0] > before
-        _assert_update_equals_rebuild(con)
-    finally:
-        con.close()
+def test_after_a_new_days_check_the_updated_copy_answers_what_a_rebuilt_one_does(county_copy, small_county):
+    con = county_copy
+    before = con.execute("SELECT count(*) FROM disclosure_events_by_client").fetchone()[0]
+    for path in _last_files(small_county):
+        ingest_file(con, path)
+    result = run_check(con, _config())
+    assert result.scope.kind == "incremental"
+    assert update_client_index(con, "chk_touched", previous_check_run=result.previous_check_run_id) == "updated"
+    assert con.execute("SELECT count(*) FROM disclosure_events_by_client").fetchone()[0] > before
+    _assert_update_equals_rebuild(con)
 
 
-def test_after_a_retro_dated_involvement_the_updated_copy_answers_what_a_rebuilt_one_does(indexed_county, tmp_path,
+def test_after_a_retro_dated_involvement_the_updated_copy_answers_what_a_rebuilt_one_does(county_copy, tmp_path,
                                                                                          small_county):
     # asiakastietolaki 703/2023 9 §: access rests on the worker's involvement on the day of the access; when the
     # record is corrected to start later, the earlier reads lose that basis, and the client's answer must show
     # it once the check has re-examined those days
-    store = tmp_path / "store.duckdb"
-    shutil.copyfile(indexed_county, store)
-    con = connect(store)
-    try:
-        client = _withdrawn_responsible_worker(con, small_county / "reference", tmp_path / "reference")
-        before = _answers(con)
-        import_reference(con, tmp_path / "reference")
-        result = run_check(con, _config())
-        assert result.scope.kind == "reference" and result.events_checked > 0
-        assert update_client_index(con, "chk_touched", previous_check_run=result.previous_check_run_id) == "updated"
-        after = _answers(con)
-        assert not after[client].equals(before[client]), "the re-examined days' bases should reach the answer"
-        _assert_update_equals_rebuild(con)
-    finally:
-        con.close()
+    con = county_copy
+    client = _withdrawn_responsible_worker(con, small_county / "reference", tmp_path / "reference")
+    before = _answers(con)
+    import_reference(con, tmp_path / "reference")
+    result = run_check(con, _config())
+    assert result.scope.kind == "reference" and result.events_checked > 0
+    assert update_client_index(con, "chk_touched", previous_check_run=result.previous_check_run_id) == "updated"
+    after = _answers(con)
+    assert not after[client].equals(before[client]), "the re-examined days' bases should reach the answer"
+    _assert_update_equals_rebuild(con)
 
 
-def test_a_copy_that_missed_a_check_is_rebuilt_rather_than_updated(indexed_county, tmp_path, small_county):
-    store = tmp_path / "store.duckdb"
-    shutil.copyfile(indexed_county, store)
-    con = connect(store)
-    try:
-        for path in _last_files(small_county):
-            ingest_file(con, path)
-        run_check(con, _config())            # its duties never ran: the copy does not hold this run's results
-        result = run_check(con, _config(), force_full=True)
-        assert update_client_index(con, "chk_touched", previous_check_run=result.previous_check_run_id) == "built"
-        assert read_index_state(con) is not None
-    finally:
-        con.close()
+def test_a_copy_that_missed_a_check_is_rebuilt_rather_than_updated(county_copy, small_county):
+    con = county_copy
+    for path in _last_files(small_county):
+        ingest_file(con, path)
+    run_check(con, _config())            # its duties never ran: the copy does not hold this run's results
+    result = run_check(con, _config(), force_full=True)
+    assert update_client_index(con, "chk_touched", previous_check_run=result.previous_check_run_id) == "built"
+    assert read_index_state(con) is not None
 
 
-def test_a_full_checks_explained_share_of_its_events_is_the_whole_stores(indexed_county, tmp_path):
+def test_a_full_checks_explained_share_of_its_events_is_the_whole_stores(county_copy):
     # the share the check step reports is collected partition by partition over the events it examined; over a
     # full check that is every event, so it must be the store's explained share (sql/findings/explained_share.sql)
-    store = tmp_path / "store.duckdb"
-    shutil.copyfile(indexed_county, store)
-    con = connect(store)
-    try:
-        config = _config()
-        config["store"]["check_partition_events"] = 5_000
-        result = run_check(con, config, force_full=True)
-        assert result.partitions > 1
-        whole = explained_share(con)
-    finally:
-        con.close()
+    con = county_copy
+    config = _config()
+    config["store"]["check_partition_events"] = 5_000
+    result = run_check(con, config, force_full=True)
+    assert result.partitions > 1
+    whole = explained_share(con)
     assert result.shares.rows() == whole.rows()
     assert whole["explained"].sum() > 0

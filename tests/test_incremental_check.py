@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from check_results import stored_results as _stored
 
 from pipelines.checks.runner import run_check
 from pipelines.checks.summaries import ensure_summaries, summaries_current, summarise_runs
@@ -94,14 +95,6 @@ def _write_reference(folder: Path, changes: dict[str, list[list[str]]] | None = 
     return folder
 
 
-def _stored(con) -> tuple[set, set]:
-    findings = {(r, k, d, tuple(e or [])) for r, k, d, e in con.execute(
-        "SELECT f.rule_id, f.finding_key, f.event_date, list(fe.source_event_id ORDER BY fe.source_event_id) "
-        "FROM findings f LEFT JOIN finding_events fe USING (finding_id) GROUP BY ALL").fetchall()}
-    explanations = set(con.execute("SELECT source_system, source_event_id, basis FROM explanations").fetchall())
-    return findings, explanations
-
-
 def _rules_found(findings: set) -> set[tuple[str, str]]:
     return {(rule, str(day)) for rule, _key, day, _events in findings}
 
@@ -171,16 +164,22 @@ def test_a_retro_dated_involvement_is_rechecked_on_the_account_days_it_covers_on
     assert "late-1" in {e for _s, e, _b in explanations}         # now explained by the work pair row
 
 
+def _corrected(county, table: str, *, row: int, last_field: str) -> set:
+    """Re-imports the reference data with one row's last field (its end date) corrected, checks what that touches,
+    and returns the findings, which must equal a full check's."""
+    con, tmp, _events = county
+    rows = [r[:] for r in REFERENCE[table]]
+    rows[row][-1] = last_field
+    import_reference(con, _write_reference(tmp / "reference-2", {table: rows}))
+    assert run_check(con, load_config()).scope.kind == "reference"
+    findings, _ = _equals_full(con)
+    return findings
+
+
 def test_an_employment_found_to_have_ended_earlier_turns_the_later_days_into_findings(county):
     # seed 003 §13A: access rights are removed when the employment ends; the register is corrected to say Pekka's
     # employment ended on 4 March, so his reads on 5 and 6 March were made outside employment.
-    con, tmp, _events = county
-    staff = [row[:] for row in REFERENCE["staff.csv"]]
-    staff[2][-1] = "2025-03-04"
-    import_reference(con, _write_reference(tmp / "reference-2", {"staff.csv": staff}))
-    result = run_check(con, load_config())
-    assert result.scope.kind == "reference"
-    findings, _ = _equals_full(con)
+    findings = _corrected(county, "staff.csv", row=2, last_field="2025-03-04")
     outside = {day for rule, day in _rules_found(findings) if rule == "account_outside_employment"}
     assert outside == {"2025-03-05", "2025-03-06"}
 
@@ -188,13 +187,7 @@ def test_an_employment_found_to_have_ended_earlier_turns_the_later_days_into_fin
 def test_a_provider_authorisation_cancelled_after_the_fact_is_rechecked_from_the_cancellation_on(county):
     # seed 000 §4–5: a provider sees a client's identifiable data only while it is authorised for that client;
     # the authorisation is recorded as cancelled on 5 March, so Liisa's reads of C3 on 5–6 March lack a basis.
-    con, tmp, _events = county
-    authorisations = [row[:] for row in REFERENCE["provider_authorisations.csv"]]
-    authorisations[1][-1] = "2025-03-05"
-    import_reference(con, _write_reference(tmp / "reference-2", {"provider_authorisations.csv": authorisations}))
-    result = run_check(con, load_config())
-    assert result.scope.kind == "reference"
-    findings, _ = _equals_full(con)
+    findings = _corrected(county, "provider_authorisations.csv", row=1, last_field="2025-03-05")
     provider_days = {day for rule, day in _rules_found(findings) if rule == "provider_outside_authorisation"}
     assert provider_days == {"2025-03-05", "2025-03-06"}
 
@@ -273,7 +266,7 @@ def test_the_silent_source_counts_leave_out_exactly_the_events_stamped_past_the_
     assert 0 < direct
 
 
-def test_a_store_from_before_the_summaries_gets_them_backfilled_by_its_upgrade(tmp_path):
+def test_a_store_from_before_the_summaries_gets_them_built_before_its_first_check(tmp_path):
     import duckdb
 
     from pipelines.store import migrate
@@ -293,6 +286,8 @@ def test_a_store_from_before_the_summaries_gets_them_backfilled_by_its_upgrade(t
     con.close()
     upgraded = connect(path)
     try:
+        assert not summaries_current(upgraded)          # upgraded: the tables exist, empty
+        assert ensure_summaries(upgraded)                # what a check does first: built once from the events
         assert _summaries_match(upgraded)
         assert summaries_current(upgraded)
         assert upgraded.execute("SELECT sum(events) FROM account_client_days WHERE account IS NULL").fetchone()[0] == 1

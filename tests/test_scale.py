@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from check_results import stored_results as _stored
 
 from pipelines.checks.catalogue import load_catalogue
 from pipelines.checks.runner import run_check
@@ -32,14 +33,6 @@ def _config(partition_events: int) -> dict:
     config = copy.deepcopy(load_config())
     config["store"]["check_partition_events"] = partition_events
     return config
-
-
-def _stored(con) -> tuple[set, set]:
-    findings = {(r, k, d, tuple(e or [])) for r, k, d, e in con.execute(
-        "SELECT f.rule_id, f.finding_key, f.event_date, list(fe.source_event_id ORDER BY fe.source_event_id) "
-        "FROM findings f LEFT JOIN finding_events fe USING (finding_id) GROUP BY ALL").fetchall()}
-    explanations = set(con.execute("SELECT source_system, source_event_id, basis FROM explanations").fetchall())
-    return findings, explanations
 
 
 @pytest.fixture(scope="module")

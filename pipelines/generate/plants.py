@@ -67,6 +67,13 @@ class Planter:
                 return d
         raise RuntimeError("no free day for a plant")
 
+    def reserved_day(self, workers) -> tuple[Staff, date]:
+        """One of the workers and a free working day of theirs, reserved for the plant at hand."""
+        s = self.rng.choice(workers)
+        d = self.day_for(s)
+        self.reserve(s, d)
+        return s, d
+
     def reserve(self, s: Staff | None, d: date, quiet: bool = False):
         if s is not None:
             self.used_days.add((s.staff_id, d))
@@ -143,11 +150,9 @@ class Planter:
             self.intend(e, "involvement_missing")
         # near miss: unit involvement that starts on the day of access
         for n in range(max(1, self.cases // 2)):
-            s = self.rng.choice(workers)
-            d = self.day_for(s)
+            s, d = self.reserved_day(workers)
             cl = self.fresh_client()
             self.inv(cl.client_id, "unit", d, None, unit="LS-SO")
-            self.reserve(s, d)
             e = self.ev(s, "pro_consona", self.at(d, 9), cl.client_id, "read", "child_welfare",
                         plant="involvement_starts_today")
             self.near(e, "involvement_missing")
@@ -163,11 +168,9 @@ class Planter:
             e = self.ev(s, "effica", self.at(d, 13), cid, action, "adult_social_work", plant="write_unrelated_client")
             self.intend(e, "write_without_involvement")
         # near miss: the last day of a responsible-worker row
-        s = self.rng.choice(workers)
-        d = self.day_for(s)
+        s, d = self.reserved_day(workers)
         cl = self.fresh_client(1960, 1990)
         self.inv(cl.client_id, "responsible_worker", d - timedelta(days=90), d, staff=s, task="adult_social_work")
-        self.reserve(s, d)
         e = self.ev(s, "effica", self.at(d, 14), cl.client_id, "update", "adult_social_work",
                     plant="involvement_last_day")
         self.near(e, "write_without_involvement")
@@ -255,9 +258,7 @@ class Planter:
                         account="EF99901", plant="account_of_unknown_staff")
             self.intend(e, "dq_unknown_account")
         for n in range(self.cases):   # clients missing from clients.csv
-            s = self.rng.choice(workers)
-            d = self.day_for(s)
-            self.reserve(s, d)
+            s, d = self.reserved_day(workers)
             code = self.b.ids.code(self.b.ids.birth_between(2010, 2019))
             e = self.ev(s, "pro_consona", self.at(d, 10), code, "read", "child_welfare", plant="client_not_in_register")
             self.intend(e, "dq_unknown_client")

@@ -6,7 +6,8 @@
 -- One row per ingest run and key, written in the run's own transaction (sql/summaries/add_runs.sql), so
 -- re-ingesting a file (which adds no events) adds nothing, and re-summarising a run replaces its rows.
 -- pipelines/checks/summaries.py rebuilds both from the events when their total and the events' disagree
--- (a retention purge, a tool that writes events directly). Existing stores are backfilled below.
+-- (a retention purge, a tool that writes events directly), which is also how an upgraded store gets them:
+-- its first check finds them empty and builds them once (one aggregate, the same SQL as ingest's).
 
 -- Events per source system and day, split by how far after its own ingest run an event is stamped:
 -- ahead_minutes = the whole minutes (rounded up) by which event_time is later than the run's started_at, 0 when
@@ -30,18 +31,3 @@ CREATE TABLE IF NOT EXISTS account_client_days (
     event_date    DATE NOT NULL,
     events        BIGINT NOT NULL
 );
-
-DELETE FROM source_day_counts;
-INSERT INTO source_day_counts
-SELECT e.run_id, e.source_system, e.event_date,
-    CASE WHEN r.started_at IS NULL THEN NULL
-         WHEN epoch_us(e.event_time) <= epoch_us(r.started_at) THEN 0
-         ELSE (epoch_us(e.event_time) - epoch_us(r.started_at) + 59999999) // 60000000 END AS ahead_minutes,
-    count(*) AS events
-FROM events e LEFT JOIN ingest_runs r USING (run_id)
-GROUP BY ALL;
-
-DELETE FROM account_client_days;
-INSERT INTO account_client_days
-SELECT run_id, source_system, account, client_id, event_date, count(*) AS events
-FROM events GROUP BY ALL;
