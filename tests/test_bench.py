@@ -35,3 +35,38 @@ def test_the_benchmark_measures_every_phase_on_replicated_and_generated_events(t
     assert county["disclosure"]["answers_equal"]
     assert any(line.startswith("(tiny county)") and "client answer" in line for line in lines)
     assert json.loads((tmp_path / "results.json").read_text())["county"]["ingest_ratio"] > 0
+
+
+def test_a_county_generated_into_a_store_is_made_once_and_each_run_measures_a_fresh_copy(tmp_path, monkeypatch):
+    # the xlarge county (~100 M events) is generated straight into a store, kept, and copied for each run: a check
+    # (which stores findings) or a new day (which adds events) must never leave its mark on the next run's data
+    from pipelines.benchmarks import run as bench_run
+
+    monkeypatch.setattr(bench_run, "STORE_COUNTIES", ("small",))
+    lines: list[str] = []
+    skip = frozenset({"score", "disclosure"})
+    first = bench_run.run_county_benchmark(tmp_path, "small", lines.append, pages=False, skip=skip)
+    assert first["generate"]["events"] == first["events_total"] > 30_000
+    assert first["check"]["events_checked"] == first["events_total"]
+    assert first["next_day"]["new_events"] > 0
+    second = bench_run.run_county_benchmark(tmp_path, "small", lines.append, pages=False, skip=skip)
+    assert "generate" not in second and any("generated store reused" in line for line in lines)
+    assert second["events_total"] == first["events_total"]
+
+
+def test_a_phase_that_fails_is_reported_and_the_others_still_run(tmp_path, monkeypatch):
+    from pipelines.benchmarks import run as bench_run
+
+    def child(phase, *args):
+        if phase == "check":
+            raise RuntimeError("bench phase check failed: ['Out of Memory Error']")
+        return {"seconds": 2.0, "copy_seconds": 1.0, "events": 100, "peak_mib": 10.0, "summary": {}}
+
+    monkeypatch.setattr(bench_run, "_child", child)
+    lines: list[str] = []
+    r: dict = {}
+    bench_run._measure_store(tmp_path / "store.duckdb", "(xlarge county)", r, lines.append,
+                             reference=tmp_path, skip=frozenset({"disclosure"}))
+    assert any("check: not measured" in line and "Out of Memory" in line for line in lines)
+    assert r["score_copy_ratio"] == 2.0 and "check" not in r
+    assert "next_day" not in r  # an incremental check needs a checked store

@@ -13,8 +13,15 @@ from pathlib import Path
 
 import duckdb
 
-from ..sqlfiles import run_steps
+from ..sqlfiles import run_steps, statement
 from ..store import connect
+
+# the ingest phases' DuckDB memory limit: the figure the issue's "peak <= 2 GiB" is measured under
+INGEST_MEMORY = "1536MB"
+
+
+def _q(name: str) -> str:
+    return statement("bench/phases.sql", name)
 
 
 def _timed(fn, *args, **kwargs):
@@ -33,14 +40,13 @@ def synthesise_events(store: Path, reference: Path, out_csv: Path, n: int) -> Pa
 
     con = connect(store)
     try:
-        if con.execute("SELECT count(*) FROM ref_accounts").fetchone()[0] == 0:
+        if con.execute(_q("reference_count")).fetchone()[0] == 0:
             import_reference(con, reference)
-        if con.execute("SELECT count(*) FROM events").fetchone()[0] == 0:
+        if con.execute(_q("events_count")).fetchone()[0] == 0:
             for path in sorted(p for p in (reference.parent / "events").rglob("*") if p.is_file()):
                 ingest_file(con, path)
         run_steps(con, "bench/synthesise_events.sql", {"n": n})
-        target = str(out_csv).replace("'", "''")
-        con.execute(f"COPY bench_events TO '{target}' (HEADER, DELIMITER ',')")
+        con.table("bench_events").write_csv(str(out_csv), header=True)
     finally:
         con.close()
     return out_csv
@@ -77,11 +83,9 @@ def phase_synthesise(store: str, reference: str, out_csv: str, n: str) -> dict:
 
 def _bare_read(files: list[Path], db_path: str) -> dict:
     """One read_csv over the files (types detected) into a table: the baseline of every ingest figure."""
-    listed = ", ".join("'" + str(p).replace("'", "''") + "'" for p in files)
     con = duckdb.connect(db_path)
-    t, _ = _timed(con.execute, f"CREATE OR REPLACE TABLE bare AS SELECT * FROM read_csv([{listed}], header = true, "
-                               "union_by_name = true)")
-    rows = con.execute("SELECT count(*) FROM bare").fetchall()[0][0]
+    t, _ = _timed(con.execute, _q("bare_read"), {"files": [str(p) for p in files]})
+    rows = con.execute(_q("bare_count")).fetchall()[0][0]
     con.close()
     return {"seconds": t, "rows": rows, "peak_mib": _peak_mib()}
 
@@ -95,9 +99,9 @@ def phase_ingest(csv_path: str, store: str, reference: str) -> dict:
     from ..reference import import_reference
 
     con = connect(store)
-    if con.execute("SELECT count(*) FROM ref_accounts").fetchone()[0] == 0:
+    if con.execute(_q("reference_count")).fetchone()[0] == 0:
         import_reference(con, Path(reference))
-    con.execute("SET memory_limit = '1536MB'")
+    con.execute(statement("store/session.sql", "memory_limit"), {"v": INGEST_MEMORY})
     t, tally = _timed(ingest_file, con, Path(csv_path))
     con.close()
     return {"seconds": t, "rows": tally.records_read, "new": tally.normalised_new,
@@ -122,6 +126,25 @@ def phase_generate_vectorised(size: str, seed: str, out: str) -> dict:
             "clients": summary.clients, "files": summary.files, "peak_mib": _peak_mib()}
 
 
+def phase_generate_store(size: str, seed: str, out: str) -> dict:
+    """A county written by the vectorised generator straight into a store (out/pristine.duckdb, its reference
+    folder beside it): the bench's xlarge county, ~100 M events that would be ~15 GB of CSV. The store is
+    written under another name and renamed when complete, so an interrupted run is never taken for a cache."""
+    from ..generate.vectorised import generate_vectorised
+
+    folder = Path(out)
+    partial = folder / "pristine.partial.duckdb"
+    for stale in (partial, partial.with_name(partial.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    t, summary = _timed(generate_vectorised, size, int(seed), folder, store=partial)
+    partial.rename(folder / PRISTINE)
+    return {"seconds": t, "events": sum(summary.events.values()), "staff": summary.staff,
+            "clients": summary.clients, "files": summary.files, "peak_mib": _peak_mib()}
+
+
+PRISTINE = "pristine.duckdb"
+
+
 def county_files(county: Path) -> list[Path]:
     """A generated county's event files, in the order `lokivahti ingest` takes them (sorted)."""
     return sorted(p for p in (county / "events").rglob("*.csv") if p.is_file())
@@ -140,7 +163,7 @@ def phase_ingest_folder(county: str, store: str) -> dict:
     county_dir = Path(county)
     con = connect(store)
     import_reference(con, county_dir / "reference")
-    con.execute("SET memory_limit = '1536MB'")
+    con.execute(statement("store/session.sql", "memory_limit"), {"v": INGEST_MEMORY})
     t, tallies = _timed(ingest_files, con, county_files(county_dir))
     con.close()
     return {"seconds": t, "files": len(tallies), "rows": sum(x.records_read for x in tallies),
@@ -148,20 +171,15 @@ def phase_ingest_folder(county: str, store: str) -> dict:
             "peak_mib": _peak_mib()}
 
 
-BARE_AGGREGATION = "SELECT account, count(*), count(DISTINCT client_id) FROM events GROUP BY account"
-
-
-BARE_COPY = "CREATE TEMP TABLE bare_copy AS SELECT * EXCLUDE (raw) FROM events"
-
-
 def phase_bare_aggregation(store: str) -> dict:
     """The baseline of the check and scoring ratios; also a bare copy of the events table, printed beside them
     as a floor: any step that must carry every event's columns once (the check's context) costs at least it."""
     con = connect(store, read_only=True)
-    t, _ = _timed(lambda: con.execute(BARE_AGGREGATION).fetchall())
-    t_copy, _ = _timed(con.execute, BARE_COPY)
+    t, _ = _timed(lambda: con.execute(_q("bare_aggregation")).fetchall())
+    t_copy, _ = _timed(con.execute, _q("bare_copy"))
+    events = con.execute(_q("events_count")).fetchone()[0]
     con.close()
-    return {"seconds": t, "copy_seconds": t_copy, "peak_mib": _peak_mib()}
+    return {"seconds": t, "copy_seconds": t_copy, "events": events, "peak_mib": _peak_mib()}
 
 
 def phase_check(store: str) -> dict:
@@ -198,8 +216,7 @@ def phase_next_day(store: str, out_csv: str) -> dict:
 
     con = connect(store)
     run_steps(con, "bench/next_day.sql")
-    target = str(out_csv).replace("'", "''")
-    con.execute(f"COPY bench_next_day TO '{target}' (HEADER, DELIMITER ',')")
+    con.table("bench_next_day").write_csv(str(out_csv), header=True)
     t_ingest, tally = _timed(ingest_file, con, Path(out_csv))
     t, summary = _timed(run_checks, con, config=load_config(), store_path=Path(store))
     con.close()
@@ -224,9 +241,7 @@ def phase_retro_involvement(store: str, reference: str, work: str, days: str = "
     shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(reference, folder)
     con = connect(store)
-    busiest = con.execute(
-        "SELECT i.client_id FROM ref_involvement i JOIN (SELECT client_id, count(*) AS n FROM events "
-        "GROUP BY 1) e USING (client_id) WHERE i.staff_id IS NOT NULL ORDER BY e.n DESC, 1 LIMIT 1").fetchall()
+    busiest = con.execute(_q("busiest_personal_client")).fetchall()
     path = folder / "involvement.csv"
     with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
@@ -242,14 +257,11 @@ def phase_retro_involvement(store: str, reference: str, work: str, days: str = "
         csv.writer(fh, lineterminator="\n").writerows(rows)
     t_import, _ = _timed(import_reference, con, folder)
     t, summary = _timed(run_checks, con, config=load_config(), store_path=Path(store))
-    total = con.execute("SELECT count(*) FROM events").fetchall()[0][0]
+    total = con.execute(_q("events_count")).fetchall()[0][0]
     con.close()
     return {"seconds": t, "import_seconds": t_import, "changed_row": changed is not None,
             "scope": summary.scope.kind, "scope_reason": summary.scope.reason,
             "events_checked": summary.events_checked, "events_total": total, "peak_mib": _peak_mib()}
-
-
-BARE_SCAN = "SELECT count(*), max(length(document)), max(record_no) FROM events WHERE client_id <> ''"
 
 
 def _fraction(ratio: float) -> str:
@@ -268,23 +280,18 @@ def phase_disclosure(store: str) -> dict:
     from ..disclosure.answer import answer_events_live
 
     con = connect(store)
-    client, n = con.execute(
-        "SELECT client_id, count(*) FROM events WHERE client_id IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1"
-    ).fetchall()[0]
+    client, n = con.execute(_q("busiest_client")).fetchall()[0]
     build_seconds, _ = _timed(ensure_client_index, con, force=True)
     build_peak = _peak_mib()
     con.close()  # the layout is built by `lokivahti check`; a request is answered later, on a connection of its own
     con = connect(store)
     period = (client, "2000-01-01", "2100-12-31")
-    scan_times = [_timed(lambda: con.execute(BARE_SCAN).fetchall())[0] for _ in range(7)]
+    scan_times = [_timed(lambda: con.execute(_q("bare_scan")).fetchall())[0] for _ in range(7)]
     naive_times = [_timed(answer_events_live, con, *period)[0] for _ in range(7)]
     answer_times = [_timed(answer_events, con, *period)[0] for _ in range(7)]
     same = answer_events(con, *period).equals(answer_events_live(con, *period))
     # a typical request: the client at the median of events per client
-    typical, n_typical = con.execute(
-        "SELECT client_id, n FROM (SELECT client_id, count(*) AS n FROM events WHERE client_id IS NOT NULL "
-        "GROUP BY 1) ORDER BY n, client_id LIMIT 1 OFFSET (SELECT count(DISTINCT client_id) // 2 FROM events)"
-    ).fetchone()
+    typical, n_typical = con.execute(_q("median_client")).fetchone()
     typical_period = (typical, "2000-01-01", "2100-12-31")
     typical_answer = min(_timed(answer_events, con, *typical_period)[0] for _ in range(7))
     typical_naive = min(_timed(answer_events_live, con, *typical_period)[0] for _ in range(7))
@@ -308,8 +315,7 @@ def phase_publish(store: str) -> dict:
             t_index, _ = _timed(ensure_client_index, con)
         except Exception as exc:  # noqa: BLE001 - the pages then read the live tables; reported, not fatal
             t_index = f"not built ({type(exc).__name__}: {exc})"
-        counts = con.execute("SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM findings), "
-                             "(SELECT count(*) FROM scores)").fetchone()
+        counts = con.execute(_q("published_counts")).fetchone()
     finally:
         con.close()
     t_publish, _ = _timed(publish_snapshot, Path(store))
@@ -330,7 +336,7 @@ PHASES = {
     "bare_read": phase_bare_read, "ingest": phase_ingest, "bare_aggregation": phase_bare_aggregation,
     "check": phase_check, "score": phase_score, "publish": phase_publish, "disclosure": phase_disclosure,
     "generate": phase_generate, "bare_read_folder": phase_bare_read_folder, "ingest_folder": phase_ingest_folder,
-    "generate_vectorised": phase_generate_vectorised, "next_day": phase_next_day,
+    "generate_vectorised": phase_generate_vectorised, "generate_store": phase_generate_store, "next_day": phase_next_day,
     "retro_involvement": phase_retro_involvement,
 }
 

@@ -26,6 +26,10 @@ def generate_command(
                                help="'events' (event by event, every format, planted labelled cases), 'vectorised' "
                                     "(DuckDB set operations, canonical CSV only, no labels; large and xlarge) or "
                                     "'auto' (vectorised for large and xlarge)."),
+    store: Path | None = typer.Option(None, "--store",
+                                      help="Vectorised engine only: write the events straight into this store (its "
+                                           "reference data imported from the folder written to --out), as ingesting "
+                                           "the CSV files would store them, instead of writing the files."),
 ):
     """Generate a synthetic county with planted rule violations, near misses and anomalies."""
     if size not in SIZES:
@@ -34,10 +38,14 @@ def generate_command(
         raise typer.BadParameter("--formats is 'all' or 'canonical'")
     if engine not in ("auto", "events", "vectorised"):
         raise typer.BadParameter("--engine is 'auto', 'events' or 'vectorised'")
+    if store is not None and store.exists():  # its events would be stored twice: a generated store is always new
+        raise typer.BadParameter(f"--store {store} already exists; give a new path")
     started = perf_counter()
     if engine == "vectorised" or (engine == "auto" and size in VECTORISED):
-        _generate_vectorised(size, seed, out_dir, started)
+        _generate_vectorised(size, seed, out_dir, started, store)
         return
+    if store is not None:
+        raise typer.BadParameter("--store is written by the vectorised generator only (--engine vectorised)")
     if size == "xlarge":
         raise typer.BadParameter("xlarge is written by the vectorised generator only (--engine vectorised)")
     summary = generate(size, seed, out_dir, canonical_only=formats == "canonical", thresholds=config()["checks"],
@@ -58,13 +66,14 @@ def _print_events(events, title: str) -> None:
     out.print(table)
 
 
-def _generate_vectorised(size: str, seed: int, out_dir: Path, started: float) -> None:
+def _generate_vectorised(size: str, seed: int, out_dir: Path, started: float, store: Path | None) -> None:
     from ..generate.vectorised import SHAPES, generate_vectorised
 
     if size not in SHAPES:
         raise typer.BadParameter(f"the vectorised generator writes {', '.join(SHAPES)}, not {size}")
-    summary = generate_vectorised(size, seed, out_dir, progress=lambda month, n: out.print(
+    summary = generate_vectorised(size, seed, out_dir, store=store, progress=lambda month, n: out.print(
         f"{month:%Y-%m}: {n:,} events so far ({perf_counter() - started:.0f} s)"))
     _print_events(summary.events, f"{size} county (vectorised), seed {seed}: {out_dir}")
-    out.print(f"{summary.staff} staff, {summary.clients} clients, {summary.files} event files in the canonical CSV; "
+    where = f"into the store {store}" if store is not None else "in the canonical CSV"
+    out.print(f"{summary.staff} staff, {summary.clients} clients, {summary.files} event files {where}; "
               f"no planted labels; {perf_counter() - started:.1f} s")

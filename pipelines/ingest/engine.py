@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from ..config import load_config
 from ..errors import InputError
-from ..sqlfiles import read_sql, run_file, run_steps, transaction
+from ..sqlfiles import read_sql, run_file, run_steps, statement, transaction
 from . import canonical
 from .formats import detect_adapter
 from .records import CANONICAL_COLUMNS, RESERVED_SOURCE, Rejected, StagedRecord
@@ -54,6 +54,10 @@ class Tally:
 _MACROS_INSTALLED: weakref.WeakSet = weakref.WeakSet()
 
 
+def _q(name: str) -> str:
+    return statement("ingest/engine.sql", name)
+
+
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)create the time macros, once per connection (a file of many small files pays it once)."""
     if con in _MACROS_INSTALLED:
@@ -70,9 +74,11 @@ _STAGE_SCHEMA = pa.schema(
 
 def _stage_from_adapter(con, run_id: int, path: Path, records: Iterable, batch_rows: int) -> int:
     """Stage an adapter's records in a temp table, batch by batch; rejections go straight to quarantine."""
-    cols = ", ".join(f"{c} VARCHAR" for c in CANONICAL_COLUMNS)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE stage ({cols}, record_no BIGINT, line_no BIGINT, raw VARCHAR, "
-                "file_path VARCHAR)")
+    con.register("stage_shape", _STAGE_SCHEMA.empty_table())
+    try:
+        con.execute(_q("stage_table"))
+    finally:
+        con.unregister("stage_shape")
     batch: list[StagedRecord] = []
     rejected: list[Rejected] = []
     rejected_total = 0
@@ -85,11 +91,11 @@ def _stage_from_adapter(con, run_id: int, path: Path, records: Iterable, batch_r
             data["raw"] = [r.raw for r in batch]
             data["file_path"] = [str(path)] * len(batch)
             arrow_batch = pa.Table.from_pydict(data, schema=_STAGE_SCHEMA)  # noqa: F841 (used by SQL)
-            con.execute("INSERT INTO stage SELECT * FROM arrow_batch")
+            con.execute(_q("stage_rows"))
             batch.clear()
         if rejected:
             con.executemany(
-                "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?, now())",
+                _q("quarantine_record"),
                 [[run_id, str(path), r.record_no, r.line_no, r.field, r.reason, r.raw] for r in rejected],
             )
             rejected.clear()
@@ -109,12 +115,7 @@ def _stage_from_adapter(con, run_id: int, path: Path, records: Iterable, batch_r
 def _quarantine_csv_rejects(con, runs: dict[str, int]) -> dict[str, list[int]]:
     """Lines DuckDB's CSV reader could not split: quarantined with its reason and the line's text. `runs`: each
     file's path (as staged) and run; returns each file's rejected lines."""
-    rows = con.execute(
-        "SELECT s.file_path, r.line, arg_min(r.column_name, r.byte_position), arg_min(r.error_type, r.byte_position), "
-        "arg_min(r.error_message, r.byte_position), arg_min(r.csv_line, r.byte_position) "
-        "FROM csv_rejects r JOIN csv_reject_scans s USING (scan_id, file_id) GROUP BY s.file_path, r.line "
-        "ORDER BY s.file_path, r.line"
-    ).fetchall()
+    rows = con.execute(_q("csv_rejects")).fetchall()
     reasons = {
         "MISSING COLUMNS": "missing fields",
         "TOO MANY COLUMNS": "extra fields",
@@ -132,10 +133,10 @@ def _quarantine_csv_rejects(con, runs: dict[str, int]) -> dict[str, list[int]]:
         if path not in runs:  # the reader named a file otherwise than listed: settle it file by file
             raise _BatchFallback(f"reader reported an unlisted file {reader_path!r}")
         out[path].append(int(line))
-        values.append([runs[path], path, int(line), None if etype in reasons else col,
+        values.append([runs[path], path, None, int(line), None if etype in reasons else col,
                        f"{reasons.get(str(etype), str(etype).lower())}: {msg.splitlines()[0] if msg else ''}".strip(),
                        (text or "").lstrip("\r\n")])
-    con.executemany("INSERT INTO quarantine VALUES (?, ?, NULL, ?, ?, ?, ?, now())", values)
+    con.executemany(_q("quarantine_record"), values)
     return out
 
 
@@ -147,8 +148,8 @@ def _quarantine_vanished_lines(con, run_id: int, path: Path, reported: set[int])
     if missing:
         reason = f"line longer than {canonical.MAX_LINE // 1_000_000} MB (first 10,000 characters kept)"
         con.executemany(
-            "INSERT INTO quarantine VALUES (?, ?, NULL, ?, NULL, ?, ?, now())",
-            [[run_id, str(path), n, reason, text] for n, text in sorted(missing.items())],
+            _q("quarantine_record"),
+            [[run_id, str(path), None, n, None, reason, text] for n, text in sorted(missing.items())],
         )
     return sorted(missing)
 
@@ -156,11 +157,7 @@ def _quarantine_vanished_lines(con, run_id: int, path: Path, reported: set[int])
 def _fill_csv_lines(con, first_run: int, last_run: int, paths: dict[int, Path],
                     rejected_lines: dict[int, list[int]]) -> None:
     """Line numbers and raw text for CSV records the normaliser quarantined (`paths`, `rejected_lines` by run)."""
-    rows = con.execute(
-        "SELECT rowid, run_id, record_no FROM quarantine WHERE run_id BETWEEN ? AND ? AND line_no IS NULL "
-        "AND record_no IS NOT NULL",
-        [first_run, last_run],
-    ).fetchall()
+    rows = con.execute(_q("unlined_quarantine"), {"first_run": first_run, "last_run": last_run}).fetchall()
     if not rows:
         return
     updates = []
@@ -168,7 +165,7 @@ def _fill_csv_lines(con, first_run: int, last_run: int, paths: dict[int, Path],
         lines = {rid: canonical.line_of_record(rec, rejected_lines[run_id]) for rid, run, rec in rows if run == run_id}
         texts = canonical.read_lines(paths[run_id], set(lines.values()))
         updates += [[line, texts.get(line), rid] for rid, line in lines.items()]
-    con.executemany("UPDATE quarantine SET line_no = ?, raw = ? WHERE rowid = ?", updates)
+    con.executemany(_q("set_line"), updates)
 
 
 class _BatchFallback(Exception):
@@ -241,7 +238,7 @@ def _ingest_together(con, paths: list[Path], adapter, header: list[str] | None, 
     """Ingest files of one adapter (and, for the canonical CSV, one header) in one transaction; one tally each."""
     install_macros(con)
     is_csv = adapter.format_name == canonical.FORMAT_NAME
-    run_ids = [con.execute("SELECT nextval('ingest_run_seq')").fetchone()[0] for _ in paths]
+    run_ids = [con.execute(_q("next_run")).fetchone()[0] for _ in paths]
     by_run = dict(zip(run_ids, paths, strict=True))
     params = {"home_controller": config["store"]["home_controller"],
               "first_run": run_ids[0], "last_run": run_ids[-1]}
@@ -256,12 +253,12 @@ def _ingest_together(con, paths: list[Path], adapter, header: list[str] | None, 
                     "source_system": adapter.source_system, "started_at": datetime.now(UTC)})
             con.register("ingest_batch_rows", batch)
             try:
-                con.execute("CREATE OR REPLACE TEMP TABLE ingest_batch AS SELECT * FROM ingest_batch_rows")
+                con.execute(_q("batch_table"))
             finally:
                 con.unregister("ingest_batch_rows")
             if is_csv:
-                con.execute("DROP TABLE IF EXISTS csv_rejects")
-                con.execute("DROP TABLE IF EXISTS csv_reject_scans")
+                con.execute(_q("drop_csv_rejects"))
+                con.execute(_q("drop_csv_reject_scans"))
                 con.execute(canonical.stage_view_sql(paths, header))
             else:
                 adapter_rejects = {run_ids[0]: _stage_from_adapter(
@@ -297,7 +294,7 @@ def _ingest_together(con, paths: list[Path], adapter, header: list[str] | None, 
         raise
     finally:
         with contextlib.suppress(duckdb.Error):
-            con.execute("DROP VIEW IF EXISTS stage" if is_csv else "DROP TABLE IF EXISTS stage")
+            con.execute(_q("drop_stage_view" if is_csv else "drop_stage_table"))
     return tallies
 
 
@@ -312,11 +309,7 @@ def _refuse_shared_ids(con) -> None:
 
 def _refuse_reserved_source(con) -> None:
     """`lokivahti` names the tool's own trail: a log file claiming it could plant or hide an auditor's event."""
-    row = con.execute(
-        "SELECT record_no, line_no, path FROM checked_rows WHERE source_system = $name ORDER BY run_id, record_no "
-        "LIMIT 1",
-        {"name": RESERVED_SOURCE},
-    ).fetchone()
+    row = con.execute(_q("reserved_source"), {"name": RESERVED_SOURCE}).fetchone()
     if row is not None:
         line = row[1] if row[1] is not None else (row[0] + 1 if row[0] is not None else None)
         raise InputError(Path(row[2]), f"source_system '{RESERVED_SOURCE}' is reserved for Lokivahti's own use log; "
