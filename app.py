@@ -24,6 +24,7 @@ from pipelines.access import PAGES, pages_for
 # The icon is a file beside the app: an emoji or icon name would make the browser fetch an image from outside,
 # which fails on a county intranet.
 ICON = Path(__file__).parent / "app_pages" / "static" / "lokivahti.png"
+CHART_PAGES = {"overview", "cases", "user", "client", "provider"}  # the pages that draw charts
 st.set_page_config(page_title="Lokivahti", page_icon=str(ICON), layout="wide")
 _auth.restore_session()
 st.session_state.setdefault("session_id", uuid.uuid4().hex[:16])
@@ -43,8 +44,9 @@ if not user:
     st.stop()
 
 _auth.idle_watch()  # signs out on the idle time-out without waiting for a click
+allowed = pages_for(user["role"])
 pages = [st.Page(f"app_pages/{p.script}", title=t(f"page_{p.key}"), url_path=p.url_path, icon=p.icon,
-                 default=(i == 0)) for i, p in enumerate(pages_for(user["role"]))]
+                 default=(i == 0)) for i, p in enumerate(allowed)]
 
 with st.sidebar:
     st.markdown(f"**{t('signed_in_as')}:** {user['name']}  \n*{t('role_' + user['role'])}*")
@@ -68,4 +70,5 @@ if snap is None:
 st.sidebar.caption(f"{t('snapshot_of')}: {snap.name}")
 
 nav = st.navigation(pages)
+_auth.preload(charts=next((p.key for p, page in zip(allowed, pages) if page is nav), None) in CHART_PAGES)
 nav.run()

@@ -123,8 +123,69 @@ def browser_sync(lang: str) -> None:
     else:
         cookie = f"{SESSION_COOKIE}=; path=/; SameSite=Strict; max-age=0"
     code = lang if lang in LANGUAGES else "fi"
-    st.html(f"<script>document.documentElement.lang = '{code}'; document.cookie = '{cookie}';</script>",
-            unsafe_allow_javascript=True)
+    # signed out: the sign-in form, read and typed into, is the time to prepare the table module every landing
+    # page uses (not the chart module: most roles' landing pages draw no chart, and evaluating it would hold up
+    # their first render)
+    prepare = "" if token else _preload_script(("DataFrame",))
+    st.html(f"<script>document.documentElement.lang = '{code}'; document.cookie = '{cookie}';{prepare}"
+            f"{_translate_script(code)}</script>", unsafe_allow_javascript=True)
+
+
+def preload(charts: bool) -> None:
+    """Import the table module, and the chart module when the page about to run draws charts (a page without
+    charts would only pay for evaluating 4.7 MB of JavaScript it never uses)."""
+    script = _preload_script(PRELOAD_ELEMENTS if charts else ("DataFrame",))
+    if script:
+        st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
+
+
+def _translate_script(code: str) -> str:
+    """Replace Streamlit's own English words on the page with the chosen language's, now and whenever Streamlit
+    adds them (one observer per page load; each run hands it the current language's words)."""
+    import json
+
+    from ._i18n import streamlit_words
+
+    words = streamlit_words(code)
+    return (" window.__lvWords = " + json.dumps(words, ensure_ascii=True) + ";"
+            " if (!window.__lvObserver) {"
+            " const swap = window.__lvSwap = (root) => { const w = window.__lvWords; if (!w || !w.text) return;"
+            "  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);"
+            "  for (let n = walker.nextNode(); n; n = walker.nextNode()) {"
+            "   const s = n.nodeValue.trim(); if (w.text[s]) n.nodeValue = n.nodeValue.replace(s, w.text[s]); }"
+            "  const els = root.querySelectorAll ? root.querySelectorAll('[aria-label],[title],[placeholder]') : [];"
+            "  for (const el of els) for (const a of ['aria-label', 'title', 'placeholder']) {"
+            "   const v = el.getAttribute(a); if (v && w.text[v]) el.setAttribute(a, w.text[v]); } };"
+            " window.__lvObserver = new MutationObserver((muts) => { for (const m of muts) {"
+            "  for (const n of m.addedNodes) if (n.nodeType === 1) swap(n);"
+            "  if (m.type === 'characterData' && m.target.parentElement) swap(m.target.parentElement); } });"
+            " window.__lvObserver.observe(document.body, {childList: true, subtree: true, characterData: true});"
+            " } window.__lvSwap(document.body);")
+
+
+# Streamlit's chart and table elements are separate JavaScript modules (the chart one is about 4.7 MB) that the
+# browser fetches, compiles and runs only when the first chart or table of a page arrives, after the page's
+# queries. Importing them as soon as a page starts (the table module already on the sign-in form, while the user
+# types) lets the browser do that work while the server runs the page, instead of after it; Streamlit's own
+# import later finds them ready.
+PRELOAD_ELEMENTS = ("PlotlyChart", "DataFrame")
+
+
+def _preload_script(elements: tuple[str, ...]) -> str:
+    import re
+
+    import streamlit
+
+    folder = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    names = [f.name for e in elements for f in sorted(folder.glob(f"{e}.*.js"))
+             if re.fullmatch(r"[A-Za-z]+\.[\w-]+\.js", f.name)]
+    if not names:
+        return ""
+    # relative to Streamlit's own bundle, so a server under a path prefix works too; once per page load
+    return (" { window.__lvPreload = window.__lvPreload || {};"
+            " const main = document.querySelector('script[src*=\"static/js/index\"]');"
+            " if (main) { for (const n of " + repr(names).replace("'", '"') + ") { if (!window.__lvPreload[n]) {"
+            " window.__lvPreload[n] = 1; import(new URL(n, main.src).href).catch(() => {}); } } } }")
 
 
 def idle_watch() -> None:

@@ -19,6 +19,7 @@ import streamlit as st
 from pipelines import workstore
 from pipelines.errors import StoreError
 from pipelines.reports import queries
+from pipelines.sqlfiles import statement
 from pipelines.store import publish_snapshot, snapshot_path, store_path, work_store_path
 
 MAX_ROWS = 500
@@ -62,7 +63,7 @@ def _connection(snap: str, version: tuple) -> duckdb.DuckDBPyConnection:
 def _cached(snap: str, version: tuple, name: str, params: tuple) -> pl.DataFrame:
     cursor = _connection(snap, version).cursor()
     try:
-        cursor.execute("SET TimeZone = 'UTC'")
+        cursor.execute(statement("store/session.sql", "utc"))
         bound = {k: list(v) if isinstance(v, tuple) else v for k, v in params}
         return queries.run(cursor, name, **bound)
     finally:
@@ -183,6 +184,23 @@ def rule_title(rule_id: str | None, lang: str) -> str:
     return rule_text(rule_id, lang).title
 
 
+def explanation(row: dict, lang: str) -> str:
+    """A model result's explanation in `lang`: written from its drivers in Finnish, Swedish or English by the
+    scoring package's `explanation_text` where that exists; otherwise the stored Finnish or English text (Swedish
+    readers get the Finnish one, the county's other official language, rather than the English)."""
+    try:
+        from pipelines.scoring import explanation_text
+    except ImportError:  # a scoring package that writes only the stored fi/en texts
+        explanation_text = None
+    if explanation_text is not None and row.get("drivers") is not None:
+        try:
+            return explanation_text(row, lang)
+        except (ValueError, KeyError, TypeError):  # drivers of an older model run: its stored text stands
+            pass
+    stored = row.get("explanation_en") if lang == "en" else row.get("explanation_fi")
+    return stored or row.get("explanation_fi") or ""
+
+
 def pager(total: int, key: str, rows: int = MAX_ROWS) -> int:
     """A page picker under a long list: the offset of the page to show (0 when everything fits one page)."""
     from app_pages._i18n import t
@@ -231,6 +249,26 @@ def with_status(findings: pl.DataFrame) -> pl.DataFrame:
     return out.with_columns(pl.col("review_status").fill_null("new").alias("status"))
 
 
+def record_reviews(result_key: str, ids: list[str], status: str, *, actor: str, assignee: str | None,
+                   note: str | None) -> None:
+    """One review for each of `ids`, each refused when someone saved that finding since this page read the
+    review state; the (done, skipped) counts wait in the session under `result_key` for the next run."""
+    seen = {r["finding_id"]: r["version"] for r in reviews().iter_rows(named=True)}
+    st.session_state[result_key] = workstore.record_reviews(work_path(), ids, status, actor=actor, seen=seen,
+                                                            assignee=assignee, note=note)
+
+
+def show_review_result(result_key: str) -> None:
+    """The outcome of record_reviews once: how many were saved, and how many were skipped as changed by others."""
+    from app_pages._i18n import t
+
+    if result_key in st.session_state:
+        done, skipped = st.session_state.pop(result_key)
+        st.success(t("bulk_done", n=done))
+        if skipped:
+            st.warning(t("bulk_skipped", n=skipped))
+
+
 def log_lookup(action: str, page: str, *, client_id=None, staff_id=None, provider_id=None) -> None:
     """Record a look-up of a person or provider in the work store, once per distinct look-up and session."""
     user = st.session_state.get("auth") or {}
@@ -250,6 +288,45 @@ def log_export(page: str, **ids) -> None:
     if user:
         workstore.log_access(work_path(), user_name=user["name"], role=user["role"], action="export", page=page,
                              session_id=st.session_state.get("session_id"), **ids)
+
+
+IDENTITY_CODE_ROLES = ("dpo",)  # the findings' client identity codes; the request handler sees only its requests'
+
+
+@st.cache_resource(show_spinner=False)
+def _pseudonym_key() -> bytes:
+    """A secret of this server process: an identity code has too few possible values (a date and three digits)
+    for an unkeyed hash to hide it, and the key never leaves memory."""
+    import secrets
+
+    return secrets.token_bytes(32)
+
+
+def client_pseudonym(client_id: str | None) -> str | None:
+    """A stable stand-in for a client identity code ("asiakas 3f9a2c1d"): the same client reads the same
+    throughout a server's run, so a reviewer can tell that two accesses concern one client without learning who."""
+    import hashlib
+    import hmac
+
+    if not client_id:
+        return client_id
+    from app_pages._i18n import t
+
+    return f"{t('client_ref')} {hmac.new(_pseudonym_key(), client_id.encode(), hashlib.sha256).hexdigest()[:8]}"
+
+
+def identity_codes_visible() -> bool:
+    """Whether the signed-in role may see clients' identity codes on the findings pages (the DPO only: the
+    supervision unit supervises the provider's conduct, which an access's client pseudonym shows as well)."""
+    return (st.session_state.get("auth") or {}).get("role") in IDENTITY_CODE_ROLES
+
+
+def without_identity_codes(frame: pl.DataFrame, columns=("client_id",)) -> pl.DataFrame:
+    """`frame` with every client identity code replaced by its pseudonym unless the role may see them."""
+    if identity_codes_visible():
+        return frame
+    present = [c for c in columns if c in frame.columns]
+    return frame.with_columns(pl.col(c).map_elements(client_pseudonym, return_dtype=pl.Utf8) for c in present)
 
 
 def provider_only() -> bool:

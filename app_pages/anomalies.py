@@ -25,7 +25,7 @@ listing = st.container()
 offset = _data.pager(scores.height, "anomaly_page", rows=PER_PAGE)
 
 for i, row in enumerate(scores.slice(offset, PER_PAGE).iter_rows(named=True), start=offset):
-    explanation = (row["explanation_en"] if lang() == "en" else row["explanation_fi"]) or row["explanation_fi"] or ""
+    explanation = _data.explanation(row, lang())
     with listing.container(border=True):
         c1, c2, c3 = st.columns([1, 6, 2])
         c1.metric("#", row["rank"], help=f"{row['score']:.3f}")

@@ -78,8 +78,9 @@ st.dataframe(fi_frame(shown.select("day", "severity", "status", "rule", "client_
                                    "event_count", "assignee")), hide_index=True, key="case_findings_table")
 if days.height:
     st.subheader(t("case_days"))
-    explanation = "explanation_en" if lang() == "en" else "explanation_fi"
-    st.dataframe(fi_frame(days.select("day", pl.col("score").round(3), pl.col(explanation).alias("explanation"))),
+    texts = [_data.explanation(r, lang()) for r in days.iter_rows(named=True)]
+    st.dataframe(fi_frame(days.select("day", pl.col("score").round(3)).with_columns(
+        pl.Series("explanation", texts, dtype=pl.Utf8))),
                  hide_index=True, key="case_days_table")
 
 if open_ids:
@@ -89,16 +90,10 @@ if open_ids:
                               key=f"case_status_{staff_id}")
         note = c2.text_input(t("note"), key=f"case_note_{staff_id}")
         if st.form_submit_button(f"{t('case_set_all')} ({len(open_ids)})"):
-            seen = {r["finding_id"]: r["version"] for r in _data.reviews().iter_rows(named=True)}
-            st.session_state["case_result"] = workstore.record_reviews(
-                _data.work_path(), open_ids, status, actor=user["name"], seen=seen, assignee=user["name"],
-                note=note or None)
+            _data.record_reviews("case_result", open_ids, status, actor=user["name"], assignee=user["name"],
+                                 note=note or None)
             st.rerun()
-if "case_result" in st.session_state:
-    done, skipped = st.session_state.pop("case_result")
-    st.success(t("bulk_done", n=done))
-    if skipped:
-        st.warning(t("bulk_skipped", n=skipped))
+_data.show_review_result("case_result")
 
 st.subheader(t("case_history"))
 history = workstore.review_history_of(_data.work_path(), findings["finding_id"].to_list())

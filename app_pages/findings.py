@@ -108,16 +108,10 @@ with st.expander(t("bulk")):
                                      format_func=assignee_label)
         bulk_note = st.text_input(t("note"), key="bulk_note")
         if st.form_submit_button(t("bulk_apply")) and picked:
-            seen = {r["finding_id"]: r["version"] for r in _data.reviews().iter_rows(named=True)}
-            st.session_state["bulk_result"] = workstore.record_reviews(
-                _data.work_path(), picked, bulk_status, actor=me, seen=seen, assignee=bulk_assignee or None,
-                note=bulk_note or None)
+            _data.record_reviews("bulk_result", picked, bulk_status, actor=me, assignee=bulk_assignee or None,
+                                 note=bulk_note or None)
             st.rerun()
-    if "bulk_result" in st.session_state:
-        done, skipped = st.session_state.pop("bulk_result")
-        st.success(t("bulk_done", n=done))
-        if skipped:
-            st.warning(t("bulk_skipped", n=skipped))
+    _data.show_review_result("bulk_result")
 
 # --- one finding ------------------------------------------------------------------------------------------
 def keep(extra: str) -> bool:
@@ -203,7 +197,8 @@ with st.expander(t("legal_basis"), expanded=True):
         st.code(str(f["evidence"]), language="json", wrap_lines=True)
 
 st.markdown(f"**{t('finding_events')}**")
-st.dataframe(fi_frame(_data.q("finding_events", finding_id=fid, max_rows=_data.MAX_ROWS)), hide_index=True)
+events = _data.without_identity_codes(_data.q("finding_events", finding_id=fid, max_rows=_data.MAX_ROWS))
+st.dataframe(fi_frame(events), hide_index=True, key="finding_events_table")
 
 st.markdown(f"**{t('reference_rows')}**")
 r1, r2, r3 = st.columns(3)

@@ -12,7 +12,8 @@ answering it — everything `lokivahti disclose` does, from the screen.
   the written decision or an interim letter is built and offered for download.
 
 The disclosure package reads the published snapshot (read-only) and writes the register and the record of
-the answer (itself a disclosure) to the work store. Texts of this workflow are kept here (fi, en).
+the answer (itself a disclosure) to the work store. Texts of this workflow are in
+pipelines/reports/labels.toml [requests] (fi, sv, en).
 """
 
 import tempfile
@@ -28,66 +29,13 @@ from pipelines import disclosure as mod
 from pipelines import identity
 from pipelines.disclosure.grounds import REFUSAL_GROUNDS, VERIFICATIONS
 from pipelines.disclosure.texts import t as letter_text
+from pipelines.reports.labels import text as label_text
 from pipelines.reports.queries import open_snapshot
-
-PAGE_TEXT = {
-    "verified": {"fi": "Henkilöllisyys tarkistettu", "en": "Identity verified"},
-    "right_to_act": {"fi": "Oikeus toimia asiakkaan puolesta (miten osoitettu)",
-                     "en": "Right to act for the client (how shown)"},
-    "address": {"fi": "Pyytäjän osoite", "en": "Requester's address"},
-    "received": {"fi": "Vastaanotettu", "en": "Received"},
-    "duplicate": {"fi": "Samasta asiakkaasta, pyytäjästä ja ajanjaksosta on jo avoin pyyntö: {ids}. Vastaa siihen, "
-                        "tai kirjaa uusi valitsemalla alta.",
-                  "en": "An open request of the same client, requester and period exists: {ids}. Answer it, or "
-                        "register a new one by ticking below."},
-    "duplicate_ok": {"fi": "Kirjaa silti uutena pyyntönä", "en": "Register it as a new request anyway"},
-    "held": {"fi": "Pidätetty käsittelijän päätöstä varten — mitään ei luovuteta automaattisesti.",
-             "en": "Held for the handler's decision — nothing is released automatically."},
-    "refused": {"fi": "Hylätty: mitään ei luovuteta; kirjallinen päätös muutoksenhakuohjeineen.",
-                "en": "Refused: nothing is released; a written decision with the appeal route."},
-    "deliver": {"fi": "Vastataan.", "en": "Will be answered."},
-    "redaction": {"fi": "Olinpaikka salataan (lastensuojelulaki 62 § 3 mom): palveluntuottaja, sijoitusyksikkö ja "
-                        "niiden työntekijät korvataan tekstillä \"hyvinvointialueen lastensuojelu\" kirjeessä ja "
-                        "luetteloissa.",
-                  "en": "Whereabouts redacted (Child Welfare Act 62(3)): the provider, the placement unit and their "
-                        "workers are replaced by \"the county's child welfare service\" in the letter and lists."},
-    "no_redaction": {"fi": "Ei olinpaikan salausta.", "en": "No whereabouts redaction."},
-    "decide": {"fi": "Käsittelijän päätös", "en": "The handler's decision"},
-    "decision_kind": {"fi": "Päätös", "en": "Decision"},
-    "kind_release": {"fi": "luovuta", "en": "release"},
-    "kind_partly": {"fi": "luovuta osittain", "en": "release in part"},
-    "kind_refuse": {"fi": "hylkää", "en": "refuse"},
-    "ground": {"fi": "Peruste (hylkäys tai osittainen)", "en": "Ground (refusal or partial)"},
-    "reasoning": {"fi": "Perustelut (kirjallinen päätös)", "en": "Reasoning (the written decision)"},
-    "withhold": {"fi": "Pois jätettävät rivit", "en": "Rows withheld"},
-    "release_period": {"fi": "Luovutettava ajanjakso", "en": "Period released"},
-    "lift": {"fi": "Mikään olinpaikan salaamispäätös ei kata ajanjaksoa (tarkistettu): poista salaus",
-             "en": "No secret-whereabouts decision covers the period (checked): lift the redaction"},
-    "fee": {"fi": "Maksu (toistuva tai kohtuuton pyyntö)", "en": "Fee (repeated or excessive request)"},
-    "record_decision": {"fi": "Kirjaa päätös", "en": "Record the decision"},
-    "decided": {"fi": "Päätös kirjattu.", "en": "Decision recorded."},
-    "only_handler": {"fi": "Vain selvityspyyntöjen käsittelijä tekee päätöksen.",
-                     "en": "Only the request handler decides."},
-    "view": {"fi": "Perusteltu näkemys käsittelyn lainmukaisuudesta (11 § 5 mom)",
-             "en": "Reasoned view on lawfulness (section 11(5))"},
-    "view_in_letter": {"fi": "Liitä näkemys kirjeeseen (pyytäjä epäilee väärinkäyttöä)",
-                       "en": "Add the view to the letter (the requester suspects misuse)"},
-    "interim": {"fi": "Muodosta välitiedote", "en": "Build an interim letter"},
-    "history": {"fi": "Pyynnön historia", "en": "History of the request"},
-    "cancel": {"fi": "Peru pyyntö", "en": "Cancel the request"},
-    "cancel_reason": {"fi": "Perumisen syy", "en": "Why it is cancelled"},
-    "cancelled": {"fi": "Pyyntö peruttu.", "en": "Request cancelled."},
-    "correct_received": {"fi": "Korjaa vastaanottopäivä", "en": "Correct the received date"},
-    "correct_reason": {"fi": "Korjauksen syy", "en": "Why it is corrected"},
-    "corrected": {"fi": "Pyyntö korjattu.", "en": "Request corrected."},
-    "invalid": {"fi": "Tarkista tiedot", "en": "Check the entries"},
-}
 
 
 def pt(key: str, **fmt) -> str:
-    entry = PAGE_TEXT[key]
-    text = entry.get(lang(), entry["fi"])
-    return text.format(**fmt) if fmt else text
+    """A text of this workflow (pipelines/reports/labels.toml [requests]) in the chosen language."""
+    return label_text("requests", key, lang(), **fmt)
 
 
 user = _auth.require("requests")
@@ -110,12 +58,13 @@ else:
 with st.expander(t("new_request"), expanded=register.is_empty()), st.form("new_request"):
     c1, c2 = st.columns(2)
     client_id = c1.text_input(t("client_id"), key="req_client", max_chars=identity.MAX_INPUT_CHARS)
-    relation = c2.selectbox(t("relation"), ["self", "guardian", "representative"], key="req_relation",
-                            format_func=lambda r: t(f"rel_{r}"))
+    # option words fixed in this run's language (a label read later, in another language, would not match)
+    relations = {r: t(f"rel_{r}") for r in ("self", "guardian", "representative")}
+    relation = c2.selectbox(t("relation"), list(relations), key="req_relation", format_func=relations.get)
     requester = c1.text_input(t("requester"), key="req_requester", max_chars=200)
     address = c2.text_input(pt("address"), key="req_address", max_chars=300)
-    verified = c1.selectbox(pt("verified"), VERIFICATIONS, key="req_verified",
-                            format_func=lambda v: letter_text("verify_" + v, "en" if lang() == "en" else "fi"))
+    verifications = {v: letter_text("verify_" + v, lang()) for v in VERIFICATIONS}
+    verified = c1.selectbox(pt("verified"), list(verifications), key="req_verified", format_func=verifications.get)
     right = c2.text_input(pt("right_to_act"), key="req_right", max_chars=300)
     today = date.today()
     received = c1.date_input(pt("received"), value=today, format="DD.MM.YYYY", key="req_received")
@@ -139,7 +88,7 @@ with st.expander(t("new_request"), expanded=register.is_empty()), st.form("new_r
                                             requester_name=requester or None, requester_address=address or None,
                                             identity_verified=verified, right_to_act=right or None,
                                             handler=handler_name, special_reason=reason or None,
-                                            language="en" if lang() == "en" else "fi")
+                                            language=lang())  # the letter in the handler's language
                 _data.log_lookup("search", "requests", client_id=made.client_id)
                 st.success(f"{t('registered')}: {made.request_id} · {t('due')} {fi_date(made.due_on)}")
                 st.rerun()
@@ -185,7 +134,8 @@ try:
                           for r in full.iter_rows(named=True)}
                 with st.form("decide_form"):
                     kind = st.radio(pt("decision_kind"), ["release", "partly", "refuse"], key="decide_kind",
-                                    format_func=lambda k: pt("kind_" + k), horizontal=True)
+                                    format_func={k: pt("kind_" + k) for k in ("release", "partly", "refuse")}.get,
+                                    horizontal=True)
                     ground = st.selectbox(pt("ground"), ["", *REFUSAL_GROUNDS], key="decide_ground",
                                           format_func=lambda g: letter_text("ground_" + g, letter_lang) if g else "—")
                     reasoning = st.text_area(pt("reasoning"), key="decide_reason", max_chars=2000)

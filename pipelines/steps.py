@@ -114,9 +114,10 @@ class Checked:
 
 def check(store: Path, *, config: dict, full: bool = False) -> StepResult:
     """Run the rule catalogue (incrementally unless `full`) with the work store's review status, then the
-    duties: the client-sorted copy for request answers, and the published snapshot. detail: Checked."""
-    from .checks.runner import explained_share, run_check
-    from .disclosure.index import ensure_client_index
+    duties: the client-sorted copy for request answers (only the client-days the run examined are replaced),
+    and the published snapshot. detail: Checked; its shares are the explained share of the examined events."""
+    from .checks.runner import run_check
+    from .disclosure.index import update_client_index
     from .ingest.applog import import_app_access_log
     from .workstore import current_reviews
 
@@ -126,8 +127,9 @@ def check(store: Path, *, config: dict, full: bool = False) -> StepResult:
     try:
         imported = import_app_access_log(con, work, config)
         run = run_check(con, config, force_full=full, reviews=current_reviews(work))
-        shares = explained_share(con)
-        ensure_client_index(con)
+        shares = run.shares  # of the events this run examined: the duties cost what the check cost
+        update_client_index(con, "chk_touched", previous_check_run=run.previous_check_run_id,
+                            rebuild=run.scope.full)
     finally:
         con.close()
     result = StepResult("check", Checked(run, shares, imported))

@@ -81,7 +81,10 @@ def test_the_data_protection_officer_can_open_every_page(env, name):
 
 def test_the_overview_shows_daily_events_per_source_and_the_ingest_tally(env):
     at = page(sign_in("dpo1"), "overview")
-    assert len(at.get("plotly_chart")) >= 2
+    assert len(at.get("plotly_chart")) == 2  # events per source and day; findings per week
+    rules = next(d.value for d in at.dataframe if "Sääntö" in d.value.columns)
+    assert {"Sääntö", "korkea", "Yhteensä"} <= set(rules.columns)  # open findings per rule, a column per severity
+    assert (rules["Yhteensä"] > 0).all()
     assert at.metric[0].value.replace(" ", "").isdigit() and int(at.metric[0].value.replace(" ", "")) > 40
     tally = at.dataframe[0].value
     assert {"Luettu", "Karanteenissa"} <= set(tally.columns)  # plain words, not field names
@@ -101,6 +104,33 @@ def test_the_supervision_unit_sees_only_findings_about_private_providers(env):
     assert set(listing["Organisaatio"]) == {"Hoivapalvelu Oy"}  # the provider by name
     page(at, "provider")
     assert at.get("plotly_chart")
+
+
+def _finding_events_table(at: AppTest):
+    return next(d.value for d in at.dataframe if "Tapahtuman tunniste" in d.value.columns)
+
+
+def test_the_supervision_unit_sees_a_providers_accesses_without_the_clients_identity_codes(env):
+    """The supervision unit may get the information needed to supervise a provider's services (611/2021 10 § 2
+    mom), which is the provider's conduct: which of its staff opened which client's record, when. A client's
+    identity code adds nothing to that, so the finding's event table names the client by a pseudonym, the same
+    one for every access to that client."""
+    at = open_finding(page(sign_in("valvoja"), "findings"), "f-provider-E0045")
+    events = _finding_events_table(at)
+    cells = {str(v) for col in events.columns for v in events[col].to_list()}
+    assert not any(C1 in c for c in cells)
+    client = events["Asiakas"].to_list()
+    assert client and all(c.startswith("asiakas ") for c in client)
+    at.selectbox(key="finding_pick").set_value("f-provider-E0042").run()
+    assert _finding_events_table(at)["Asiakas"].to_list()[0] == client[0]  # the same client, the same stand-in
+    rendered = " ".join(str(e.value) for e in (*at.markdown, *at.caption, *at.code, *at.subheader))
+    assert C1 not in rendered
+
+
+def test_the_data_protection_officer_sees_the_identity_code_of_a_findings_client(env):
+    """The DPO answers for the log's supervision and the client's own requests, so the identity code stays."""
+    at = open_finding(page(sign_in("dpo1"), "findings"), "f-provider-E0045")
+    assert _finding_events_table(at)["Asiakas"].to_list() == [C1]
 
 
 def test_the_request_handler_sees_only_the_requests_page(env):

@@ -15,13 +15,20 @@ from pipelines.store import work_store_path
 disclosure = pytest.importorskip("pipelines.disclosure")
 
 
-def test_a_request_handler_registers_a_request_sees_its_due_date_and_answers_it(app_env, monkeypatch):
+def _signed_in_handler(app_env, monkeypatch, lang: str = "fi"):
     for key, value in app_env.items():
         monkeypatch.setenv(key, value)
     at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60).run()
+    if lang != "fi":  # chosen on the sign-in page, as a Swedish-speaking handler does
+        at.radio(key="lang_choice").set_value(lang).run()
     at.text_input(key="signin_name").input("kasittelija")
     at.text_input(key="signin_password").input(PASSWORDS["kasittelija"])
     at.button[-1].click().run()
+    return at
+
+
+def test_a_request_handler_registers_a_request_sees_its_due_date_and_answers_it(app_env, monkeypatch):
+    at = _signed_in_handler(app_env, monkeypatch)
     assert at.header[0].value == "Selvityspyynnöt"
 
     at.text_input(key="req_client").input(C2)
@@ -37,16 +44,6 @@ def test_a_request_handler_registers_a_request_sees_its_due_date_and_answers_it(
     work = work_store_path(Path(app_env["LOKIVAHTI_STORE"]))
     log = workstore.access_log(work)
     assert log.filter((log["client_id"] == C2) & (log["role"] == "request_handler")).height >= 1
-
-
-def _signed_in_handler(app_env, monkeypatch):
-    for key, value in app_env.items():
-        monkeypatch.setenv(key, value)
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60).run()
-    at.text_input(key="signin_name").input("kasittelija")
-    at.text_input(key="signin_password").input(PASSWORDS["kasittelija"])
-    at.button[-1].click().run()
-    return at
 
 
 def test_a_refusal_decided_on_the_page_needs_a_ground_and_reasoning_and_releases_nothing(app_env, monkeypatch):
@@ -76,3 +73,20 @@ def test_a_refusal_decided_on_the_page_needs_a_ground_and_reasoning_and_releases
     assert disclosure.get_request(work, made.request_id).status == "refused"
     history = disclosure.request_history(work, made.request_id)
     assert list(history["change"]) == ["registered", "decided", "refused"]
+
+
+def test_a_swedish_speaking_handler_works_in_swedish_and_the_letter_is_in_swedish(app_env, monkeypatch):
+    """Bilingual counties serve Swedish speakers in Swedish (kielilaki 423/2003 10 §): the workflow's words on the
+    page and the answer letter registered from it."""
+    work = work_store_path(Path(app_env["LOKIVAHTI_STORE"]))
+    before = set(disclosure.list_requests(work)["request_id"].to_list())
+    at = _signed_in_handler(app_env, monkeypatch, "sv")
+    assert at.header[0].value == "Begäranden om loggutdrag"
+    assert at.selectbox(key="req_verified").label == "Identiteten kontrollerad"
+    assert at.text_input(key="req_address").label == "Begärarens adress"
+    at.text_input(key="req_client").input(C2)
+    at.date_input(key="req_period").set_value((date(2025, 5, 1), date(2025, 5, 31)))
+    at.button(key="FormSubmitter:new_request-Registrera").click().run()
+    assert not at.exception, at.exception[0].value
+    made = set(disclosure.list_requests(work)["request_id"].to_list()) - before
+    assert len(made) == 1 and disclosure.get_request(work, made.pop()).language == "sv"

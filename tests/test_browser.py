@@ -20,7 +20,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from app_county import PASSWORDS, make_app_env
+from app_county import C1, PASSWORDS, make_app_env
 
 from pipelines import PROJECT_ROOT, workstore
 from pipelines.benchmarks.browser import stop_server, wait_for_health
@@ -340,3 +340,62 @@ def test_two_people_editing_one_finding_are_told_of_each_others_change(server, b
             shot(p, f"failure_concurrent_{i}")
         print(server_log.read_text(errors="replace")[-4000:])
         raise
+
+
+def _grid_text(page) -> str:
+    """The text of every table on the page: the grids draw on a canvas and keep their cells, for screen readers,
+    in an accessible table of the same content."""
+    return " ".join(page.locator("[data-testid='stDataFrame'] table").all_inner_texts())
+
+
+@pytest.mark.parametrize("name, sees_code", [("dpo1", True), ("valvoja", False)])
+def test_a_findings_client_is_named_by_identity_code_only_to_the_data_protection_officer(server, browser, name,
+                                                                                          sees_code):
+    """The supervision unit supervises the provider's conduct (611/2021 10 § 2 mom): a finding's accesses show
+    which client by a stand-in, never the identity code; the DPO, who answers the client's own requests, sees it."""
+    url, _env, _log = server
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        sign_in(page, url, name, "/findings?finding=f-provider-E0045")
+        page.get_by_role("heading", name="Havaintojen käsittely").wait_for()
+        wait_idle(page)
+        events = page.get_by_test_id("stDataFrame").nth(1)
+        events.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        text = _grid_text(page)
+        assert "E0045" in text  # the finding's event is listed
+        assert (C1 in text) == sees_code
+        assert C1 not in page.locator("[data-testid='stMain']").inner_text() or sees_code
+        if not sees_code:
+            assert "asiakas " in text
+        shot(page, f"20_finding_events_{name}")
+    finally:
+        context.close()
+
+
+def test_streamlits_own_words_follow_the_chosen_language(server, browser):
+    """Streamlit writes its widgets' own words (placeholders, table toolbar, status) in English and has no setting
+    for another language; the page replaces them, so a Swedish-speaking reviewer meets no English there."""
+    url, _env, _log = server
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.goto(url)
+        page.get_by_text("Svenska").click()
+        wait_idle(page)
+        page.get_by_label("Användarnamn").fill("dpo1")
+        page.get_by_label("Lösenord").fill(PASSWORDS["dpo1"])
+        page.get_by_role("button", name="Logga in").click()
+        wait_idle(page)
+        nav(page, "Hantering av observationer")
+        page.get_by_role("heading", name="Hantering av observationer").wait_for()
+        page.get_by_text("Massbehandling").click()
+        wait_idle(page)
+        picker = page.get_by_test_id("stMultiSelect").first.get_by_role("combobox")
+        assert picker.get_attribute("placeholder") == "Välj ett eller flera"
+        shot(page, "21_swedish_streamlit_words")
+    finally:
+        context.close()

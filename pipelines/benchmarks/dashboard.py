@@ -38,8 +38,19 @@ from .. import PROJECT_ROOT, access
 
 # bench page name -> the page's script, relative to app.py (the page list itself is pipelines/access.py)
 BENCH_NAMES = {"user": "user_timeline", "client": "client_timeline"}
-PAGES = {BENCH_NAMES.get(p.key, p.key): f"app_pages/{p.script}" for p in access.PAGES}
 ROLES = access.ROLES
+
+
+def page_folder(app_dir: Path = PROJECT_ROOT) -> str:
+    """The folder beside the app that holds every page script pipelines/access.py names: the library knows the
+    pages by their scripts' names, the app decides where it keeps them."""
+    for folder in sorted(p for p in app_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if all((folder / p.script).is_file() for p in access.PAGES):
+            return folder.name
+    raise FileNotFoundError(f"no folder beside {app_dir / 'app.py'} holds the dashboard's page scripts")
+
+
+PAGES = {BENCH_NAMES.get(p.key, p.key): f"{page_folder()}/{p.script}" for p in access.PAGES}
 
 
 def role_pages(role: str) -> list[str]:
@@ -65,24 +76,11 @@ def ensure_published(store: Path) -> Path:
 
 def busiest_subjects(snap: Path) -> dict[str, object]:
     """The staff member, client and provider with the most events, and the period the events cover."""
-    from ..reports.queries import open_snapshot
+    from ..reports.queries import run
 
-    con = open_snapshot(snap)
-    try:
-        client = con.execute("SELECT client_id FROM events WHERE client_id IS NOT NULL "
-                             "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").fetchone()
-        staff = con.execute("SELECT a.staff_id FROM events e JOIN ref_accounts a USING (source_system, account) "
-                            "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").fetchone()
-        provider = con.execute(
-            "SELECT s.organisation_id FROM events e JOIN ref_accounts a USING (source_system, account) "
-            "JOIN ref_staff s ON s.staff_id = a.staff_id "
-            "JOIN ref_organisations o ON o.organisation_id = s.organisation_id AND o.kind = 'private_provider' "
-            "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").fetchone()
-        period = con.execute("SELECT min(event_date), max(event_date) FROM events").fetchone()
-    finally:
-        con.close()
-    return {"client": client[0] if client else None, "staff": staff[0] if staff else None,
-            "provider": provider[0] if provider else None, "period": period}
+    row = run(snap, "bench_subjects").row(0, named=True)
+    return {"client": row["client"], "staff": row["staff"], "provider": row["provider"],
+            "period": (row["first_day"], row["last_day"])}
 
 
 @contextmanager
@@ -203,6 +201,26 @@ def page_timings(store_path: str | os.PathLike, timeout: float = 120, role: str 
     return {name: s for (_r, name), s in role_timings(store_path, (role,), timeout).items()}
 
 
+def page_echo(as_json: bool, target: float):
+    """The line printed as each page is timed (nothing when the result is printed as JSON)."""
+    def echo(role: str, name: str, seconds: float) -> None:
+        if not as_json:
+            print(f"{role:<16} {name:<16} {seconds:6.2f} s  {'ok' if seconds < target else 'SLOW'}", flush=True)
+
+    return echo
+
+
+def print_summary(timings: dict[tuple[str, str], float], as_json: bool, target: float) -> int:
+    """The run's last words (every figure as JSON, or the slowest page) and its exit code: 0 when every page is
+    under `target` seconds."""
+    worst = max(timings.values(), default=0.0)
+    if as_json:
+        print(json.dumps({f"{r}/{p}": round(s, 3) for (r, p), s in timings.items()}))
+    else:
+        print(f"slowest {worst:.2f} s")
+    return 0 if worst < target else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines.benchmarks.dashboard",
                                      description="Time each dashboard page's first render on a store.")
@@ -211,21 +229,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     parser.add_argument("--target", type=float, default=2.0, help="seconds a page must stay under (default 2)")
     args = parser.parse_args(argv)
-
-    def echo(role, name, seconds):
-        if not args.json:
-            mark = "ok" if seconds < args.target else "SLOW"
-            print(f"{role:<16} {name:<16} {seconds:6.2f} s  {mark}", flush=True)
-
     if not args.json:
         print(f"first render of each page on {args.store} (target < {args.target:g} s)")
-    timings = role_timings(args.store, tuple(args.role or ROLES), echo=echo)
-    worst = max(timings.values(), default=0.0)
-    if args.json:
-        print(json.dumps({f"{r}/{p}": round(s, 3) for (r, p), s in timings.items()}))
-    else:
-        print(f"slowest {worst:.2f} s")
-    return 0 if worst < args.target else 1
+    timings = role_timings(args.store, tuple(args.role or ROLES), echo=page_echo(args.json, args.target))
+    return print_summary(timings, args.json, args.target)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,9 @@ from datetime import date
 
 import polars as pl
 
-from ..sqlfiles import bind, steps
+from ..sqlfiles import bind, statement, steps
+
+_FILE = "checks/_partition.sql"
 
 
 @dataclass(frozen=True)
@@ -35,18 +37,18 @@ class Partition:
 
 
 def plan(con, scope_dates: list[date] | None, max_events: int, *, by_units: bool = False) -> list[Partition]:
-    """Consecutive runs of the scope's dates (all dates with events when None), each ≤ max_events events."""
+    """Consecutive runs of the scope's dates (all dates with events when None), each ≤ max_events events.
+    Sized from the event summaries kept at ingest: planning reads no events."""
     if by_units:
-        rows = con.execute(
-            "SELECT e.event_date, count(*) FROM events e SEMI JOIN chk_scope_units u "
-            "ON u.source_system = e.source_system AND u.account IS NOT DISTINCT FROM e.account "
-            "AND u.event_date = e.event_date GROUP BY 1 ORDER BY 1").fetchall()
+        rows = con.execute(statement(_FILE, "plan_units")).fetchall()
     elif scope_dates is None:
-        rows = con.execute("SELECT event_date, count(*) FROM events GROUP BY 1 ORDER BY 1").fetchall()
+        rows = con.execute(statement(_FILE, "plan_all")).fetchall()
     else:
-        wanted = pl.DataFrame({"d": scope_dates}, schema={"d": pl.Date})  # noqa: F841 (read by SQL)
-        rows = con.execute("SELECT w.d, count(e.event_date) FROM wanted w LEFT JOIN events e ON e.event_date = w.d "
-                           "GROUP BY 1 ORDER BY 1").fetchall()
+        con.register("wanted", pl.DataFrame({"d": scope_dates}, schema={"d": pl.Date}))
+        try:
+            rows = con.execute(statement(_FILE, "plan_dates")).fetchall()
+        finally:
+            con.unregister("wanted")
     out: list[Partition] = []
     current: list[date] = []
     n = 0
@@ -78,10 +80,13 @@ def context_steps() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
 
 def set_partition(con, partition: Partition, *, by_units: bool) -> None:
     """Point chk_scope_dates (and chk_scope_events, the events the context reads) at one partition."""
-    frame = pl.DataFrame({"d": list(partition.dates)}, schema={"d": pl.Date})  # noqa: F841 (read by SQL)
-    con.execute("CREATE OR REPLACE TEMP TABLE chk_scope_dates AS SELECT d FROM frame")
+    con.register("partition_dates", pl.DataFrame({"d": list(partition.dates)}, schema={"d": pl.Date}))
+    try:
+        con.execute(statement(_FILE, "dates"))
+    finally:
+        con.unregister("partition_dates")
     wanted = ("scope_units", "scope_events_by_units" if by_units else "scope_events_by_dates")
-    for name, sql in steps("checks/_partition.sql"):
+    for name, sql in steps(_FILE):
         if name in wanted:
             con.execute(sql)
 

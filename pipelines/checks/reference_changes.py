@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..sqlfiles import bind, steps
+from ..sqlfiles import bind, statement, steps
 
 _FILE = "checks/_reference_changes.sql"
 EVERYTHING = ("organisations", "units", "role_permissions")
@@ -33,15 +33,12 @@ def remember_reference(con) -> None:
 def touched_units(con, widen_days: int) -> list[date] | None:
     """Fill chk_scope_units with the account-days the change touches and return their dates (sorted); None when
     the whole store must be re-checked (nothing remembered yet, or a table that changes every judgement)."""
-    if con.execute("SELECT count(*) FROM reference_seen").fetchone()[0] == 0:
+    if con.execute(statement(_FILE, "remembered")).fetchall()[0][0] == 0:
         return None
     _run(con, ("rows_now", "changed"))
-    tables = {r[0] for r in con.execute("SELECT DISTINCT table_name FROM chk_reference_changed").fetchall()}
+    tables = {r[0] for r in con.execute(statement(_FILE, "changed_tables")).fetchall()}
     if tables & set(EVERYTHING):
         return None
-    for name, sql in steps("checks/_partition.sql"):
-        if name == "scope_units":
-            con.execute(sql)
-    con.execute("DELETE FROM chk_scope_units")
-    _run(con, ("touched", "units"), {"widen": widen_days})
-    return [r[0] for r in con.execute("SELECT DISTINCT event_date FROM chk_scope_units ORDER BY 1").fetchall()]
+    con.execute(statement("checks/_partition.sql", "scope_units"))
+    _run(con, ("forget_units", "touched", "units"), {"widen": widen_days})
+    return [r[0] for r in con.execute(statement(_FILE, "unit_dates")).fetchall()]

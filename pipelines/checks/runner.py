@@ -22,13 +22,16 @@ import polars as pl
 
 from ..findings import open_found, store_findings
 from ..resources import apply_limits
-from ..sqlfiles import bind, frame_of_file, run_file, steps, transaction
+from ..sqlfiles import bind, frame, frame_of_file, run_file, statement, steps, transaction
 from . import partitions
 from .catalogue import Rule, load_catalogue
 from .reference_changes import remember_reference
 from .scope import Scope, decide_scope
+from .summaries import ensure_summaries
 
 log = logging.getLogger(__name__)
+
+_FILE = "checks/_runner.sql"
 
 @dataclass
 class CheckResult:
@@ -43,6 +46,8 @@ class CheckResult:
     seconds: float = 0.0
     partitions: int = 0
     events_checked: int = 0
+    previous_check_run_id: int | None = None  # the run before this one: whose results the client copy may hold
+    shares: pl.DataFrame | None = None  # the explained share of the events this run examined, per source system
 
 
 def check_params(config: dict) -> dict:
@@ -56,12 +61,19 @@ def finnish_holidays(first_year: int, last_year: int) -> tuple[date, ...]:
     return tuple(sorted(holidays.Finland(years=list(range(first_year, last_year + 1))).keys()))
 
 
+def _sql(name: str) -> str:
+    return statement(_FILE, name)
+
+
 def _install_holidays(con) -> None:
     """Finnish public holidays over the years the events span (log_silent_source reads chk_holidays)."""
-    lo, hi = con.execute("SELECT min(event_date), max(event_date) FROM events").fetchone()
+    lo, hi = con.execute(_sql("event_span")).fetchall()[0]
     days = list(finnish_holidays(lo.year, hi.year)) if lo else []
-    frame = pl.DataFrame({"day": days}, schema={"day": pl.Date})  # noqa: F841 (read by SQL)
-    con.execute("CREATE OR REPLACE TEMP TABLE chk_holidays AS SELECT day FROM frame")
+    con.register("holiday_days", pl.DataFrame({"day": days}, schema={"day": pl.Date}))
+    try:
+        con.execute(_sql("holidays"))
+    finally:
+        con.unregister("holiday_days")
 
 
 def build_context(con, config: dict, scope_dates: list[date] | None) -> None:
@@ -70,12 +82,12 @@ def build_context(con, config: dict, scope_dates: list[date] | None) -> None:
     chk_scope_dates keeps the dates actually checked (in a full check, every date with events). The check
     itself builds it partition by partition (run_check); this one-piece form serves callers that judge a
     small store at once (the casebook, evaluation)."""
+    ensure_summaries(con)
     reference_steps, partition_steps = partitions.context_steps()
     params = check_params(config) | {"full": scope_dates is None}
-    for _name, statement in reference_steps:
-        con.execute(statement, bind(statement, params))
-    dates = scope_dates if scope_dates is not None else [
-        r[0] for r in con.execute("SELECT DISTINCT event_date FROM events ORDER BY 1").fetchall()]
+    for _name, sql in reference_steps:
+        con.execute(sql, bind(sql, params))
+    dates = scope_dates if scope_dates is not None else [r[0] for r in con.execute(_sql("event_dates")).fetchall()]
     partitions.set_partition(con, partitions.Partition(tuple(dates), 0), by_units=False)
     partitions.run_partition_steps(con, partition_steps, params | {"full": False})
     _install_holidays(con)
@@ -85,32 +97,26 @@ def evaluate_rules(con, config: dict, rules: list[Rule]) -> dict[str, float]:
     """Run each rule into chk_found; returns seconds per rule."""
     open_found(con)
     params = check_params(config)
+    template = _sql("run_rule")
     timings = {}
     for rule in rules:
         t0 = time.perf_counter()
-        con.execute(
-            f"INSERT INTO chk_found BY NAME SELECT $rule_id AS rule_id, q.* FROM (\n{rule.sql}\n) q",
-            bind(rule.sql, params) | {"rule_id": rule.id},
-        )
+        con.execute(template.replace("/*rule*/", rule.sql), bind(rule.sql, params) | {"rule_id": rule.id})
         timings[rule.id] = time.perf_counter() - t0
     return timings
 
 
 def _store_explanations(con, scope: Scope, *, by_units: bool = False) -> None:
     if by_units:
-        con.execute("DELETE FROM explanations WHERE event_date IN (SELECT d FROM chk_scope_dates) "
-                    "AND (source_system, source_event_id) IN (SELECT source_system, source_event_id FROM chk_ctx)")
+        con.execute(_sql("forget_explanations_of_units"))
     else:
-        con.execute(
-            "DELETE FROM explanations WHERE $full OR event_date IN (SELECT d FROM chk_scope_dates)",
-            {"full": scope.full},
-        )
-    for _name, statement in steps("checks/explanations.sql"):
-        con.execute(statement)
+        con.execute(_sql("forget_explanations_of_dates"), {"full": scope.full})
+    for _name, sql in steps("checks/explanations.sql"):
+        con.execute(sql)
 
 
 def sync_review_status(con, reviews: pl.DataFrame) -> None:
-    """Copy the latest review status from the work store onto findings.status (default `new`)."""
+    """The latest review status from the work store, onto findings.status (default `new`)."""
     if reviews.is_empty():
         return
     con.register("reviews", reviews.select("finding_id", "status"))
@@ -126,14 +132,18 @@ def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | 
     t0 = time.perf_counter()
     now = now or datetime.now(UTC)
     apply_limits(con, config)
+    ensure_summaries(con)
     margin = int(config["checks"]["incremental_margin_days"])
     scope = decide_scope(con, margin, force_full=force_full,
                          widen_days=margin + int(config["checks"]["emergency_followup_days"]))
     run_id = run_file(con, "runs/next_check_run.sql").fetchone()[0]
     result = CheckResult(run_id, scope)
+    result.previous_check_run_id = con.execute(_sql("previous_check_run"), {"run_id": run_id}).fetchone()[0]
+    con.execute(_sql("open_touched"))
     record = {"check_run_id": run_id, "started_at": now, "scope": scope.kind,
               "reference_fingerprint": scope.reference_fingerprint, "max_ingest_run_id": scope.max_ingest_run_id}
     if scope.kind == "none":
+        result.shares = _shares(con)
         if reviews is not None:
             sync_review_status(con, reviews)
         result.findings_total = run_file(con, "runs/check_run.sql", record | {
@@ -145,8 +155,8 @@ def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | 
     params = check_params(config)
     reference_steps, partition_steps = partitions.context_steps()
     t1 = time.perf_counter()
-    for _name, statement in reference_steps:
-        con.execute(statement, bind(statement, params | {"full": False}))
+    for _name, sql in reference_steps:
+        con.execute(sql, bind(sql, params | {"full": False}))
     _install_holidays(con)
     result.context_seconds += time.perf_counter() - t1
     partitions.set_partition(con, partitions.Partition((), 0), by_units=False)   # no dates yet
@@ -175,6 +185,8 @@ def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | 
         with transaction(con):
             result.findings_new += store_findings(con, event_rules, full=part_scope.full, now=now, by_units=by_units)[1]
             _store_explanations(con, part_scope, by_units=by_units)
+        con.execute(_sql("add_touched"))
+        con.execute(_sql("add_share"))
         result.store_seconds += time.perf_counter() - t2
         result.partitions += 1
         result.events_checked += part.events
@@ -188,21 +200,25 @@ def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | 
             "finished_at": datetime.now(UTC), "findings_new": result.findings_new}).fetchone()[0]
     result.store_seconds += time.perf_counter() - t2
     result.per_rule = dict(run_file(con, "runs/findings_per_rule.sql").fetchall())
+    result.shares = _shares(con)
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _shares(con) -> pl.DataFrame:
+    return frame(con, _sql("share"), {})
 
 
 def _forget_vanished_dates(con, event_rules: list[Rule]) -> None:
     """A full check replaces everything: findings and explanations of dates that no longer have events (a
     retention run removed them) are not visited by any partition, so they go first."""
-    ids = pl.DataFrame({"rule_id": [r.id for r in event_rules]}, schema={"rule_id": pl.Utf8})  # noqa: F841
-    con.execute("CREATE OR REPLACE TEMP TABLE chk_event_dates AS SELECT DISTINCT event_date FROM events")
-    con.execute("CREATE OR REPLACE TEMP TABLE chk_vanished AS SELECT finding_id FROM findings "
-                "WHERE rule_id IN (SELECT rule_id FROM ids) "
-                "AND (event_date IS NULL OR event_date NOT IN (SELECT event_date FROM chk_event_dates))")
-    con.execute("DELETE FROM finding_events WHERE finding_id IN (SELECT finding_id FROM chk_vanished)")
-    con.execute("DELETE FROM findings WHERE finding_id IN (SELECT finding_id FROM chk_vanished)")
-    con.execute("DELETE FROM explanations WHERE event_date NOT IN (SELECT event_date FROM chk_event_dates)")
+    con.register("event_rules", pl.DataFrame({"rule_id": [r.id for r in event_rules]}, schema={"rule_id": pl.Utf8}))
+    try:
+        for name in ("vanished_dates", "vanished_findings", "forget_vanished_finding_events",
+                     "forget_vanished_findings", "forget_vanished_explanations"):
+            con.execute(_sql(name))
+    finally:
+        con.unregister("event_rules")
 
 
 LABEL_SCHEMA = {"source_system": pl.Utf8, "source_event_id": pl.Utf8, "rule_id": pl.Utf8, "kind": pl.Utf8}

@@ -5,6 +5,7 @@ by newer ingest runs (and by new export conflicts) are re-checked, widened by `i
 windows look back and forward. If the reference changed, only the account-days its changed rows can touch are
 re-checked as well (kind `reference`, pipelines/checks/reference_changes.py); everything only when the change
 reaches every judgement (organisations, units, role permissions) or nothing was remembered to compare with.
+The dates come from the event summaries kept at ingest (sql/checks/_scope.sql), never from a scan of the events.
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import polars as pl
+
+from ..sqlfiles import statement
+
+_FILE = "checks/_scope.sql"
 
 
 @dataclass
@@ -28,33 +33,33 @@ class Scope:
         return self.kind == "full"
 
 
+def _query(con, name: str, params: dict | None = None):
+    return con.execute(statement(_FILE, name), params or {})
+
+
 def current_fingerprint(con) -> str | None:
-    row = con.execute("SELECT fingerprint FROM reference_imports ORDER BY import_id DESC LIMIT 1").fetchone()
-    return row[0] if row else None
+    rows = _query(con, "fingerprint").fetchall()
+    return rows[0][0] if rows else None
 
 
 def last_check(con):
-    return con.execute(
-        "SELECT reference_fingerprint, max_ingest_run_id FROM check_runs "
-        "WHERE finished_at IS NOT NULL ORDER BY check_run_id DESC LIMIT 1"
-    ).fetchone()
+    rows = _query(con, "last_check").fetchall()
+    return rows[0] if rows else None
 
 
 def _touched_dates(con, last_run: int, margin_days: int) -> tuple[list, list]:
     """(dates new ingest runs touched, those dates widened by the margin)."""
-    touched = [r[0] for r in con.execute(
-        "SELECT DISTINCT event_date FROM events WHERE run_id > $last "
-        "UNION SELECT DISTINCT e.event_date FROM event_conflicts c JOIN events e "
-        "USING (source_system, source_event_id) WHERE c.run_id > $last",
-        {"last": last_run},
-    ).fetchall()]
+    touched = {r[0] for r in _query(con, "new_dates", {"last": last_run}).fetchall()}
+    if _query(con, "new_conflicts", {"last": last_run}).fetchall()[0][0]:
+        touched |= {r[0] for r in _query(con, "conflict_dates", {"last": last_run}).fetchall()}
+    touched = sorted(touched)
     return touched, sorted({d + timedelta(days=k) for d in touched for k in range(-margin_days, margin_days + 1)})
 
 
 def decide_scope(con, margin_days: int, *, force_full: bool = False, widen_days: int | None = None) -> Scope:
     """widen_days: how far a changed reference row's period reaches (margin + emergency follow-up window)."""
     fingerprint = current_fingerprint(con)
-    max_run = con.execute("SELECT coalesce(max(run_id), 0) FROM ingest_runs WHERE status = 'done'").fetchone()[0]
+    max_run = _query(con, "max_run").fetchall()[0][0]
     last = last_check(con)
     if force_full or last is None:
         return Scope("full", [], fingerprint, max_run, "requested" if force_full else "first check")
@@ -67,10 +72,12 @@ def decide_scope(con, margin_days: int, *, force_full: bool = False, widen_days:
             return Scope("full", [], fingerprint, max_run, "reference data changed everywhere")
         touched, widened = _touched_dates(con, last_run, margin_days) if max_run > last_run else ([], [])
         if widened:
-            frame = pl.DataFrame({"d": widened}, schema={"d": pl.Date})  # noqa: F841 (read by SQL)
-            con.execute("INSERT INTO chk_scope_units SELECT DISTINCT source_system, account, event_date FROM events "
-                        "WHERE event_date IN (SELECT d FROM frame)")
-        units = con.execute("SELECT count(*) FROM chk_scope_units").fetchone()[0]
+            con.register("widened", pl.DataFrame({"d": widened}, schema={"d": pl.Date}))
+            try:
+                _query(con, "widened_units")
+            finally:
+                con.unregister("widened")
+        units = _query(con, "units_count").fetchall()[0][0]
         return Scope("reference", sorted(set(dates) | set(widened)), fingerprint, max_run,
                      f"reference data changed: {units} account-days; {len(touched)} dates of new events")
     if max_run <= last_run:

@@ -36,7 +36,8 @@ def check_command(
     for rule_id, seconds in sorted(result.rule_seconds.items()):
         t.add_row(rule_id, f"{result.per_rule.get(rule_id, 0):,}", f"{seconds:.2f}")
     out.print(t)
-    s = Table("source system", "access events", "in findings", "explained", "explained share", title="explanations")
+    s = Table("source system", "access events", "in findings", "explained", "explained share",
+              title="explanations of the events this check examined")
     for r in shares.iter_rows(named=True):
         share = "-" if r["explained_share"] is None else f"{100 * r['explained_share']:.1f} %"
         s.add_row(r["source_system"], f"{r['access_events']:,}", f"{r['in_findings']:,}",

@@ -23,12 +23,11 @@ from .. import identity
 from ..sqlfiles import read_sql, statement
 from ..workstore import current_reviews
 from . import texts
-from .index import enrich_sql, ensure_client_index, read_answer, read_index_state
+from .index import ANSWER_ORDER, enrich_sql, ensure_client_index, read_answer, read_index_state
 from .register import Request, _to_date
 
 OPEN_REVIEW = ("new", "under_review")
 OWN_SOURCE = "lokivahti"  # the source of Lokivahti's own access log (its answers to requests are disclosures)
-ANSWER_ORDER = ["event_time", "source_system", "source_event_id"]
 
 
 def _writable(con) -> bool:
@@ -53,7 +52,8 @@ def answer_events(con: duckdb.DuckDBPyConnection, client_id: str, date_from, dat
     if state is None:
         return answer_events_live(con, client_id, start, end)
     # The copy is stored in (client_id, event_date, event_time, source) order and DuckDB keeps insertion
-    # order, so the client's rows arrive already in ANSWER_ORDER: no sort needed (index.py read_answer).
+    # order, so the client's rows arrive already in ANSWER_ORDER: no sort needed until an update after a check
+    # has appended some client-days at the end (index.py read_answer sorts then).
     return read_answer(con, state, client_id, start, end)
 
 

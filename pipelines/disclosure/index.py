@@ -2,7 +2,9 @@
 
 Call `ensure_client_index(con)` after ingest, reference import and checks (before publishing the snapshot);
 `answer_events` also builds it lazily on a writable connection, and falls back to the live tables on a
-read-only one while the copy is stale. DuckDB keeps min/max per row group; with the copy sorted by client_id
+read-only one while the copy is stale. The check step calls `update_client_index` instead, which replaces only
+the client-days the check examined (and those of newly ingested events), so that the step after one new day
+costs what the day costs rather than a rebuild from every event. DuckDB keeps min/max per row group; with the copy sorted by client_id
 a look-up reads only the client's row group(s), and the worker, organisation, unit and basis joins are done
 once at build time (planning those joins costs more than running them on a few thousand rows).
 
@@ -71,6 +73,7 @@ class IndexState:
     row_count: int
     mid_date: date | None
     time_zone: str
+    in_order: bool = True  # False once an update has appended client-days out of order: answers are sorted
 
 
 _LAYOUTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # connection -> (build id, Layout)
@@ -110,6 +113,8 @@ def read_index_state(con: duckdb.DuckDBPyConnection, client_id: str | None = Non
     store = {key: value for side, key, value, _ in rows if side == "store"}
     copy = {key: value for side, key, value, _ in rows if side == "copy"}
     build = copy.pop("build", None)
+    copy.pop("enrich_reference", None)  # what an update needs (update_client_index), not what an answer compares
+    updated = copy.pop("updated", None) is not None
     if build is None or copy != store:
         return None
     try:
@@ -119,7 +124,8 @@ def read_index_state(con: duckdb.DuckDBPyConnection, client_id: str | None = Non
     client = [(value, day) for side, _, value, day in rows if side == "client"]
     row_count, mid_date = client[0] if client else (0, None)
     time_zone = next(key for side, key, _, _ in rows if side == "session")
-    return IndexState(layout=layout, row_count=row_count, mid_date=mid_date, time_zone=time_zone)
+    return IndexState(layout=layout, row_count=row_count, mid_date=mid_date, time_zone=time_zone,
+                      in_order=not updated)
 
 
 def index_is_fresh(con: duckdb.DuckDBPyConnection) -> bool:
@@ -171,7 +177,12 @@ def _build(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(steps["cleanup"])
     for type_name in types.values():
         con.execute(steps["drop_type"].replace("__TYPE__", type_name))
-    con.execute(steps["state"].replace("__FINGERPRINT__", _fingerprint_sql()))
+    _record_state(con, steps)
+
+
+def _record_state(con: duckdb.DuckDBPyConnection, steps: dict[str, str]) -> None:
+    con.execute(steps["state"].replace("__FINGERPRINT__", _fingerprint_sql())
+                .replace("__ENRICH_REFERENCE__", steps["enrich_reference"]))
 
 
 def ensure_client_index(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> bool:
@@ -181,6 +192,102 @@ def ensure_client_index(con: duckdb.DuckDBPyConnection, *, force: bool = False) 
     with transaction(con):
         _build(con)
     return True
+
+
+# what a check may change in the store besides the client-days it examined: new events (their client-days are
+# added to the update), their ingest runs, the check run and its finding rows, and a reference import (that the
+# enrichment's own reference tables are unchanged is checked apart, by content)
+_UPDATABLE = {"events", "ingest_run", "check_run", "finding_events", "reference_import"}
+
+
+MAX_UPDATES = 30  # updates after which the copy is built afresh: each appends a run of rows a look-up may read
+
+
+def update_client_index(con: duckdb.DuckDBPyConnection, touched: str, *, previous_check_run: int | None,
+                        rebuild: bool = False) -> str:
+    """Bring the copy up to date after one check: replace only the client-days it touched and those of the
+    events ingested since the copy was built, when the copy was fresh after the previous check
+    (`previous_check_run`) and nothing else it depends on has changed; otherwise rebuild it.
+
+    `touched`: the name of a relation of (client_id, event_date) the check examined, client_id as the copy keys
+    it (a personal identity code upper-cased); `rebuild`: build afresh anyway (after a full check, which touched
+    everything; also after MAX_UPDATES updates, whose appended runs of rows slow a look-up down). Returns
+    "fresh", "updated" or "built". The copy then holds the
+    same rows and values as a rebuild (tests/test_disclosure_index.py compares the answers); only the
+    dictionaries' order and the rows' physical order differ, which no answer shows."""
+    if index_is_fresh(con):
+        return "fresh"
+    steps = dict(sql_steps("disclosure/client_index.sql"))
+    try:
+        recorded = dict(con.execute(steps["update_recorded"]).fetchall())
+    except (duckdb.CatalogException, duckdb.BinderException):
+        recorded = None
+    if (rebuild or recorded is None or (recorded.get("updated") or 0) >= MAX_UPDATES
+            or not _updatable(con, steps, recorded, previous_check_run)):
+        with transaction(con):
+            _build(con)
+        return "built"
+    try:
+        with transaction(con):
+            _update(con, steps, touched, recorded.get("ingest_run"), (recorded.get("updated") or 0) + 1)
+    except _TooManyValues:
+        with transaction(con):
+            _build(con)
+        return "built"
+    return "updated"
+
+
+def _updatable(con, steps: dict[str, str], recorded: dict, previous_check_run: int | None) -> bool:
+    now = dict(con.execute(_fingerprint_sql()).fetchall())
+    if any(recorded.get(key) != value for key, value in now.items() if key not in _UPDATABLE):
+        return False
+    if previous_check_run is None or recorded.get("check_run") != previous_check_run:
+        return False
+    enrich_reference = con.execute(steps["enrich_reference"]).fetchall()[0][0]
+    if recorded.get("enrich_reference") != enrich_reference:
+        return False
+    after_run = recorded.get("ingest_run") or 0
+    new_events = con.execute(steps["update_new_events"], {"after_run": after_run}).fetchall()[0][0]
+    return (recorded.get("events") or 0) + new_events == now["events"]
+
+
+def _update(con, steps: dict[str, str], touched: str, after_run: int | None, updates: int) -> None:
+    con.execute(steps["update_touched"].replace("touched_days", touched), {"after_run": after_run or 0})
+    con.execute(read_sql("disclosure/touched_rows.sql"))
+    con.execute(steps["enriched"].replace("__ENRICH__", enrich_sql()))
+    layout = con.execute(steps["update_layout"]).fetchall()
+    select, joins, codes = [], [], []
+    for position, (name, slot, dictionary) in enumerate(layout):
+        if slot is None:
+            select.append(f"d.{_quote(name)}")
+            continue
+        new = con.execute(steps["update_new_values"].replace("__COLUMN__", _quote(name)),
+                          {"dictionary": dictionary}).fetchall()[0][0] or []
+        if new:
+            dictionary = [*dictionary, *new]
+            if len(dictionary) > MAX_CODED:
+                raise _TooManyValues(name)
+            con.execute(steps["update_dictionary"], {"dictionary": dictionary, "column_name": name})
+        table = _quote(f"{TYPE_PREFIX}{position}")
+        con.execute(steps["update_code_table"].replace("__TYPE__", table), {"dictionary": dictionary})
+        joins.append(f"LEFT JOIN {table} AS c{position} ON c{position}.value = d.{_quote(name)}")
+        codes.append((slot, f"coalesce(c{position}.code, 0)::USMALLINT"))
+    if codes:
+        array = ", ".join(code for _, code in sorted(codes))
+        select.append(f"[{array}]::USMALLINT[{len(codes)}] AS codes")
+    con.execute(steps["update_delete"])
+    con.execute(steps["update_insert"].replace("__COLUMNS__", ", ".join(select)).replace("__JOINS__", " ".join(joins)))
+    con.execute(steps["update_clients"])
+    for position, (_, slot, _) in enumerate(layout):
+        if slot is not None:
+            con.execute(steps["update_drop_code_table"].replace("__TYPE__", _quote(f"{TYPE_PREFIX}{position}")))
+    con.execute(steps["update_cleanup"])
+    _record_state(con, steps)
+    con.execute(steps["update_mark"], {"updates": updates})
+
+
+class _TooManyValues(Exception):
+    """A coded column outgrew its codes in an update: the copy is rebuilt (its column stays text then)."""
 
 
 def decode(table: pa.Table, layout: Layout, client_id: str) -> pl.DataFrame:
@@ -220,9 +327,13 @@ def _answer_sql() -> str:
     return read_sql("disclosure/answer_from_copy.sql")
 
 
-def _read(con: duckdb.DuckDBPyConnection, params: dict, layout: Layout) -> pl.DataFrame:
+ANSWER_ORDER = ["event_time", "source_system", "source_event_id"]  # as answer.py's, which imports this module
+
+
+def _read(con: duckdb.DuckDBPyConnection, params: dict, layout: Layout, in_order: bool = True) -> pl.DataFrame:
     rows = con.sql(_answer_sql(), params=params).to_arrow_table()
-    return decode(rows, layout, params["client_id"])
+    frame = decode(rows, layout, params["client_id"])
+    return frame if in_order else frame.sort(ANSWER_ORDER)
 
 
 def read_answer(con: duckdb.DuckDBPyConnection, state: IndexState, client_id: str, date_from: date,
@@ -235,13 +346,14 @@ def read_answer(con: duckdb.DuckDBPyConnection, state: IndexState, client_id: st
     params = {"client_id": client_id, "date_from": date_from, "date_to": date_to}
     mid = state.mid_date
     if state.row_count < PARALLEL_ROWS or mid is None or not date_from <= mid < date_to:
-        return _read(con, params, state.layout)
+        return _read(con, params, state.layout, state.in_order)
     cursor = con.cursor()
     try:
         cursor.execute(statement("store/session.sql", "session_time_zone"), {"v": state.time_zone})
-        later = _pool().submit(_read, cursor, dict(params, date_from=mid + timedelta(days=1)), state.layout)
+        later = _pool().submit(_read, cursor, dict(params, date_from=mid + timedelta(days=1)), state.layout,
+                             state.in_order)
         try:
-            first = _read(con, dict(params, date_to=mid), state.layout)
+            first = _read(con, dict(params, date_to=mid), state.layout, state.in_order)
         except BaseException:
             wait([later])  # the cursor is closed below: not while the worker still reads from it
             raise

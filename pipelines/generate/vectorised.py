@@ -178,6 +178,9 @@ class _StoreWriter:
             finally:
                 self.con.unregister("gen_month_rows")
                 self.con.unregister("gen_month_runs")
+            # the summaries ingest keeps (sql/schema/010), so a generated store is checked as an ingested one
+            run_steps(self.con, "summaries/add_runs.sql",
+                      {"first_run": min(runs.values()), "last_run": max(runs.values())})
             for src, n in present:
                 run_steps(self.con, "ingest/run_close.sql", {
                     "run_id": runs[src], "finished_at": datetime.now(UTC), "records_read": n, "new": n,

@@ -131,6 +131,48 @@ def overlong_lines(path: Path) -> dict[int, str]:
     return out
 
 
+def record_lines(path: Path) -> int:
+    """How many records the file holds by a count of its own (physical lines after the header, an empty last
+    line not counted): what the reader's parsed rows plus its rejects must add up to.
+
+    DuckDB's reader can pass over a line without a reject row (seen: an invalid-UTF-8 line after several
+    over-long ones), and then its own counts still balance. This count is one fast pass over the bytes; only when
+    it disagrees does `unread_lines` look at every line. Blank lines are counted here (the reader skips them), so
+    a file with blank lines takes the slow path, which does not count them.
+    """
+    newlines, last = 0, b"\n"
+    with open(path, "rb") as fh:
+        while block := fh.read(_CHUNK):
+            newlines += block.count(b"\n")
+            last = block[-1:]
+    return newlines + (last != b"\n") - 1
+
+
+def unread_lines(path: Path, accounted: set[int]) -> tuple[int, dict[int, tuple[str, str]]]:
+    """(records, lines) for a file whose counts disagree: the number of non-blank lines after the header, and the
+    lines the reader can have passed over without a trace (longer than MAX_LINE, or not UTF-8) that are not
+    among `accounted` (the lines already quarantined), each with its reason and first 10,000 characters."""
+    records, found = 0, {}
+    with open(path, "rb") as fh:
+        fh.readline()  # the header (checked by read_header)
+        for number, line in enumerate(fh, start=2):
+            body = line.rstrip(b"\r\n")
+            if not body:
+                continue
+            records += 1
+            if number in accounted:
+                continue
+            text = body[:10_000].decode("utf-8", errors="replace")
+            if len(body) > MAX_LINE:
+                found[number] = (f"line longer than {MAX_LINE // 1_000_000} MB (first 10,000 characters kept)", text)
+                continue
+            try:
+                body.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                found[number] = (f"not valid UTF-8 (wrong encoding?) at byte {exc.start} of the line", text)
+    return records, found
+
+
 def line_of_record(record_no: int, rejected_lines: list[int]) -> int:
     """Physical line of the record_no-th parsed row, given the lines DuckDB rejected (header = line 1).
 

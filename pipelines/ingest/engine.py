@@ -140,16 +140,27 @@ def _quarantine_csv_rejects(con, runs: dict[str, int]) -> dict[str, list[int]]:
     return out
 
 
-def _quarantine_vanished_lines(con, run_id: int, path: Path, reported: set[int]) -> list[int]:
-    """Over-long lines DuckDB skipped without a reject row (canonical.overlong_lines): quarantined here."""
-    if path.stat().st_size <= canonical.MAX_LINE:
-        return []
-    missing = {n: text for n, text in canonical.overlong_lines(path).items() if n not in reported}
-    if missing:
+def _quarantine_vanished_lines(con, run_id: int, path: Path, reported: set[int], staged: int) -> list[int]:
+    """Lines DuckDB's reader passed over without a reject row, quarantined here: over-long lines
+    (canonical.overlong_lines) and, when the file's own line count still disagrees with what the reader
+    accounted for, every over-long or non-UTF-8 line it did not report (canonical.unread_lines). A difference
+    that no such line explains refuses the file: a record is never lost without a trace."""
+    missing: dict[int, tuple[str, str]] = {}
+    if path.stat().st_size > canonical.MAX_LINE:
         reason = f"line longer than {canonical.MAX_LINE // 1_000_000} MB (first 10,000 characters kept)"
+        missing = {n: (reason, text) for n, text in canonical.overlong_lines(path).items() if n not in reported}
+    if canonical.record_lines(path) != staged + len(reported) + len(missing):
+        records, unread = canonical.unread_lines(path, reported | set(missing))
+        missing |= unread
+        accounted = staged + len(reported) + len(missing)
+        if accounted != records:
+            raise InputError(path, f"the CSV reader accounted for {accounted} of the file's {records} non-blank lines "
+                                   "and the rest cannot be told apart (a quoted line break, or a line the reader "
+                                   "skipped); nothing of it was stored")
+    if missing:
         con.executemany(
             _q("quarantine_record"),
-            [[run_id, str(path), None, n, None, reason, text] for n, text in sorted(missing.items())],
+            [[run_id, str(path), None, n, None, reason, text] for n, (reason, text) in sorted(missing.items())],
         )
     return sorted(missing)
 
@@ -267,14 +278,17 @@ def _ingest_together(con, paths: list[Path], adapter, header: list[str] | None, 
                       after={"files": _refuse_shared_ids} if len(paths) > 1 else None)
             if is_csv:
                 rejected = _quarantine_csv_rejects(con, {str(p): r for r, p in by_run.items()})
+                staged = dict(con.execute(_q("staged_per_file")).fetchall())
                 lines = {}
                 for run_id, path in by_run.items():
                     found = rejected[str(path)]
-                    lines[run_id] = found + _quarantine_vanished_lines(con, run_id, path, set(found))
+                    lines[run_id] = found + _quarantine_vanished_lines(
+                        con, run_id, path, set(found), staged.get(str(path), 0))
                 _fill_csv_lines(con, run_ids[0], run_ids[-1], by_run, lines)
                 adapter_rejects = {run_id: len(found) for run_id, found in lines.items()}
             if not own_log:
                 _refuse_reserved_source(con)
+            run_steps(con, "summaries/add_runs.sql", params)  # the check's event summaries, in this transaction
             now = datetime.now(UTC)
             for run_id, staged, quarantined, existing_same, new in run_file(
                     con, "ingest/run_tally.sql", params).fetchall():

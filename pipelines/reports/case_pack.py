@@ -23,33 +23,8 @@ from .safe_cells import neutralise
 
 MAX_EVENTS = 100_000
 
-TEXTS = {  # key -> (fi, sv, en)
-    "title": ("Tapausselvitys", "Ärendeutredning", "Case report"),
-    "person": ("Henkilö", "Person", "Person"),
-    "made": ("Laadittu", "Upprättad", "Made"),
-    "by": ("laatija", "av", "by"),
-    "summary": ("Yhteenveto", "Sammanfattning", "Summary"),
-    "counts": ("Havaintoja {f}, poikkeavia päiviä {d}, tapahtumia todisteina {e}.",
-               "Observationer {f}, avvikande dagar {d}, händelser som bevis {e}.",
-               "Findings {f}, unusual days {d}, events in evidence {e}."),
-    "findings": ("Havainnot", "Observationer", "Findings"),
-    "days": ("Poikkeavat päivät", "Avvikande dagar", "Unusual days"),
-    "history": ("Käsittelyhistoria", "Hanteringshistorik", "History"),
-    "hash": ("Todisteaineisto (CSV) ja sen SHA-256-tiiviste", "Bevismaterial (CSV) och dess SHA-256",
-             "Evidence (CSV) and its SHA-256"),
-    "hash_text": (("Tiedosto {name}, {rows} riviä. SHA-256: {sha}. Tiiviste lasketaan tiedoston tavuista "
-                  "(esim. sha256sum); sama tiiviste osoittaa, ettei tiedostoa ole muutettu."),
-                  ("Filen {name}, {rows} rader. SHA-256: {sha}. Kontrollsumman beräknas av filens byte "
-                  "(t.ex. sha256sum); samma summa visar att filen inte har ändrats."),
-                  ("File {name}, {rows} rows. SHA-256: {sha}. The hash is computed over the file's bytes "
-                  "(e.g. sha256sum); the same hash shows the file has not been changed.")),
-    "none": ("ei", "inga", "none"),
-}
-
-
 def _t(key: str, lang: str, **fmt) -> str:
-    text = TEXTS[key][labels.LANGS.index(lang) if lang in labels.LANGS else 0]
-    return text.format(**fmt) if fmt else text
+    return labels.text("case_pack", key, lang, **fmt)  # labels.toml [case_pack]
 
 
 @dataclass

@@ -72,40 +72,8 @@ def own_use(work: Path, start: date, end: date, today: date | None = None) -> tu
     return table, start, period_to
 
 
-TEXTS = {  # key -> (fi, sv, en)
-    "title": ("lokivalvontaraportti", "loggövervakningsrapport", "log-monitoring report"),
-    "heading": ("Lokivalvontaraportti", "Loggövervakningsrapport", "Log-monitoring report"),
-    "made": ("Laadittu {d}{by}. Käyttö- ja luovutuslokien säännöllinen valvonta (asiakastietolaki 703/2023 10 §).",
-             ("Upprättad {d}{by}. Regelbunden övervakning av användnings- och utlämnandeloggar (lagen om "
-             "klientuppgifter 703/2023 10 §)."),
-             "Made {d}{by}. Regular monitoring of the use and disclosure logs (Client Data Act 703/2023 s. 10)."),
-    "s1": ("1. Lokien saapuminen lähdejärjestelmittäin", "1. Inkomna loggar per källsystem",
-           "1. Logs received per source system"),
-    "ingest": ("Tuontiajot kuukauden aikana (luettu = normalisoitu + karanteeni):",
-               "Inläsningar under månaden (lästa = normaliserade + karantän):",
-               "Ingest runs in the month (read = normalised + quarantined):"),
-    "s2": ("2. Havainnot luokittain ja käsittelytilan mukaan", "2. Observationer per kategori och status",
-           "2. Findings by category and review status"),
-    "reviewed": ("Havaintoja yhteensä {n}; käsitelty (selitetty, rikkomus vahvistettu tai väärä hälytys) {p} %.",
-                 "Observationer totalt {n}; behandlade (förklarade, överträdelse bekräftad eller falskt larm) {p} %.",
-                 "Findings in all {n}; reviewed (explained, violation confirmed or false positive) {p} %."),
-    "s3": ("3. Poikkeavat käyttäjäpäivät (poikkeamamalli)", "3. Avvikande användardagar (avvikelsemodellen)",
-           "3. Unusual user-days (the anomaly model)"),
-    "s4": ("4. Lokivahdin oma käyttö", "4. Lokivahtis egen användning", "4. Lokivahti's own use"),
-    "own": (("Jokainen henkilön tai palveluntuottajan haku Lokivahdissa kirjataan ja tarkastetaan samoilla säännöillä "
-            "kuin muut lokit (lähde 'lokivahti'). Jakso: {a}–{b}."),
-            ("Varje sökning på en person eller tjänsteproducent i Lokivahti loggas och granskas med samma regler "
-            "som andra loggar (källa 'lokivahti'). Period: {a}–{b}."),
-            ("Every look-up of a person or provider in Lokivahti is logged and checked by the same rules as the "
-            "other logs (source 'lokivahti'). Period: {a}–{b}.")),
-    "no_use": ("Lokivahtia ei käytetty jaksolla.", "Lokivahti användes inte under perioden.",
-               "Lokivahti was not used in the period."),
-}
-
-
 def _t(key: str, lang: str, **fmt) -> str:
-    text = TEXTS[key][labels.LANGS.index(lang) if lang in labels.LANGS else 0]
-    return text.format(**fmt) if fmt else text
+    return labels.text("monitoring", key, lang, **fmt)  # labels.toml [monitoring]
 
 
 def build_report(snapshot: Path, work: Path, year: int, month: int, *, author: str = "", lang: str = "fi") -> bytes:

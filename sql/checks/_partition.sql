@@ -2,21 +2,45 @@
 -- description: chk_scope_events is what sql/checks/_access_context.sql reads instead of every event: the
 --   events of the partition's dates (chk_scope_dates), or, when a retro-dated change of reference data narrowed
 --   the run to account-days (chk_scope_units), only the events of those account-days. A whole account-day is
---   always re-examined together, because the mass-access and duplicate windows never leave one. A table, not a
---   view: the context reads it three times, and a view would filter the whole events table each time, so a
---   partition's cost would grow with the store (its dates are spread over every row group when events arrive
---   out of date order).
---   The runner runs `scope_units`, then one of the two view steps.
+--   always re-examined together, because the mass-access and duplicate windows never leave one. A view, not a
+--   copy: the context reads it for the key columns, the disclosures and its one materialisation (chk_ctx), and
+--   each read costs only the partition's events, because events are stored in date order (ingest inserts
+--   each file's events so, and log files arrive so) and DuckDB prunes every row group outside the partition's
+--   dates (the join's dynamic filter on event_date meets the row groups' zone maps). On a store whose events
+--   were ingested out of date order a read costs a scan of the event_date column and of the row groups holding
+--   the partition's dates.
+--   The plan steps size the partitions from the event summaries kept at ingest
+--   (sql/schema/010_event_summaries.sql), without reading the events.
+--   The runner runs `dates`, `scope_units`, then one of the two view steps.
+
+-- step: dates
+CREATE OR REPLACE TEMP TABLE chk_scope_dates AS SELECT d FROM partition_dates;
+
+-- step: plan_all
+-- Events per date, every date with events.
+SELECT event_date, CAST(sum(events) AS BIGINT) FROM source_day_counts GROUP BY 1 HAVING sum(events) > 0 ORDER BY 1;
+
+-- step: plan_dates
+-- Events per wanted date (the registered frame `wanted`), 0 for a date without events.
+SELECT w.d, CAST(coalesce(sum(c.events), 0) AS BIGINT) FROM wanted w LEFT JOIN source_day_counts c ON c.event_date = w.d
+GROUP BY 1 ORDER BY 1;
+
+-- step: plan_units
+-- Events per date of the account-days in chk_scope_units.
+SELECT s.event_date, CAST(sum(s.events) AS BIGINT) FROM account_client_days s
+SEMI JOIN chk_scope_units u
+  ON u.source_system = s.source_system AND u.account IS NOT DISTINCT FROM s.account AND u.event_date = s.event_date
+GROUP BY 1 HAVING sum(s.events) > 0 ORDER BY 1;
 
 -- step: scope_units
 CREATE TEMP TABLE IF NOT EXISTS chk_scope_units (source_system VARCHAR, account VARCHAR, event_date DATE);
 
 -- step: scope_events_by_dates
-CREATE OR REPLACE TEMP TABLE chk_scope_events AS
+CREATE OR REPLACE TEMP VIEW chk_scope_events AS
 SELECT e.* FROM events e SEMI JOIN chk_scope_dates s ON s.d = e.event_date;
 
 -- step: scope_events_by_units
-CREATE OR REPLACE TEMP TABLE chk_scope_events AS
+CREATE OR REPLACE TEMP VIEW chk_scope_events AS
 SELECT e.* FROM events e
 SEMI JOIN chk_scope_units u
   ON u.event_date = e.event_date AND u.source_system = e.source_system AND u.account IS NOT DISTINCT FROM e.account

@@ -55,6 +55,9 @@ CREATE OR REPLACE TEMP TABLE chk_reference_changed AS
 UNION ALL
 (SELECT * FROM reference_seen EXCEPT ALL SELECT * FROM chk_reference_now);
 
+-- step: forget_units
+DELETE FROM chk_scope_units;
+
 -- step: touched
 -- The touched keys with widened periods (the person of a staff row is touched as a client too).
 CREATE OR REPLACE TEMP TABLE chk_reference_touched AS
@@ -75,25 +78,35 @@ FROM chk_reference_changed WHERE account IS NOT NULL;
 
 -- step: units
 -- The touched account-days: events of a touched client in its period, of a touched staff member's accounts
--- (as mapped now; a changed mapping is an accounts row of its own) in theirs, and of a touched account.
+-- (as mapped now; a changed mapping is an accounts row of its own) in theirs, and of a touched account. Read
+-- from the account-client-day counts kept at ingest (sql/schema/010_event_summaries.sql), not from the events.
 INSERT INTO chk_scope_units
 WITH staff_accounts AS (
     SELECT a.source_system, a.account, t.lo, t.hi FROM chk_reference_touched t
     JOIN ref_accounts a ON a.staff_id = t.staff_id
 ), ev AS (
-    SELECT e.source_system, e.account, e.event_date FROM events e
+    SELECT e.source_system, e.account, e.event_date FROM account_client_days e
     JOIN (SELECT client_id, lo, hi FROM chk_reference_touched WHERE client_id IS NOT NULL) t
       ON t.client_id = e.client_id AND e.event_date BETWEEN t.lo AND t.hi
     UNION
-    SELECT e.source_system, e.account, e.event_date FROM events e
+    SELECT e.source_system, e.account, e.event_date FROM account_client_days e
     JOIN staff_accounts s ON s.source_system = e.source_system AND s.account = e.account
      AND e.event_date BETWEEN s.lo AND s.hi
     UNION
-    SELECT e.source_system, e.account, e.event_date FROM events e
+    SELECT e.source_system, e.account, e.event_date FROM account_client_days e
     JOIN (SELECT source_system, account FROM chk_reference_touched WHERE account IS NOT NULL) t
       ON t.source_system = e.source_system AND t.account = e.account
 )
 SELECT DISTINCT * FROM ev;
+
+-- step: remembered
+SELECT count(*) FROM reference_seen;
+
+-- step: changed_tables
+SELECT DISTINCT table_name FROM chk_reference_changed;
+
+-- step: unit_dates
+SELECT DISTINCT event_date FROM chk_scope_units ORDER BY 1;
 
 -- step: remember
 DELETE FROM reference_seen;

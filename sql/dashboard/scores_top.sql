@@ -2,7 +2,7 @@
 -- used_by: app_pages/anomalies.py, pipelines/reports/monitoring.py
 -- params: date_from, date_to, max_rows
 WITH latest AS (SELECT model_id FROM models ORDER BY trained_at DESC LIMIT 1)
-SELECT s.rank, s.staff_id, s.day, s.score, s.flagged, s.explanation_fi, s.explanation_en,
+SELECT s.rank, s.staff_id, s.day, s.score, s.flagged, s.explanation_fi, s.explanation_en, s.drivers,
        st.full_name AS staff_name, st.title, st.unit_id
 FROM scores s
 LEFT JOIN (SELECT staff_id, arg_max(full_name, valid_from) AS full_name, arg_max(title, valid_from) AS title, arg_max(unit_id, valid_from) AS unit_id

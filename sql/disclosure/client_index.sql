@@ -67,11 +67,95 @@ DROP TABLE disclosure_enriched;
 CREATE OR REPLACE TABLE disclosure_index_state AS
 SELECT key, value FROM (__FINGERPRINT__)
 UNION ALL
-SELECT 'build', (hash(gen_random_uuid()) >> 1)::BIGINT;
+SELECT 'build', (hash(gen_random_uuid()) >> 1)::BIGINT
+UNION ALL
+SELECT 'enrich_reference', value FROM (__ENRICH_REFERENCE__);
+
+-- step: enrich_reference
+-- the content of the reference tables the enrichment reads (enrich.sql): an update of the copy is only possible
+-- while they are unchanged (a changed worker name or unit may change any answer). A reference import that
+-- changes only involvement or authorisations leaves this as it was. Small tables; an order-free sum of row
+-- hashes. Recorded in disclosure_index_state, never compared by an answer (index.py read_index_state).
+SELECT (sum(h) % 9223372036854775807)::BIGINT AS value FROM (
+    SELECT hash('accounts', a) AS h FROM ref_accounts a
+    UNION ALL SELECT hash('staff', s) FROM ref_staff s
+    UNION ALL SELECT hash('organisations', o) FROM ref_organisations o
+    UNION ALL SELECT hash('units', u) FROM ref_units u
+)
 
 -- step: drop_type
 -- an enum type of a coded column (types are named by the build, never by a person's data)
 DROP TYPE __TYPE__;
 
 -- step: drop_rows_view
+DROP VIEW disclosure_rows;
+
+-- The update of a fresh-but-for-one-check copy (index.py update_client_index): the client-days the check
+-- touched (disclosure_touched, registered by the caller as `touched_days`) plus those of the events ingested
+-- since the copy was built (from the summaries kept at ingest, never the events) are deleted from the copy and
+-- enriched again from touched_rows.sql. A coded column's new values are appended to its dictionary (a code is
+-- a position in the dictionary, so the existing codes stay valid; only a full build sorts the dictionary), and
+-- the touched clients' row counts and median dates are recounted from the copy.
+
+-- step: update_recorded
+SELECT key, value FROM disclosure_index_state;
+
+-- step: update_new_events
+-- the events ingested after the run the copy was built from, and after it how many events the store should hold
+SELECT CAST(coalesce(sum(events), 0) AS BIGINT) FROM account_client_days WHERE run_id > $after_run;
+
+-- step: update_touched
+CREATE OR REPLACE TEMP TABLE disclosure_touched AS
+SELECT DISTINCT client_id, event_date FROM (
+    SELECT client_id, event_date FROM touched_days
+    UNION ALL
+    SELECT CASE WHEN regexp_full_match(client_id, '[0-9]{6}[-+A-FU-Ya-fu-y][0-9]{3}[0-9A-Ya-y]')
+                THEN upper(client_id) ELSE client_id END, event_date
+    FROM account_client_days WHERE run_id > $after_run AND client_id IS NOT NULL
+);
+
+-- step: update_layout
+SELECT column_name, slot, dictionary FROM disclosure_index_layout ORDER BY position;
+
+-- step: update_new_values
+-- a coded column's values in the update that its dictionary lacks, in sorted order (__COLUMN__)
+SELECT list(v ORDER BY v) FROM (
+    SELECT DISTINCT __COLUMN__ AS v FROM disclosure_enriched WHERE __COLUMN__ IS NOT NULL
+) WHERE NOT list_contains($dictionary, v);
+
+-- step: update_dictionary
+UPDATE disclosure_index_layout SET dictionary = $dictionary WHERE column_name = $column_name;
+
+-- step: update_code_table
+-- one coded column's dictionary as (value, code) for the join that codes the update's rows (__TYPE__: its name)
+CREATE OR REPLACE TEMP TABLE __TYPE__ AS
+SELECT unnest($dictionary) AS value, CAST(generate_subscripts($dictionary, 1) AS USMALLINT) AS code;
+
+-- step: update_delete
+DELETE FROM disclosure_events_by_client c USING disclosure_touched t
+WHERE c.client_id = t.client_id AND c.event_date = t.event_date;
+
+-- step: update_insert
+INSERT INTO disclosure_events_by_client
+SELECT __COLUMNS__ FROM disclosure_enriched d __JOINS__
+ORDER BY d.client_id, d.event_date, d.event_time, d.source_system, d.source_event_id;
+
+-- step: update_clients
+DELETE FROM disclosure_index_clients WHERE client_id IN (SELECT client_id FROM disclosure_touched);
+INSERT INTO disclosure_index_clients
+SELECT client_id, count(*) AS row_count, quantile_disc(event_date, 0.5) AS mid_date
+FROM disclosure_events_by_client WHERE client_id IN (SELECT DISTINCT client_id FROM disclosure_touched)
+GROUP BY client_id;
+
+-- step: update_mark
+-- an updated copy holds some clients' rows out of the answer's order: answers from it are sorted (index.py);
+-- the value counts the updates since the copy was built
+INSERT INTO disclosure_index_state VALUES ('updated', $updates);
+
+-- step: update_drop_code_table
+DROP TABLE IF EXISTS __TYPE__;
+
+-- step: update_cleanup
+DROP TABLE disclosure_enriched;
+DROP TABLE disclosure_touched;
 DROP VIEW disclosure_rows;

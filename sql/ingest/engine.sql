@@ -23,6 +23,10 @@ FROM csv_rejects r JOIN csv_reject_scans s USING (scan_id, file_id)
 GROUP BY s.file_path, r.line
 ORDER BY s.file_path, r.line
 
+-- step: staged_per_file
+-- records the reader parsed, per file as staged (normalise.sql's `checked`): held against the file's own line count
+SELECT file_path, count(*) FROM checked GROUP BY file_path
+
 -- step: unlined_quarantine
 -- quarantine rows of the runs $first_run..$last_run that know their record but not yet their line
 SELECT rowid, run_id, record_no FROM quarantine

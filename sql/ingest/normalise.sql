@@ -230,4 +230,5 @@ SELECT r.source_system, r.source_event_id, r.event_time, r.event_local, CAST(r.e
     r.search_criteria, r.record_count, r.time_flag, r.run_id, r.record_no, r.raw,
     r.legal_basis, r.data_description, r.controller_defaulted
 FROM (SELECT *, hki_utc_to_local(event_time) AS event_local FROM kept) r
-WHERE r.row_id NOT IN (SELECT row_id FROM existing);
+WHERE r.row_id NOT IN (SELECT row_id FROM existing)
+ORDER BY r.event_local;  -- stored in date order: a check reading a few days skips other row groups (zone maps)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipelines.ingest.engine import ingest_file
@@ -59,6 +59,9 @@ def ingested(path, body: bytes):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.function_scoped_fixture])
 @given(kinds=KINDS)
+# Found by this test: after six over-long lines DuckDB's reader passed over a non-UTF-8 line without a reject row,
+# so its counts balanced while the record was gone; the file's own line count now catches it.
+@example(kinds=["huge"] * 6 + ["latin1"])
 def test_every_canonical_record_is_stored_or_quarantined(tmp_path_factory, kinds):
     body = HEADER.encode() + b"".join(good(i) if kind == "good" else BAD[kind](i)
                                       for i, kind in enumerate(kinds, start=1))

@@ -1,0 +1,97 @@
+-- title: the check runner's own statements (pipelines/checks/runner.py)
+-- description: Everything the runner does around the rules: the holiday calendar the silent-source rule
+--   reads, running one rule into chk_found, replacing the explanations of what a partition re-examined, and a
+--   full check's removal of results for dates that no longer have events. Dates come from the event summaries
+--   kept at ingest (sql/schema/010_event_summaries.sql), not from the events.
+
+-- step: event_span
+SELECT min(event_date), max(event_date) FROM source_day_counts;
+
+-- step: event_dates
+SELECT DISTINCT event_date FROM source_day_counts ORDER BY 1;
+
+-- step: holidays
+-- The registered frame `holiday_days`: Finnish public holidays over the years the events span.
+CREATE OR REPLACE TEMP TABLE chk_holidays AS SELECT day FROM holiday_days;
+
+-- step: run_rule
+-- One rule's SELECT (its file's SQL) is placed at the rule marker below; every rule returns chk_found's columns.
+INSERT INTO chk_found BY NAME SELECT $rule_id AS rule_id, q.* FROM (
+/*rule*/
+) q;
+
+-- step: forget_explanations_of_units
+DELETE FROM explanations WHERE event_date IN (SELECT d FROM chk_scope_dates)
+AND (source_system, source_event_id) IN (SELECT source_system, source_event_id FROM chk_ctx);
+
+-- step: forget_explanations_of_dates
+DELETE FROM explanations WHERE $full OR event_date IN (SELECT d FROM chk_scope_dates);
+
+-- step: vanished_dates
+-- A full check replaces everything: findings and explanations of dates without events any more (a retention
+-- run removed them) are visited by no partition, so they go first. `event_rules`: the registered rule ids.
+CREATE OR REPLACE TEMP TABLE chk_event_dates AS SELECT DISTINCT event_date FROM source_day_counts;
+
+-- step: vanished_findings
+CREATE OR REPLACE TEMP TABLE chk_vanished AS SELECT finding_id FROM findings
+WHERE rule_id IN (SELECT rule_id FROM event_rules)
+  AND (event_date IS NULL OR event_date NOT IN (SELECT event_date FROM chk_event_dates));
+
+-- step: forget_vanished_finding_events
+DELETE FROM finding_events WHERE finding_id IN (SELECT finding_id FROM chk_vanished);
+
+-- step: forget_vanished_findings
+DELETE FROM findings WHERE finding_id IN (SELECT finding_id FROM chk_vanished);
+
+-- step: forget_vanished_explanations
+DELETE FROM explanations WHERE event_date NOT IN (SELECT event_date FROM chk_event_dates);
+
+-- step: open_touched
+-- the (client, day) pairs a run examined, client_id as the client-sorted copy keys it (a personal identity code
+-- upper-cased), and the explained share of the run's events per source system: what the check step's duties
+-- need (pipelines/steps.py), collected partition by partition so that the duties never read the whole store
+CREATE OR REPLACE TEMP TABLE chk_touched (client_id VARCHAR, event_date DATE);
+CREATE OR REPLACE TEMP TABLE chk_share (source_system VARCHAR, access_events BIGINT, in_findings BIGINT,
+    legitimate BIGINT, explained BIGINT);
+
+-- step: add_touched
+INSERT INTO chk_touched
+SELECT DISTINCT CASE WHEN regexp_full_match(client_id, '[0-9]{6}[-+A-FU-Ya-fu-y][0-9]{3}[0-9A-Ya-y]')
+                     THEN upper(client_id) ELSE client_id END, event_date
+FROM chk_scope_events WHERE client_id IS NOT NULL;
+
+-- step: add_share
+-- sql/findings/explained_share.sql without labels, over the partition's events only (chk_scope_events): an
+-- access event is explained when it has an explanation and is in no rule finding; legitimate = in no rule finding
+INSERT INTO chk_share
+WITH acc AS (
+    SELECT source_system, source_event_id, event_date FROM chk_scope_events
+    WHERE client_id IS NOT NULL AND action <> 'other' AND coalesce(outcome, 'success') = 'success'
+), flagged AS (
+    SELECT DISTINCT fe.source_system, fe.source_event_id FROM finding_events fe
+    JOIN findings fi USING (finding_id)
+    SEMI JOIN acc a ON a.source_system = fe.source_system AND a.source_event_id = fe.source_event_id
+    WHERE fi.category NOT IN ('model', 'log_completeness')
+), explained AS (
+    SELECT DISTINCT x.source_system, x.source_event_id FROM explanations x
+    WHERE x.event_date IN (SELECT d FROM chk_scope_dates)
+), judged AS (
+    SELECT a.source_system, f.source_event_id IS NOT NULL AS in_finding,
+        x.source_event_id IS NOT NULL AND f.source_event_id IS NULL AS explained
+    FROM acc a
+    LEFT JOIN flagged f USING (source_system, source_event_id)
+    LEFT JOIN explained x USING (source_system, source_event_id)
+)
+SELECT source_system, count(*), count(*) FILTER (WHERE in_finding), count(*) FILTER (WHERE NOT in_finding),
+    count(*) FILTER (WHERE explained)
+FROM judged GROUP BY ALL;
+
+-- step: share
+SELECT source_system, CAST(sum(access_events) AS BIGINT) AS access_events,
+    CAST(sum(in_findings) AS BIGINT) AS in_findings, CAST(sum(legitimate) AS BIGINT) AS legitimate,
+    CAST(sum(explained) AS BIGINT) AS explained,
+    CASE WHEN sum(legitimate) = 0 THEN NULL ELSE sum(explained) / sum(legitimate) END AS explained_share
+FROM chk_share GROUP BY ALL ORDER BY 1;
+
+-- step: previous_check_run
+SELECT max(check_run_id) FROM check_runs WHERE check_run_id < $run_id;
