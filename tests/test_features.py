@@ -197,3 +197,14 @@ def test_an_empty_store_gives_an_empty_frame(store_con):
     frame = build_features(store_con, load_config())
     assert frame.height == 0
     assert "clients_peer_z" in frame.columns
+
+
+def test_the_feature_pass_returns_freed_memory_and_leaves_no_working_tables(toy):
+    """Scoring's peak is the feature SQL's working set plus the frame work after it: the intermediate tables are
+    dropped once the frame is read, and DuckDB's allocator returns their memory in the background, so the two
+    peaks do not add up (docs/anomaly-model.md, Cost)."""
+    build_features(toy, load_config())
+    assert toy.execute("SELECT current_setting('allocator_background_threads')").fetchone()[0] is True
+    left = {r[0] for r in toy.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()}
+    assert not left & {"feature_slots", "feature_staff_client_day", "feature_client_flags", "feature_staff_day"}
+    assert {"feature_user_day", "feature_peer_of_day"} <= left

@@ -236,9 +236,12 @@ def build_features(con: duckdb.DuckDBPyConnection, config: dict) -> pl.DataFrame
     `<f>_peer_z`, `<f>_own_z` and `<f>_own_median`.
 
     Leaves the temp tables feature_account_staff, feature_user_day, feature_peer_of_day and feature_catalogue
-    on `con`; the larger intermediate ones are dropped once the frame is read (sql/features/release.sql).
+    on `con`; the larger intermediate ones are dropped once the frame is read (sql/features/release.sql), and
+    DuckDB's allocator returns freed memory to the system as it goes (support.sql, return_freed_memory), so the
+    SQL's peak and the normalisation's do not add up.
     """
     params = _params(config)
+    con.execute(_sql("return_freed_memory"))   # the SQL's freed memory leaves before the frame work starts
     run_steps(con, USER_DAY_SQL, params, after={"account_staff": install_unit_hours, "slots": install_holidays})
     run_steps(con, NORMALISE_SQL, params)
     catalogue = [(f, float(floor), bool(own), aspect, bool(day)) for f, floor, own, aspect, day in catalogue_rows(con)]

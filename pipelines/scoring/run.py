@@ -251,6 +251,12 @@ def score(con: duckdb.DuckDBPyConnection, config: dict, reviews: pl.DataFrame | 
     record = {"model_id": model_id, "trained_at": now, "training_from": frame["day"].min(),
               "training_to": frame["day"].max(), "features": json.dumps(features), "params": json.dumps(params),
               "data_fingerprint": data_print, "library_versions": json.dumps(library_versions()), "blob": blob}
+    summary = {"user_days": frame.height, "staff": frame["staff_id"].n_unique(),
+               "training_from": str(record["training_from"]), "training_to": str(record["training_to"]),
+               "flagged": flagged.height, "score_max": float(np.max(ranked["score"].to_numpy()))}
+    # The user-day frames are done with: freed before the write, whose scan of the flagged days' events in DuckDB
+    # is the run's last memory peak (at a hundred million events the two would otherwise add up).
+    del frame, scored, flagged, texts, contrib, ranked
     with transaction(con):
         registered = {"scores_new": scores, "cases_new": cases, "case_days_new": case_days}
         for name, table in registered.items():
@@ -267,12 +273,12 @@ def score(con: duckdb.DuckDBPyConnection, config: dict, reviews: pl.DataFrame | 
     lap("write", t)
     return {
         "model_id": model_id,
-        "user_days": frame.height,
-        "staff": frame["staff_id"].n_unique(),
-        "training_from": str(frame["day"].min()),
-        "training_to": str(frame["day"].max()),
+        "user_days": summary["user_days"],
+        "staff": summary["staff"],
+        "training_from": summary["training_from"],
+        "training_to": summary["training_to"],
         "features": len(features),
-        "flagged": flagged.height,
+        "flagged": summary["flagged"],
         "cases": cases.height,
         "high_severity": int((cases["severity"] == "high").sum()) if cases.height else 0,
         "feedback": {"explained_patterns": sum(feedback.person.values()),
@@ -281,5 +287,5 @@ def score(con: duckdb.DuckDBPyConnection, config: dict, reviews: pl.DataFrame | 
         "seconds": round(time.perf_counter() - t0, 3),
         "phase_seconds": phases,
         "phase_cpu_seconds": cpu,
-        "score_max": float(np.max(ranked["score"].to_numpy())),
+        "score_max": summary["score_max"],
     }
