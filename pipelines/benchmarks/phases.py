@@ -174,7 +174,13 @@ def phase_ingest_folder(county: str, store: str) -> dict:
 def phase_bare_aggregation(store: str) -> dict:
     """The baseline of the check and scoring ratios; also a bare copy of the events table, printed beside them
     as a floor: any step that must carry every event's columns once (the check's context) costs at least it."""
+    from ..config import load_config
+    from ..resources import apply_limits
+
     con = connect(store, read_only=True)
+    # under the same memory limit as the check and scoring it is the baseline of: without it a copy of 100 M
+    # events is held in memory (19 GB), which is no floor for a step that must run in bounded memory
+    apply_limits(con, load_config())
     t, _ = _timed(lambda: con.execute(_q("bare_aggregation")).fetchall())
     t_copy, _ = _timed(con.execute, _q("bare_copy"))
     events = con.execute(_q("events_count")).fetchone()[0]
@@ -183,13 +189,16 @@ def phase_bare_aggregation(store: str) -> dict:
 
 
 def phase_check(store: str) -> dict:
-    from ..checks.runner import run_checks
+    """The full check as `lokivahti check --full` runs it (pipelines/steps.py), so the store is left as a user's
+    is, with the client copy built; `seconds` is the check alone (the ratio's numerator), `step_seconds` the whole
+    step with its duties (the client copy, the snapshot)."""
     from ..config import load_config
+    from ..steps import check
 
-    con = connect(store)
-    t, summary = _timed(run_checks, con, config=load_config(), store_path=Path(store), full=True)
-    con.close()
-    return {"seconds": t, "peak_mib": _peak_mib(), "partitions": summary.partitions,
+    step_seconds, step = _timed(check, Path(store), config=load_config(), full=True)
+    summary = step.detail.run
+    t = summary.seconds
+    return {"seconds": t, "step_seconds": step_seconds, "peak_mib": _peak_mib(), "partitions": summary.partitions,
             "events_checked": summary.events_checked, "context_seconds": summary.context_seconds,
             "store_seconds": summary.store_seconds, "rule_seconds": summary.rule_seconds,
             "findings": summary.findings_total}

@@ -233,12 +233,3 @@ def explained_share(con, labels: pl.DataFrame | None = None) -> pl.DataFrame:
         return frame_of_file(con, "findings/explained_share.sql", {"labelled": labels is not None})
     finally:
         con.unregister("labels")
-
-
-def run_checks(con, *, config: dict, store_path=None, full: bool = False) -> CheckResult:
-    """The check alone on an open store, without the step's duties (the benchmark times this): review status
-    from the store's work store when its path is given."""
-    from ..workstore import current_reviews, work_path_for
-
-    reviews = current_reviews(work_path_for(store_path)) if store_path else None
-    return run_check(con, config, force_full=full, reviews=reviews)
