@@ -94,22 +94,36 @@ MAX_LINE = 1_000_000  # the reader's max_line_size; a longer line is quarantined
 _CHUNK = 1 << 20
 
 
-def overlong_lines(path: Path) -> dict[int, str]:
-    """Physical lines far longer than MAX_LINE, with their first 10,000 characters.
+OVERLONG = f"line longer than {MAX_LINE // 1_000_000} MB (first 10,000 characters kept)"
 
-    DuckDB's reader reports a line over max_line_size in its rejects table, but one longer than its read
-    buffer (a 40 MB line) it skips without a trace: read = new + quarantined still balances, yet the
-    record is gone. A line of two MB or more holds at least one whole aligned 1 MB block without a line
-    break, which a cheap first pass finds (`in` stops at the first newline); only then are lines counted.
+
+def scan_lines(path: Path) -> tuple[int, bool]:
+    """One fast pass over the bytes: (records, long_line).
+
+    records: how many records the file holds by a count of its own (physical lines after the header, an empty
+    last line not counted), which is what the reader's parsed rows plus its rejects must add up to. DuckDB's
+    reader can pass over a line without a reject row (seen: an invalid-UTF-8 line after several over-long ones),
+    and then its own counts still balance; only when this count disagrees does `unread_lines` look at every line.
+    Blank lines are counted here (the reader skips them), so a file with blank lines takes that slow path, which
+    does not count them.
+
+    long_line: whether some aligned 1 MB block holds no line break, which every line of two MB or more does.
+    DuckDB's reader reports a line over max_line_size in its rejects table, but one longer than its read buffer
+    (a 40 MB line) it skips without a trace; `overlong_lines` finds those, and is needed only then.
     """
-    found_block = False
+    newlines, last, long_line = 0, b"\n", False
     with open(path, "rb") as fh:
         while block := fh.read(_CHUNK):
-            if b"\n" not in block and len(block) == _CHUNK:
-                found_block = True
-                break
-    if not found_block:
-        return {}
+            found = block.count(b"\n")
+            newlines += found
+            long_line = long_line or (not found and len(block) == _CHUNK)
+            last = block[-1:]
+    return newlines + (last != b"\n") - 1, long_line
+
+
+def overlong_lines(path: Path) -> dict[int, str]:
+    """Physical lines longer than MAX_LINE, with their first 10,000 characters (a full pass over the lines: call
+    it when `scan_lines` found a long line)."""
     out: dict[int, str] = {}
     line, length, head = 1, 0, bytearray()
     with open(path, "rb") as fh:
@@ -131,23 +145,6 @@ def overlong_lines(path: Path) -> dict[int, str]:
     return out
 
 
-def record_lines(path: Path) -> int:
-    """How many records the file holds by a count of its own (physical lines after the header, an empty last
-    line not counted): what the reader's parsed rows plus its rejects must add up to.
-
-    DuckDB's reader can pass over a line without a reject row (seen: an invalid-UTF-8 line after several
-    over-long ones), and then its own counts still balance. This count is one fast pass over the bytes; only when
-    it disagrees does `unread_lines` look at every line. Blank lines are counted here (the reader skips them), so
-    a file with blank lines takes the slow path, which does not count them.
-    """
-    newlines, last = 0, b"\n"
-    with open(path, "rb") as fh:
-        while block := fh.read(_CHUNK):
-            newlines += block.count(b"\n")
-            last = block[-1:]
-    return newlines + (last != b"\n") - 1
-
-
 def unread_lines(path: Path, accounted: set[int]) -> tuple[int, dict[int, tuple[str, str]]]:
     """(records, lines) for a file whose counts disagree: the number of non-blank lines after the header, and the
     lines the reader can have passed over without a trace (longer than MAX_LINE, or not UTF-8) that are not
@@ -164,7 +161,7 @@ def unread_lines(path: Path, accounted: set[int]) -> tuple[int, dict[int, tuple[
                 continue
             text = body[:10_000].decode("utf-8", errors="replace")
             if len(body) > MAX_LINE:
-                found[number] = (f"line longer than {MAX_LINE // 1_000_000} MB (first 10,000 characters kept)", text)
+                found[number] = (OVERLONG, text)
                 continue
             try:
                 body.decode("utf-8")

@@ -142,14 +142,15 @@ def _quarantine_csv_rejects(con, runs: dict[str, int]) -> dict[str, list[int]]:
 
 def _quarantine_vanished_lines(con, run_id: int, path: Path, reported: set[int], staged: int) -> list[int]:
     """Lines DuckDB's reader passed over without a reject row, quarantined here: over-long lines
-    (canonical.overlong_lines) and, when the file's own line count still disagrees with what the reader
+    (canonical.overlong_lines) and, when the file's own line count (canonical.scan_lines) still disagrees with what the reader
     accounted for, every over-long or non-UTF-8 line it did not report (canonical.unread_lines). A difference
     that no such line explains refuses the file: a record is never lost without a trace."""
+    records, long_line = canonical.scan_lines(path)
     missing: dict[int, tuple[str, str]] = {}
-    if path.stat().st_size > canonical.MAX_LINE:
-        reason = f"line longer than {canonical.MAX_LINE // 1_000_000} MB (first 10,000 characters kept)"
-        missing = {n: (reason, text) for n, text in canonical.overlong_lines(path).items() if n not in reported}
-    if canonical.record_lines(path) != staged + len(reported) + len(missing):
+    if long_line:
+        missing = {n: (canonical.OVERLONG, text) for n, text in canonical.overlong_lines(path).items()
+                   if n not in reported}
+    if records != staged + len(reported) + len(missing):
         records, unread = canonical.unread_lines(path, reported | set(missing))
         missing |= unread
         accounted = staged + len(reported) + len(missing)
