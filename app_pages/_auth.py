@@ -168,7 +168,7 @@ def _translate_script(code: str) -> str:
 # queries. Importing them as soon as a page starts (the table module already on the sign-in form, while the user
 # types) lets the browser do that work while the server runs the page, instead of after it; Streamlit's own
 # import later finds them ready.
-PRELOAD_ELEMENTS = ("PlotlyChart", "DataFrame")
+PRELOAD_ELEMENTS = ("ArrowVegaLiteChart", "DataFrame")
 
 
 def _preload_script(elements: tuple[str, ...]) -> str:

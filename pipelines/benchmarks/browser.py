@@ -108,10 +108,13 @@ def wait_rendered(page, heading: str, timeout_s: float = 120) -> None:
     deadline = time.time() + timeout_s
     page.get_by_role("heading", name=heading).first.wait_for(timeout=timeout_s * 1000)
     while time.time() < deadline:
-        running = (page.get_by_test_id("stStatusWidget").count() or page.locator("[data-stale='true']").count()
-                   or page.get_by_test_id("stSkeleton").count())  # an element still waiting for its data
-        charts = page.get_by_test_id("stPlotlyChart").count()
-        drawn = page.locator("[data-testid='stPlotlyChart'] .main-svg").count()
+        # Streamlit's own state of the script run (its status widget shows only after a delay, so a page whose
+        # heading is out while its queries still run looked idle), an element left from an earlier run, or one
+        # still waiting for its data
+        running = (page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").count() == 0
+                   or page.locator("[data-stale='true']").count() or page.get_by_test_id("stSkeleton").count())
+        charts = page.get_by_test_id("stVegaLiteChart").count()
+        drawn = page.locator("[data-testid='stVegaLiteChart'] svg.marks:has(.role-mark)").count()
         if not running and drawn >= charts:
             if page.get_by_test_id("stException").count():
                 raise RuntimeError(f"page {heading} raised an exception")

@@ -17,7 +17,6 @@ from pathlib import Path
 import polars as pl
 
 from . import labels
-from .pdf import ReportPdf
 from .queries import open_snapshot, run
 from .safe_cells import neutralise
 
@@ -75,6 +74,8 @@ def build_case_pack(snapshot: Path, staff_id: str, *, person: str, statuses: dic
     stamp = datetime.now(UTC).strftime("%Y%m%d")
     csv_name = f"tapaus_{staff_id}_{stamp}.csv"
     rows = events.height + days.height
+
+    from .pdf import ReportPdf  # the PDF library (about a second to import) only when a pack is built
 
     pdf = ReportPdf(f"Lokivahti · {_t('title', lang)} · {person}")
     pdf.h1(f"{_t('title', lang)}: {person}")

@@ -15,7 +15,6 @@ import polars as pl
 
 from .. import workstore
 from . import labels
-from .pdf import ReportPdf
 from .queries import run
 
 REVIEWED = ("explained", "violation_confirmed", "false_positive")
@@ -81,6 +80,8 @@ def build_report(snapshot: Path, work: Path, year: int, month: int, *, author: s
     data = report_data(snapshot, work, year, month)
     start, end = month_bounds(year, month)
     d = lambda v: labels.date_text(v, lang)
+    from .pdf import ReportPdf  # the PDF library (about a second to import) only when a report is built
+
     pdf = ReportPdf(f"Lokivahti · {_t('title', lang)} {month}/{year}")
     pdf.h1(f"{_t('heading', lang)} {d(start)}–{d(end)}")
     pdf.para(_t("made", lang, d=d(datetime.now(UTC).date()), by=f" · {author}" if author else ""))

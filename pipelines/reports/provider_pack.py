@@ -13,9 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
-import xlsxwriter
 
-from .pdf import ReportPdf
 from .queries import open_snapshot, run
 from .return_duties import return_duties
 from .safe_cells import neutralise, neutralise_frame
@@ -73,6 +71,8 @@ def _text_frame(df: pl.DataFrame) -> pl.DataFrame:
 def xlsx_bytes(sheets: dict[str, pl.DataFrame]) -> bytes:
     """One worksheet per frame; every cell written as a string or number, never as a formula."""
     buf = io.BytesIO()
+    import xlsxwriter  # imported when a pack is built: the dashboard page reads this module's helpers first
+
     book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     bold = book.add_format({"bold": True})
     for name, df in sheets.items():
@@ -98,6 +98,8 @@ def build_pack(snapshot: Path, organisation_id: str, provider_name: str = "", wo
     acc = data["accesses"]
     summary = status_totals(data["counts"])
     outside = data["outside"]
+    from .pdf import ReportPdf  # the PDF library (about a second to import) only when a pack is built
+
     pdf = ReportPdf(f"Lokivahti · valvontaselvitys {organisation_id}")
     pdf.h1(f"Palveluntuottajan valvontaselvitys: {provider_name or organisation_id}")
     pdf.para(f"Laadittu {datetime.now(UTC):%d.%m.%Y}. Hyvinvointialuelaki 611/2021 10 § 2 mom; "
