@@ -140,26 +140,56 @@ def preload(charts: bool) -> None:
 
 
 def _translate_script(code: str) -> str:
-    """Replace Streamlit's own English words on the page with the chosen language's, now and whenever Streamlit
-    adds them (one observer per page load; each run hands it the current language's words)."""
+    """Announce the chosen language to Streamlit's own components and replace their English words with the chosen
+    language's, now and whenever Streamlit adds them (one observer per page load; each run hands it the current
+    language's words).
+
+    Streamlit reads the browser's language (`navigator.language`) on every render and gives it to the date
+    picker, whose calendar then names months and weekdays, orders its week and labels its buttons in that
+    language; the page answers with the interface language (LOCALES) instead of the browser's own, and tells the
+    date picker's library of the change (its `languagechange` event). Words Streamlit itself writes in English
+    are replaced by text: whole texts anywhere, the calendar's own words inside a date input only."""
     import json
 
     from ._i18n import streamlit_words
 
     words = streamlit_words(code)
     return (" window.__lvWords = " + json.dumps(words, ensure_ascii=True) + ";"
+            " { const loc = window.__lvWords.locale, key = Symbol.for('react-aria.i18n.locale');"
+            "  if (!window.__lvLocale) { for (const k of ['language', 'languages'])"
+            "   Object.defineProperty(navigator, k, {configurable: true, get: () => k === 'language'"
+            "    ? window.__lvWords.locale : [window.__lvWords.locale]}); }"
+            "  if (window.__lvLocale !== loc) { window.__lvLocale = window[key] = loc;"
+            "   window.dispatchEvent(new Event('languagechange')); } }"
             " if (!window.__lvObserver) {"
+            " const inDate = (el) => el && el.closest"
+            "  && el.closest('[data-testid=\"stDateInput\"],[data-testid=\"stDateInputCalendar\"],"
+            "   [data-testid=\"stDateInputQuickSelectPopover\"]');"
+            " const word = (s, el) => { const w = window.__lvWords; if (w.text[s]) return w.text[s];"
+            "  if (!inDate(el)) return null; if (w.calendar[s]) return w.calendar[s];"
+            "  for (const k of ['Choose date range', 'Choose date']) if (s.startsWith(k + ', '))"
+            "   return w.calendar[k] + s.slice(k.length);"
+            "  const m = s.match(/^(?:(day|month|year), )?(.*?)(?: (start|end) date)?$/);"
+            "  if (m && (m[1] || m[3])) return (m[1] ? w.calendar[m[1]] + ', ' : '') + m[2]"
+            "   + (m[3] ? ' ' + w.calendar[m[3] + ' date'] : '');"
+            "  return null; };"
             " const swap = window.__lvSwap = (root) => { const w = window.__lvWords; if (!w || !w.text) return;"
             "  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);"
             "  for (let n = walker.nextNode(); n; n = walker.nextNode()) {"
-            "   const s = n.nodeValue.trim(); if (w.text[s]) n.nodeValue = n.nodeValue.replace(s, w.text[s]); }"
-            "  const els = root.querySelectorAll ? root.querySelectorAll('[aria-label],[title],[placeholder]') : [];"
-            "  for (const el of els) for (const a of ['aria-label', 'title', 'placeholder']) {"
-            "   const v = el.getAttribute(a); if (v && w.text[v]) el.setAttribute(a, w.text[v]); } };"
+            "   const s = n.nodeValue.trim(); const r = s && word(s, n.parentElement);"
+            "   if (r) n.nodeValue = n.nodeValue.replace(s, r); }"
+            "  const els = root.querySelectorAll ? [root, ...root.querySelectorAll('[aria-label],[title],[placeholder]')]"
+            "   : [];"
+            "  for (const el of els) attrs(el); };"
+            " const attrs = (el) => { if (!window.__lvWords.text || !el.getAttribute) return;"
+            "  for (const a of ['aria-label', 'title', 'placeholder']) {"
+            "   const v = el.getAttribute(a); const r = v && word(v, el); if (r) el.setAttribute(a, r); } };"
             " window.__lvObserver = new MutationObserver((muts) => { for (const m of muts) {"
             "  for (const n of m.addedNodes) if (n.nodeType === 1) swap(n);"
+            "  if (m.type === 'attributes') attrs(m.target);"
             "  if (m.type === 'characterData' && m.target.parentElement) swap(m.target.parentElement); } });"
-            " window.__lvObserver.observe(document.body, {childList: true, subtree: true, characterData: true});"
+            " window.__lvObserver.observe(document.body, {childList: true, subtree: true, characterData: true,"
+            "  attributes: true, attributeFilter: ['aria-label', 'placeholder']});"
             " } window.__lvSwap(document.body);")
 
 

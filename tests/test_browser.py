@@ -98,12 +98,12 @@ def wait_idle(page, timeout_s: float = 30) -> None:
     deadline = time.time() + timeout_s
     page.wait_for_timeout(150)
     while time.time() < deadline:
-        if (page.get_by_test_id("stStatusWidget").count() == 0 and page.locator("[data-stale='true']").count() == 0
-                and page.get_by_test_id("stSkeleton").count() == 0):
+        if (page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").count()
+                and page.locator("[data-stale='true']").count() == 0 and page.get_by_test_id("stSkeleton").count() == 0):
             break
         page.wait_for_timeout(100)
-    if page.get_by_test_id("stPlotlyChart").count():
-        page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=timeout_s * 1000)
+    if page.get_by_test_id("stVegaLiteChart").count():
+        page.locator("[data-testid='stVegaLiteChart'] svg.marks").first.wait_for(timeout=timeout_s * 1000)
     page.wait_for_timeout(300)
 
 
@@ -250,7 +250,7 @@ def test_a_data_protection_officers_day_in_the_browser(server, browser):
         # the client timeline's own chart, not a count taken before its first run has drawn anything: under load
         # the new page can look idle (no run started yet) when wait_idle polls it
         page.wait_for_url(re.compile(r"/client-timeline\?"))
-        page.get_by_test_id("stPlotlyChart").first.wait_for()
+        page.get_by_test_id("stVegaLiteChart").first.wait_for()
         wait_idle(page)
         shot(page, "15_client_timeline_from_a_finding")
 
@@ -397,5 +397,62 @@ def test_streamlits_own_words_follow_the_chosen_language(server, browser):
         picker = page.get_by_test_id("stMultiSelect").first.get_by_role("combobox")
         assert picker.get_attribute("placeholder") == "Välj ett eller flera"
         shot(page, "21_swedish_streamlit_words")
+    finally:
+        context.close()
+
+
+MONTHS = {"fi": ["tammikuu", "helmikuu", "maaliskuu", "huhtikuu", "toukokuu", "kesäkuu", "heinäkuu", "elokuu",
+                 "syyskuu", "lokakuu", "marraskuu", "joulukuu"],
+          "sv": ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+                 "november", "december"]}
+ENGLISH_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                  "November", "December"]
+
+
+@pytest.mark.parametrize("code, language, words", [
+    ("fi", "Suomi", {"dialog": "Valitse ajanjakso", "previous": "Edellinen kuukausi", "month": "kuukausi",
+                     "weekdays": "MTKTPLS", "day": "päivä, ", "start": " alkupäivä", "page": "Poikkeamat"}),
+    ("sv", "Svenska", {"dialog": "Välj period", "previous": "Föregående månad", "month": "månad",
+                       "weekdays": "MTOTFLS", "day": "dag, ", "start": " startdatum", "page": "Avvikelser"}),
+])
+def test_the_date_pickers_calendar_speaks_the_chosen_language(server, browser, code, language, words):
+    """Issue 16: every label in Finnish and Swedish, the date picker's calendar included (Streamlit's calendar
+    names months and weekdays in the browser's language, which the page sets to the interface language): the
+    month shown, the weekday initials starting from Monday, the calendar's own buttons and the field's parts."""
+    url, _env, _log = server
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.goto(url)
+        page.get_by_test_id("stRadio").get_by_text(language).click()
+        wait_idle(page)
+        page.get_by_role("textbox").first.fill("dpo1")
+        page.locator("input[type='password']").fill(PASSWORDS["dpo1"])
+        page.get_by_test_id("stFormSubmitButton").get_by_role("button").click()
+        wait_idle(page)
+        nav(page, words["page"])
+        assert page.evaluate("navigator.language") == {"fi": "fi-FI", "sv": "sv-FI"}[code]
+        field = page.get_by_test_id("stDateInput").first
+        part = field.get_by_role("spinbutton").first.get_attribute("aria-label")
+        assert part.startswith(words["day"]) and part.endswith(words["start"]), part
+        field.get_by_test_id("stDateInputCalendarButton").click()
+        calendar = page.get_by_test_id("stDateInputCalendar")
+        calendar.wait_for()
+        page.wait_for_timeout(300)
+        shot(page, f"22_calendar_{code}")
+        assert calendar.get_attribute("aria-label") == words["dialog"]
+        month_button = calendar.get_by_role("button", name=words["month"], exact=True)
+        assert month_button.inner_text().strip() in MONTHS[code]
+        assert calendar.get_by_role("button", name=words["previous"]).count() == 1
+        initials = "".join(t.strip() for t in calendar.locator("th").all_inner_texts())
+        assert initials == words["weekdays"]
+        text = calendar.inner_text()
+        assert not [m for m in ENGLISH_MONTHS if m in text], text[:300]
+        # the calendar's next month is named in the language too
+        calendar.get_by_role("button", name={"fi": "Seuraava kuukausi", "sv": "Nästa månad"}[code]).click()
+        page.wait_for_timeout(300)
+        assert month_button.inner_text().strip() in MONTHS[code]
+        shot(page, f"23_calendar_next_month_{code}")
     finally:
         context.close()
