@@ -184,6 +184,25 @@ if f["client_id"] and user["role"] == "dpo":
     links[1].page_link("app_pages/client_timeline.py", label=t("open_client_timeline"), icon=":material/child_care:",
                        query_params={"from_finding": fid})
 
+def evidence_lines(evidence) -> str:
+    """The rule's evidence (JSON) as a short list of its fields. Not a highlighted code block: that element loads
+    a 1.5 MB syntax-highlighting module into the browser, half a second of the page's first render under load."""
+    import json
+
+    try:
+        fields = json.loads(evidence) if isinstance(evidence, str) else evidence
+    except ValueError:
+        fields = None
+    if not isinstance(fields, dict):
+        return f"`{str(evidence).replace('`', '')}`"
+
+    def shown(v) -> str:
+        text = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+        return text.replace("`", "")
+
+    return "\n".join(f"- {k}: `{shown(v)}`" for k, v in fields.items())
+
+
 # the user-facing texts (sql/checks/rule_texts.toml), with the act in force on the event's date
 texts = rule_text(f["rule_id"], lang(), on=f.get("event_date") or f.get("first_time"))
 with st.expander(t("legal_basis"), expanded=True):
@@ -194,7 +213,7 @@ with st.expander(t("legal_basis"), expanded=True):
         st.caption(f"{t('false_positives')}: {texts.false_positives}")
     if f.get("evidence"):
         st.caption(t("evidence"))
-        st.code(str(f["evidence"]), language="json", wrap_lines=True)
+        st.markdown(evidence_lines(f["evidence"]))
 
 st.markdown(f"**{t('finding_events')}**")
 events = _data.without_identity_codes(_data.q("finding_events", finding_id=fid, max_rows=_data.MAX_ROWS))
