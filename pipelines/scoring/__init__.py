@@ -7,8 +7,20 @@ dashboard explanation_text(row, lang): a stored case's evidence or a scores row 
 """
 
 from .explain import explanation_text
-from .features import build_features
-from .run import score
+
+
+def __getattr__(name: str):
+    """score and build_features are imported on first use: the forest needs scikit-learn, seconds of import that the
+    dashboard, which only writes explanations (explanation_text), should not pay on a page's first render."""
+    if name == "score":
+        from .run import score
+
+        return score
+    if name == "build_features":
+        from .features import build_features
+
+        return build_features
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def evaluate_model(con, labels_dir, config):
