@@ -124,8 +124,7 @@ def browser_sync(lang: str) -> None:
         cookie = f"{SESSION_COOKIE}=; path=/; SameSite=Strict; max-age=0"
     code = lang if lang in LANGUAGES else "fi"
     # signed out: the sign-in form, read and typed into, is the time to prepare the table module every landing
-    # page uses (not the chart module: most roles' landing pages draw no chart, and evaluating it would hold up
-    # their first render)
+    # page uses (not the chart module: most roles' landing pages draw no chart)
     prepare = "" if token else _preload_script(("DataFrame",))
     st.html(f"<script>document.documentElement.lang = '{code}'; document.cookie = '{cookie}';{prepare}"
             f"{_translate_script(code)}</script>", unsafe_allow_javascript=True)
@@ -133,7 +132,7 @@ def browser_sync(lang: str) -> None:
 
 def preload(charts: bool) -> None:
     """Import the table module, and the chart module when the page about to run draws charts (a page without
-    charts would only pay for evaluating 4.7 MB of JavaScript it never uses)."""
+    charts would only pay for evaluating JavaScript it never uses)."""
     script = _preload_script(PRELOAD_ELEMENTS if charts else ("DataFrame",))
     if script:
         st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
@@ -193,9 +192,9 @@ def _translate_script(code: str) -> str:
             " } window.__lvSwap(document.body);")
 
 
-# Streamlit's chart and table elements are separate JavaScript modules (the chart one is about 4.7 MB) that the
-# browser fetches, compiles and runs only when the first chart or table of a page arrives, after the page's
-# queries. Importing them as soon as a page starts (the table module already on the sign-in form, while the user
+# Streamlit's chart and table elements are separate JavaScript modules (Vega-Lite's with its library about 1 MB;
+# app_pages/_charts.py says why not Plotly's 4.7 MB) that the browser fetches, compiles and runs only when the
+# first chart or table of a page arrives, after the page's queries. Importing them as soon as a page starts (the table module already on the sign-in form, while the user
 # types) lets the browser do that work while the server runs the page, instead of after it; Streamlit's own
 # import later finds them ready.
 PRELOAD_ELEMENTS = ("ArrowVegaLiteChart", "DataFrame")

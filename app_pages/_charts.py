@@ -1,8 +1,8 @@
 """The dashboard's charts as Vega-Lite specifications, with Finnish date formats (d.m.yyyy) on every time axis.
 
 Why Vega-Lite and not Plotly: the browser loads a chart library before it draws the first chart of a page, and
-Streamlit's Plotly module is 4.7 MB of JavaScript that took 0.8 s on a quiet machine and 2 s under load to
-evaluate, most of a chart page's first render; its Vega-Lite module takes a tenth of that. The pages' charts are
+Streamlit's Plotly module is 4.7 MB of JavaScript that took 1.8-2.2 s to import in Chromium on the shared machine
+(load about 11), most of a chart page's first render; its Vega-Lite module took 0.2-0.25 s there. The pages' charts are
 lines, bars and points, which Vega-Lite draws as well. Each function returns a plain dict for
 `st.vega_lite_chart(spec=...)`; the values travel inline, with times as local wall-clock strings (no zone: the
 browser would otherwise move them to its own time zone, and the store's local times are already Helsinki's).
