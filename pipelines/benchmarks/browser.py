@@ -1,5 +1,7 @@
 """Each dashboard page's first render measured in a real browser: from the moment the page is asked for until
-Streamlit is idle (no script running, nothing stale) and every chart on it is drawn.
+Streamlit is idle (its own script-run state is "not running", nothing is stale or waiting for data) and every chart
+on it has drawn its marks. The script-run state, not the "Running..." widget: the widget shows only after a
+delay, so a page whose heading was out while its queries still ran used to count as rendered.
 
     python -m pipelines.benchmarks.browser STORE                 # the DPO's pages, seconds per page
     python -m pipelines.benchmarks.browser STORE --role supervision --json
@@ -104,7 +106,7 @@ def running_server(port: int | None = None, timeout: float = 90):
 
 
 def wait_rendered(page, heading: str, timeout_s: float = 120) -> None:
-    """Until the page's heading shows, no script runs, nothing is stale and every chart has drawn its SVG."""
+    """Until the page's heading shows, no script runs, nothing is stale and every chart has drawn its marks."""
     deadline = time.time() + timeout_s
     page.get_by_role("heading", name=heading).first.wait_for(timeout=timeout_s * 1000)
     while time.time() < deadline:
