@@ -3,7 +3,7 @@ Streamlit is idle (its own script-run state is "not running", nothing is stale o
 on it has drawn its marks. The script-run state, not the "Running..." widget: the widget shows only after a
 delay, so a page whose heading was out while its queries still ran used to count as rendered.
 
-    python -m pipelines.benchmarks.browser STORE                 # the DPO's pages, seconds per page
+    python -m pipelines.benchmarks.browser STORE                 # every role's pages, seconds per page
     python -m pipelines.benchmarks.browser STORE --role supervision --json
 
 What one figure is: a fresh server (`lokivahti serve`'s command: no file watcher, so nothing is cached across
@@ -179,9 +179,10 @@ def page_seconds(role: str, key: str, subjects: dict, context, port: int, shots:
             page.close()
 
 
-def browser_timings(store: str | os.PathLike, roles=("dpo",), shots: Path | None = None,
+def browser_timings(store: str | os.PathLike, roles=ROLES, shots: Path | None = None,
                     echo=None) -> dict[tuple[str, str], float]:
-    """{(role, page): seconds} of each page's first render in Chromium."""
+    """{(role, page): seconds} of each page's first render in Chromium, for every role that sees the page (a page
+    can be slower for one role than another: the supervision unit's provider page was, while the DPO's was not)."""
     from playwright.sync_api import sync_playwright
 
     from ..access import PAGE_ROLES
@@ -212,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines.benchmarks.browser",
                                      description="Time each dashboard page's first render in Chromium.")
     parser.add_argument("store", type=Path)
-    parser.add_argument("--role", action="append", choices=ROLES, help="only this role (repeatable); default dpo")
+    parser.add_argument("--role", action="append", choices=ROLES, help="only this role (repeatable); default all")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--target", type=float, default=2.0)
     parser.add_argument("--screenshots", type=Path, default=None, help="save each timed page's screenshot here")
@@ -221,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.json:
         print(f"first render of each page in Chromium on {args.store} (target < {args.target:g} s)")
-    timings = browser_timings(args.store, tuple(args.role or ("dpo",)), args.screenshots,
+    timings = browser_timings(args.store, tuple(args.role or ROLES), args.screenshots,
                               page_echo(args.json, args.target))
     return print_summary(timings, args.json, args.target)
 
