@@ -95,6 +95,14 @@ with st.expander(t("new_request"), expanded=register.is_empty()), st.form("new_r
         except (identity.InvalidIdentityCode, mod.RequestError) as exc:
             st.error(f"{pt('invalid')}: {exc}")
 
+def same_as_request(preview, decision, request) -> bool:
+    """Whether the decision's preview is the whole answer to the request (its period, nothing withheld, nothing
+    redacted), so the page need not build the answer a second time for the decision form: building one reads the
+    client's events, a second or more of the page's first render."""
+    return (preview is not None and not decision.withheld and not decision.redact_location
+            and (decision.released_from, decision.released_to) == (request.period_from, request.period_to))
+
+
 if register.is_empty():
     st.stop()
 st.subheader(t("answer_request"))
@@ -129,7 +137,8 @@ try:
             if not can_decide:
                 st.info(pt("only_handler"))
             else:
-                full = mod.build_answer(con, request, work_path=work, lang=letter_lang)
+                full = preview if same_as_request(preview, decision, request) else mod.build_answer(
+                    con, request, work_path=work, lang=letter_lang)
                 labels = {f"{r['source_system']}:{r['source_event_id']}": f"{r['time']} · {r['worker']} · {r['action']}"
                           for r in full.iter_rows(named=True)}
                 with st.form("decide_form"):
