@@ -252,6 +252,9 @@ def _oidc_configured() -> bool:
 
 def sign_in_page() -> None:
     """The sign-in form; on success stores {name, role} in the session and reruns."""
+    from . import _data
+
+    _data.warm_up()  # while the user types: the first page after sign-in finds the snapshot open
     st.title(t("app_title"))
     st.caption(WELCOME_SV)
     language_switch(st)

@@ -9,6 +9,7 @@ the dashboard's own access log go to the work store (short SQLite connections).
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -78,6 +79,39 @@ def q(name: str, **params) -> pl.DataFrame:
         raise StoreError("no published snapshot")
     key = tuple(sorted((k, tuple(v) if isinstance(v, (list, set, frozenset)) else v) for k, v in params.items()))
     return _cached(str(snap), _version(snap), name, key)
+
+
+WARM_QUERIES = ("period_bounds", "staff_list", "events_per_source_day", "ingest_tally")
+_warmed: set[tuple] = set()
+_warm_lock = threading.Lock()
+
+
+def warm_up() -> None:
+    """Open the snapshot's connection and run the queries every role's pages share, in the background, once per
+    snapshot version: called while the sign-in form is on screen, so the first page after signing in does not
+    wait for DuckDB to open the file or for these queries (a few tenths of a second of a landing page). The
+    results are the same cached results a page would compute; nothing is shown before sign-in."""
+    from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
+    snap = snapshot_path(main_store())
+    if not snap.exists():
+        return
+    key = (str(snap), _version(snap))
+    with _warm_lock:
+        if key in _warmed:
+            return
+        _warmed.add(key)
+
+    def run() -> None:
+        try:
+            for name in WARM_QUERIES:
+                _cached(key[0], key[1], name, ())
+        except (duckdb.Error, OSError, StoreError):  # a snapshot being replaced: the page will open it itself
+            pass
+
+    thread = threading.Thread(target=run, name="lokivahti-warm-up", daemon=True)
+    add_script_run_ctx(thread, get_script_run_ctx())
+    thread.start()
 
 
 def robust_span(days: pl.DataFrame, share: float = 0.001, gap_days: int = 31) -> tuple[date, date, int] | None:
