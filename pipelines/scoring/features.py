@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 import duckdb
+import numpy as np
 import polars as pl
 from holidays.countries.finland import Finland  # the one country, not the whole registry (import time)
 
@@ -72,7 +73,7 @@ def install_unit_hours(con: duckdb.DuckDBPyConnection) -> None:
 def install_holidays(con: duckdb.DuckDBPyConnection) -> None:
     """A temp table of Finnish public holidays over the years of the user-days (out of hours all day).
 
-    Reads the days from feature_slots (the aggregated events), not from the events themselves."""
+    Reads the days from feature_day_clients (the aggregated events), not from the events themselves."""
     first, last = con.execute(_sql("day_range")).fetchone()
     con.execute(_sql("holidays_table"))
     if first is None:
@@ -231,6 +232,45 @@ def normalise(frame: pl.DataFrame, catalogue: list[tuple], history_days: int,
     return frame.drop([c for c in frame.columns if "__" in c or c == "_contributes"])
 
 
+SLOT_MASKS = ("slots_early", "slots_late")
+# Rows of the (row, quarter-hour) bit matrix unpacked at a time: bounded memory at any store size.
+_SPAN_CHUNK = 65_536
+
+
+def span_and_pause(early: np.ndarray, late: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(session span, longest pause) in minutes per user-day, from the day's active quarter-hours as two 48-bit
+    masks (quarter-hours 0..47 and 48..95; sql/features/001_user_day.sql, step staff_day): the span from the
+    first to the last active quarter-hour, the longest distance between two consecutive active ones (0 on a day
+    with one active quarter-hour)."""
+    n = len(early)
+    span, pause = np.zeros(n), np.zeros(n)
+    index = np.arange(96, dtype=np.int8)
+    for lo in range(0, n, _SPAN_CHUNK):
+        hi = min(n, lo + _SPAN_CHUNK)
+        halves = [np.ascontiguousarray(m[lo:hi], dtype="<i8").view(np.uint8).reshape(-1, 8)[:, :6]
+                  for m in (early, late)]
+        bits = np.unpackbits(np.hstack(halves), axis=1, bitorder="little").astype(bool)   # [row, quarter-hour]
+        active = bits.any(axis=1)
+        first = bits.argmax(axis=1)
+        last = 95 - bits[:, ::-1].argmax(axis=1)
+        span[lo:hi] = np.where(active, 15 * (last - first), 0)
+        seen = np.maximum.accumulate(np.where(bits, index, np.int8(-1)), axis=1)   # latest active quarter-hour
+        steps = np.where(bits[:, 1:] & (seen[:, :-1] >= 0), index[1:] - seen[:, :-1], 0)
+        pause[lo:hi] = 15 * steps.max(axis=1, initial=0).astype(np.int64)
+    return span, pause
+
+
+def with_span_and_pause(raw: pl.DataFrame) -> pl.DataFrame:
+    """The user-day rows with span_minutes and max_gap_minutes in place of the quarter-hour masks."""
+    if not set(SLOT_MASKS) <= set(raw.columns):
+        return raw
+    span, pause = span_and_pause(raw["slots_early"].fill_null(0).to_numpy(), raw["slots_late"].fill_null(0).to_numpy())
+    at = raw.columns.index("slots_early")
+    out = raw.drop(SLOT_MASKS)
+    return out.insert_column(at, pl.Series("span_minutes", span)).insert_column(
+        at + 1, pl.Series("max_gap_minutes", pause))
+
+
 def build_features(con: duckdb.DuckDBPyConnection, config: dict) -> pl.DataFrame:
     """One row per (staff_id, day), sorted: context, raw features, and per feature `<f>_peer_median`,
     `<f>_peer_z`, `<f>_own_z` and `<f>_own_median`.
@@ -242,11 +282,11 @@ def build_features(con: duckdb.DuckDBPyConnection, config: dict) -> pl.DataFrame
     """
     params = _params(config)
     con.execute(_sql("return_freed_memory"))   # the SQL's freed memory leaves before the frame work starts
-    run_steps(con, USER_DAY_SQL, params, after={"account_staff": install_unit_hours, "slots": install_holidays})
+    run_steps(con, USER_DAY_SQL, params, after={"account_staff": install_unit_hours, "day_clients": install_holidays})
     run_steps(con, NORMALISE_SQL, params)
     catalogue = [(f, float(floor), bool(own), aspect, bool(day)) for f, floor, own, aspect, day in catalogue_rows(con)]
     features = [row[0] for row in catalogue]
-    raw = frame_of_file(con, "features/user_day_rows.sql")
+    raw = with_span_and_pause(frame_of_file(con, "features/user_day_rows.sql"))
     run_file(con, "features/release.sql")
     if raw.height:
         frame = normalise(raw, catalogue, params["history_days"], params["history_gap"])
