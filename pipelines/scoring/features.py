@@ -208,18 +208,20 @@ def normalise(frame: pl.DataFrame, catalogue: list[tuple], history_days: int,
     newcomer = ((pl.col("days_in_post") >= 0) & (pl.col("days_in_post") < NEW_IN_POST_DAYS)
                 & (pl.col("day") - pl.col("days_in_post").cast(pl.Int64) * pl.duration(days=1) > pl.lit(first_day))
                 ).fill_null(False) if "days_in_post" in frame.columns else pl.lit(False)
+    # The person's own days t-(gap+history) ... t-(gap+1) (active days), never the recent weeks: one rolling
+    # median per feature, computed once as a column (each deviation below reads it, several times over).
+    frame = frame.with_columns(
+        [(pl.col(f).shift(history_gap).rolling_median(window_size=history_days, min_samples=DEFAULT_HISTORY_MIN)
+          .over("staff_id") if own_history else pl.lit(None, dtype=pl.Float64)).alias(f"{f}_own_median")
+         for f, _floor, own_history, *_rest in catalogue]
+        + [newcomer.alias("__newcomer")])
+    newcomer = pl.col("__newcomer")
     columns = []
-    for f, floor, own_history, *rest in catalogue:
+    for f, floor, _own_history, *rest in catalogue:
         aspect = rest[0] if rest else None
-        x, median = pl.col(f), pl.col(f"{f}_peer_median")
+        x, median, own = pl.col(f), pl.col(f"{f}_peer_median"), pl.col(f"{f}_own_median")
         p90 = pl.col(f"{f}__p90") / P90_TO_SD if f not in GATED else pl.lit(0.0)
         scale = pl.max_horizontal(MAD_TO_SD * pl.col(f"{f}__mad"), p90, pl.lit(float(floor)))
-        if own_history:
-            # the person's own days t-(gap+history) ... t-(gap+1) (active days), never the recent weeks
-            own = (x.shift(history_gap).rolling_median(window_size=history_days, min_samples=DEFAULT_HISTORY_MIN)
-                   .over("staff_id"))
-        else:
-            own = pl.lit(None, dtype=pl.Float64)
         peer_z, own_z = (x - median) / scale, ((x - own) / scale).fill_null(0.0)
         if f in GATED:
             peer_z = pl.when(pl.col("_contributes")).then(peer_z).otherwise(pl.min_horizontal(peer_z, 0.0))
@@ -227,7 +229,7 @@ def normalise(frame: pl.DataFrame, catalogue: list[tuple], history_days: int,
         if aspect in WARM_UP_ASPECTS:
             peer_z = pl.when(newcomer).then(pl.min_horizontal(peer_z, 0.0)).otherwise(peer_z)
             own_z = pl.when(newcomer).then(pl.min_horizontal(own_z, 0.0)).otherwise(own_z)
-        columns += [peer_z.alias(f"{f}_peer_z"), own.alias(f"{f}_own_median"), own_z.alias(f"{f}_own_z")]
+        columns += [peer_z.alias(f"{f}_peer_z"), own_z.alias(f"{f}_own_z")]
     frame = frame.with_columns(columns)
     return frame.drop([c for c in frame.columns if "__" in c or c == "_contributes"])
 
