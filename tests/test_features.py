@@ -165,6 +165,7 @@ def test_the_span_and_the_longest_pause_read_from_the_quarter_hour_masks_equal_t
     span (first to last active quarter-hour) and the longest pause (between consecutive active ones, 0 with one)
     read from them must be those of the quarter-hours themselves, at the day's edges and across the halves."""
     import random
+    from itertools import pairwise
 
     import numpy as np
 
@@ -177,7 +178,7 @@ def test_the_span_and_the_longest_pause_read_from_the_quarter_hour_masks_equal_t
     late = np.array([sum(1 << (q - 48) for q in d if q >= 48) for d in days], dtype=np.int64)
     span, pause = span_and_pause(early, late)
     assert list(span) == [15 * (d[-1] - d[0]) for d in days]
-    assert list(pause) == [15 * max((b - a for a, b in zip(d, d[1:])), default=0) for d in days]
+    assert list(pause) == [15 * max((b - a for a, b in pairwise(d)), default=0) for d in days]
 
 
 def test_features_are_normalised_against_peers_of_the_same_role_and_unit(toy):
