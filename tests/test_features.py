@@ -227,5 +227,5 @@ def test_the_feature_pass_returns_freed_memory_and_leaves_no_working_tables(toy)
     build_features(toy, load_config())
     assert toy.execute("SELECT current_setting('allocator_background_threads')").fetchone()[0] is True
     left = {r[0] for r in toy.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()}
-    assert not left & {"feature_slots", "feature_staff_client_day", "feature_client_flags", "feature_staff_day"}
+    assert not left & {"feature_day_clients", "feature_client_flags", "feature_staff_day"}
     assert {"feature_user_day", "feature_peer_of_day"} <= left
