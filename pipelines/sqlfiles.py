@@ -145,19 +145,37 @@ class transaction:
     """`with transaction(con):` — BEGIN, then COMMIT, or ROLLBACK on any exception (re-raised).
 
     Works for the DuckDB store and the SQLite work store alike (`begin="BEGIN IMMEDIATE"` there, so that two
-    writers queue at the start instead of failing at the commit)."""
+    writers queue at the start instead of failing at the commit). Inside a transaction already open on the
+    connection it joins that one instead of beginning another: both engines refuse a nested BEGIN, and DuckDB's
+    refusal aborts the open transaction. A step that is atomic on its own is then atomic as part of its caller's
+    (a case book's store whose rows are rolled back after each case, a rebuild inside a check), and the caller
+    commits or rolls back the whole."""
 
     def __init__(self, con, begin: str = "BEGIN TRANSACTION"):
-        self.con, self.begin = con, begin
+        self.con, self.begin, self.joined = con, begin, False
 
     def __enter__(self):
-        self.con.execute(self.begin)
+        self.joined = in_transaction(self.con)
+        if not self.joined:
+            self.con.execute(self.begin)
         return self.con
 
     def __exit__(self, exc_type, exc, tb):
+        if self.joined:
+            return False
         if exc_type is None:
             self.con.execute("COMMIT")
         else:
             with contextlib.suppress(duckdb.Error, sqlite3.Error):  # the connection may already be gone
                 self.con.execute("ROLLBACK")
         return False
+
+
+def in_transaction(con) -> bool:
+    """True when a transaction is open on the connection. SQLite says so; DuckDB does not, but two reads of the
+    current transaction's id agree only inside an open transaction (outside one, each statement is its own)."""
+    if isinstance(con, sqlite3.Connection):
+        return con.in_transaction
+    tx = statement("store/session.sql", "transaction_id")
+    first = con.execute(tx).fetchall()[0][0]
+    return con.execute(tx).fetchall()[0][0] == first

@@ -58,15 +58,16 @@ def migrate(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> list[in
     known = latest_version()
     if current > known:
         raise StoreError(f"store schema version {current} is newer than this Lokivahti ({known}); upgrade Lokivahti")
-    applied = []
-    for version, title, sql in migrations():
-        if version <= current or (up_to is not None and version > up_to):
-            continue
-        with transaction(con):
+    pending = [(v, t, sql) for v, t, sql in migrations() if v > current and (up_to is None or v <= up_to)]
+    # every pending migration in one transaction: a store is upgraded (or created) whole or not at all, and a new
+    # store costs one commit instead of one per migration
+    if not pending:
+        return []
+    with transaction(con):
+        for version, title, sql in pending:
             con.execute(sql)
             con.execute(query["applied"], {"version": version, "title": title, "applied_at": datetime.now(UTC)})
-        applied.append(version)
-    return applied
+    return [version for version, _title, _sql in pending]
 
 
 def _configure(con: duckdb.DuckDBPyConnection) -> None:

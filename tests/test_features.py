@@ -160,6 +160,27 @@ def test_session_span_and_longest_pause_on_a_hand_made_day(store_con):
     assert row["max_gap_minutes"] == pytest.approx(235, abs=15)   # measured on quarter-hours
 
 
+def test_the_span_and_the_longest_pause_read_from_the_quarter_hour_masks_equal_those_of_the_sorted_hours():
+    """The day's active quarter-hours travel as two 48-bit masks (the early and the late half of the day); the
+    span (first to last active quarter-hour) and the longest pause (between consecutive active ones, 0 with one)
+    read from them must be those of the quarter-hours themselves, at the day's edges and across the halves."""
+    import random
+    from itertools import pairwise
+
+    import numpy as np
+
+    from pipelines.scoring.features import span_and_pause
+
+    rng = random.Random(15)
+    days = [[0], [95], [47, 48], [0, 95], [10, 11, 12], [3, 40, 47, 90]]
+    days += [sorted(rng.sample(range(96), rng.randint(1, 30))) for _ in range(200)]
+    early = np.array([sum(1 << q for q in d if q < 48) for d in days], dtype=np.int64)
+    late = np.array([sum(1 << (q - 48) for q in d if q >= 48) for d in days], dtype=np.int64)
+    span, pause = span_and_pause(early, late)
+    assert list(span) == [15 * (d[-1] - d[0]) for d in days]
+    assert list(pause) == [15 * max((b - a for a, b in pairwise(d)), default=0) for d in days]
+
+
 def test_features_are_normalised_against_peers_of_the_same_role_and_unit(toy):
     staff, day = ANOMALY
     row = _day(build_features(toy, load_config()), staff, day)
@@ -206,5 +227,5 @@ def test_the_feature_pass_returns_freed_memory_and_leaves_no_working_tables(toy)
     build_features(toy, load_config())
     assert toy.execute("SELECT current_setting('allocator_background_threads')").fetchone()[0] is True
     left = {r[0] for r in toy.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()}
-    assert not left & {"feature_slots", "feature_staff_client_day", "feature_client_flags", "feature_staff_day"}
+    assert not left & {"feature_day_clients", "feature_client_flags", "feature_staff_day"}
     assert {"feature_user_day", "feature_peer_of_day"} <= left

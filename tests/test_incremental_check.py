@@ -14,6 +14,7 @@ the events: they are held to the events they summarise.
 from __future__ import annotations
 
 import csv
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -107,18 +108,28 @@ def _equals_full(con) -> tuple[set, set]:
     return incremental
 
 
-@pytest.fixture
-def county(tmp_path):
-    """The week's first four days ingested and checked in full, with the reference data above."""
-    events = tmp_path / "events"
+@pytest.fixture(scope="module")
+def _checked_week(tmp_path_factory) -> Path:
+    """The week's first four days ingested and checked in full, once per module; each test works on a copy."""
+    root = tmp_path_factory.mktemp("week")
+    events = root / "events"
     events.mkdir()
-    con = connect(tmp_path / "store.duckdb")
-    import_reference(con, _write_reference(tmp_path / "reference"))
+    con = connect(root / "store.duckdb")
+    import_reference(con, _write_reference(root / "reference"))
     for day in DAYS[:4]:
         ingest_file(con, _write_day(events, day))
     first = run_check(con, load_config(), force_full=True)
     assert first.scope.kind == "full"
-    yield con, tmp_path, events
+    con.close()
+    return root
+
+
+@pytest.fixture
+def county(_checked_week, tmp_path):
+    """A copy of the checked week (store, reference folder and event files) of the test's own."""
+    shutil.copytree(_checked_week, tmp_path, dirs_exist_ok=True)
+    con = connect(tmp_path / "store.duckdb")
+    yield con, tmp_path, tmp_path / "events"
     con.close()
 
 

@@ -96,6 +96,34 @@ def test_a_round_the_clock_units_night_is_not_out_of_hours(store_con):
     assert _row(frame, "D1", date(2026, 3, 3))["out_of_hours_clients"] == 1
 
 
+def test_a_units_own_hours_decide_out_of_hours_to_the_quarter_hour_and_by_the_day(store_con):
+    """A unit open 07:00-21:00 on working days: a read at 20:45 is in its hours, one at 21:00 or 06:45 is not, and
+    its Saturday noon is out of hours; a unit open 08-16 daily works Saturday noon as an ordinary day. A failed
+    attempt is no access (docs/rules.md), so a refused read at night opens no client out of hours."""
+    s = Store(store_con)
+    s.unit("LATE", "07:00-21:00")
+    s.unit("DAILY", "8-16 daily")
+    saturday = date(2026, 3, 7)
+    for sid, unit in (("L1", "LATE"), ("L2", "LATE"), ("L3", "LATE"), ("W1", "DAILY")):
+        s.staff(sid, unit)
+        s.personal(f"{sid}-c", sid)
+    s.read("L1", datetime(2026, 3, 3, 20, 45), "L1-c")
+    s.read("L2", datetime(2026, 3, 3, 21, 0), "L2-c")
+    s.read("L3", datetime(2026, 3, 3, 6, 45), "L3-c")
+    s.read("L1", datetime(2026, 3, 7, 12, 0), "L1-c")
+    s.read("W1", datetime(2026, 3, 7, 12, 0), "W1-c")
+    s.read("W1", datetime(2026, 3, 3, 23, 0), "W1-c")
+    store_con.execute("UPDATE events SET outcome = 'failure' WHERE account = 'w1' AND event_date = DATE '2026-03-03'")
+    s.read("W1", datetime(2026, 3, 3, 9, 0), "W1-c")
+    frame = build_features(store_con, load_config())
+    assert _row(frame, "L1", date(2026, 3, 3))["out_of_hours_clients"] == 0
+    assert _row(frame, "L2", date(2026, 3, 3))["out_of_hours_clients"] == 1
+    assert _row(frame, "L3", date(2026, 3, 3))["out_of_hours_clients"] == 1
+    assert _row(frame, "L1", saturday)["out_of_hours_clients"] == 1
+    assert _row(frame, "W1", saturday)["out_of_hours_clients"] == 0
+    assert _row(frame, "W1", date(2026, 3, 3))["out_of_hours_clients"] == 0
+
+
 @pytest.mark.parametrize("text, expected", [
     ("", None), ("24/7", (0, 96, True)), ("07:00-21:00", (28, 84, False)), ("8-16 daily", (32, 64, True))])
 def test_opening_hours_have_four_forms(text, expected):

@@ -72,6 +72,17 @@ def test_same_data_and_seed_give_the_same_ranks_and_model(toy):
     assert toy.execute("SELECT count(*) FROM models").fetchone()[0] == 1
 
 
+def test_the_forests_scores_do_not_depend_on_how_many_threads_build_it():
+    """The same data and seed give the same scores however the work is shared out ([store] threads): a model record
+    must reproduce its ranking on any machine."""
+    from pipelines.scoring.model import FOREST_DEFAULTS, fit_forest, unusualness
+
+    rng = np.random.default_rng(15)
+    x = np.where(rng.random((5000, 7)) < 0.1, rng.exponential(1.0, (5000, 7)), 0.0)
+    one, two = (unusualness(fit_forest(x, FOREST_DEFAULTS, n_jobs=n), x) for n in (1, 2))
+    assert np.array_equal(one, two)
+
+
 def test_the_model_record_can_reproduce_the_scores(toy):
     from pipelines.scoring import build_features
     from pipelines.scoring.evidence import EvidenceModel

@@ -5,6 +5,14 @@ phases.py: one measured step per child process; run.py: the driver; dashboard.py
 Nothing here is imported by the pipeline itself.
 """
 
-from .run import run_benchmark, run_county_benchmark
-
 __all__ = ["run_benchmark", "run_county_benchmark"]
+
+
+def __getattr__(name: str):
+    """The driver on first use: `python -m pipelines.benchmarks.phases` runs in each child process, and a package
+    that imported the driver (which imports phases) would load phases twice there."""
+    if name in __all__:
+        from . import run
+
+        return getattr(run, name)
+    raise AttributeError(name)

@@ -4,8 +4,8 @@ Per rule: tp, fp, fn, precision, recall — event rules at event level (an event
 is in any finding of R), key rules at key level (finding_key against key_labels.csv). Per category the
 counts are summed. The explained share is the share of legitimate accesses (access events no label marks
 as a violation) that have an explanation and are in no rule finding (model_anomaly findings are leads, not
-verdicts, and attach every event of a day): sql/findings/explained_share.sql. The anomaly model's part comes
-from pipelines.scoring.evaluate_model.
+verdicts, and attach every event of a day): sql/findings/explained_share.sql. The anomaly model's own evaluation
+is pipelines.scoring.evaluate_model; `lokivahti evaluate` puts the two side by side.
 """
 
 from __future__ import annotations
@@ -96,16 +96,3 @@ def evaluate_rules(con, labels_dir: Path) -> dict:
         },
     }
 
-
-def evaluate_all(con, labels_dir: Path, config: dict) -> dict:
-    """Rules, categories, explained share, and the model's evaluation when the scoring package can give it."""
-    result = evaluate_rules(con, labels_dir)
-    try:
-        from ..scoring import evaluate_model
-        model = evaluate_model(con, Path(labels_dir), config)
-        result["model"] = model.get("model", model)
-        result["baselines"] = model.get("baselines", {})
-    except Exception as exc:  # the scoring step is optional for this report  # noqa: BLE001
-        result["model"] = {"status": "model: not yet scored", "reason": type(exc).__name__}
-        result["baselines"] = {}
-    return result

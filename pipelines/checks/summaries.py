@@ -32,12 +32,8 @@ def ensure_summaries(con) -> bool:
     if summaries_current(con):
         return False
     log.info("event summaries disagree with the events; rebuilding them")
-    if _inside_transaction(con):
-        # the caller's transaction (a case store whose rows are rolled back after each case) covers the rebuild
+    with transaction(con):  # or the caller's, when one is open (a case store rolled back after each case)
         _rebuild(con)
-    else:
-        with transaction(con):
-            _rebuild(con)
     return True
 
 
@@ -47,8 +43,3 @@ def _rebuild(con) -> None:
     first, last = con.execute(statement(_STATE, "runs")).fetchall()[0]
     summarise_runs(con, first, last)
 
-
-def _inside_transaction(con) -> bool:
-    """True when a transaction is open on the connection (a nested BEGIN would fail and abort it)."""
-    first = con.execute(statement(_STATE, "transaction_id")).fetchall()[0][0]
-    return con.execute(statement(_STATE, "transaction_id")).fetchall()[0][0] == first

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 import duckdb
+import numpy as np
 import polars as pl
 from holidays.countries.finland import Finland  # the one country, not the whole registry (import time)
 
@@ -72,7 +73,7 @@ def install_unit_hours(con: duckdb.DuckDBPyConnection) -> None:
 def install_holidays(con: duckdb.DuckDBPyConnection) -> None:
     """A temp table of Finnish public holidays over the years of the user-days (out of hours all day).
 
-    Reads the days from feature_slots (the aggregated events), not from the events themselves."""
+    Reads the days from feature_day_clients (the aggregated events), not from the events themselves."""
     first, last = con.execute(_sql("day_range")).fetchone()
     con.execute(_sql("holidays_table"))
     if first is None:
@@ -207,18 +208,20 @@ def normalise(frame: pl.DataFrame, catalogue: list[tuple], history_days: int,
     newcomer = ((pl.col("days_in_post") >= 0) & (pl.col("days_in_post") < NEW_IN_POST_DAYS)
                 & (pl.col("day") - pl.col("days_in_post").cast(pl.Int64) * pl.duration(days=1) > pl.lit(first_day))
                 ).fill_null(False) if "days_in_post" in frame.columns else pl.lit(False)
+    # The person's own days t-(gap+history) ... t-(gap+1) (active days), never the recent weeks: one rolling
+    # median per feature, computed once as a column (each deviation below reads it, several times over).
+    frame = frame.with_columns(
+        [(pl.col(f).shift(history_gap).rolling_median(window_size=history_days, min_samples=DEFAULT_HISTORY_MIN)
+          .over("staff_id") if own_history else pl.lit(None, dtype=pl.Float64)).alias(f"{f}_own_median")
+         for f, _floor, own_history, *_rest in catalogue]
+        + [newcomer.alias("__newcomer")])
+    newcomer = pl.col("__newcomer")
     columns = []
-    for f, floor, own_history, *rest in catalogue:
+    for f, floor, _own_history, *rest in catalogue:
         aspect = rest[0] if rest else None
-        x, median = pl.col(f), pl.col(f"{f}_peer_median")
+        x, median, own = pl.col(f), pl.col(f"{f}_peer_median"), pl.col(f"{f}_own_median")
         p90 = pl.col(f"{f}__p90") / P90_TO_SD if f not in GATED else pl.lit(0.0)
         scale = pl.max_horizontal(MAD_TO_SD * pl.col(f"{f}__mad"), p90, pl.lit(float(floor)))
-        if own_history:
-            # the person's own days t-(gap+history) ... t-(gap+1) (active days), never the recent weeks
-            own = (x.shift(history_gap).rolling_median(window_size=history_days, min_samples=DEFAULT_HISTORY_MIN)
-                   .over("staff_id"))
-        else:
-            own = pl.lit(None, dtype=pl.Float64)
         peer_z, own_z = (x - median) / scale, ((x - own) / scale).fill_null(0.0)
         if f in GATED:
             peer_z = pl.when(pl.col("_contributes")).then(peer_z).otherwise(pl.min_horizontal(peer_z, 0.0))
@@ -226,9 +229,48 @@ def normalise(frame: pl.DataFrame, catalogue: list[tuple], history_days: int,
         if aspect in WARM_UP_ASPECTS:
             peer_z = pl.when(newcomer).then(pl.min_horizontal(peer_z, 0.0)).otherwise(peer_z)
             own_z = pl.when(newcomer).then(pl.min_horizontal(own_z, 0.0)).otherwise(own_z)
-        columns += [peer_z.alias(f"{f}_peer_z"), own.alias(f"{f}_own_median"), own_z.alias(f"{f}_own_z")]
+        columns += [peer_z.alias(f"{f}_peer_z"), own_z.alias(f"{f}_own_z")]
     frame = frame.with_columns(columns)
     return frame.drop([c for c in frame.columns if "__" in c or c == "_contributes"])
+
+
+SLOT_MASKS = ("slots_early", "slots_late")
+# Rows of the (row, quarter-hour) bit matrix unpacked at a time: bounded memory at any store size.
+_SPAN_CHUNK = 65_536
+
+
+def span_and_pause(early: np.ndarray, late: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(session span, longest pause) in minutes per user-day, from the day's active quarter-hours as two 48-bit
+    masks (quarter-hours 0..47 and 48..95; sql/features/001_user_day.sql, step staff_day): the span from the
+    first to the last active quarter-hour, the longest distance between two consecutive active ones (0 on a day
+    with one active quarter-hour)."""
+    n = len(early)
+    span, pause = np.zeros(n), np.zeros(n)
+    index = np.arange(96, dtype=np.int8)
+    for lo in range(0, n, _SPAN_CHUNK):
+        hi = min(n, lo + _SPAN_CHUNK)
+        halves = [np.ascontiguousarray(m[lo:hi], dtype="<i8").view(np.uint8).reshape(-1, 8)[:, :6]
+                  for m in (early, late)]
+        bits = np.unpackbits(np.hstack(halves), axis=1, bitorder="little").astype(bool)   # [row, quarter-hour]
+        active = bits.any(axis=1)
+        first = bits.argmax(axis=1)
+        last = 95 - bits[:, ::-1].argmax(axis=1)
+        span[lo:hi] = np.where(active, 15 * (last - first), 0)
+        seen = np.maximum.accumulate(np.where(bits, index, np.int8(-1)), axis=1)   # latest active quarter-hour
+        steps = np.where(bits[:, 1:] & (seen[:, :-1] >= 0), index[1:] - seen[:, :-1], 0)
+        pause[lo:hi] = 15 * steps.max(axis=1, initial=0).astype(np.int64)
+    return span, pause
+
+
+def with_span_and_pause(raw: pl.DataFrame) -> pl.DataFrame:
+    """The user-day rows with span_minutes and max_gap_minutes in place of the quarter-hour masks."""
+    if not set(SLOT_MASKS) <= set(raw.columns):
+        return raw
+    span, pause = span_and_pause(raw["slots_early"].fill_null(0).to_numpy(), raw["slots_late"].fill_null(0).to_numpy())
+    at = raw.columns.index("slots_early")
+    out = raw.drop(SLOT_MASKS)
+    return out.insert_column(at, pl.Series("span_minutes", span)).insert_column(
+        at + 1, pl.Series("max_gap_minutes", pause))
 
 
 def build_features(con: duckdb.DuckDBPyConnection, config: dict) -> pl.DataFrame:
@@ -242,11 +284,11 @@ def build_features(con: duckdb.DuckDBPyConnection, config: dict) -> pl.DataFrame
     """
     params = _params(config)
     con.execute(_sql("return_freed_memory"))   # the SQL's freed memory leaves before the frame work starts
-    run_steps(con, USER_DAY_SQL, params, after={"account_staff": install_unit_hours, "slots": install_holidays})
+    run_steps(con, USER_DAY_SQL, params, after={"account_staff": install_unit_hours, "day_clients": install_holidays})
     run_steps(con, NORMALISE_SQL, params)
     catalogue = [(f, float(floor), bool(own), aspect, bool(day)) for f, floor, own, aspect, day in catalogue_rows(con)]
     features = [row[0] for row in catalogue]
-    raw = frame_of_file(con, "features/user_day_rows.sql")
+    raw = with_span_and_pause(frame_of_file(con, "features/user_day_rows.sql"))
     run_file(con, "features/release.sql")
     if raw.height:
         frame = normalise(raw, catalogue, params["history_days"], params["history_gap"])

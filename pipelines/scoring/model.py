@@ -58,12 +58,20 @@ def evidence_matrix(contrib: np.ndarray, variant: str) -> np.ndarray:
     return np.hstack([contrib, ranked])
 
 
-def fit_forest(x: np.ndarray, params: dict) -> IsolationForest:
-    """scikit-learn's IsolationForest, fitted on float32 (what its trees compare in anyway)."""
+def threads_of(config: dict) -> int:
+    """The forest's worker threads: [store] threads (0 = one per core, joblib's -1). Its trees and scores are the
+    same for any number: each tree's seed is drawn before the work is shared out."""
+    return int(config.get("store", {}).get("threads", 0) or 0) or -1
+
+
+def fit_forest(x: np.ndarray, params: dict, n_jobs: int = 1) -> IsolationForest:
+    """scikit-learn's IsolationForest, fitted on float32 (what its trees compare in anyway), its trees built and
+    its rows scored by `n_jobs` threads (the per-tree work is mostly Python; the trees do not depend on it)."""
     forest = IsolationForest(
         n_estimators=int(params["n_estimators"]),
         max_samples=min(int(params["max_samples"]), max(len(x), 1)),
         random_state=int(params["random_state"]),
+        n_jobs=n_jobs,
     )
     x = np.asarray(x, dtype=np.float32)
     if len(x) > FIT_ROWS:

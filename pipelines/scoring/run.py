@@ -32,6 +32,7 @@ from .model import (
     fit_forest,
     library_versions,
     params_of,
+    threads_of,
     unusualness,
 )
 from .triage import Feedback, adjustments, from_reviews
@@ -85,7 +86,7 @@ def forest_score(evidence: np.ndarray, adjusted: np.ndarray, risk: np.ndarray, c
     if len(evidence) == 0:
         return np.zeros(0)
     variant = evidence_variant(config)
-    forest = fit_forest(evidence_matrix(evidence, variant), params_of(config))
+    forest = fit_forest(evidence_matrix(evidence, variant), params_of(config), threads_of(config))
     return unusualness(forest, evidence_matrix(adjusted, variant)) * risk
 
 

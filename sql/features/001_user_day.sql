@@ -3,9 +3,9 @@
 --   A person's accounts in several source systems count together (ref_accounts -> staff_id).
 --   Days are Europe/Helsinki calendar dates (events.event_date); hours are Helsinki wall-clock hours.
 --   "Access event", "personal involvement" and "protected client" follow docs/rules.md (Shared definitions).
---   The events are read once: one aggregation per (system, account, client, quarter-hour of local time,
---   action); everything after it works on that much smaller table. Times are therefore measured on
---   quarter-hours: the session span and the longest pause are multiples of 15 minutes.
+--   The events are read once: one aggregation per (staff member, day, client) with the day's quarter-hours of
+--   local time as bit masks; everything after it works on that much smaller table. Times are therefore
+--   measured on quarter-hours: the session span and the longest pause are multiples of 15 minutes.
 --   Parameters: $work_start, $work_end (working hours [start, end), lokivahti.toml [checks]); $min_shared
 --   (clients two people must share to be collaborators) and $hub_clients (a client opened by more people
 --   than this is everyone's client and says nothing about a community), lokivahti.toml [model].
@@ -15,50 +15,57 @@
 --   Steps are separated by `-- step:` lines; each leaves a temp table the next one reads.
 
 -- step: account_staff
--- One staff member per account (a duplicated account row must not double-count events).
+-- One staff member per account (a duplicated account row must not double-count events), and each source
+-- system's bit in a day's systems mask (systems used on a day are counted as bits, not as a DISTINCT over the
+-- events; up to 63 source systems are told apart, far more than a county runs).
 CREATE OR REPLACE TEMP TABLE feature_account_staff AS
-SELECT source_system, account, min(staff_id) AS staff_id
-FROM ref_accounts
-GROUP BY source_system, account;
+SELECT source_system, account, staff_id,
+    CAST(1 AS BIGINT) << ((dense_rank() OVER (ORDER BY source_system) - 1) % 63) AS system_bit
+FROM (SELECT source_system, account, min(staff_id) AS staff_id FROM ref_accounts GROUP BY source_system, account);
 
--- step: slots
--- The one pass over the events, straight into the per staff member, day, quarter-hour, client and action
--- table every later step reads (the account -> staff mapping is a small hash table joined on the way, so no
--- per-account copy of the events is materialised first). q = quarter-hours of local wall-clock time since
--- 0001-01-01 00:00 (the offset keeps the division a floor for every date after year 1), so q // 96 is the day
--- and q % 96 the quarter-hour. n_access: the events with a client and an action other than 'other' whose
--- outcome is a success (docs/rules.md: a failed attempt is no access), counted in the same pass.
-CREATE OR REPLACE TEMP TABLE feature_slots AS
-SELECT staff_id,
-    DATE '0001-01-01' + CAST(q // 96 AS INTEGER) AS day,
-    CAST(q % 96 AS INTEGER) AS slot,
-    source_system, client_id, action, n,
-    CASE WHEN client_id IS NOT NULL AND action <> 'other' THEN n - n_failed ELSE 0 END AS n_access,
-    (q % 96 < $work_start * 4 OR q % 96 >= $work_end * 4) AS off_clock
+-- step: day_clients
+-- The one pass over the events, straight into one row per staff member, day and client (NULL: events without
+-- a client) that every later step reads: a narrow per-day aggregate, about a third of the events' rows. The
+-- account -> staff mapping is a small hash table joined on the way. A day's quarter-hours of local wall-clock
+-- time are kept as a bit mask (bit q = the quarter-hour q of the day, 0..95): the session span, the longest
+-- pause and whether a client was opened outside the unit's hours are read from the masks, so no per
+-- quarter-hour table exists. n_access (and access_slots): the events with a client and an action other than
+-- 'other' whose outcome is a success (docs/rules.md: a failed attempt is no access). n_off_clock: events
+-- outside the working hours [$work_start, $work_end) by the clock alone.
+CREATE OR REPLACE TEMP TABLE feature_day_clients AS
+SELECT staff_id, day, client_id,
+    count(*) AS n,
+    count(*) FILTER (WHERE action = 'read') AS n_read,
+    count(*) FILTER (WHERE action = 'search') AS n_search,
+    count(*) FILTER (WHERE action IN ('print', 'export')) AS n_print_export,
+    count(*) FILTER (WHERE slot < $work_start * 4 OR slot >= $work_end * 4) AS n_off_clock,
+    count(*) FILTER (WHERE access) AS n_access,
+    bit_or(CAST(1 AS HUGEINT) << slot) AS slots,
+    bit_or(CAST(1 AS HUGEINT) << slot) FILTER (WHERE access) AS access_slots,
+    bit_or(system_bit) AS systems
 FROM (
-    SELECT a.staff_id, e.source_system, e.client_id, e.action,
-        (epoch_us(e.event_local) + 62135596800000000) // 900000000 AS q,
-        count(*) AS n,
-        count(*) FILTER (WHERE e.outcome IS NOT NULL AND e.outcome <> 'success') AS n_failed
+    -- the quarter-hour of the day: quarter-hours since 0001-01-01 00:00 (the offset keeps the division a floor
+    -- for every date after year 1) modulo 96; event_date is the same Helsinki date as event_local's
+    SELECT a.staff_id, a.system_bit, e.event_date AS day, e.client_id, e.action,
+        CAST((epoch_us(e.event_local) + 62135596800000000) // 900000000 % 96 AS INTEGER) AS slot,
+        e.client_id IS NOT NULL AND e.action <> 'other' AND coalesce(e.outcome, 'success') = 'success' AS access
     FROM events e
     JOIN feature_account_staff a ON a.source_system = e.source_system AND a.account = e.account
-    GROUP BY ALL
-);
+)
+GROUP BY ALL;
 
 -- step: staff_day
--- Everything per staff member and day, clients aside: counts, working hours, systems, and the active
--- quarter-hours in order (for the longest pause, in user_day).
+-- Everything per staff member and day, clients aside: counts, systems, and the day's active quarter-hours as
+-- two 48-bit halves of the mask (the session span and the longest pause are read from them on the user-day
+-- frame, pipelines/scoring/features.py: quarter-hour resolution).
 CREATE OR REPLACE TEMP TABLE feature_staff_day AS
 SELECT staff_id, day,
-    sum(n) AS n_events,
-    sum(n) FILTER (WHERE action = 'read') AS n_read,
-    sum(n) FILTER (WHERE action = 'search') AS n_search,
-    sum(n) FILTER (WHERE action IN ('print', 'export')) AS n_print_export,
-    sum(n) FILTER (WHERE off_clock) AS n_off_clock,
-    15 * (max(slot) - min(slot)) AS span_minutes,
-    count(DISTINCT source_system) AS systems,
-    list_sort(list_distinct(list(slot))) AS slots
-FROM feature_slots
+    sum(n) AS n_events, sum(n_read) AS n_read, sum(n_search) AS n_search,
+    sum(n_print_export) AS n_print_export, sum(n_off_clock) AS n_off_clock,
+    bit_count(bit_or(systems)) AS systems,
+    CAST(bit_or(slots) & ((CAST(1 AS HUGEINT) << 48) - 1) AS BIGINT) AS slots_early,
+    CAST(bit_or(slots) >> 48 AS BIGINT) AS slots_late
+FROM feature_day_clients
 GROUP BY staff_id, day;
 
 -- step: staff_unit
@@ -69,23 +76,6 @@ SELECT staff_id, arg_max(unit_id, valid_from) AS unit_id, arg_max(role, valid_fr
     min(valid_from) AS in_post_since
 FROM ref_staff WHERE valid_from IS NOT NULL
 GROUP BY staff_id;
-
--- step: staff_client_day
--- The access events per staff, day and client, and those out of hours: outside the unit's opening hours
--- (units.csv opening_hours; a unit open round the clock has no out of hours), else outside the working
--- hours or on a weekend or a public holiday.
-CREATE OR REPLACE TEMP TABLE feature_staff_client_day AS
-SELECT s.staff_id, s.day, s.client_id, sum(s.n_access) AS n_access,
-    sum(s.n_access) FILTER (WHERE CASE
-        WHEN o.unit_id IS NULL THEN s.off_clock OR isodow(s.day) >= 6 OR h.day IS NOT NULL
-        ELSE s.slot < o.open_from OR s.slot >= o.open_to
-             OR (NOT o.every_day AND (isodow(s.day) >= 6 OR h.day IS NOT NULL)) END) AS n_out_of_hours
-FROM feature_slots s
-LEFT JOIN feature_holidays h ON h.day = s.day
-LEFT JOIN feature_staff_unit su ON su.staff_id = s.staff_id
-LEFT JOIN feature_unit_hours o ON o.unit_id = su.unit_id
-WHERE s.n_access > 0
-GROUP BY s.staff_id, s.day, s.client_id;
 
 -- step: personal
 -- Personal involvement periods (responsible worker, work pair), overlapping or adjacent ones merged.
@@ -107,23 +97,39 @@ SELECT client_id, staff_id, min(valid_from) AS valid_from, max(valid_to) AS vali
 FROM islands GROUP BY client_id, staff_id, island;
 
 -- step: client_flags
--- Per staff, day and client accessed: personal involvement and protection on that day (docs/rules.md).
+-- Per staff, day and client accessed: the access events, whether any was out of hours, personal involvement
+-- and protection on that day (docs/rules.md). Out of hours: outside the unit's opening hours (units.csv
+-- opening_hours; a unit open round the clock has no out of hours), else outside the working hours or on a
+-- weekend or a public holiday (a unit open every day works those as ordinary days).
 CREATE OR REPLACE TEMP TABLE feature_client_flags AS
 WITH client AS (
     SELECT client_id, bool_or(security_prohibition) AS security_prohibition,
         bool_or(placement_secret) AS placement_secret, max(placement_secret_until) AS placement_secret_until,
         bool_or(placement_secret AND placement_secret_until IS NULL) AS placement_secret_open
     FROM ref_clients GROUP BY client_id
+), hours AS (
+    -- per person: the quarter-hours of the day their unit is open, as a mask, and whether it works every day
+    SELECT su.staff_id,
+        (CAST(1 AS HUGEINT) << coalesce(o.open_to, $work_end * 4))
+            - (CAST(1 AS HUGEINT) << coalesce(o.open_from, $work_start * 4)) AS open_slots,
+        coalesce(o.every_day, false) AS every_day
+    FROM feature_staff_unit su LEFT JOIN feature_unit_hours o ON o.unit_id = su.unit_id
 )
-SELECT cd.staff_id, cd.day, cd.client_id, cd.n_access, cd.n_out_of_hours,
+SELECT cd.staff_id, cd.day, cd.client_id, cd.n_access,
+    (cd.access_slots & ~coalesce(hr.open_slots, (CAST(1 AS HUGEINT) << ($work_end * 4))
+                                                - (CAST(1 AS HUGEINT) << ($work_start * 4)))) <> 0
+        OR (NOT coalesce(hr.every_day, false) AND (isodow(cd.day) >= 6 OR h.day IS NOT NULL)) AS out_of_hours,
     p.client_id IS NOT NULL AS personal_involvement,
     coalesce(c.security_prohibition
              OR (c.placement_secret AND (c.placement_secret_open OR cd.day <= c.placement_secret_until)),
              false) AS protected
-FROM feature_staff_client_day cd
+FROM feature_day_clients cd
+LEFT JOIN hours hr ON hr.staff_id = cd.staff_id
+LEFT JOIN feature_holidays h ON h.day = cd.day
 LEFT JOIN feature_personal p
   ON p.client_id = cd.client_id AND p.staff_id = cd.staff_id AND cd.day BETWEEN p.valid_from AND p.valid_to
-LEFT JOIN client c ON c.client_id = cd.client_id;
+LEFT JOIN client c ON c.client_id = cd.client_id
+WHERE cd.n_access > 0;
 
 -- step: covering
 -- Clients opened without personal involvement whose own worker (responsible worker or work pair that day) is
@@ -152,7 +158,7 @@ WHERE NOT f.personal_involvement
 -- two clients with each of their handlers and stay unaffine; a work pair or a substitute shares many.
 CREATE OR REPLACE TEMP TABLE feature_affine AS
 WITH sc AS (
-    SELECT DISTINCT staff_id, client_id FROM feature_staff_client_day
+    SELECT DISTINCT staff_id, client_id FROM feature_client_flags
 ), degree AS (
     SELECT client_id, count(*) AS people FROM sc GROUP BY ALL
 ), small AS (
@@ -184,8 +190,8 @@ SELECT f.staff_id, f.day,
     -- county staff only, as the protected_client rule: a provider's access rests on its authorisation
     count(*) FILTER (WHERE f.protected AND NOT f.personal_involvement AND NOT coalesce(o.provider, false))
         AS protected_uninvolved_clients,
-    count(*) FILTER (WHERE f.n_out_of_hours > 0) AS out_of_hours_clients,
-    count(*) FILTER (WHERE f.protected AND f.n_out_of_hours > 0) AS protected_out_of_hours_clients
+    count(*) FILTER (WHERE f.out_of_hours) AS out_of_hours_clients,
+    count(*) FILTER (WHERE f.protected AND f.out_of_hours) AS protected_out_of_hours_clients
 FROM feature_client_flags f
 LEFT JOIN feature_covering c USING (staff_id, day, client_id)
 LEFT JOIN feature_affine a ON a.staff_id = f.staff_id AND a.client_id = f.client_id
@@ -199,7 +205,7 @@ GROUP BY ALL;
 -- Clients this person opens for the first time in the stored history, counted on that first day.
 CREATE OR REPLACE TEMP TABLE feature_new_clients AS
 SELECT staff_id, first_day AS day, count(*) AS new_clients
-FROM (SELECT staff_id, client_id, min(day) AS first_day FROM feature_staff_client_day GROUP BY ALL)
+FROM (SELECT staff_id, client_id, min(day) AS first_day FROM feature_client_flags GROUP BY ALL)
 GROUP BY ALL;
 
 -- step: uncovered_spans
@@ -258,7 +264,7 @@ FROM recent JOIN old USING (staff_id, day);
 -- The units of the clients seen: a client's unit is the unit of their unit or referral involvement that day.
 CREATE OR REPLACE TEMP TABLE feature_client_units AS
 SELECT cd.staff_id, cd.day, count(DISTINCT i.unit_id) AS client_units
-FROM feature_staff_client_day cd
+FROM feature_client_flags cd
 JOIN ref_involvement i
   ON i.client_id = cd.client_id AND i.kind IN ('unit', 'referral') AND i.unit_id IS NOT NULL
  AND cd.day BETWEEN i.valid_from AND coalesce(i.valid_to, DATE '9999-12-31')
@@ -286,10 +292,9 @@ SELECT
     coalesce(ev.n_print_export, 0)::DOUBLE AS prints_exports,
     coalesce(u.client_units, 0)::DOUBLE AS client_units,
     ev.systems::DOUBLE AS systems,
-    ev.span_minutes::DOUBLE AS span_minutes,
-    -- the longest pause between two active quarter-hours (15-minute resolution)
-    coalesce(15 * list_max(list_transform(range(1, len(ev.slots)), lambda j: ev.slots[j + 1] - ev.slots[j])),
-             0)::DOUBLE AS max_gap_minutes,
+    -- the day's active quarter-hours (0..47, 48..95): the session span and the longest pause, read on the frame
+    ev.slots_early,
+    ev.slots_late,
     coalesce(cl.protected_clients, 0)::DOUBLE AS protected_clients,
     coalesce(cl.protected_uninvolved_clients, 0)::DOUBLE AS protected_uninvolved_clients,
     coalesce(cl.protected_out_of_hours_clients, 0)::DOUBLE AS protected_out_of_hours_clients,

@@ -1,10 +1,9 @@
 -- title: release the feature SQL's intermediate tables once the user-day frame has been read
--- description: The per slot, per user-day-client and window tables are the bulk of what the feature SQL holds
+-- description: The per user-day-client and window tables are the bulk of what the feature SQL holds
 --   (at ten million events, hundreds of MB of DuckDB's memory_limit); nothing after build_features reads them,
 --   so they are dropped before the normalisation and the forest run in Python. feature_user_day,
 --   feature_peer_of_day, feature_account_staff (the findings' events) and the small reference tables stay.
-DROP TABLE IF EXISTS feature_slots;
-DROP TABLE IF EXISTS feature_staff_client_day;
+DROP TABLE IF EXISTS feature_day_clients;
 DROP TABLE IF EXISTS feature_client_flags;
 DROP TABLE IF EXISTS feature_covering;
 DROP TABLE IF EXISTS feature_affine;

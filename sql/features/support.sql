@@ -17,7 +17,7 @@ CREATE OR REPLACE TEMP TABLE feature_unit_hours
 INSERT INTO feature_unit_hours VALUES (?, ?, ?, ?);
 
 -- step: day_range
-SELECT min(day), max(day) FROM feature_slots;
+SELECT min(day), max(day) FROM feature_day_clients;
 
 -- step: holidays_table
 CREATE OR REPLACE TEMP TABLE feature_holidays (day DATE PRIMARY KEY);

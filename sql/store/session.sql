@@ -15,3 +15,7 @@ SELECT current_setting('access_mode')
 CHECKPOINT
 -- step: session_time_zone
 SET SESSION TimeZone = $v
+-- step: transaction_id
+-- the current transaction's id: two reads in a row agree only inside an open transaction (pipelines/sqlfiles.py
+-- in_transaction)
+SELECT txid_current()

@@ -18,7 +18,3 @@ DELETE FROM source_day_counts;
 -- step: forget_all_account_days
 DELETE FROM account_client_days;
 
--- step: transaction_id
--- the current transaction's id: two reads in a row agree only inside an open transaction (each statement
--- outside one is its own), which is how a rebuild knows to join its caller's transaction
-SELECT txid_current();
