@@ -11,9 +11,9 @@ import os
 import uuid
 from pathlib import Path
 
-# Streamlit's chart and table elements look pandas up in sys.modules without waiting for its import to finish;
-# when a Streamlit thread imports pandas for the first time while another draws a chart, the chart sees a
-# half-initialised module. Importing it once, first thing, closes that race (the app itself works with Polars).
+# Plotly looks pandas up in sys.modules without waiting for its import to finish; when a Streamlit
+# thread imports pandas for the first time while another draws a chart, the chart sees a half-initialised
+# module. Importing it once, first thing, closes that race (the app itself works with Polars).
 import pandas  # noqa: F401
 import streamlit as st
 

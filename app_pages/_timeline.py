@@ -41,14 +41,13 @@ def show(events_sql: str, bins_sql: str, bands: pl.DataFrame, criteria: dict, ti
         bins = _data.q(bins_sql, **criteria, hourly=hourly)
         st.caption(t("aggregated", total=f"{total:,}".replace(",", " "), n=_data.CHART_MAX,
                      bin=t("bin_hour" if hourly else "bin_day")))
-        st.vega_lite_chart(spec=_charts.binned_timeline(bins, title, legend_labels(), hourly), key=f"{key}_chart",
-                           width="stretch")
+        st.plotly_chart(_charts.binned_timeline(bins, title, legend_labels(), hourly), key=f"{key}_chart",
+                        config={"displaylogo": False})
     else:
         lanes = events["lane"].n_unique() if events.height else 0
         if lanes > _charts.LANE_CAP:
             st.caption(t("lanes_capped", n=_charts.LANE_CAP, total=lanes))
-        st.vega_lite_chart(spec=_charts.timeline(events, bands, title, legend_labels(), lane_names,
-                                                 [criteria["date_from"], criteria["date_to"]]),
-                           key=f"{key}_chart", width="stretch")
+        st.plotly_chart(_charts.timeline(events, bands, title, legend_labels(), lane_names), key=f"{key}_chart",
+                        config={"displaylogo": False})
     _data.timeline_table(events_sql, events, total, f"{key}_page", **criteria)
 

@@ -61,10 +61,12 @@ if case["first_day"] and case["last_day"]:
     bins = _data.q("user_event_bins", **window, hourly=False)
     st.subheader(t("case_timeline"))
     if bins.height:
-        # the model's flagged days as diamonds on the axis, labelled in the legend
-        spec = _charts.binned_timeline(bins, person, _timeline.legend_labels(), hourly=False,
-                                       marked_days=(t("case_days"), days["day"].to_list()))
-        st.vega_lite_chart(spec=spec, key="case_chart", width="stretch")
+        fig = _charts.binned_timeline(bins, person, _timeline.legend_labels(), hourly=False)
+        if days.height:  # the model's flagged days as diamonds under the axis, labelled in the legend
+            fig.add_scatter(x=days["day"].to_list(), y=[0] * days.height, mode="markers", name=t("case_days"),
+                            marker={"symbol": "diamond", "size": 11, "color": "#542788"},
+                            hovertemplate="%{x|%-d.%-m.%Y}<extra></extra>")
+        st.plotly_chart(fig, key="case_chart", config={"displaylogo": False})
     st.page_link("app_pages/user_timeline.py", label=t("open_timeline"), icon=":material/person_search:",
                  query_params={"staff": staff_id, "from": str(window["date_from"]), "to": str(window["date_to"])})
 

@@ -29,9 +29,8 @@ c2.metric(t("findings_total"), f"{int(counts['findings'].sum() or 0):,}".replace
 c3.metric(t("open_total"), f"{int(open_['findings'].sum() or 0):,}".replace(",", " "))
 c4.metric(t("quarantined_total"), f"{int(tally['quarantined'].sum() or 0):,}".replace(",", " "))
 
-st.vega_lite_chart(spec=_charts.daily_counts(daily, t("events_per_day"),
-                                             [first - timedelta(days=1), last + timedelta(days=1)]),
-                   key="daily_chart", width="stretch")
+st.plotly_chart(_charts.daily_counts(daily, t("events_per_day"),
+                                      [first - timedelta(days=1), last + timedelta(days=1)]), key="daily_chart")
 
 st.subheader(t("ingest_tally"))
 st.dataframe(fi_frame(tally), hide_index=True)
@@ -61,11 +60,10 @@ with right:
     if trend.is_empty():
         st.info(t("nothing_yet"))
     else:
-        st.vega_lite_chart(spec=_charts.weekly_counts(trend, "week", "findings", "severity", t("findings_trend"),
-                                                      x_range=[first, last],
-                                                      colours=_charts.severity_colours(value_label),
-                                                      shapes=_charts.severity_shapes(value_label)),
-                           key="trend_chart", width="stretch")
+        st.plotly_chart(_charts.stacked_counts(trend, "week", "findings", "severity", t("findings_trend"),
+                                               x_range=[first, last],
+                                               colours=_charts.severity_colours(value_label)),
+                        key="trend_chart")
 
 st.subheader(t("top_users"))
 top = _data.q("top_users", provider_only=False, max_rows=20)

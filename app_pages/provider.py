@@ -69,8 +69,7 @@ if lanes:
     events = events.with_columns(  # inside the authorisation is legitimate; before, after or without it is not
         pl.when(pl.col("basis") == "inside_service").then(pl.lit("provider_authorisation"))
         .otherwise(pl.lit("finding: ") + pl.col("basis")).alias("basis"))
-    st.vega_lite_chart(spec=_charts.timeline(events, bands, names[org], words, x_range=list(_data.period_bounds())),
-                       key="provider_chart", width="stretch")
+    st.plotly_chart(_charts.timeline(events, bands, names[org], words), key="provider_chart")
 st.dataframe(fi_frame(auths), hide_index=True)
 
 st.subheader(t("provider_staff"))

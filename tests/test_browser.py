@@ -102,8 +102,8 @@ def wait_idle(page, timeout_s: float = 30) -> None:
                 and page.locator("[data-stale='true']").count() == 0 and page.get_by_test_id("stSkeleton").count() == 0):
             break
         page.wait_for_timeout(100)
-    if page.get_by_test_id("stVegaLiteChart").count():
-        page.locator("[data-testid='stVegaLiteChart'] svg.marks").first.wait_for(timeout=timeout_s * 1000)
+    if page.get_by_test_id("stPlotlyChart").count():
+        page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=timeout_s * 1000)
     page.wait_for_timeout(300)
 
 
@@ -250,7 +250,7 @@ def test_a_data_protection_officers_day_in_the_browser(server, browser):
         # the client timeline's own chart, not a count taken before its first run has drawn anything: under load
         # the new page can look idle (no run started yet) when wait_idle polls it
         page.wait_for_url(re.compile(r"/client-timeline\?"))
-        page.get_by_test_id("stVegaLiteChart").first.wait_for()
+        page.get_by_test_id("stPlotlyChart").first.wait_for()
         wait_idle(page)
         shot(page, "15_client_timeline_from_a_finding")
 
