@@ -124,8 +124,10 @@ def browser_sync(lang: str) -> None:
         cookie = f"{SESSION_COOKIE}=; path=/; SameSite=Strict; max-age=0"
     code = lang if lang in LANGUAGES else "fi"
     # signed out: the sign-in form, read and typed into, is the time to prepare the table module every landing
-    # page uses (not the chart module: most roles' landing pages draw no chart)
-    prepare = "" if token else _preload_script(("DataFrame",))
+    # page uses and the chart module the chart pages use. The chart module is 4.7 MB of JavaScript; evaluated
+    # here, while the user reads the form and types, it costs no page anything: the navigation after sign-in
+    # keeps this page load's modules, so no page reached through it imports the module again.
+    prepare = "" if token else _preload_script(SIGN_IN_PRELOAD)
     st.html(f"<script>document.documentElement.lang = '{code}'; document.cookie = '{cookie}';{prepare}"
             f"{_translate_script(code)}</script>", unsafe_allow_javascript=True)
 
@@ -192,12 +194,13 @@ def _translate_script(code: str) -> str:
             " } window.__lvSwap(document.body);")
 
 
-# Streamlit's chart and table elements are separate JavaScript modules (Vega-Lite's with its library about 1 MB;
-# app_pages/_charts.py says why not Plotly's 4.7 MB) that the browser fetches, compiles and runs only when the
-# first chart or table of a page arrives, after the page's queries. Importing them as soon as a page starts (the table module already on the sign-in form, while the user
-# types) lets the browser do that work while the server runs the page, instead of after it; Streamlit's own
-# import later finds them ready.
-PRELOAD_ELEMENTS = ("ArrowVegaLiteChart", "DataFrame")
+# Streamlit's chart and table elements are separate JavaScript modules (the Plotly chart one is about 4.7 MB, up
+# to 2 s to evaluate on a loaded machine) that the browser fetches, compiles and runs only when the first chart or
+# table of a page arrives, after the page's queries. Importing them before (both already on the sign-in form,
+# while the user types; on a page opened by its address, as soon as the page starts, while the server runs its
+# queries) takes that work off the page's first render; Streamlit's own import later finds them ready.
+PRELOAD_ELEMENTS = ("PlotlyChart", "DataFrame")
+SIGN_IN_PRELOAD = ("DataFrame", "PlotlyChart")  # the table module first: every landing page has tables
 
 
 def _preload_script(elements: tuple[str, ...]) -> str:
@@ -210,11 +213,14 @@ def _preload_script(elements: tuple[str, ...]) -> str:
              if re.fullmatch(r"[A-Za-z]+\.[\w-]+\.js", f.name)]
     if not names:
         return ""
-    # relative to Streamlit's own bundle, so a server under a path prefix works too; once per page load
-    return (" { window.__lvPreload = window.__lvPreload || {};"
+    # relative to Streamlit's own bundle, so a server under a path prefix works too; once per page load. Each
+    # import's promise is kept in window.__lvPreloads (settled, never rejected), so the browser benchmark can tell
+    # when the modules are ready
+    return (" { window.__lvPreload = window.__lvPreload || {}; window.__lvPreloads = window.__lvPreloads || [];"
             " const main = document.querySelector('script[src*=\"static/js/index\"]');"
             " if (main) { for (const n of " + repr(names).replace("'", '"') + ") { if (!window.__lvPreload[n]) {"
-            " window.__lvPreload[n] = 1; import(new URL(n, main.src).href).catch(() => {}); } } } }")
+            " window.__lvPreload[n] = 1;"
+            " window.__lvPreloads.push(import(new URL(n, main.src).href).catch(() => {})); } } } }")
 
 
 def idle_watch() -> None:
