@@ -456,3 +456,36 @@ def test_the_date_pickers_calendar_speaks_the_chosen_language(server, browser, c
         shot(page, f"23_calendar_next_month_{code}")
     finally:
         context.close()
+
+
+def test_the_chart_module_is_prepared_while_the_user_signs_in(server, browser):
+    """Issue 16: every page's first render under 2 s in the browser. Streamlit's Plotly module (4.7 MB of
+    JavaScript) is fetched and evaluated on the sign-in form, before anyone has typed a name; the chart pages reached
+    through the navigation draw their charts with that same module and never fetch it again."""
+    url, _env, _log = server
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        fetched: list[str] = []
+        page.on("request", lambda r: fetched.append(r.url) if "/PlotlyChart." in r.url else None)
+        page.goto(url)
+        page.get_by_label("Salasana").wait_for()
+        page.wait_for_function("() => (window.__lvPreloads || []).length > 0")
+        page.evaluate("() => Promise.all(window.__lvPreloads)")
+        assert len(fetched) == 1, fetched  # on the sign-in form, signed out
+        page.get_by_label("Käyttäjätunnus").fill("dpo1")
+        page.get_by_label("Salasana").fill(PASSWORDS["dpo1"])
+        page.get_by_role("button", name="Kirjaudu sisään").click()
+        wait_idle(page)
+        page.get_by_role("heading", name="Yleiskuva").wait_for()
+        page.locator("[data-testid='stPlotlyChart'] .main-svg").nth(1).wait_for()  # both of the overview's charts
+        drawn = 2
+        for title in ("Käyttäjän aikajana", "Tapaukset", "Palveluntuottajan valvonta"):
+            nav(page, title)
+            page.get_by_role("heading", name=title).wait_for()
+            drawn += page.locator("[data-testid='stPlotlyChart'] .main-svg").count()
+        assert drawn > 2  # the timelines drew with it too
+        assert len(fetched) == 1, fetched
+    finally:
+        context.close()
