@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import threading
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import plotly.express as px
@@ -182,3 +183,30 @@ def binned_timeline(bins: pl.DataFrame, title: str, labels: dict[str, str], hour
     fig.update_layout(barmode="stack", title=title, height=360, bargap=0.1)
     fig.update_xaxes(type="date")
     return _finnish_axis(fig)
+
+
+_warm_lock = threading.Lock()
+_warmed = False
+
+
+def warm_up() -> None:
+    """Build and serialise one tiny figure of every kind the pages draw, once per server process.
+
+    Plotly loads its trace classes and their validators on first use: about half a second of the first chart page
+    after the server started, a second on a loaded machine. The sign-in form calls this in the background while
+    the user types (app_pages/_data.py: warm_up), so no page pays it."""
+    global _warmed
+    with _warm_lock:
+        if _warmed:
+            return
+        _warmed = True
+    day = date(2025, 1, 1)
+    daily = pl.DataFrame({"source_system": ["a", "a"], "day": [day, day + timedelta(days=1)], "events": [1, 2]})
+    weekly = pl.DataFrame({"week": [day], "severity": ["high"], "findings": [1]})
+    events = pl.DataFrame({"event_local": [datetime(2025, 1, 1, 9)], "lane": ["x"], "basis": ["finding: x"],
+                           "action": ["read"], "source_system": ["a"]})
+    bands = pl.DataFrame({"lane": ["x"], "label": ["unit"], "band_start": [day], "band_end": [day]})
+    bins = pl.DataFrame({"bin_start": [datetime(2025, 1, 1)], "cls": ["finding"], "accesses": [1]})
+    for fig in (daily_counts(daily, ""), stacked_counts(weekly, "week", "findings", "severity", ""),
+                timeline(events, bands, ""), binned_timeline(bins, "", {}, hourly=False)):
+        fig.to_json()

@@ -90,7 +90,8 @@ def warm_up() -> None:
     """Open the snapshot's connection and run the queries every role's pages share, in the background, once per
     snapshot version: called while the sign-in form is on screen, so the first page after signing in does not
     wait for DuckDB to open the file or for these queries (a few tenths of a second of a landing page). The
-    results are the same cached results a page would compute; nothing is shown before sign-in."""
+    results are the same cached results a page would compute; nothing is shown before sign-in. Then, once per
+    server process, Plotly's first figures (its trace classes load on first use: app_pages/_charts.py)."""
     from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
     snap = snapshot_path(main_store())
@@ -108,6 +109,9 @@ def warm_up() -> None:
                 _cached(key[0], key[1], name, ())
         except (duckdb.Error, OSError, StoreError):  # a snapshot being replaced: the page will open it itself
             pass
+        from . import _charts
+
+        _charts.warm_up()  # once per server process: Plotly's first figure
 
     thread = threading.Thread(target=run, name="lokivahti-warm-up", daemon=True)
     add_script_run_ctx(thread, get_script_run_ctx())
