@@ -49,8 +49,12 @@ def daily_counts(df: pl.DataFrame, title: str, x_range: list | None = None) -> g
     full = grid.join(df, on=["source_system", "day"], how="left").with_columns(pl.col("events").fill_null(0))
     full = full.sort("source_system", "day")
     # a dash style per source besides its colour (never colour alone); no marker per day: a year of seven
-    # sources is 2,500 markers, and drawing them was most of the overview's time in the browser
-    fig = px.line(full, x="day", y="events", color="source_system", line_dash="source_system", title=title)
+    # sources is 2,500 markers, and drawing them was most of the overview's time in the browser. SVG, not the
+    # WebGL plotly express picks above 1,000 points: a browser without a graphics card (a virtual desktop,
+    # headless Chromium) draws WebGL in software, which held the overview's first render about 2 s longer on the
+    # medium county on a loaded machine; seven SVG lines draw in a few tenths
+    fig = px.line(full, x="day", y="events", color="source_system", line_dash="source_system", title=title,
+                  render_mode="svg")
     fig.update_xaxes(range=x_range or main_range(df, "day", "events"), title=None)
     fig.update_yaxes(title=None)
     return _finnish_axis(fig)
@@ -135,8 +139,10 @@ def timeline(events: pl.DataFrame, bands: pl.DataFrame, title: str, labels: dict
         if part.is_empty():
             continue
         colour, symbol, size, _pattern = CLASS_STYLE[cls]
-        # numpy arrays, not lists: plotly validates a list element by element (a second for a busy provider)
-        traces.append(go.Scattergl(
+        # numpy arrays, not lists: plotly validates a list element by element (a second for a busy provider).
+        # SVG markers, not WebGL: at most LANE_CAP lanes of a period's accesses, and WebGL drawn in software (no
+        # graphics card) cost the provider page more than drawing its 4,000 markers as SVG
+        traces.append(go.Scatter(
             x=part["event_local"].to_numpy(), y=part["lane"].replace_strict(pos, return_dtype=pl.Int32).to_numpy(),
             mode="markers",
             name=labels.get(cls, cls),

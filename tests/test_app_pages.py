@@ -368,5 +368,5 @@ def test_a_timeline_with_many_accesses_is_drawn_as_counts_per_day_and_a_narrow_w
     at.query_params.update({"staff": "S002", "from": "2025-05-20", "to": "2025-06-03"})
     at = page(at, "user_timeline")
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    symbols = {t["name"]: t["marker"]["symbol"] for t in spec["data"] if t["type"] == "scattergl"}
+    symbols = {t["name"]: t["marker"]["symbol"] for t in spec["data"] if t["type"] == "scatter"}
     assert symbols.get("havainto") == "x-thin-open"  # the finding: a cross, not only a colour
