@@ -131,7 +131,7 @@ RUN_COUNTER = """() => { if (!window.__lvRunWatch) { window.__lvRuns = 0;
   return window.__lvRuns; }"""
 
 # Every Plotly chart of the page drawn: its figure laid out (Plotly's own SVG) and, when the figure holds traces,
-# their marks there (SVG traces) or on Plotly's WebGL canvas (the timeline's points)
+# their marks there (SVG traces) or on Plotly's WebGL canvas (a WebGL trace)
 CHARTS_DRAWN = """() => [...document.querySelectorAll("[data-testid='stPlotlyChart']")].every((c) => {
   const plot = c.querySelector('.js-plotly-plot');
   if (!plot || !plot.querySelector('.main-svg')) return false;
