@@ -176,37 +176,48 @@ SELECT e.source_system, e.source_event_id, e.event_time, e.event_date, e.account
 FROM chk_scope_events e;
 
 -- step: account_client_days
--- Everything that depends only on (source system, account, client, date), resolved once per such combination
--- instead of once per event: the account's staff row in force on the date, the client, and what compares the
--- two (the same person, the same address, another staff member). A busy worker opens a client many times a day,
--- so there are several times fewer account-client-days than events; the events are joined to this table once,
--- on its four keys, in chk_ctx. acd numbers the rows, so that the rules can fetch a column only a finding shows.
+-- Everything that depends only on (source system, account, client, date) is resolved once per such combination
+-- instead of once per event, and everything that depends only on (source system, account, date) once per
+-- account-day: a worker opens a client several times a day and many clients a day, so there are several times
+-- fewer account-client-days than events and many times fewer account-days. h: the combination's hash, the key
+-- the events are joined on in chk_ctx (one 8-byte key instead of four strings; see acd_join).
+CREATE OR REPLACE TEMP TABLE chk_acd_keys AS
+SELECT hash(source_system, account, client_id, event_date) AS h, source_system, account, client_id, event_date
+FROM (SELECT DISTINCT source_system, account, client_id, event_date FROM chk_scope_events);
+
+-- step: account_days
+-- Per account-day: the account's staff row in force on the date (one range join on the small account table).
+CREATE OR REPLACE TEMP TABLE chk_ad AS
+SELECT k.source_system, k.account, k.event_date, a.staff_id, coalesce(a.staff_registered, false) AS staff_registered,
+    a.staff_line, a.staff_org, a.staff_unit, a.role, a.staff_personal_id, a.staff_addr, a.staff_surname,
+    coalesce(a.is_provider, false) AS is_provider, a.last_org, a.last_unit
+FROM (SELECT DISTINCT source_system, account, event_date FROM chk_acd_keys) k
+LEFT JOIN chk_account_in_force a
+    ON a.source_system = k.source_system AND a.account = k.account
+   AND k.event_date BETWEEN a.seg_from AND a.seg_to;
+
+-- step: account_client_day_staff
+-- Per account-client-day: its account-day's staff row and the client, and what compares the two (the same
+-- person, the same address, another staff member). acd numbers the rows.
 CREATE OR REPLACE TEMP TABLE chk_acd AS
-WITH k AS (
-    SELECT DISTINCT source_system, account, client_id, event_date FROM chk_scope_events
-), b AS (
-    SELECT k.*, a.staff_id, coalesce(a.staff_registered, false) AS staff_registered, a.staff_line,
-        a.staff_org, a.staff_unit, a.role, a.staff_personal_id, a.staff_addr, a.staff_surname,
-        coalesce(a.is_provider, false) AS is_provider,
-        a.last_org, a.last_unit, coalesce(a.last_org_is_provider, false) AS last_org_is_provider
-    FROM k
-    LEFT JOIN chk_account_in_force a
-        ON a.source_system = k.source_system AND a.account = k.account
-       AND k.event_date BETWEEN a.seg_from AND a.seg_to
-)
-SELECT CAST(row_number() OVER () AS INTEGER) AS acd, b.*,
+SELECT CAST(row_number() OVER () AS INTEGER) AS acd, k.h, k.source_system, k.account, k.client_id, k.event_date,
+    d.staff_id, coalesce(d.staff_registered, false) AS staff_registered, d.staff_line, d.staff_org, d.staff_unit,
+    d.role, coalesce(d.is_provider, false) AS is_provider, d.last_org, d.last_unit,
     c.client_id IS NOT NULL AS client_known,
-    c.deceased_on, c.addr_norm AS client_addr, c.surname AS client_surname,
+    c.deceased_on,
     coalesce(c.security_prohibition
-        OR (c.placement_secret AND (c.placement_secret_until IS NULL OR b.event_date <= c.placement_secret_until)),
+        OR (c.placement_secret AND (c.placement_secret_until IS NULL OR k.event_date <= c.placement_secret_until)),
         false) AS client_protected,
-    coalesce(c.min_staff <> b.staff_id OR c.max_staff <> b.staff_id, false) AS client_is_other_staff,
+    coalesce(c.min_staff <> d.staff_id OR c.max_staff <> d.staff_id, false) AS client_is_other_staff,
     -- the staff member is the client (personal identity codes match)
-    coalesce(b.staff_personal_id = b.client_id, false) AS same_person,
+    coalesce(d.staff_personal_id = k.client_id, false) AS same_person,
     -- the staff member's address is the client's (both normalised, both non-empty)
-    coalesce(b.staff_addr = c.addr_norm, false) AS same_address,
-    coalesce(b.staff_surname <> '' AND b.staff_surname = c.surname, false) AS same_surname
-FROM b LEFT JOIN chk_clients c ON c.client_id = b.client_id;
+    coalesce(d.staff_addr = c.addr_norm, false) AS same_address,
+    coalesce(d.staff_surname <> '' AND d.staff_surname = c.surname, false) AS same_surname
+FROM chk_acd_keys k
+LEFT JOIN chk_ad d
+  ON d.source_system = k.source_system AND d.account IS NOT DISTINCT FROM k.account AND d.event_date = k.event_date
+LEFT JOIN chk_clients c ON c.client_id = k.client_id;
 
 -- step: permissions
 -- Permission flags per (role, service task, action) combination that can occur: a small table.
@@ -229,29 +240,26 @@ LEFT JOIN ref_role_permissions r
 GROUP BY ALL;
 
 -- step: involvement
--- Involvement per (client, staff, unit, date) of the account-client-days whose events can be judged (a staff
--- row in force, a known client): the best rank of a row naming the staff member, or (non-personal kinds) the
--- unit of the staff row in force, valid on the date. Two equi-joins (by person, by unit) rather than one join
--- on an OR, which would not hash. followup_any: any involvement on a day of [d, d + emergency_followup_days]
--- (what an emergency access on d needs; chk_ctx applies it to emergencies only).
+-- Involvement per account-client-day whose events can be judged (a staff row in force, a known client): the best
+-- rank of a row naming the staff member, or (non-personal kinds) the unit of the staff row in force, valid on
+-- the date. Two equi-joins (by person, by unit) rather than one join on an OR, which would not hash.
+-- followup_any: any involvement on a day of [d, d + emergency_followup_days] (what an emergency access on d
+-- needs; chk_ctx applies it to emergencies only).
 CREATE OR REPLACE TEMP TABLE chk_inv AS
 WITH pd AS (
-    SELECT DISTINCT client_id, staff_id, staff_unit, event_date FROM chk_acd
-    WHERE staff_line IS NOT NULL AND client_known
+    SELECT acd, client_id, staff_id, staff_unit, event_date FROM chk_acd WHERE staff_line IS NOT NULL AND client_known
 ), rows_for AS (
-    SELECT pd.client_id, pd.staff_id, pd.staff_unit, pd.event_date, i.rnk, i.valid_from, i.valid_to
+    SELECT pd.acd, i.rnk, i.valid_from, i.valid_to
     FROM pd JOIN chk_inv_rows i ON i.client_id = pd.client_id AND i.staff_id = pd.staff_id
     UNION ALL
-    SELECT pd.client_id, pd.staff_id, pd.staff_unit, pd.event_date, i.rnk, i.valid_from, i.valid_to
+    SELECT pd.acd, i.rnk, i.valid_from, i.valid_to
     FROM pd JOIN chk_inv_rows i ON i.client_id = pd.client_id AND i.unit_id = pd.staff_unit AND i.rnk >= 3
 )
-SELECT pd.client_id, pd.staff_id, pd.staff_unit, pd.event_date,
+SELECT pd.acd,
     min(r.rnk) FILTER (WHERE pd.event_date BETWEEN r.valid_from AND r.valid_to) AS inv_rank,
     coalesce(bool_or(r.valid_from <= pd.event_date + CAST($emergency_followup_days AS INTEGER)
                      AND r.valid_to >= pd.event_date), false) AS followup_any
-FROM pd LEFT JOIN rows_for r
-  ON r.client_id = pd.client_id AND r.staff_id = pd.staff_id AND r.staff_unit IS NOT DISTINCT FROM pd.staff_unit
- AND r.event_date = pd.event_date
+FROM pd JOIN rows_for r USING (acd)
 GROUP BY ALL;
 
 -- step: authorisation_status
@@ -265,29 +273,45 @@ CREATE OR REPLACE TEMP TABLE chk_auth AS SELECT * FROM chk_authorisation_status(
 
 -- step: account_client_day_flags
 -- The account-client-days with their involvement and the acting provider's authorisation: what chk_ctx joins.
+-- The yes/no facts and the involvement rank travel to the events packed in one integer, `bits` (chk_flag below
+-- reads one back): a hash join's cost grows with the columns it carries from the build side to every event, and
+-- fourteen flags as fourteen columns cost more than the join itself. Bit 0 staff_registered, 1 a staff row in
+-- force, 2 client_known, 3 is_provider, 4 client_protected, 5 client_is_other_staff, 6 same_person,
+-- 7 same_address, 8 same_surname, 9 followup_any, 10 service_auth, 11 tender_auth, 12 tender_framework,
+-- 13 tender_direct; bits 16-18 the involvement rank (0 = none).
 CREATE OR REPLACE TEMP TABLE chk_acd_flags AS
-SELECT x.acd, x.source_system, x.account, x.client_id, x.event_date,
-    x.staff_id, x.staff_registered, x.staff_line, x.staff_org, x.staff_unit, x.role, x.is_provider,
-    x.last_org, x.last_unit, x.client_known, x.deceased_on, x.client_protected, x.client_is_other_staff,
-    x.same_person, x.same_address, x.same_surname,
-    i.inv_rank, coalesce(i.followup_any, false) AS followup_any,
-    coalesce(au.service_auth, false) AS service_auth,
-    coalesce(au.tender_auth, false) AS tender_auth,
-    coalesce(au.tender_framework, false) AS tender_framework,
-    coalesce(au.tender_direct, false) AS tender_direct,
-    CASE WHEN x.is_provider THEN coalesce(au.auth_subtype, 'never_authorised') END AS auth_subtype
+SELECT x.acd, x.h, x.source_system, x.account, x.client_id, x.event_date,
+    x.staff_id, x.staff_org, x.staff_unit, x.role, x.deceased_on, x.last_org, x.last_unit,
+    CASE WHEN x.is_provider THEN coalesce(au.auth_subtype, 'never_authorised') END AS auth_subtype,
+    CAST(x.staff_registered AS INTEGER)
+    | (CAST(x.staff_line IS NOT NULL AS INTEGER) << 1)
+    | (CAST(x.client_known AS INTEGER) << 2)
+    | (CAST(x.is_provider AS INTEGER) << 3)
+    | (CAST(x.client_protected AS INTEGER) << 4)
+    | (CAST(x.client_is_other_staff AS INTEGER) << 5)
+    | (CAST(x.same_person AS INTEGER) << 6)
+    | (CAST(x.same_address AS INTEGER) << 7)
+    | (CAST(x.same_surname AS INTEGER) << 8)
+    | (CAST(coalesce(i.followup_any, false) AS INTEGER) << 9)
+    | (CAST(coalesce(au.service_auth, false) AS INTEGER) << 10)
+    | (CAST(coalesce(au.tender_auth, false) AS INTEGER) << 11)
+    | (CAST(coalesce(au.tender_framework, false) AS INTEGER) << 12)
+    | (CAST(coalesce(au.tender_direct, false) AS INTEGER) << 13)
+    | (coalesce(i.inv_rank, 0) << 16) AS bits
 FROM chk_acd x
-LEFT JOIN chk_inv i
-  ON i.client_id = x.client_id AND i.staff_id = x.staff_id
- AND i.staff_unit IS NOT DISTINCT FROM x.staff_unit AND i.event_date = x.event_date
+LEFT JOIN chk_inv i ON i.acd = x.acd
 LEFT JOIN chk_auth au
   ON x.is_provider AND au.organisation_id = x.staff_org AND au.client_id = x.client_id AND au.event_date = x.event_date;
+
+-- step: flag_macro
+CREATE OR REPLACE TEMP MACRO chk_flag(bits, n) AS ((bits >> n) & 1) = 1;
 
 -- step: context
 -- The one materialisation of the events in scope: every event with its account-client-day's flags (one hash
 -- join) and its permission (a join to a small table). Rules about the log itself read chk_ctx; access rules
--- read chk_judged. A column only a finding shows (the staff member's role, the client's date of death, the
--- provider's authorisation subtype) is fetched from chk_acd by the rule that shows it, through acd.
+-- read chk_judged. A column only a finding shows (the staff row's last organisation and unit for an access
+-- outside employment, the provider's authorisation subtype) is fetched from chk_acd_flags through acd by the
+-- rule that shows it.
 --   involved: any lawful involvement of the person or their unit on the date (personal, unit, referral,
 --     supervision case). statutory: the event states an officer's statutory right to the data.
 --   explained: involved, statutory, or a provider inside its service authorisation or a framework tender.
@@ -298,39 +322,48 @@ CREATE OR REPLACE TEMP TABLE chk_ctx AS
 WITH j AS (
     SELECT e.source_system, e.source_event_id, e.event_time, e.event_date, e.account, e.client_id, e.action,
         e.service_task, e.document, e.is_emergency, e.event_org, e.event_unit, e.controller_id, e.channel,
-        e.legal_basis, e.is_access, coalesce(e.purpose = 'statutory_right', false) AS statutory,
-        a.acd, a.staff_id, a.staff_org, a.staff_unit, a.role, a.is_provider, a.last_org, a.last_unit,
-        a.client_protected, a.client_is_other_staff, a.same_person, a.same_address, a.same_surname, a.deceased_on,
-        a.auth_subtype,
-        a.inv_rank, a.followup_any, a.service_auth, a.tender_auth, a.tender_framework, a.tender_direct,
-        (e.is_access AND NOT a.staff_registered) AS gate_unknown_account,
-        (e.is_access AND a.staff_registered AND a.staff_line IS NULL) AS gate_outside_employment,
-        (e.is_access AND NOT a.client_known AND a.staff_registered AND a.staff_line IS NOT NULL) AS gate_unknown_client,
-        (e.is_access AND a.staff_line IS NOT NULL AND a.client_known) AS judged,
+        e.legal_basis, e.recipient_organisation_id, e.is_access,
+        coalesce(e.purpose = 'statutory_right', false) AS statutory, a.acd, a.staff_id, a.staff_org, a.staff_unit, a.role, a.deceased_on, a.bits
+    FROM chk_ev e
+    JOIN chk_acd_flags a ON /*acd_join*/
+), f AS (
+    SELECT * EXCLUDE (bits),
+        chk_flag(bits, 3) AS is_provider,
+        chk_flag(bits, 4) AS client_protected,
+        chk_flag(bits, 5) AS client_is_other_staff,
+        chk_flag(bits, 6) AS same_person,
+        chk_flag(bits, 7) AS same_address,
+        chk_flag(bits, 8) AS same_surname,
+        is_emergency AND chk_flag(bits, 9) AS followed_up,
+        chk_flag(bits, 10) AS service_auth,
+        chk_flag(bits, 11) AS tender_auth,
+        chk_flag(bits, 12) AS tender_framework,
+        chk_flag(bits, 13) AS tender_direct,
+        CAST(nullif((bits >> 16), 0) AS INTEGER) AS inv_rank,
+        (is_access AND NOT chk_flag(bits, 0)) AS gate_unknown_account,
+        (is_access AND chk_flag(bits, 0) AND NOT chk_flag(bits, 1)) AS gate_outside_employment,
+        (is_access AND NOT chk_flag(bits, 2) AND chk_flag(bits, 0) AND chk_flag(bits, 1)) AS gate_unknown_client,
+        (is_access AND chk_flag(bits, 1) AND chk_flag(bits, 2)) AS judged,
         -- Disclosure between controllers (docs/rules.md §Disclosure): a `disclose` event's recipient, or, for
         -- any other action, the acting county-side organisation when it is not the controller whose data it is
         -- (a Kanta read by another county's worker). A private provider working for the controller processes
         -- the data inside the controller's own register (its authorisation rules judge it), so it is no recipient.
-        CASE WHEN e.action = 'disclose' THEN e.recipient_organisation_id
-             WHEN NOT a.is_provider AND e.controller_id IS NOT NULL AND coalesce(a.staff_org, e.event_org) <> e.controller_id
-                 THEN coalesce(a.staff_org, e.event_org) END AS disclosed_to
-    FROM chk_ev e
-    JOIN chk_acd_flags a
-      ON a.source_system = e.source_system AND a.account IS NOT DISTINCT FROM e.account
-     AND a.client_id IS NOT DISTINCT FROM e.client_id AND a.event_date = e.event_date
+        CASE WHEN action = 'disclose' THEN recipient_organisation_id
+             WHEN NOT chk_flag(bits, 3) AND controller_id IS NOT NULL AND coalesce(staff_org, event_org) <> controller_id
+                 THEN coalesce(staff_org, event_org) END AS disclosed_to
+    FROM j
 )
-SELECT j.*,
-    (j.disclosed_to IS NOT NULL AND j.disclosed_to IS DISTINCT FROM j.controller_id) AS is_disclosure,
+SELECT f.* EXCLUDE (recipient_organisation_id),
+    (f.disclosed_to IS NOT NULL AND f.disclosed_to IS DISTINCT FROM f.controller_id) AS is_disclosure,
     coalesce(pm.perm_any, false) AS perm_any,
     coalesce(pm.perm_requires, false) AS perm_requires,
     coalesce(pm.perm_free, false) AS perm_free,
-    j.inv_rank IS NOT NULL AS involved,
-    j.is_emergency AND j.followup_any AS followed_up,
+    f.inv_rank IS NOT NULL AS involved,
     false AS recipient_authorised, false AS recipient_in_direct_tender, false AS prohibited, false AS permitted,
-    (j.inv_rank IS NOT NULL OR j.statutory OR (j.is_provider AND (j.service_auth OR j.tender_framework))) AS explained
-FROM j
+    (f.inv_rank IS NOT NULL OR f.statutory OR (f.is_provider AND (f.service_auth OR f.tender_framework))) AS explained
+FROM f
 LEFT JOIN chk_perm pm
-  ON pm.role = j.role AND pm.service_task IS NOT DISTINCT FROM j.service_task AND pm.action = j.action;
+  ON pm.role = f.role AND pm.service_task IS NOT DISTINCT FROM f.service_task AND pm.action = f.action;
 
 -- step: disclosure_status
 -- Per judged disclosure between controllers (few events): the recipient's authorisation for the client on the
