@@ -196,36 +196,13 @@ LEFT JOIN chk_account_in_force a
     ON a.source_system = k.source_system AND a.account = k.account
    AND k.event_date BETWEEN a.seg_from AND a.seg_to;
 
--- step: account_client_day_staff
--- Per account-client-day: its account-day's staff row and the client, and what compares the two (the same
--- person, the same address, another staff member). acd numbers the rows.
-CREATE OR REPLACE TEMP TABLE chk_acd AS
-SELECT CAST(row_number() OVER () AS INTEGER) AS acd, k.h, k.source_system, k.account, k.client_id, k.event_date,
-    d.staff_id, coalesce(d.staff_registered, false) AS staff_registered, d.staff_line, d.staff_org, d.staff_unit,
-    d.role, coalesce(d.is_provider, false) AS is_provider, d.last_org, d.last_unit,
-    c.client_id IS NOT NULL AS client_known,
-    c.deceased_on,
-    coalesce(c.security_prohibition
-        OR (c.placement_secret AND (c.placement_secret_until IS NULL OR k.event_date <= c.placement_secret_until)),
-        false) AS client_protected,
-    coalesce(c.min_staff <> d.staff_id OR c.max_staff <> d.staff_id, false) AS client_is_other_staff,
-    -- the staff member is the client (personal identity codes match)
-    coalesce(d.staff_personal_id = k.client_id, false) AS same_person,
-    -- the staff member's address is the client's (both normalised, both non-empty)
-    coalesce(d.staff_addr = c.addr_norm, false) AS same_address,
-    coalesce(d.staff_surname <> '' AND d.staff_surname = c.surname, false) AS same_surname
-FROM chk_acd_keys k
-LEFT JOIN chk_ad d
-  ON d.source_system = k.source_system AND d.account IS NOT DISTINCT FROM k.account AND d.event_date = k.event_date
-LEFT JOIN chk_clients c ON c.client_id = k.client_id;
-
 -- step: permissions
 -- Permission flags per (role, service task, action) combination that can occur: a small table.
 -- An event without service task matches on action alone (docs/rules.md: action = the event's or `*`).
 CREATE OR REPLACE TEMP TABLE chk_perm AS
 WITH combos AS (
     SELECT r.role, t.service_task, t.action
-    FROM (SELECT DISTINCT role FROM chk_acd WHERE role IS NOT NULL) r,
+    FROM (SELECT DISTINCT role FROM chk_ad WHERE role IS NOT NULL) r,
          (SELECT DISTINCT service_task, action FROM chk_scope_events) t
 )
 SELECT c.role, c.service_task, c.action,
@@ -240,14 +217,18 @@ LEFT JOIN ref_role_permissions r
 GROUP BY ALL;
 
 -- step: involvement
--- Involvement per account-client-day whose events can be judged (a staff row in force, a known client): the best
--- rank of a row naming the staff member, or (non-personal kinds) the unit of the staff row in force, valid on
--- the date. Two equi-joins (by person, by unit) rather than one join on an OR, which would not hash.
+-- Involvement per account-client-day (acd: its row in chk_acd_keys) whose account has a staff row in force: the
+-- best rank of a row naming the staff member, or (non-personal kinds) the unit of the staff row in force, valid
+-- on the date. Two equi-joins (by person, by unit) rather than one join on an OR, which would not hash.
 -- followup_any: any involvement on a day of [d, d + emergency_followup_days] (what an emergency access on d
--- needs; chk_ctx applies it to emergencies only).
+-- needs; chk_ctx applies it to emergencies only). Only the judged events read it (a known client, too).
 CREATE OR REPLACE TEMP TABLE chk_inv AS
 WITH pd AS (
-    SELECT acd, client_id, staff_id, staff_unit, event_date FROM chk_acd WHERE staff_line IS NOT NULL AND client_known
+    SELECT k.rowid AS acd, k.client_id, d.staff_id, d.staff_unit, k.event_date
+    FROM chk_acd_keys k
+    JOIN chk_ad d
+      ON d.source_system = k.source_system AND d.account IS NOT DISTINCT FROM k.account AND d.event_date = k.event_date
+    WHERE d.staff_line IS NOT NULL AND k.client_id IS NOT NULL
 ), rows_for AS (
     SELECT pd.acd, i.rnk, i.valid_from, i.valid_to
     FROM pd JOIN chk_inv_rows i ON i.client_id = pd.client_id AND i.staff_id = pd.staff_id
@@ -265,21 +246,45 @@ GROUP BY ALL;
 -- step: authorisation_status
 -- Per (organisation, client, date) on which a private provider's staff acted.
 CREATE OR REPLACE TEMP TABLE chk_auth_od AS
-SELECT DISTINCT staff_org AS organisation_id, client_id, event_date FROM chk_acd
-WHERE is_provider AND staff_line IS NOT NULL AND client_known;
+SELECT DISTINCT d.staff_org AS organisation_id, k.client_id, k.event_date
+FROM chk_acd_keys k
+JOIN chk_ad d
+  ON d.source_system = k.source_system AND d.account IS NOT DISTINCT FROM k.account AND d.event_date = k.event_date
+WHERE d.is_provider AND d.staff_line IS NOT NULL AND k.client_id IS NOT NULL;
 
 -- step: authorisation_status_of_providers
 CREATE OR REPLACE TEMP TABLE chk_auth AS SELECT * FROM chk_authorisation_status('chk_auth_od');
 
 -- step: account_client_day_flags
--- The account-client-days with their involvement and the acting provider's authorisation: what chk_ctx joins.
--- The yes/no facts and the involvement rank travel to the events packed in one integer, `bits` (chk_flag below
--- reads one back): a hash join's cost grows with the columns it carries from the build side to every event, and
--- fourteen flags as fourteen columns cost more than the join itself. Bit 0 staff_registered, 1 a staff row in
--- force, 2 client_known, 3 is_provider, 4 client_protected, 5 client_is_other_staff, 6 same_person,
--- 7 same_address, 8 same_surname, 9 followup_any, 10 service_auth, 11 tender_auth, 12 tender_framework,
--- 13 tender_direct; bits 16-18 the involvement rank (0 = none).
-CREATE OR REPLACE TEMP TABLE chk_acd_flags AS
+-- Per account-client-day (acd: its row in chk_acd_keys): its account-day's staff row and the client, what compares
+-- the two (the same person, the same address, another staff member), the involvement and the acting provider's
+-- authorisation: what chk_ctx joins to every event. The yes/no facts and the involvement rank travel to the events
+-- packed in one integer, `bits` (chk_flag below reads one back): a hash join's cost grows with the columns it
+-- carries from the build side to every event, and fourteen flags as fourteen columns cost more than the join
+-- itself. Bit 0 staff_registered, 1 a staff row in force, 2 client_known, 3 is_provider, 4 client_protected,
+-- 5 client_is_other_staff, 6 same_person, 7 same_address, 8 same_surname, 9 followup_any, 10 service_auth,
+-- 11 tender_auth, 12 tender_framework, 13 tender_direct; bits 16-18 the involvement rank (0 = none).
+CREATE OR REPLACE TEMP TABLE chk_acd AS
+WITH x AS (
+    SELECT k.rowid AS acd, k.h, k.source_system, k.account, k.client_id, k.event_date,
+        d.staff_id, coalesce(d.staff_registered, false) AS staff_registered, d.staff_line, d.staff_org, d.staff_unit,
+        d.role, coalesce(d.is_provider, false) AS is_provider, d.last_org, d.last_unit,
+        c.client_id IS NOT NULL AS client_known,
+        c.deceased_on,
+        coalesce(c.security_prohibition
+            OR (c.placement_secret AND (c.placement_secret_until IS NULL OR k.event_date <= c.placement_secret_until)),
+            false) AS client_protected,
+        coalesce(c.min_staff <> d.staff_id OR c.max_staff <> d.staff_id, false) AS client_is_other_staff,
+        -- the staff member is the client (personal identity codes match)
+        coalesce(d.staff_personal_id = k.client_id, false) AS same_person,
+        -- the staff member's address is the client's (both normalised, both non-empty)
+        coalesce(d.staff_addr = c.addr_norm, false) AS same_address,
+        coalesce(d.staff_surname <> '' AND d.staff_surname = c.surname, false) AS same_surname
+    FROM chk_acd_keys k
+    LEFT JOIN chk_ad d
+      ON d.source_system = k.source_system AND d.account IS NOT DISTINCT FROM k.account AND d.event_date = k.event_date
+    LEFT JOIN chk_clients c ON c.client_id = k.client_id
+)
 SELECT x.acd, x.h, x.source_system, x.account, x.client_id, x.event_date,
     x.staff_id, x.staff_org, x.staff_unit, x.role, x.deceased_on, x.last_org, x.last_unit,
     CASE WHEN x.is_provider THEN coalesce(au.auth_subtype, 'never_authorised') END AS auth_subtype,
@@ -298,7 +303,7 @@ SELECT x.acd, x.h, x.source_system, x.account, x.client_id, x.event_date,
     | (CAST(coalesce(au.tender_framework, false) AS INTEGER) << 12)
     | (CAST(coalesce(au.tender_direct, false) AS INTEGER) << 13)
     | (coalesce(i.inv_rank, 0) << 16) AS bits
-FROM chk_acd x
+FROM x
 LEFT JOIN chk_inv i ON i.acd = x.acd
 LEFT JOIN chk_auth au
   ON x.is_provider AND au.organisation_id = x.staff_org AND au.client_id = x.client_id AND au.event_date = x.event_date;
@@ -310,7 +315,7 @@ CREATE OR REPLACE TEMP MACRO chk_flag(bits, n) AS ((bits >> n) & 1) = 1;
 -- The one materialisation of the events in scope: every event with its account-client-day's flags (one hash
 -- join) and its permission (a join to a small table). Rules about the log itself read chk_ctx; access rules
 -- read chk_judged. A column only a finding shows (the staff row's last organisation and unit for an access
--- outside employment, the provider's authorisation subtype) is fetched from chk_acd_flags through acd by the
+-- outside employment, the provider's authorisation subtype) is fetched from chk_acd through acd by the
 -- rule that shows it.
 --   involved: any lawful involvement of the person or their unit on the date (personal, unit, referral,
 --     supervision case). statutory: the event states an officer's statutory right to the data.
@@ -325,7 +330,7 @@ WITH j AS (
         e.legal_basis, e.recipient_organisation_id, e.is_access,
         coalesce(e.purpose = 'statutory_right', false) AS statutory, a.acd, a.staff_id, a.staff_org, a.staff_unit, a.role, a.deceased_on, a.bits
     FROM chk_ev e
-    JOIN chk_acd_flags a ON /*acd_join*/
+    JOIN chk_acd a ON /*acd_join*/
 ), f AS (
     SELECT * EXCLUDE (bits),
         chk_flag(bits, 3) AS is_provider,

@@ -55,10 +55,11 @@ CREATE OR REPLACE TEMP TABLE chk_share (source_system VARCHAR, access_events BIG
     legitimate BIGINT, explained BIGINT);
 
 -- step: add_touched
+-- (read from the partition's distinct account-client-days, chk_acd_keys, not from its events)
 INSERT INTO chk_touched
 SELECT DISTINCT CASE WHEN regexp_full_match(client_id, '[0-9]{6}[-+A-FU-Ya-fu-y][0-9]{3}[0-9A-Ya-y]')
                      THEN upper(client_id) ELSE client_id END, event_date
-FROM chk_scope_events WHERE client_id IS NOT NULL;
+FROM (SELECT DISTINCT client_id, event_date FROM chk_acd_keys WHERE client_id IS NOT NULL);
 
 -- step: add_share
 -- sql/findings/explained_share.sql without labels, over the partition's events only: an access event is explained

@@ -11,7 +11,7 @@
 -- false_positives: An employment extension not yet entered in staff.csv; a start date entered late.
 --   Check the HR record before concluding.
 -- The staff row's last organisation and unit (what a former worker's access is shown under) come from the
--- account-client-day (chk_acd_flags), fetched for the gated events only.
+-- account-client-day (chk_acd), fetched for the gated events only.
 SELECT c.source_system || '|' || c.source_event_id AS finding_key, c.source_system, c.account, c.staff_id, c.client_id,
     coalesce(c.staff_org, a.last_org, c.event_org) AS organisation_id,
     coalesce(c.staff_unit, a.last_unit, c.event_unit) AS unit_id, c.event_time AS first_time, c.event_time AS last_time,
@@ -20,4 +20,4 @@ SELECT c.source_system || '|' || c.source_event_id AS finding_key, c.source_syst
                             FROM ref_staff s WHERE s.staff_id = c.staff_id)) AS evidence,
     [{'source_system': c.source_system, 'source_event_id': c.source_event_id}] AS events
 FROM (SELECT * FROM chk_ctx WHERE gate_outside_employment) c
-JOIN chk_acd_flags a ON a.acd = c.acd
+JOIN chk_acd a ON a.acd = c.acd
