@@ -2,8 +2,11 @@
 -- description: Steps separated by `-- step:` lines, run in order by pipelines/checks/runner.py.
 --   Inputs: the temp table chk_scope_dates(d DATE) and the parameter $full (true = every event date).
 --   Reference look-ups are reduced first to small keyed tables (staff row in force per date segment,
---   accounts, clients, permission combinations, involvement per client-staff-day), then hash-joined to the
---   events, so the cost stays linear in the number of events: no per-event correlated subqueries.
+--   accounts, clients, permission combinations). Per partition, everything that depends only on an event's
+--   (source system, account, client, date) is resolved once per such account-client-day (chk_acd: the staff
+--   row per account-day, the client, involvement, the acting provider's authorisation, packed flags), and the
+--   events are materialised once (chk_ctx) with one hash join to it and one to the permission combinations:
+--   the cost stays linear in the number of events, and what is per-event is only what must be.
 --   docs/rules.md §Shared definitions is the contract for every column below.
 --   The steps before `partition_from` read reference data only and run once per check; from it on they run
 --   once per partition of the events (pipelines/checks/partitions.py), reading chk_scope_events.
@@ -158,6 +161,10 @@ FROM query_table(od_table) od
 LEFT JOIN chk_auth_rows a ON a.organisation_id = od.organisation_id AND a.client_id = od.client_id
 GROUP BY ALL;
 
+-- step: flag_macro
+-- One flag of an account-client-day's packed `bits` (chk_acd, step account_client_day_flags).
+CREATE OR REPLACE TEMP MACRO chk_flag(bits, n) AS ((bits >> n) & 1) = 1;
+
 -- step: scope_dates
 -- A full check scopes every date that has events; the runner fills chk_scope_dates otherwise.
 INSERT INTO chk_scope_dates SELECT DISTINCT event_date FROM events WHERE $full;
@@ -307,9 +314,6 @@ FROM x
 LEFT JOIN chk_inv i ON i.acd = x.acd
 LEFT JOIN chk_auth au
   ON x.is_provider AND au.organisation_id = x.staff_org AND au.client_id = x.client_id AND au.event_date = x.event_date;
-
--- step: flag_macro
-CREATE OR REPLACE TEMP MACRO chk_flag(bits, n) AS ((bits >> n) & 1) = 1;
 
 -- step: context
 -- The one materialisation of the events in scope: every event with its account-client-day's flags (one hash
