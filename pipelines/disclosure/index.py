@@ -145,6 +145,11 @@ def _literal(text: str) -> str:
 PIECE_EVENTS = 2_000_000  # the build's default piece: events per date window and per client range (bounded peak)
 
 
+def client_copy_piece_events(config: dict) -> int:
+    """The build's piece from the configuration ([store] client_copy_piece_events), else PIECE_EVENTS."""
+    return int(config.get("store", {}).get("client_copy_piece_events", PIECE_EVENTS) or PIECE_EVENTS)
+
+
 def _date_windows(days: list[tuple[date, int]], piece_events: int) -> list[tuple[date, date]]:
     """Consecutive date windows of at most `piece_events` events each (a day with more is a window alone)."""
     windows: list[tuple[date, date]] = []
