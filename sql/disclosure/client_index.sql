@@ -189,10 +189,12 @@ SELECT DISTINCT client_id, event_date FROM (
 SELECT column_name, slot, dictionary FROM disclosure_index_layout ORDER BY position;
 
 -- step: update_new_values
--- a coded column's values in the update that its dictionary lacks, in sorted order (__COLUMN__)
+-- a coded column's values in the update that its dictionary lacks, in sorted order (__COLUMN__); an anti join,
+-- not list_contains per value (which compares every value with the whole dictionary: seconds for the account
+-- column's thousands of values)
 SELECT list(v ORDER BY v) FROM (
     SELECT DISTINCT __COLUMN__ AS v FROM disclosure_enriched WHERE __COLUMN__ IS NOT NULL
-) WHERE NOT list_contains($dictionary, v);
+) ANTI JOIN (SELECT unnest($dictionary) AS known) ON v = known;
 
 -- step: update_dictionary
 UPDATE disclosure_index_layout SET dictionary = $dictionary WHERE column_name = $column_name;
