@@ -1,6 +1,7 @@
 -- title: a client-sorted, already enriched, dictionary-coded copy of the events, for fast request answers
 -- description: Built by pipelines/disclosure/index.py ensure_client_index(con) after ingest, reference import
---   and checks, in one transaction. Sorted by (client_id, event_date, ...), DuckDB's zone maps skip every row
+--   and checks, in bounded pieces (so that the build's peak does not grow with the store) and written in one
+--   transaction. Sorted by (client_id, event_date, ...), DuckDB's zone maps skip every row
 --   group but the client's own; the worker, organisation, unit and basis are joined once here instead of per
 --   answer (planning those joins costs tens of milliseconds per query). An event keeps its own values (id,
 --   times, findings) as columns; every text column with few distinct values (source system, account,
@@ -11,11 +12,16 @@
 --   per column. The copy is a cache: disclosure_index_state records what it was built from, and answers fall
 --   back to the live tables when the store has changed. disclosure_index_clients has each client's row count
 --   and median date: an answer of many rows is read as two date halves in parallel (index.py read_answer).
---   Steps run in this order; `enriched` gets enrich.sql over the view of all_rows.sql (__ENRICH__);
---   `code_type` and `type_size` run once per text column (__COLUMN__, __TYPE__: a transient ENUM that does
---   the coding; a column with more than MAX_CODED values stays a column);
---   `copy` gets the plain columns and the codes array (__COLUMNS__), `layout` the dictionaries (__LAYOUT__),
---   `state` index_fingerprint.sql (__FINGERPRINT__) and a build id; index.py drops the transient types.
+--   The build: `attach_scratch` opens a scratch database beside the store (__PATH__); pass 1 (each statement
+--   commits there) numbers the client ranges (`build_clients`, $piece_events rows each), lists the
+--   lawfulness findings' events (`build_findings`) and enriches one date window at a time (`build_window_*`
+--   set the window, `build_rows_window` gets enrich.sql over the view of all_rows.sql as __ENRICH__); pass 2
+--   (one transaction on the store) runs `drop`, then `code_type` and `type_size` once per text column
+--   (__COLUMN__, __TYPE__: a transient ENUM that does the coding; a column with more than MAX_CODED values
+--   stays a column), `copy` and `clients` (empty tables), `copy_piece` and `clients_piece` once per client
+--   range in client order (__COLUMNS__: the plain columns and the codes array), `layout` the dictionaries
+--   (__LAYOUT__), `state` index_fingerprint.sql (__FINGERPRINT__) and a build id; index.py drops the
+--   transient types, and `cleanup` and `detach_scratch` run (and the scratch file is deleted) whatever happens.
 
 -- step: drop
 DROP TABLE IF EXISTS disclosure_events_by_client;
