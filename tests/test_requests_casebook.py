@@ -21,9 +21,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-import yaml
 from disclosure_county import imported_store
 from pypdf import PdfReader
+from rulecases import read_yaml
 from typer.testing import CliRunner
 
 from pipelines import PROJECT_ROOT
@@ -32,7 +32,7 @@ from pipelines.errors import LokivahtiError
 from pipelines.ingest.records import CANONICAL_COLUMNS
 
 BOOK = Path(__file__).parent / "requests_casebook"
-COUNTY = yaml.safe_load((BOOK / "county.yaml").read_text(encoding="utf-8"))
+COUNTY = read_yaml(BOOK / "county.yaml")
 CASES = sorted((BOOK / "cases").glob("*.yaml"))
 HANDLER = "Helena Käsittelijä"
 runner = CliRunner()
@@ -246,7 +246,7 @@ def _setup(kind: str | None, store: Path, out: Path, tmp: Path):
 
 @pytest.mark.parametrize("case_path", CASES, ids=[p.stem for p in CASES])
 def test_request_case(case_path, county_template, tmp_path):
-    case = yaml.safe_load(case_path.read_text(encoding="utf-8"))
+    case = read_yaml(case_path)
     assert case.get("cites"), "every case cites the statute or seed sentence it rests on"
     store = tmp_path / "store.duckdb"
     shutil.copyfile(county_template, store)
@@ -309,7 +309,7 @@ def test_request_case(case_path, county_template, tmp_path):
 
 
 def test_the_case_book_has_at_least_twenty_cases_and_covers_every_requester_and_whereabouts_state():
-    cases = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in CASES]
+    cases = [read_yaml(p) for p in CASES]
     assert len(cases) >= 20
     combos = {(c["request"]["requester"], c["request"].get("client")) for c in cases}
     for requester in ("self", "guardian", "representative"):
