@@ -28,6 +28,7 @@ from typer.testing import CliRunner
 
 from pipelines import PROJECT_ROOT
 from pipelines.cli import app
+from pipelines.disclosure.index import ensure_client_index
 from pipelines.errors import LokivahtiError
 from pipelines.ingest.records import CANONICAL_COLUMNS
 
@@ -112,6 +113,7 @@ def build_county(folder: Path) -> Path:
                         "event_count, first_seen_at, last_checked_at) VALUES (?, ?, ?, 'high', ?, ?, 1, now(), now())",
                         [fid, rule, category, eid, code_of(client)])
             con.execute("INSERT INTO finding_events VALUES (?, ?, ?)", [fid, system, eid])
+        ensure_client_index(con)  # as a check step leaves a store: every case's answer reads the client copy
     finally:
         con.close()
     return store
