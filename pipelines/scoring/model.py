@@ -31,6 +31,10 @@ FIT_ROWS = 131_072
 # What the forest is fitted over: the aspect columns, or the aspect columns and their sum.
 EVIDENCE_VARIANTS = ("aspects", "aspects+sum", "ranked+sum", "aspects+ranked")
 DEFAULT_EVIDENCE = "aspects+sum"
+# What orders the user-days: "evidence" (the sum of the aspect evidence, put on the forest's score scale by
+# rank) or "forest" (the forest's own score). See `ranking_score`.
+RANKINGS = ("evidence", "forest")
+DEFAULT_RANKING = "evidence"
 
 
 def params_of(config: dict) -> dict:
@@ -56,6 +60,33 @@ def evidence_matrix(contrib: np.ndarray, variant: str) -> np.ndarray:
     if variant == "ranked+sum":
         return np.hstack([ranked, total])
     return np.hstack([contrib, ranked])
+
+
+def ranking_of(config: dict) -> str:
+    ranking = config.get("model", {}).get("ranking", DEFAULT_RANKING)
+    if ranking not in RANKINGS:
+        raise ValueError(f"[model] ranking must be one of {', '.join(RANKINGS)}, not {ranking!r}")
+    return ranking
+
+
+def on_forest_scale(total: np.ndarray, forest_scores: np.ndarray) -> np.ndarray:
+    """Each row's evidence total replaced by the forest's score of the same rank: the k-th largest total gets
+    the k-th largest forest score (tied totals the score of the highest of their ranks). The order is the
+    evidence's, the scale the forest's, so [model] flag_score and max_flag_share keep their meaning.
+
+    Why the order is the evidence's: an isolation forest scores how *rare* a combination of evidence is, not
+    how much evidence a day carries. Slow snooping repeats the same modest evidence on twenty or more days of
+    one person (1-3 clients outside the caseload and a long-horizon excess), a dense little cluster whose
+    members the forest does not isolate early; and a day whose only unusual thing is one protected client is
+    rarer, so scored higher, than a day with one protected client *and* an uninvolved access *and* a
+    sustained excess. The evidence total ranks both the way the law weighs them: more of it is worse."""
+    if len(total) == 0:
+        return np.zeros(0)
+    order = np.argsort(total, kind="stable")
+    sorted_total = total[order]
+    # rank of each row = position of the last equal total (ties share the highest rank)
+    position = np.searchsorted(sorted_total, total, side="right") - 1
+    return np.sort(np.asarray(forest_scores, dtype=np.float64))[position]
 
 
 def threads_of(config: dict) -> int:
