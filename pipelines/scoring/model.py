@@ -32,8 +32,9 @@ FIT_ROWS = 131_072
 EVIDENCE_VARIANTS = ("aspects", "aspects+sum", "ranked+sum", "aspects+ranked")
 DEFAULT_EVIDENCE = "aspects+sum"
 # What orders the user-days: "evidence" (the sum of the aspect evidence, put on the forest's score scale by
-# rank) or "forest" (the forest's own score). See `ranking_score`.
-RANKINGS = ("evidence", "forest")
+# rank), "forest" (the forest's own score) or "blend" (the mean of the two ranks, on the forest's scale).
+# See `ranking_score`.
+RANKINGS = ("evidence", "forest", "blend")
 DEFAULT_RANKING = "evidence"
 
 
@@ -87,6 +88,33 @@ def on_forest_scale(total: np.ndarray, forest_scores: np.ndarray) -> np.ndarray:
     # rank of each row = position of the last equal total (ties share the highest rank)
     position = np.searchsorted(sorted_total, total, side="right") - 1
     return np.sort(np.asarray(forest_scores, dtype=np.float64))[position]
+
+
+def mean_rank(*scores: np.ndarray) -> np.ndarray:
+    """The mean of each row's ranks (1 = lowest) under every score, tied values sharing their mean rank: two
+    orders weighed equally whatever their scales (the evidence total is unbounded, the forest's score is in
+    (0, 1])."""
+    if not scores or len(scores[0]) == 0:
+        return np.zeros(0)
+    return np.mean([_average_rank(np.asarray(s, dtype=np.float64)) for s in scores], axis=0)
+
+
+def _average_rank(x: np.ndarray) -> np.ndarray:
+    _values, back, counts = np.unique(x, return_inverse=True, return_counts=True)
+    first = np.cumsum(counts) - counts          # 0-based position of each distinct value's first row
+    return (first + (counts + 1) / 2.0)[back.reshape(-1)]
+
+
+def ranking_score(ranking: str, total: np.ndarray, forest_scores: np.ndarray) -> np.ndarray:
+    """The score that orders the user-days, always on the forest's scale: the forest's own score, the evidence
+    total (`on_forest_scale`), or the mean of the forest's and the evidence's ranks put on the forest's scale."""
+    if ranking == "forest":
+        return np.asarray(forest_scores, dtype=np.float64)
+    if ranking == "evidence":
+        return on_forest_scale(total, forest_scores)
+    if ranking == "blend":
+        return on_forest_scale(mean_rank(total, forest_scores), forest_scores)
+    raise ValueError(f"unknown ranking {ranking!r}")
 
 
 def threads_of(config: dict) -> int:

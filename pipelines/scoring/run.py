@@ -31,9 +31,9 @@ from .model import (
     fingerprint,
     fit_forest,
     library_versions,
-    on_forest_scale,
     params_of,
     ranking_of,
+    ranking_score,
     threads_of,
     unusualness,
 )
@@ -92,9 +92,7 @@ def forest_score(evidence: np.ndarray, adjusted: np.ndarray, risk: np.ndarray, c
     variant = evidence_variant(config)
     forest = fit_forest(evidence_matrix(evidence, variant), params_of(config), threads_of(config))
     scores = unusualness(forest, evidence_matrix(adjusted, variant))
-    if ranking_of(config) == "evidence":
-        scores = on_forest_scale(adjusted.sum(axis=1), scores)
-    return scores * risk
+    return ranking_score(ranking_of(config), adjusted.sum(axis=1), scores) * risk
 
 
 def min_aspect_z(config: dict) -> float:
@@ -244,8 +242,9 @@ def score(con: duckdb.DuckDBPyConnection, config: dict, reviews: pl.DataFrame | 
               "max_flag_share": float(config.get("model", {}).get("max_flag_share", DEFAULT_MAX_FLAG_SHARE)),
               "case_gap_days": CASE_GAP_DAYS, "model": model.spec(), "feedback": feedback.record(),
               "warm_up": {"own_history_min_days": 20, "own_history_gap_days": 28, "own_excess_days": 56}}
-    blob = pickle.dumps({"model": model.spec(), "forest": params["forest"], "feedback": feedback.record()},
-                        protocol=4)
+    # the ranking is part of the model: the same forest ordered another way scores and flags other days
+    blob = pickle.dumps({"model": model.spec(), "forest": params["forest"], "ranking": params["ranking"],
+                         "feedback": feedback.record()}, protocol=4)
     data_print = fingerprint(contrib)
     model_id = hashlib.sha256(blob + data_print.encode()).hexdigest()
     t = lap("model", t)
