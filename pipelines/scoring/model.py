@@ -8,6 +8,10 @@ ordinary day, so one elevated aspect isolates a day in a few splits; over the th
 earlier forest, one elevated long-horizon feature barely shortened a path, which is how slow snooping went
 unseen. The same aspect columns explain each score (their shares are the drivers).
 
+What orders the user-days is `[model] ranking`: by default their evidence totals, put on the forest's score scale
+rank for rank (`on_forest_scale`), so the forest decides how many days reach the flag score and the evidence
+which; the forest's own order, or the mean of both ranks, can be chosen (measured in docs/anomaly-model.md).
+
 The variant `aspects+sum` adds the sum of the aspect columns as a seventh column, so that the forest can also
 isolate a day on its total evidence in one split; the model record names the variant in use. The same forest
 settings on plain daily counts are the evaluation's baseline.

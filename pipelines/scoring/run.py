@@ -86,7 +86,8 @@ def forest_score(evidence: np.ndarray, adjusted: np.ndarray, risk: np.ndarray, c
     evidence after feedback (an explained pattern weighs less, so the day looks more ordinary to the forest),
     times the person's cumulative risk (confirmed violations). With [model] ranking = "evidence" (the
     default) the days are ordered by their evidence total after feedback instead, on the forest's scale
-    (model.on_forest_scale says why)."""
+    (model.on_forest_scale says why), with "blend" by the mean of both ranks: on four medium counties only the
+    evidence order met issue 15's targets on every one (docs/anomaly-model.md, section "Ranking")."""
     if len(evidence) == 0:
         return np.zeros(0)
     variant = evidence_variant(config)
