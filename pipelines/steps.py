@@ -117,7 +117,7 @@ def check(store: Path, *, config: dict, full: bool = False) -> StepResult:
     duties: the client-sorted copy for request answers (only the client-days the run examined are replaced),
     and the published snapshot. detail: Checked; its shares are the explained share of the examined events."""
     from .checks.runner import run_check
-    from .disclosure.index import update_client_index
+    from .disclosure.index import client_copy_piece_events, update_client_index
     from .ingest.applog import import_app_access_log
     from .workstore import current_reviews
 
@@ -129,7 +129,7 @@ def check(store: Path, *, config: dict, full: bool = False) -> StepResult:
         run = run_check(con, config, force_full=full, reviews=current_reviews(work))
         shares = run.shares  # of the events this run examined: the duties cost what the check cost
         update_client_index(con, "chk_touched", previous_check_run=run.previous_check_run_id,
-                            rebuild=run.scope.full)
+                            rebuild=run.scope.full, piece_events=client_copy_piece_events(config))
     finally:
         con.close()
     result = StepResult("check", Checked(run, shares, imported))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,9 +21,21 @@ def tmp_store(tmp_path) -> Path:
     return tmp_path / "store.duckdb"
 
 
+@pytest.fixture(scope="session")
+def empty_store_template(tmp_path_factory) -> Path:
+    """One migrated, empty store per test process, copied for every test that wants a fresh one: creating a
+    store runs every migration (about 0.2 s), copying the file costs a hundredth of that. The migrations
+    themselves are tested on stores made from nothing (test_store_migrations.py)."""
+    path = tmp_path_factory.mktemp("template") / "empty.duckdb"
+    connect(path).close()
+    return path
+
+
 @pytest.fixture
-def store_con(tmp_store):
-    """An open, migrated, empty store."""
+def store_con(tmp_store, empty_store_template):
+    """An open, migrated, empty store (a copy of the process's template, owner-only like a new store)."""
+    shutil.copyfile(empty_store_template, tmp_store)
+    os.chmod(tmp_store, 0o600)
     con = connect(tmp_store)
     yield con
     con.close()

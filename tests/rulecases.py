@@ -49,9 +49,15 @@ def _alias(value, aliases: dict):
     return value
 
 
+def read_yaml(path: Path):
+    """A case file, parsed by libyaml's C loader where PyYAML has it: the pure-Python loader spent about a
+    second of every test process's collection on the case books (and xdist collects once per worker)."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def load_cases(path: Path, base_path: Path) -> list[Case]:
-    base = yaml.safe_load(base_path.read_text(encoding="utf-8"))
-    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    base = read_yaml(base_path)
+    spec = read_yaml(path)
     aliases = base.get("aliases", {})
     out = []
     for c in spec["cases"]:

@@ -7,7 +7,7 @@ import re
 from collections import Counter
 
 import pytest
-import yaml
+from rulecases import read_yaml
 
 from pipelines import PROJECT_ROOT
 from pipelines.checks.catalogue import (
@@ -88,7 +88,7 @@ def test_required_metadata_includes_the_reviewers_guide():
 def test_every_rule_has_a_positive_and_a_negative_case(f):
     path = CASES_DIR / f"{f.path.stem}.yaml"
     assert path.exists(), f"no test cases in {path}"
-    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    spec = read_yaml(path)
     assert spec["rule"] == f.path.stem
     expected = [c.get("flagged") if c.get("keys") is None else c.get("keys") for c in spec["cases"]]
     assert any(e for e in expected), "no positive case"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 
 import polars as pl
 import pytest
@@ -183,3 +184,43 @@ def test_the_second_half_is_read_in_the_connections_time_zone(county, monkeypatc
         con.close()
     assert copy.schema["event_time"] == live.schema["event_time"] == pl.Datetime("us", "Europe/Helsinki")
     assert copy.equals(live)
+
+
+def _copy_tables(con) -> tuple[list, list, list]:
+    """The copy's rows in stored order, its layout and its clients' counts: what a build leaves behind."""
+    return (con.execute("SELECT * FROM disclosure_events_by_client").fetchall(),
+            con.execute("SELECT * FROM disclosure_index_layout ORDER BY position").fetchall(),
+            con.execute("SELECT * FROM disclosure_index_clients").fetchall())
+
+
+def test_a_copy_built_in_many_small_pieces_equals_the_copy_built_in_one(small_store, tmp_path):
+    """A build's peak must not grow with the store, so the copy is built a date window and a client range at a
+    time; the pieces must add up to exactly the one-piece build: the same rows in the same order, the same
+    dictionaries and the same per-client counts and median dates."""
+    store = tmp_path / "small.duckdb"
+    shutil.copyfile(small_store, store)
+    con = connect(store)
+    try:
+        events, days, clients = con.execute(
+            "SELECT count(*), count(DISTINCT event_date), count(DISTINCT client_id) FROM events "
+            "WHERE client_id IS NOT NULL").fetchall()[0]
+        ensure_client_index(con, force=True, piece_events=events + 1)     # one date window, one client range
+        whole = _copy_tables(con)
+        piece = max(1, events // 40)
+        ensure_client_index(con, force=True, piece_events=piece)
+        pieces = _copy_tables(con)
+        scratch = list(tmp_path.glob("*.copy-build*"))
+    finally:
+        con.close()
+    assert days > 20 and clients > 20, "the store should be cut into many windows and ranges"
+    assert len(whole[0]) == events
+    assert pieces == whole
+    assert scratch == []                               # the build's scratch database is deleted
+
+
+def test_the_date_windows_cover_every_day_once_and_hold_at_most_a_piece_unless_one_day_is_more():
+    days = [(date(2026, 5, d), n) for d, n in ((1, 3), (2, 3), (3, 10), (4, 1), (5, 1), (6, 4), (7, 1))]
+    windows = index_module._date_windows(days, 6)
+    assert windows == [(date(2026, 5, 1), date(2026, 5, 2)), (date(2026, 5, 3), date(2026, 5, 3)),
+                       (date(2026, 5, 4), date(2026, 5, 6)), (date(2026, 5, 7), date(2026, 5, 7))]
+    assert index_module._date_windows([], 6) == []

@@ -21,18 +21,19 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-import yaml
 from disclosure_county import imported_store
 from pypdf import PdfReader
+from rulecases import read_yaml
 from typer.testing import CliRunner
 
 from pipelines import PROJECT_ROOT
 from pipelines.cli import app
+from pipelines.disclosure.index import ensure_client_index
 from pipelines.errors import LokivahtiError
 from pipelines.ingest.records import CANONICAL_COLUMNS
 
 BOOK = Path(__file__).parent / "requests_casebook"
-COUNTY = yaml.safe_load((BOOK / "county.yaml").read_text(encoding="utf-8"))
+COUNTY = read_yaml(BOOK / "county.yaml")
 CASES = sorted((BOOK / "cases").glob("*.yaml"))
 HANDLER = "Helena Käsittelijä"
 runner = CliRunner()
@@ -112,6 +113,7 @@ def build_county(folder: Path) -> Path:
                         "event_count, first_seen_at, last_checked_at) VALUES (?, ?, ?, 'high', ?, ?, 1, now(), now())",
                         [fid, rule, category, eid, code_of(client)])
             con.execute("INSERT INTO finding_events VALUES (?, ?, ?)", [fid, system, eid])
+        ensure_client_index(con)  # as a check step leaves a store: every case's answer reads the client copy
     finally:
         con.close()
     return store
@@ -246,7 +248,7 @@ def _setup(kind: str | None, store: Path, out: Path, tmp: Path):
 
 @pytest.mark.parametrize("case_path", CASES, ids=[p.stem for p in CASES])
 def test_request_case(case_path, county_template, tmp_path):
-    case = yaml.safe_load(case_path.read_text(encoding="utf-8"))
+    case = read_yaml(case_path)
     assert case.get("cites"), "every case cites the statute or seed sentence it rests on"
     store = tmp_path / "store.duckdb"
     shutil.copyfile(county_template, store)
@@ -309,7 +311,7 @@ def test_request_case(case_path, county_template, tmp_path):
 
 
 def test_the_case_book_has_at_least_twenty_cases_and_covers_every_requester_and_whereabouts_state():
-    cases = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in CASES]
+    cases = [read_yaml(p) for p in CASES]
     assert len(cases) >= 20
     combos = {(c["request"]["requester"], c["request"].get("client")) for c in cases}
     for requester in ("self", "guardian", "representative"):

@@ -9,14 +9,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-import yaml
-from rulecases import Case, load_case_into, memory_store
+from rulecases import Case, load_case_into, memory_store, read_yaml
 
 from pipelines import PROJECT_ROOT
 from pipelines.reports.queries import run
 from pipelines.reports.return_duties import record_confirmation, return_duties
 
-BASE = yaml.safe_load((PROJECT_ROOT / "tests" / "checks" / "_base.yaml").read_text(encoding="utf-8"))
+BASE = read_yaml(PROJECT_ROOT / "tests" / "checks" / "_base.yaml")
 TABLES = ("organisations", "staff", "accounts", "role_permissions", "involvement", "provider_authorisations",
           "clients", "disclosure_prohibitions", "disclosure_permissions")
 

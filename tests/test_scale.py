@@ -61,6 +61,31 @@ def test_a_check_cut_into_many_partitions_stores_what_one_pass_stores(checked_co
     con.close()
 
 
+def test_joining_events_by_their_four_keys_stores_what_joining_them_by_hash_stores(checked_county, tmp_path,
+                                                                                  monkeypatch):
+    """The context joins each event to its account-client-day by the combination's hash, and by the four keys
+    themselves when two of a partition's combinations share a hash (sql/checks/_acd_join.sql). A collision of
+    64-bit hashes cannot be staged in a small county, so the fallback is forced: it must judge alike."""
+    from pipelines.checks import partitions
+    from pipelines.sqlfiles import statement
+
+    _folder, store, one_pass = checked_county
+    copy_of = tmp_path / "store.duckdb"
+    shutil.copyfile(store, copy_of)
+    chosen = []
+
+    def by_keys(con):
+        chosen.append(con.execute(statement("checks/_acd_join.sql", "hashes_unique")).fetchone()[0])
+        return statement("checks/_acd_join.sql", "by_keys")
+
+    monkeypatch.setattr(partitions, "acd_join", by_keys)
+    con = connect(copy_of)
+    run_check(con, _config(10**12), force_full=True)
+    assert chosen == [True]   # the county's hashes are distinct: by hash is what the one pass above used
+    assert _stored(con) == one_pass
+    con.close()
+
+
 def _retro_dated(reference: Path, out: Path, days: int) -> tuple[str, str]:
     """The reference folder with one personal involvement row starting `days` earlier: (client, staff)."""
     shutil.copytree(reference, out)

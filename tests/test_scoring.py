@@ -87,7 +87,7 @@ def test_the_model_record_can_reproduce_the_scores(toy):
     from pipelines.scoring import build_features
     from pipelines.scoring.evidence import EvidenceModel
     from pipelines.scoring.features import model_features
-    from pipelines.scoring.model import evidence_matrix, fingerprint, fit_forest, unusualness
+    from pipelines.scoring.model import evidence_matrix, fingerprint, fit_forest, ranking_score, unusualness
 
     score(toy, load_config())
     features, params, data_print, versions, blob, t_from, t_to = toy.execute(
@@ -103,13 +103,59 @@ def test_the_model_record_can_reproduce_the_scores(toy):
     record = pickle.loads(blob)
     spec, forest = record["model"], record["forest"]
     assert forest == params["forest"] and forest["input"] in ("aspects", "aspects+sum")
+    assert record["ranking"] == params["ranking"]
     model = EvidenceModel(spec["aspects"], spec["weights"], frozenset(spec["own"]), spec["flag_score"])
     contrib = model.contributions(frame)
     assert fingerprint(contrib) == data_print
     x = evidence_matrix(contrib, forest["input"])
-    refitted = unusualness(fit_forest(x, forest), x)
+    refitted = ranking_score(record["ranking"], contrib.sum(axis=1), unusualness(fit_forest(x, forest), x))
     stored = toy.execute("SELECT score FROM scores ORDER BY staff_id, day").fetchall()
     assert np.allclose(refitted, [s for (s,) in stored])
+
+
+def test_the_evidence_order_takes_the_forests_scores_rank_for_rank():
+    """ranking = "evidence": the day with the k-th most evidence gets the forest's k-th highest score, so the
+    order is the evidence's and the values are the forest's (flag_score keeps its meaning)."""
+    from pipelines.scoring.model import on_forest_scale
+
+    total = np.array([0.0, 5.2, 1.1, 9.0, 3.3])
+    forest = np.array([0.71, 0.40, 0.55, 0.48, 0.62])
+    out = on_forest_scale(total, forest)
+    assert out.tolist() == [0.40, 0.62, 0.48, 0.71, 0.55]
+    assert sorted(out) == sorted(forest)                       # the same scale: only the order moves
+    assert on_forest_scale(np.zeros(0), np.zeros(0)).shape == (0,)
+
+
+def test_days_with_the_same_evidence_share_the_best_score_of_their_ranks():
+    """Three ordinary days with no evidence are the same day to the ranking: none of them sorts below another,
+    each gets the highest forest score among the three lowest."""
+    from pipelines.scoring.model import on_forest_scale
+
+    out = on_forest_scale(np.array([0.0, 0.0, 4.0, 0.0]), np.array([0.52, 0.50, 0.80, 0.51]))
+    assert out.tolist() == [0.52, 0.52, 0.80, 0.52]
+
+
+def test_the_blend_weighs_the_forests_order_and_the_evidence_order_equally():
+    """ranking = "blend": the mean of each day's two ranks (ties share their mean rank), put on the forest's
+    scale. A day first by both stays first; a day one order puts high and the other low lands between."""
+    from pipelines.scoring.model import mean_rank, ranking_score
+
+    total = np.array([9.0, 0.0, 2.0, 0.0])          # evidence: day 0 most, days 1 and 3 tied at none
+    forest = np.array([0.80, 0.75, 0.50, 0.55])      # forest: day 0 most isolated, day 2 least
+    assert mean_rank(total, forest).tolist() == [4.0, 2.25, 2.0, 1.75]
+    blend = ranking_score("blend", total, forest)
+    assert blend.tolist() == [0.80, 0.75, 0.55, 0.50]
+    assert sorted(blend) == sorted(forest)
+    assert ranking_score("forest", total, forest).tolist() == forest.tolist()
+    assert ranking_score("blend", np.zeros(0), np.zeros(0)).shape == (0,)
+
+
+def test_an_unknown_ranking_is_refused():
+    from pipelines.scoring.model import ranking_of
+
+    assert ranking_of({"model": {"ranking": "forest"}}) == "forest"
+    with pytest.raises(ValueError, match="ranking"):
+        ranking_of({"model": {"ranking": "loudest"}})
 
 
 def test_a_flagged_day_is_explained_in_finnish_and_english(toy):

@@ -91,6 +91,18 @@ def set_partition(con, partition: Partition, *, by_units: bool) -> None:
             con.execute(sql)
 
 
+_ACD_JOIN = "/*acd_join*/"
+
+
 def run_partition_steps(con, partition_steps: list[tuple[str, str]], params: dict) -> None:
     for _name, sql in partition_steps:
+        if _ACD_JOIN in sql:
+            sql = sql.replace(_ACD_JOIN, acd_join(con))
         con.execute(sql, bind(sql, params))
+
+
+def acd_join(con) -> str:
+    """The condition joining an event to its account-client-day (sql/checks/_acd_join.sql): by hash when the
+    partition's combinations have distinct hashes, by the four keys otherwise."""
+    unique = con.execute(statement("checks/_acd_join.sql", "hashes_unique")).fetchone()[0]
+    return statement("checks/_acd_join.sql", "by_hash" if unique else "by_keys")

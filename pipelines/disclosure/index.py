@@ -32,6 +32,7 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache, lru_cache
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -141,14 +142,85 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _build(con: duckdb.DuckDBPyConnection) -> None:
+PIECE_EVENTS = 2_000_000  # the build's default piece: events per date window and per client range (bounded peak)
+
+
+def client_copy_piece_events(config: dict) -> int:
+    """The build's piece from the configuration ([store] client_copy_piece_events), else PIECE_EVENTS."""
+    return int(config.get("store", {}).get("client_copy_piece_events", PIECE_EVENTS) or PIECE_EVENTS)
+
+
+def _date_windows(days: list[tuple[date, int]], piece_events: int) -> list[tuple[date, date]]:
+    """Consecutive date windows of at most `piece_events` events each (a day with more is a window alone)."""
+    windows: list[tuple[date, date]] = []
+    start, previous, total = None, None, 0
+    for day, events in days:
+        if start is not None and total + events > piece_events:
+            windows.append((start, previous))
+            start, total = None, 0
+        if start is None:
+            start = day
+        total += events
+        previous = day
+    if start is not None:
+        windows.append((start, previous))
+    return windows
+
+
+def _build(con: duckdb.DuckDBPyConnection, piece_events: int = PIECE_EVENTS) -> None:
+    """Build the copy in bounded pieces, so that its peak memory does not grow with the store.
+
+    Pass 1 enriches the events one date window at a time (events and explanations are stored in date order, so
+    a window reads only its own row groups) into a scratch database beside the store (compressed on disk; a
+    temp table would spill uncompressed), each row marked with the piece its client belongs to; the
+    dictionaries are then read from those rows. Pass 2, in one transaction on the store, writes the copy one
+    client range (piece) at a time, coded and sorted: the pieces follow each other in client order, so the copy
+    is sorted as a whole and equals a build in one piece row for row (tests/test_disclosure_index.py). The
+    scratch database is deleted when the build ends, whatever happens."""
     steps = dict(sql_steps("disclosure/client_index.sql"))
+    store = con.execute(steps["store_path"]).fetchall()[0][0]
+    scratch = Path(store).with_name(Path(store).name + ".copy-build") if store else None
+    _remove_scratch(scratch)
+    con.execute(steps["detach_scratch"])
+    con.execute(steps["attach_scratch"].replace("__PATH__", _literal(str(scratch) if scratch else ":memory:")))
+    try:
+        _stage(con, steps, piece_events)
+        with transaction(con):
+            _write(con, steps)
+    finally:
+        con.execute(steps["cleanup"])
+        con.execute(steps["detach_scratch"])
+        _remove_scratch(scratch)
+
+
+def _remove_scratch(scratch: Path | None) -> None:
+    if scratch is not None:
+        for path in (scratch, scratch.with_name(scratch.name + ".wal")):
+            path.unlink(missing_ok=True)
+
+
+def _stage(con: duckdb.DuckDBPyConnection, steps: dict[str, str], piece_events: int) -> None:
+    """Pass 1: the enriched rows of every date window into the scratch database (each statement commits)."""
+    con.execute(steps["build_clients"], {"piece_events": piece_events})
+    con.execute(steps["build_findings"])
+    days = con.execute(steps["build_days"]).fetchall()
+    windows = _date_windows(days, piece_events) or [(date.min, date.min)]
+    con.execute(read_sql("disclosure/all_rows.sql"))
+    enrich = enrich_sql()
+    con.execute(steps["build_window_from"], {"date_from": windows[0][0]})
+    con.execute(steps["build_window_to"], {"date_to": windows[0][0]})
+    con.execute(steps["build_rows"].replace("__ENRICH__", enrich))
+    for date_from, date_to in windows:
+        con.execute(steps["build_window_from"], {"date_from": date_from})
+        con.execute(steps["build_window_to"], {"date_to": date_to})
+        con.execute(steps["build_rows_window"].replace("__ENRICH__", enrich))
+
+
+def _write(con: duckdb.DuckDBPyConnection, steps: dict[str, str]) -> None:
+    """Pass 2: the dictionaries, then the copy and its clients' counts piece by piece, the layout, the state."""
     con.execute(steps["drop"])
     for (name,) in con.execute(steps["old_types"]).fetchall():  # left by a build of an older version
         con.execute(steps["drop_type"].replace("__TYPE__", _quote(name)))
-    con.execute(read_sql("disclosure/all_rows.sql"))
-    con.execute(steps["enriched"].replace("__ENRICH__", enrich_sql()))
-    con.execute(steps["drop_rows_view"])
     columns = con.execute(steps["columns"]).fetchall()
     types: dict[str, str] = {}
     for column in (name for name, codable in columns if codable):
@@ -164,7 +236,12 @@ def _build(con: duckdb.DuckDBPyConnection) -> None:
     if coded:
         codes = ", ".join(f"coalesce(enum_code(CAST({_quote(c)} AS {types[c]})) + 1, 0)::USMALLINT" for c in coded)
         select.append(f"[{codes}]::USMALLINT[{len(coded)}] AS codes")
-    con.execute(steps["copy"].replace("__COLUMNS__", ", ".join(select)))
+    columns_sql = ", ".join(select)
+    con.execute(steps["copy"].replace("__COLUMNS__", columns_sql))
+    con.execute(steps["clients"])
+    for (piece,) in con.execute(steps["build_pieces"]).fetchall():
+        con.execute(steps["copy_piece"].replace("__COLUMNS__", columns_sql), {"piece": piece})
+        con.execute(steps["clients_piece"], {"piece": piece})
     layout = []
     for position, (name, _) in enumerate(columns):
         if name in types:
@@ -173,8 +250,6 @@ def _build(con: duckdb.DuckDBPyConnection) -> None:
         else:
             layout.append(f"({position}, {_literal(name)}, NULL::INTEGER, NULL::VARCHAR[])")
     con.execute(steps["layout"].replace("__LAYOUT__", ", ".join(layout)))
-    con.execute(steps["clients"])
-    con.execute(steps["cleanup"])
     for type_name in types.values():
         con.execute(steps["drop_type"].replace("__TYPE__", type_name))
     _record_state(con, steps)
@@ -185,12 +260,13 @@ def _record_state(con: duckdb.DuckDBPyConnection, steps: dict[str, str]) -> None
                 .replace("__ENRICH_REFERENCE__", steps["enrich_reference"]))
 
 
-def ensure_client_index(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> bool:
-    """(Re)build the client-sorted copy when it is missing or stale; returns True when it was built."""
+def ensure_client_index(con: duckdb.DuckDBPyConnection, *, force: bool = False,
+                        piece_events: int = PIECE_EVENTS) -> bool:
+    """(Re)build the client-sorted copy when it is missing or stale; returns True when it was built.
+    `piece_events`: the events per piece of the build (config store.client_copy_piece_events)."""
     if not force and index_is_fresh(con):
         return False
-    with transaction(con):
-        _build(con)
+    _build(con, piece_events)
     return True
 
 
@@ -204,14 +280,15 @@ MAX_UPDATES = 30  # updates after which the copy is built afresh: each appends a
 
 
 def update_client_index(con: duckdb.DuckDBPyConnection, touched: str, *, previous_check_run: int | None,
-                        rebuild: bool = False) -> str:
+                        rebuild: bool = False, piece_events: int = PIECE_EVENTS) -> str:
     """Bring the copy up to date after one check: replace only the client-days it touched and those of the
     events ingested since the copy was built, when the copy was fresh after the previous check
     (`previous_check_run`) and nothing else it depends on has changed; otherwise rebuild it.
 
     `touched`: the name of a relation of (client_id, event_date) the check examined, client_id as the copy keys
     it (a personal identity code upper-cased); `rebuild`: build afresh anyway (after a full check, which touched
-    everything; also after MAX_UPDATES updates, whose appended runs of rows slow a look-up down). Returns
+    everything; also after MAX_UPDATES updates, whose appended runs of rows slow a look-up down);
+    `piece_events`: the events per piece of a build (ensure_client_index). Returns
     "fresh", "updated" or "built". The copy then holds the
     same rows and values as a rebuild (tests/test_disclosure_index.py compares the answers); only the
     dictionaries' order and the rows' physical order differ, which no answer shows."""
@@ -224,15 +301,13 @@ def update_client_index(con: duckdb.DuckDBPyConnection, touched: str, *, previou
         recorded = None
     if (rebuild or recorded is None or (recorded.get("updated") or 0) >= MAX_UPDATES
             or not _updatable(con, steps, recorded, previous_check_run)):
-        with transaction(con):
-            _build(con)
+        _build(con, piece_events)
         return "built"
     try:
         with transaction(con):
             _update(con, steps, touched, recorded.get("ingest_run"), (recorded.get("updated") or 0) + 1)
     except _TooManyValues:
-        with transaction(con):
-            _build(con)
+        _build(con, piece_events)
         return "built"
     return "updated"
 

@@ -8,6 +8,10 @@ ordinary day, so one elevated aspect isolates a day in a few splits; over the th
 earlier forest, one elevated long-horizon feature barely shortened a path, which is how slow snooping went
 unseen. The same aspect columns explain each score (their shares are the drivers).
 
+What orders the user-days is `[model] ranking`: by default their evidence totals, put on the forest's score scale
+rank for rank (`on_forest_scale`), so the forest decides how many days reach the flag score and the evidence
+which; the forest's own order, or the mean of both ranks, can be chosen (measured in docs/anomaly-model.md).
+
 The variant `aspects+sum` adds the sum of the aspect columns as a seventh column, so that the forest can also
 isolate a day on its total evidence in one split; the model record names the variant in use. The same forest
 settings on plain daily counts are the evaluation's baseline.
@@ -31,6 +35,11 @@ FIT_ROWS = 131_072
 # What the forest is fitted over: the aspect columns, or the aspect columns and their sum.
 EVIDENCE_VARIANTS = ("aspects", "aspects+sum", "ranked+sum", "aspects+ranked")
 DEFAULT_EVIDENCE = "aspects+sum"
+# What orders the user-days: "evidence" (the sum of the aspect evidence, put on the forest's score scale by
+# rank), "forest" (the forest's own score) or "blend" (the mean of the two ranks, on the forest's scale).
+# See `ranking_score`.
+RANKINGS = ("evidence", "forest", "blend")
+DEFAULT_RANKING = "evidence"
 
 
 def params_of(config: dict) -> dict:
@@ -56,6 +65,60 @@ def evidence_matrix(contrib: np.ndarray, variant: str) -> np.ndarray:
     if variant == "ranked+sum":
         return np.hstack([ranked, total])
     return np.hstack([contrib, ranked])
+
+
+def ranking_of(config: dict) -> str:
+    ranking = config.get("model", {}).get("ranking", DEFAULT_RANKING)
+    if ranking not in RANKINGS:
+        raise ValueError(f"[model] ranking must be one of {', '.join(RANKINGS)}, not {ranking!r}")
+    return ranking
+
+
+def on_forest_scale(total: np.ndarray, forest_scores: np.ndarray) -> np.ndarray:
+    """Each row's evidence total replaced by the forest's score of the same rank: the k-th largest total gets
+    the k-th largest forest score (tied totals the score of the highest of their ranks). The order is the
+    evidence's, the scale the forest's, so [model] flag_score and max_flag_share keep their meaning.
+
+    Why the order is the evidence's: an isolation forest scores how *rare* a combination of evidence is, not
+    how much evidence a day carries. Slow snooping repeats the same modest evidence on twenty or more days of
+    one person (1-3 clients outside the caseload and a long-horizon excess), a dense little cluster whose
+    members the forest does not isolate early; and a day whose only unusual thing is one protected client is
+    rarer, so scored higher, than a day with one protected client *and* an uninvolved access *and* a
+    sustained excess. The evidence total ranks both the way the law weighs them: more of it is worse."""
+    if len(total) == 0:
+        return np.zeros(0)
+    order = np.argsort(total, kind="stable")
+    sorted_total = total[order]
+    # rank of each row = position of the last equal total (ties share the highest rank)
+    position = np.searchsorted(sorted_total, total, side="right") - 1
+    return np.sort(np.asarray(forest_scores, dtype=np.float64))[position]
+
+
+def mean_rank(*scores: np.ndarray) -> np.ndarray:
+    """The mean of each row's ranks (1 = lowest) under every score, tied values sharing their mean rank: two
+    orders weighed equally whatever their scales (the evidence total is unbounded, the forest's score is in
+    (0, 1])."""
+    if not scores or len(scores[0]) == 0:
+        return np.zeros(0)
+    return np.mean([_average_rank(np.asarray(s, dtype=np.float64)) for s in scores], axis=0)
+
+
+def _average_rank(x: np.ndarray) -> np.ndarray:
+    _values, back, counts = np.unique(x, return_inverse=True, return_counts=True)
+    first = np.cumsum(counts) - counts          # 0-based position of each distinct value's first row
+    return (first + (counts + 1) / 2.0)[back.reshape(-1)]
+
+
+def ranking_score(ranking: str, total: np.ndarray, forest_scores: np.ndarray) -> np.ndarray:
+    """The score that orders the user-days, always on the forest's scale: the forest's own score, the evidence
+    total (`on_forest_scale`), or the mean of the forest's and the evidence's ranks put on the forest's scale."""
+    if ranking == "forest":
+        return np.asarray(forest_scores, dtype=np.float64)
+    if ranking == "evidence":
+        return on_forest_scale(total, forest_scores)
+    if ranking == "blend":
+        return on_forest_scale(mean_rank(total, forest_scores), forest_scores)
+    raise ValueError(f"unknown ranking {ranking!r}")
 
 
 def threads_of(config: dict) -> int:

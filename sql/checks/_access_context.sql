@@ -2,8 +2,11 @@
 -- description: Steps separated by `-- step:` lines, run in order by pipelines/checks/runner.py.
 --   Inputs: the temp table chk_scope_dates(d DATE) and the parameter $full (true = every event date).
 --   Reference look-ups are reduced first to small keyed tables (staff row in force per date segment,
---   accounts, clients, permission combinations, involvement per client-staff-day), then hash-joined to the
---   events, so the cost stays linear in the number of events: no per-event correlated subqueries.
+--   accounts, clients, permission combinations). Per partition, everything that depends only on an event's
+--   (source system, account, client, date) is resolved once per such account-client-day (chk_acd: the staff
+--   row per account-day, the client, involvement, the acting provider's authorisation, packed flags), and the
+--   events are materialised once (chk_ctx) with one hash join to it and one to the permission combinations:
+--   the cost stays linear in the number of events, and what is per-event is only what must be.
 --   docs/rules.md §Shared definitions is the contract for every column below.
 --   The steps before `partition_from` read reference data only and run once per check; from it on they run
 --   once per partition of the events (pipelines/checks/partitions.py), reading chk_scope_events.
@@ -104,96 +107,6 @@ WITH c AS (
 )
 SELECT c.*, p.min_staff, p.max_staff FROM c LEFT JOIN p ON p.personal_id = c.client_id;
 
--- step: scope_dates
--- A full check scopes every date that has events; the runner fills chk_scope_dates otherwise.
-INSERT INTO chk_scope_dates SELECT DISTINCT event_date FROM events WHERE $full;
-
--- step: events_in_scope
--- A view, not a copy: chk_ctx below is the one materialisation of the events.
-CREATE OR REPLACE TEMP VIEW chk_ev AS
-SELECT e.source_system, e.source_event_id, e.event_time, e.event_date, e.account, e.client_id, e.action,
-    e.service_task, e.document, e.purpose, (e.emergency OR coalesce(e.purpose = 'emergency', false)) AS is_emergency,
-    e.organisation_id AS event_org, e.unit_id AS event_unit, e.controller_id, e.recipient_organisation_id,
-    e.outcome, e.run_id, e.time_flag, e.channel, e.legal_basis, e.data_description,
-    coalesce(e.controller_defaulted, false) AS controller_defaulted
-FROM chk_scope_events e;  -- the partition's events (sql/checks/_partition.sql)
-
--- step: base
--- Per event: the account's staff row in force on the event's date and the client (two hash joins), and the
--- gates. A view: the keyed tables below read only the key columns of it, and chk_ctx materialises it once.
-CREATE OR REPLACE TEMP VIEW chk_base AS
-WITH base AS (
-    SELECT e.*,
-        (e.client_id IS NOT NULL AND e.action <> 'other' AND coalesce(e.outcome, 'success') = 'success') AS is_access,
-        a.staff_id, coalesce(a.staff_registered, false) AS staff_registered, a.staff_line,
-        a.staff_org, a.staff_unit, a.role, a.staff_personal_id, a.staff_addr, a.staff_surname,
-        coalesce(a.is_provider, false) AS is_provider,
-        a.last_org, a.last_unit, coalesce(a.last_org_is_provider, false) AS last_org_is_provider
-    FROM chk_ev e
-    LEFT JOIN chk_account_in_force a
-        ON a.source_system = e.source_system AND a.account = e.account
-       AND e.event_date BETWEEN a.seg_from AND a.seg_to
-), ctx AS (
-SELECT b.*,
-    c.client_id IS NOT NULL AS client_known,
-    c.deceased_on, c.addr_norm AS client_addr, c.surname AS client_surname,
-    coalesce(c.security_prohibition
-        OR (c.placement_secret AND (c.placement_secret_until IS NULL OR b.event_date <= c.placement_secret_until)),
-        false) AS client_protected,
-    coalesce(c.min_staff <> b.staff_id OR c.max_staff <> b.staff_id, false) AS client_is_other_staff,
-    -- gates (docs/rules.md §Gates): an event gated by one is judged by nothing else
-    (b.is_access AND NOT b.staff_registered) AS gate_unknown_account,
-    (b.is_access AND b.staff_registered AND b.staff_line IS NULL) AS gate_outside_employment
-FROM base b
-LEFT JOIN chk_clients c ON c.client_id = b.client_id
-), gated AS (
-    SELECT *,
-        (is_access AND NOT client_known AND NOT gate_unknown_account AND NOT gate_outside_employment)
-            AS gate_unknown_client
-    FROM ctx
-)
-SELECT *,
-    (is_access AND staff_line IS NOT NULL AND NOT gate_unknown_account AND NOT gate_outside_employment
-        AND NOT gate_unknown_client) AS judged,
-    -- Disclosure between controllers (docs/rules.md §Disclosure): a `disclose` event's recipient, or, for any
-    -- other action, the acting county-side organisation when it is not the controller whose data it is (a
-    -- Kanta read by another county's worker). A private provider working for the controller processes the
-    -- data inside the controller's own register (its authorisation rules judge it), so it is no recipient.
-    CASE WHEN action = 'disclose' THEN recipient_organisation_id
-         WHEN NOT is_provider AND controller_id IS NOT NULL AND coalesce(staff_org, event_org) <> controller_id
-             THEN coalesce(staff_org, event_org) END AS disclosed_to
-FROM gated;
-
--- step: base_disclosure
--- is_disclosure: the event gives the data to another controller than the one whose data it is.
-CREATE OR REPLACE TEMP VIEW chk_base_d AS
-SELECT *, (disclosed_to IS NOT NULL AND disclosed_to IS DISTINCT FROM controller_id) AS is_disclosure
-FROM chk_base;
-
--- step: keys
--- The distinct key combinations of judged events: every keyed table below is built from this (small) table,
--- so the events are materialised once, in chk_ctx, with all flags already joined.
-CREATE OR REPLACE TEMP TABLE chk_keys AS
-SELECT DISTINCT role, service_task, action, client_id, staff_id, staff_unit, staff_org, is_provider, event_date,
-    is_emergency, CASE WHEN is_disclosure THEN disclosed_to END AS disclosed_to
-FROM chk_base_d WHERE judged;
-
--- step: permissions
--- Permission flags per (role, service task, action) combination that occurs: a small table.
--- An event without service task matches on action alone (docs/rules.md: action = the event's or `*`).
-CREATE OR REPLACE TEMP TABLE chk_perm AS
-WITH combos AS (SELECT DISTINCT role, service_task, action FROM chk_keys)
-SELECT c.role, c.service_task, c.action,
-    count(r.role) > 0 AS perm_any,
-    coalesce(bool_or(r.requires_involvement), false) AS perm_requires,
-    coalesce(bool_or(NOT r.requires_involvement), false) AS perm_free
-FROM combos c
-LEFT JOIN ref_role_permissions r
-  ON r.role = c.role
- AND (c.service_task IS NULL OR r.service_task = c.service_task OR r.service_task = '*')
- AND EXISTS (SELECT 1 FROM chk_action_covers v WHERE v.granted = lower(trim(r.action)) AND v.action = c.action)
-GROUP BY ALL;
-
 -- step: involvement_rows
 -- The usable involvement rows. A row counts for the person it names and for the unit it names: a personal
 -- kind (responsible_worker, work_pair) names a person; unit, referral and supervision_case name a unit, a
@@ -210,31 +123,6 @@ SELECT * FROM (
     FROM ref_involvement
 ) WHERE rnk IS NOT NULL AND valid_to >= valid_from;
 
--- step: involvement
--- Involvement per (client, staff, unit, date) that occurs among judged events: the best rank of a row naming
--- the staff member, or (non-personal kinds) the unit of the staff row in force, valid on the date. Two
--- equi-joins (by person, by unit) rather than one join on an OR, which would not hash.
-CREATE OR REPLACE TEMP TABLE chk_inv AS
-WITH pd AS (
-    SELECT client_id, staff_id, staff_unit, event_date, bool_or(is_emergency) AS is_emergency
-    FROM chk_keys GROUP BY ALL
-), rows_for AS (
-    SELECT pd.client_id, pd.staff_id, pd.staff_unit, pd.event_date, i.rnk, i.valid_from, i.valid_to
-    FROM pd JOIN chk_inv_rows i ON i.client_id = pd.client_id AND i.staff_id = pd.staff_id
-    UNION ALL
-    SELECT pd.client_id, pd.staff_id, pd.staff_unit, pd.event_date, i.rnk, i.valid_from, i.valid_to
-    FROM pd JOIN chk_inv_rows i ON i.client_id = pd.client_id AND i.unit_id = pd.staff_unit AND i.rnk >= 3
-)
-SELECT pd.client_id, pd.staff_id, pd.staff_unit, pd.event_date,
-    min(r.rnk) FILTER (WHERE pd.event_date BETWEEN r.valid_from AND r.valid_to) AS inv_rank,
-    -- emergencies: any involvement on a day of [d, d + emergency_followup_days]
-    coalesce(bool_or(pd.is_emergency AND r.valid_from <= pd.event_date + CAST($emergency_followup_days AS INTEGER)
-                     AND r.valid_to >= pd.event_date), false) AS followed_up
-FROM pd LEFT JOIN rows_for r
-  ON r.client_id = pd.client_id AND r.staff_id = pd.staff_id AND r.staff_unit IS NOT DISTINCT FROM pd.staff_unit
- AND r.event_date = pd.event_date
-GROUP BY ALL;
-
 -- step: provider_authorisations
 -- Effective period of each authorisation: [valid_from, min(valid_to, cancelled_on - 1)]. A row cancelled on
 -- or before its first day never started (seed 000 §4-5: "palvelun tuottaminen ... ei toteudu"); its
@@ -248,18 +136,14 @@ SELECT organisation_id, client_id, phase, lower(trim(agreement)) AS agreement, v
 FROM ref_provider_authorisations
 WHERE valid_to IS NULL OR valid_to >= valid_from;
 
--- step: authorisation_status
--- Per (organisation, client, date) occurring as the acting provider or as the recipient of a disclosure.
+-- step: authorisation_status_macro
+-- The authorisation status of an (organisation, client, date) table `od`: used for the acting provider
+-- (per account-client-day, chk_auth) and for the recipient of a disclosure (per disclosure, chk_disclosure).
 -- tender_framework / tender_direct: a tender-phase row of that agreement covers the date. The subtype of an
 -- access outside every authorisation, first that applies: never_authorised (no row), never_started (every
 -- row was cancelled before it began), before_start (a row begins later), cancelled (a row was cut short by its
 -- cancellation), after_end.
-CREATE OR REPLACE TEMP TABLE chk_auth AS
-WITH od AS (
-    SELECT DISTINCT staff_org AS organisation_id, client_id, event_date FROM chk_keys WHERE is_provider
-    UNION
-    SELECT DISTINCT disclosed_to, client_id, event_date FROM chk_keys WHERE disclosed_to IS NOT NULL
-)
+CREATE OR REPLACE TEMP MACRO chk_authorisation_status(od_table) AS TABLE
 SELECT od.organisation_id, od.client_id, od.event_date,
     coalesce(bool_or(a.phase = 'service' AND od.event_date BETWEEN a.valid_from AND a.eff_to), false) AS service_auth,
     coalesce(bool_or(a.phase = 'tender' AND od.event_date BETWEEN a.valid_from AND a.eff_to), false) AS tender_auth,
@@ -273,19 +157,240 @@ SELECT od.organisation_id, od.client_id, od.event_date,
          WHEN bool_or(NOT a.never_started AND a.cancelled_on IS NOT NULL AND od.event_date >= a.cancelled_on
                       AND a.cancelled_on <= a.valid_to) THEN 'cancelled'
          ELSE 'after_end' END AS auth_subtype
-FROM od LEFT JOIN chk_auth_rows a ON a.organisation_id = od.organisation_id AND a.client_id = od.client_id
+FROM query_table(od_table) od
+LEFT JOIN chk_auth_rows a ON a.organisation_id = od.organisation_id AND a.client_id = od.client_id
 GROUP BY ALL;
 
+-- step: flag_macro
+-- One flag of an account-client-day's packed `bits` (chk_acd, step account_client_day_flags).
+CREATE OR REPLACE TEMP MACRO chk_flag(bits, n) AS ((bits >> n) & 1) = 1;
+
+-- step: scope_dates
+-- A full check scopes every date that has events; the runner fills chk_scope_dates otherwise.
+INSERT INTO chk_scope_dates SELECT DISTINCT event_date FROM events WHERE $full;
+
+-- step: events_in_scope
+-- A view, not a copy: the partition's events (sql/checks/_partition.sql), with the per-event gates that need no
+-- reference data. chk_ctx below is the one materialisation of them; the rules about the log's own content read
+-- this view for the few columns only they need.
+CREATE OR REPLACE TEMP VIEW chk_ev AS
+SELECT e.source_system, e.source_event_id, e.event_time, e.event_date, e.account, e.client_id, e.action,
+    e.service_task, e.document, e.purpose, (e.emergency OR coalesce(e.purpose = 'emergency', false)) AS is_emergency,
+    e.organisation_id AS event_org, e.unit_id AS event_unit, e.controller_id, e.recipient_organisation_id,
+    e.outcome, e.run_id, e.time_flag, e.channel, e.legal_basis, e.data_description,
+    coalesce(e.controller_defaulted, false) AS controller_defaulted,
+    (e.client_id IS NOT NULL AND e.action <> 'other' AND coalesce(e.outcome, 'success') = 'success') AS is_access
+FROM chk_scope_events e;
+
+-- step: account_client_days
+-- Everything that depends only on (source system, account, client, date) is resolved once per such combination
+-- instead of once per event, and everything that depends only on (source system, account, date) once per
+-- account-day: a worker opens a client several times a day and many clients a day, so there are several times
+-- fewer account-client-days than events and many times fewer account-days. h: the combination's hash, the key
+-- the events are joined on in chk_ctx (one 8-byte key instead of four strings; see acd_join).
+CREATE OR REPLACE TEMP TABLE chk_acd_keys AS
+SELECT hash(source_system, account, client_id, event_date) AS h, source_system, account, client_id, event_date
+FROM (SELECT DISTINCT source_system, account, client_id, event_date FROM chk_scope_events);
+
+-- step: account_days
+-- Per account-day: the account's staff row in force on the date (one range join on the small account table).
+CREATE OR REPLACE TEMP TABLE chk_ad AS
+SELECT k.source_system, k.account, k.event_date, a.staff_id, coalesce(a.staff_registered, false) AS staff_registered,
+    a.staff_line, a.staff_org, a.staff_unit, a.role, a.staff_personal_id, a.staff_addr, a.staff_surname,
+    coalesce(a.is_provider, false) AS is_provider, a.last_org, a.last_unit
+FROM (SELECT DISTINCT source_system, account, event_date FROM chk_acd_keys) k
+LEFT JOIN chk_account_in_force a
+    ON a.source_system = k.source_system AND a.account = k.account
+   AND k.event_date BETWEEN a.seg_from AND a.seg_to;
+
+-- step: permissions
+-- Permission flags per (role, service task, action) combination that can occur: a small table.
+-- An event without service task matches on action alone (docs/rules.md: action = the event's or `*`).
+CREATE OR REPLACE TEMP TABLE chk_perm AS
+WITH combos AS (
+    SELECT r.role, t.service_task, t.action
+    FROM (SELECT DISTINCT role FROM chk_ad WHERE role IS NOT NULL) r,
+         (SELECT DISTINCT service_task, action FROM chk_scope_events) t
+)
+SELECT c.role, c.service_task, c.action,
+    count(r.role) > 0 AS perm_any,
+    coalesce(bool_or(r.requires_involvement), false) AS perm_requires,
+    coalesce(bool_or(NOT r.requires_involvement), false) AS perm_free
+FROM combos c
+LEFT JOIN ref_role_permissions r
+  ON r.role = c.role
+ AND (c.service_task IS NULL OR r.service_task = c.service_task OR r.service_task = '*')
+ AND EXISTS (SELECT 1 FROM chk_action_covers v WHERE v.granted = lower(trim(r.action)) AND v.action = c.action)
+GROUP BY ALL;
+
+-- step: involvement
+-- Involvement per account-client-day (acd: its row in chk_acd_keys) whose account has a staff row in force: the
+-- best rank of a row naming the staff member, or (non-personal kinds) the unit of the staff row in force, valid
+-- on the date. Two equi-joins (by person, by unit) rather than one join on an OR, which would not hash.
+-- followup_any: any involvement on a day of [d, d + emergency_followup_days] (what an emergency access on d
+-- needs; chk_ctx applies it to emergencies only). Only the judged events read it (a known client, too).
+CREATE OR REPLACE TEMP TABLE chk_inv AS
+WITH pd AS (
+    SELECT k.rowid AS acd, k.client_id, d.staff_id, d.staff_unit, k.event_date
+    FROM chk_acd_keys k
+    JOIN chk_ad d
+      ON d.source_system = k.source_system AND d.account IS NOT DISTINCT FROM k.account AND d.event_date = k.event_date
+    WHERE d.staff_line IS NOT NULL AND k.client_id IS NOT NULL
+), rows_for AS (
+    SELECT pd.acd, i.rnk, i.valid_from, i.valid_to
+    FROM pd JOIN chk_inv_rows i ON i.client_id = pd.client_id AND i.staff_id = pd.staff_id
+    UNION ALL
+    SELECT pd.acd, i.rnk, i.valid_from, i.valid_to
+    FROM pd JOIN chk_inv_rows i ON i.client_id = pd.client_id AND i.unit_id = pd.staff_unit AND i.rnk >= 3
+)
+SELECT pd.acd,
+    min(r.rnk) FILTER (WHERE pd.event_date BETWEEN r.valid_from AND r.valid_to) AS inv_rank,
+    coalesce(bool_or(r.valid_from <= pd.event_date + CAST($emergency_followup_days AS INTEGER)
+                     AND r.valid_to >= pd.event_date), false) AS followup_any
+FROM pd JOIN rows_for r USING (acd)
+GROUP BY ALL;
+
+-- step: authorisation_status
+-- Per (organisation, client, date) on which a private provider's staff acted.
+CREATE OR REPLACE TEMP TABLE chk_auth_od AS
+SELECT DISTINCT d.staff_org AS organisation_id, k.client_id, k.event_date
+FROM chk_acd_keys k
+JOIN chk_ad d
+  ON d.source_system = k.source_system AND d.account IS NOT DISTINCT FROM k.account AND d.event_date = k.event_date
+WHERE d.is_provider AND d.staff_line IS NOT NULL AND k.client_id IS NOT NULL;
+
+-- step: authorisation_status_of_providers
+CREATE OR REPLACE TEMP TABLE chk_auth AS SELECT * FROM chk_authorisation_status('chk_auth_od');
+
+-- step: account_client_day_flags
+-- Per account-client-day (acd: its row in chk_acd_keys): its account-day's staff row and the client, what compares
+-- the two (the same person, the same address, another staff member), the involvement and the acting provider's
+-- authorisation: what chk_ctx joins to every event. The yes/no facts and the involvement rank travel to the events
+-- packed in one integer, `bits` (chk_flag below reads one back): a hash join's cost grows with the columns it
+-- carries from the build side to every event, and fourteen flags as fourteen columns cost more than the join
+-- itself. Bit 0 staff_registered, 1 a staff row in force, 2 client_known, 3 is_provider, 4 client_protected,
+-- 5 client_is_other_staff, 6 same_person, 7 same_address, 8 same_surname, 9 followup_any, 10 service_auth,
+-- 11 tender_auth, 12 tender_framework, 13 tender_direct; bits 16-18 the involvement rank (0 = none).
+CREATE OR REPLACE TEMP TABLE chk_acd AS
+WITH x AS (
+    SELECT k.rowid AS acd, k.h, k.source_system, k.account, k.client_id, k.event_date,
+        d.staff_id, coalesce(d.staff_registered, false) AS staff_registered, d.staff_line, d.staff_org, d.staff_unit,
+        d.role, coalesce(d.is_provider, false) AS is_provider, d.last_org, d.last_unit,
+        c.client_id IS NOT NULL AS client_known,
+        c.deceased_on,
+        coalesce(c.security_prohibition
+            OR (c.placement_secret AND (c.placement_secret_until IS NULL OR k.event_date <= c.placement_secret_until)),
+            false) AS client_protected,
+        coalesce(c.min_staff <> d.staff_id OR c.max_staff <> d.staff_id, false) AS client_is_other_staff,
+        -- the staff member is the client (personal identity codes match)
+        coalesce(d.staff_personal_id = k.client_id, false) AS same_person,
+        -- the staff member's address is the client's (both normalised, both non-empty)
+        coalesce(d.staff_addr = c.addr_norm, false) AS same_address,
+        coalesce(d.staff_surname <> '' AND d.staff_surname = c.surname, false) AS same_surname
+    FROM chk_acd_keys k
+    LEFT JOIN chk_ad d
+      ON d.source_system = k.source_system AND d.account IS NOT DISTINCT FROM k.account AND d.event_date = k.event_date
+    LEFT JOIN chk_clients c ON c.client_id = k.client_id
+)
+SELECT x.acd, x.h, x.source_system, x.account, x.client_id, x.event_date,
+    x.staff_id, x.staff_org, x.staff_unit, x.role, x.deceased_on, x.last_org, x.last_unit,
+    CASE WHEN x.is_provider THEN coalesce(au.auth_subtype, 'never_authorised') END AS auth_subtype,
+    CAST(x.staff_registered AS INTEGER)
+    | (CAST(x.staff_line IS NOT NULL AS INTEGER) << 1)
+    | (CAST(x.client_known AS INTEGER) << 2)
+    | (CAST(x.is_provider AS INTEGER) << 3)
+    | (CAST(x.client_protected AS INTEGER) << 4)
+    | (CAST(x.client_is_other_staff AS INTEGER) << 5)
+    | (CAST(x.same_person AS INTEGER) << 6)
+    | (CAST(x.same_address AS INTEGER) << 7)
+    | (CAST(x.same_surname AS INTEGER) << 8)
+    | (CAST(coalesce(i.followup_any, false) AS INTEGER) << 9)
+    | (CAST(coalesce(au.service_auth, false) AS INTEGER) << 10)
+    | (CAST(coalesce(au.tender_auth, false) AS INTEGER) << 11)
+    | (CAST(coalesce(au.tender_framework, false) AS INTEGER) << 12)
+    | (CAST(coalesce(au.tender_direct, false) AS INTEGER) << 13)
+    | (coalesce(i.inv_rank, 0) << 16) AS bits
+FROM x
+LEFT JOIN chk_inv i ON i.acd = x.acd
+LEFT JOIN chk_auth au
+  ON x.is_provider AND au.organisation_id = x.staff_org AND au.client_id = x.client_id AND au.event_date = x.event_date;
+
+-- step: context
+-- The one materialisation of the events in scope: every event with its account-client-day's flags (one hash
+-- join) and its permission (a join to a small table). Rules about the log itself read chk_ctx; access rules
+-- read chk_judged. A column only a finding shows (the staff row's last organisation and unit for an access
+-- outside employment, the provider's authorisation subtype) is fetched from chk_acd through acd by the
+-- rule that shows it.
+--   involved: any lawful involvement of the person or their unit on the date (personal, unit, referral,
+--     supervision case). statutory: the event states an officer's statutory right to the data.
+--   explained: involved, statutory, or a provider inside its service authorisation or a framework tender.
+--     What is unusual about an explained access (hour, volume, a protected client) is the model's matter.
+--   The disclosure flags (recipient_authorised, recipient_in_direct_tender, prohibited, permitted) are false
+--   here and set for the few disclosures by the next step.
+CREATE OR REPLACE TEMP TABLE chk_ctx AS
+WITH j AS (
+    SELECT e.source_system, e.source_event_id, e.event_time, e.event_date, e.account, e.client_id, e.action,
+        e.service_task, e.document, e.is_emergency, e.event_org, e.event_unit, e.controller_id, e.channel,
+        e.legal_basis, e.recipient_organisation_id, e.is_access,
+        coalesce(e.purpose = 'statutory_right', false) AS statutory, a.acd, a.staff_id, a.staff_org, a.staff_unit, a.role, a.deceased_on, a.bits
+    FROM chk_ev e
+    JOIN chk_acd a ON /*acd_join*/
+), f AS (
+    SELECT * EXCLUDE (bits),
+        chk_flag(bits, 3) AS is_provider,
+        chk_flag(bits, 4) AS client_protected,
+        chk_flag(bits, 5) AS client_is_other_staff,
+        chk_flag(bits, 6) AS same_person,
+        chk_flag(bits, 7) AS same_address,
+        chk_flag(bits, 8) AS same_surname,
+        is_emergency AND chk_flag(bits, 9) AS followed_up,
+        chk_flag(bits, 10) AS service_auth,
+        chk_flag(bits, 11) AS tender_auth,
+        chk_flag(bits, 12) AS tender_framework,
+        chk_flag(bits, 13) AS tender_direct,
+        CAST(nullif((bits >> 16), 0) AS INTEGER) AS inv_rank,
+        (is_access AND NOT chk_flag(bits, 0)) AS gate_unknown_account,
+        (is_access AND chk_flag(bits, 0) AND NOT chk_flag(bits, 1)) AS gate_outside_employment,
+        (is_access AND NOT chk_flag(bits, 2) AND chk_flag(bits, 0) AND chk_flag(bits, 1)) AS gate_unknown_client,
+        (is_access AND chk_flag(bits, 1) AND chk_flag(bits, 2)) AS judged,
+        -- Disclosure between controllers (docs/rules.md §Disclosure): a `disclose` event's recipient, or, for
+        -- any other action, the acting county-side organisation when it is not the controller whose data it is
+        -- (a Kanta read by another county's worker). A private provider working for the controller processes
+        -- the data inside the controller's own register (its authorisation rules judge it), so it is no recipient.
+        CASE WHEN action = 'disclose' THEN recipient_organisation_id
+             WHEN NOT chk_flag(bits, 3) AND controller_id IS NOT NULL AND coalesce(staff_org, event_org) <> controller_id
+                 THEN coalesce(staff_org, event_org) END AS disclosed_to
+    FROM j
+)
+SELECT f.* EXCLUDE (recipient_organisation_id),
+    (f.disclosed_to IS NOT NULL AND f.disclosed_to IS DISTINCT FROM f.controller_id) AS is_disclosure,
+    coalesce(pm.perm_any, false) AS perm_any,
+    coalesce(pm.perm_requires, false) AS perm_requires,
+    coalesce(pm.perm_free, false) AS perm_free,
+    f.inv_rank IS NOT NULL AS involved,
+    false AS recipient_authorised, false AS recipient_in_direct_tender, false AS prohibited, false AS permitted,
+    (f.inv_rank IS NOT NULL OR f.statutory OR (f.is_provider AND (f.service_auth OR f.tender_framework))) AS explained
+FROM f
+LEFT JOIN chk_perm pm
+  ON pm.role = f.role AND pm.service_task IS NOT DISTINCT FROM f.service_task AND pm.action = f.action;
+
 -- step: disclosure_status
--- Prohibition and permission per disclosure between controllers (few events; keyed by the event). Seed 004:
--- a prohibition targets one document, a service task, or a controller's data ("tiettyyn rekisterinpitäjään,
--- kuten hyvinvointialueeseen"): a controller-scoped prohibition matches the controller whose data it is.
+-- Per judged disclosure between controllers (few events): the recipient's authorisation for the client on the
+-- date, and the client's prohibition and permission. Seed 004: a prohibition targets one document, a service
+-- task, or a controller's data ("tiettyyn rekisterinpitäjään, kuten hyvinvointialueeseen"): a
+-- controller-scoped prohibition matches the controller whose data it is.
+CREATE OR REPLACE TEMP TABLE chk_disclosure_od AS
+SELECT DISTINCT disclosed_to AS organisation_id, client_id, event_date FROM chk_ctx WHERE judged AND is_disclosure;
+
+-- step: disclosure_status_of_events
 CREATE OR REPLACE TEMP TABLE chk_disclosure AS
 WITH d AS (
-    SELECT source_system, source_event_id, client_id, event_date, controller_id, service_task, document
-    FROM chk_base_d WHERE judged AND is_disclosure
-)
+    SELECT source_system, source_event_id, client_id, event_date, controller_id, service_task, document, disclosed_to
+    FROM chk_ctx WHERE judged AND is_disclosure
+), ra AS (SELECT * FROM chk_authorisation_status('chk_disclosure_od'))
 SELECT d.source_system, d.source_event_id,
+    coalesce(ra.service_auth OR ra.tender_framework, false) AS recipient_authorised,
+    coalesce(ra.tender_direct AND NOT ra.service_auth AND NOT ra.tender_framework, false) AS recipient_in_direct_tender,
     EXISTS (SELECT 1 FROM ref_disclosure_prohibitions p
             WHERE p.client_id = d.client_id
               AND d.event_date BETWEEN p.valid_from AND coalesce(p.valid_to, DATE '9999-12-31')
@@ -295,49 +400,14 @@ SELECT d.source_system, d.source_event_id,
     EXISTS (SELECT 1 FROM ref_disclosure_permissions q
             WHERE q.client_id = d.client_id
               AND d.event_date BETWEEN q.valid_from AND coalesce(q.valid_to, DATE '9999-12-31')) AS permitted
-FROM d;
+FROM d LEFT JOIN ra
+  ON ra.organisation_id = d.disclosed_to AND ra.client_id = d.client_id AND ra.event_date = d.event_date;
 
--- step: context
--- The one materialisation of the events in scope: every event with its context and, for judged events, all
--- flags resolved. Rules about the log itself read chk_ctx; access rules read chk_judged.
---   involved: any lawful involvement of the person or their unit on the date (personal, unit, referral,
---     supervision case). statutory: the event states an officer's statutory right to the data.
---   explained: involved, statutory, or a provider inside its service authorisation or a framework tender.
---     What is unusual about an explained access (hour, volume, a protected client) is the model's matter.
-CREATE OR REPLACE TEMP TABLE chk_ctx AS
-SELECT x.*,
-    coalesce(pm.perm_any, false) AS perm_any,
-    coalesce(pm.perm_requires, false) AS perm_requires,
-    coalesce(pm.perm_free, false) AS perm_free,
-    i.inv_rank,
-    coalesce(i.inv_rank <= 2, false) AS personal_involvement,
-    i.inv_rank IS NOT NULL AS involved,
-    coalesce(i.followed_up, false) AS followed_up,
-    coalesce(x.purpose = 'statutory_right', false) AS statutory,
-    coalesce(au.service_auth, false) AS service_auth,
-    coalesce(au.tender_auth, false) AS tender_auth,
-    coalesce(au.tender_framework, false) AS tender_framework,
-    coalesce(au.tender_direct, false) AS tender_direct,
-    coalesce(au.auth_subtype, 'never_authorised') AS auth_subtype,
-    coalesce(ra.service_auth OR ra.tender_framework, false) AS recipient_authorised,
-    coalesce(ra.tender_direct AND NOT ra.service_auth AND NOT ra.tender_framework, false) AS recipient_in_direct_tender,
-    coalesce(ds.prohibited, false) AS prohibited,
-    coalesce(ds.permitted, false) AS permitted,
-    (i.inv_rank IS NOT NULL OR coalesce(x.purpose = 'statutory_right', false)
-        OR (x.is_provider AND coalesce(au.service_auth OR au.tender_framework, false))) AS explained
-FROM chk_base_d x
-LEFT JOIN chk_perm pm
-  ON pm.role = x.role AND pm.service_task IS NOT DISTINCT FROM x.service_task AND pm.action = x.action
-LEFT JOIN chk_inv i
-  ON i.client_id = x.client_id AND i.staff_id = x.staff_id
- AND i.staff_unit IS NOT DISTINCT FROM x.staff_unit AND i.event_date = x.event_date
-LEFT JOIN chk_auth au
-  ON x.is_provider AND au.organisation_id = x.staff_org AND au.client_id = x.client_id AND au.event_date = x.event_date
-LEFT JOIN chk_auth ra
-  ON x.is_disclosure AND ra.organisation_id = x.disclosed_to AND ra.client_id = x.client_id
- AND ra.event_date = x.event_date
-LEFT JOIN chk_disclosure ds
-  ON x.is_disclosure AND ds.source_system = x.source_system AND ds.source_event_id = x.source_event_id;
+-- step: disclosure_flags
+UPDATE chk_ctx SET recipient_authorised = d.recipient_authorised,
+    recipient_in_direct_tender = d.recipient_in_direct_tender, prohibited = d.prohibited, permitted = d.permitted
+FROM chk_disclosure d
+WHERE chk_ctx.is_disclosure AND d.source_system = chk_ctx.source_system AND d.source_event_id = chk_ctx.source_event_id;
 
 -- step: judged_context
 -- The events every access rule filters: judged events with all flags resolved (a view over chk_ctx).

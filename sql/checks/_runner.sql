@@ -55,36 +55,30 @@ CREATE OR REPLACE TEMP TABLE chk_share (source_system VARCHAR, access_events BIG
     legitimate BIGINT, explained BIGINT);
 
 -- step: add_touched
+-- (read from the partition's distinct account-client-days, chk_acd_keys, not from its events)
 INSERT INTO chk_touched
 SELECT DISTINCT CASE WHEN regexp_full_match(client_id, '[0-9]{6}[-+A-FU-Ya-fu-y][0-9]{3}[0-9A-Ya-y]')
                      THEN upper(client_id) ELSE client_id END, event_date
-FROM chk_scope_events WHERE client_id IS NOT NULL;
+FROM (SELECT DISTINCT client_id, event_date FROM chk_acd_keys WHERE client_id IS NOT NULL);
 
 -- step: add_share
--- sql/findings/explained_share.sql without labels, over the partition's events only (chk_scope_events): an
--- access event is explained when it has an explanation and is in no rule finding; legitimate = in no rule finding
+-- sql/findings/explained_share.sql without labels, over the partition's events only: an access event is explained
+-- when it has an explanation and is in no rule finding; legitimate = in no rule finding. Counted from what the
+-- partition's explanations step left (chk_explained: this partition's explanations, which already leave out every
+-- event of chk_flagged) rather than by reading the stored explanations back.
 INSERT INTO chk_share
 WITH acc AS (
-    SELECT source_system, source_event_id, event_date FROM chk_scope_events
-    WHERE client_id IS NOT NULL AND action <> 'other' AND coalesce(outcome, 'success') = 'success'
+    SELECT source_system, count(*) AS access_events FROM chk_ctx WHERE is_access GROUP BY ALL
 ), flagged AS (
-    SELECT DISTINCT fe.source_system, fe.source_event_id FROM finding_events fe
-    JOIN findings fi USING (finding_id)
-    SEMI JOIN acc a ON a.source_system = fe.source_system AND a.source_event_id = fe.source_event_id
-    WHERE fi.category NOT IN ('model', 'log_completeness')
+    SELECT c.source_system, count(*) AS in_findings FROM chk_ctx c
+    SEMI JOIN chk_flagged f ON f.source_system = c.source_system AND f.source_event_id = c.source_event_id
+    WHERE c.is_access GROUP BY ALL
 ), explained AS (
-    SELECT DISTINCT x.source_system, x.source_event_id FROM explanations x
-    WHERE x.event_date IN (SELECT d FROM chk_scope_dates)
-), judged AS (
-    SELECT a.source_system, f.source_event_id IS NOT NULL AS in_finding,
-        x.source_event_id IS NOT NULL AND f.source_event_id IS NULL AS explained
-    FROM acc a
-    LEFT JOIN flagged f USING (source_system, source_event_id)
-    LEFT JOIN explained x USING (source_system, source_event_id)
+    SELECT source_system, count(*) AS explained FROM chk_explained GROUP BY ALL
 )
-SELECT source_system, count(*), count(*) FILTER (WHERE in_finding), count(*) FILTER (WHERE NOT in_finding),
-    count(*) FILTER (WHERE explained)
-FROM judged GROUP BY ALL;
+SELECT a.source_system, a.access_events, coalesce(f.in_findings, 0), a.access_events - coalesce(f.in_findings, 0),
+    coalesce(x.explained, 0)
+FROM acc a LEFT JOIN flagged f USING (source_system) LEFT JOIN explained x USING (source_system);
 
 -- step: share
 SELECT source_system, CAST(sum(access_events) AS BIGINT) AS access_events,

@@ -10,10 +10,14 @@
 --   (before the first day or after the last day of employment). A period includes its first and last day.
 -- false_positives: An employment extension not yet entered in staff.csv; a start date entered late.
 --   Check the HR record before concluding.
-SELECT source_system || '|' || source_event_id AS finding_key, source_system, account, staff_id, client_id,
-    coalesce(staff_org, last_org, event_org) AS organisation_id, coalesce(staff_unit, last_unit, event_unit) AS unit_id, event_time AS first_time, event_time AS last_time, event_date,
+-- The staff row's last organisation and unit (what a former worker's access is shown under) come from the
+-- account-client-day (chk_acd), fetched for the gated events only.
+SELECT c.source_system || '|' || c.source_event_id AS finding_key, c.source_system, c.account, c.staff_id, c.client_id,
+    coalesce(c.staff_org, a.last_org, c.event_org) AS organisation_id,
+    coalesce(c.staff_unit, a.last_unit, c.event_unit) AS unit_id, c.event_time AS first_time, c.event_time AS last_time,
+    c.event_date,
     json_object('periods', (SELECT list(json_object('valid_from', s.valid_from, 'valid_to', s.valid_to))
                             FROM ref_staff s WHERE s.staff_id = c.staff_id)) AS evidence,
-    [{'source_system': source_system, 'source_event_id': source_event_id}] AS events
-FROM chk_ctx c
-WHERE gate_outside_employment
+    [{'source_system': c.source_system, 'source_event_id': c.source_event_id}] AS events
+FROM (SELECT * FROM chk_ctx WHERE gate_outside_employment) c
+JOIN chk_acd a ON a.acd = c.acd

@@ -15,4 +15,4 @@ SELECT source_system || '|' || source_event_id AS finding_key, source_system, ac
     json_object('client_is_staff', true) AS evidence,
     [{'source_system': source_system, 'source_event_id': source_event_id}] AS events
 FROM chk_judged
-WHERE client_is_other_staff AND staff_personal_id IS DISTINCT FROM client_id AND NOT explained
+WHERE client_is_other_staff AND NOT same_person AND NOT explained

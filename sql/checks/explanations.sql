@@ -1,6 +1,8 @@
 -- title: explanations of legitimate accesses: the basis of every access event that is in no finding
 -- description: Steps run by pipelines/checks/runner.py after the findings are stored. The first basis that
---   applies wins, in the order of docs/rules.md §Explanations. chk_basis_texts holds the plain-language text
+--   applies wins, in the order of docs/rules.md §Explanations. The partition's explanations are chosen into
+--   chk_explained, then stored; the runner's explained share of the partition counts them there (with
+--   chk_flagged, the events in a finding) instead of reading them back from the store. chk_basis_texts holds the plain-language text
 --   of each basis in Finnish, Swedish and English; request answers and the dashboard read it from here.
 
 -- step: basis_texts
@@ -20,11 +22,18 @@ INSERT INTO chk_basis_texts VALUES
     ('emergency_followed_up', 12, 'Hätäkäyttö, jota seurasi asiakkuus', 'Nödåtkomst som följdes av klientrelation', 'Emergency access followed by involvement'),
     ('role_without_involvement', 13, 'Tehtävä, jonka käyttöoikeus ei edellytä asiakkuutta', 'Uppgift vars behörighet inte kräver klientrelation', 'A task whose access right does not require involvement');
 
+-- step: flagged
+-- The events in a finding: a finding about the log's content (log_completeness) says nothing about whether the
+-- access was lawful, and a model finding is a lead, not a verdict, so neither keeps an access from its explanation.
+CREATE OR REPLACE TEMP TABLE chk_flagged AS
+SELECT DISTINCT fe.source_system, fe.source_event_id FROM finding_events fe JOIN findings fi USING (finding_id)
+WHERE fi.category NOT IN ('log_completeness', 'model');
+
 -- step: explain
 -- A disclosure between controllers is explained by what allows the disclosure (statutory right, the county's
 -- own provider, the client's permission, a legal basis in the log), never by the worker's involvement alone:
 -- a client asking who received their data is owed the basis of the disclosure.
-INSERT INTO explanations
+CREATE OR REPLACE TEMP TABLE chk_explained AS
 SELECT source_system, source_event_id, client_id, event_date, basis
 FROM (
     SELECT j.*,
@@ -45,8 +54,8 @@ FROM (
             WHEN perm_free THEN 'role_without_involvement'
         END AS basis
     FROM chk_judged j
-    -- a finding about the log's content (log_completeness) says nothing about whether the access was lawful
-    ANTI JOIN (SELECT fe.source_system, fe.source_event_id FROM finding_events fe JOIN findings fi USING (finding_id)
-               WHERE fi.category NOT IN ('log_completeness', 'model')) f
-        ON f.source_system = j.source_system AND f.source_event_id = j.source_event_id
+    ANTI JOIN chk_flagged f ON f.source_system = j.source_system AND f.source_event_id = j.source_event_id
 ) WHERE basis IS NOT NULL;
+
+-- step: store
+INSERT INTO explanations SELECT * FROM chk_explained;

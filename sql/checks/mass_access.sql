@@ -11,16 +11,20 @@
 --   account + date) holds every event of that account inside any such window of the day. Window functions
 --   over each account-day (a distinct count over a RANGE frame, then the latest qualifying start), so the
 --   cost grows as n log n in the events of a busy day, not as its square (no self-join of the day's events).
+--   The account-days that reach the threshold at all are found first from the account-client-days
+--   (chk_acd: one row per distinct client of an account-day), so only their events are windowed.
 -- false_positives: Bulk administrative work (a caseload transfer, a list of clients for a decision run);
 --   check what the worker was asked to do that day.
-WITH acc AS (
-    SELECT source_system, account, event_date, event_time, source_event_id, client_id, staff_id, staff_org, staff_unit
-    FROM chk_judged
+WITH judged_acd AS (
+    SELECT DISTINCT acd FROM chk_judged
 ), days AS (
-    SELECT source_system, account, event_date FROM acc GROUP BY ALL
-    HAVING count(DISTINCT client_id) >= $mass_access_distinct_clients
+    -- an account-day's distinct clients among its judged events: its account-client-days with a judged event
+    SELECT a.source_system, a.account, a.event_date, list(a.acd) AS acds
+    FROM judged_acd j JOIN chk_acd a USING (acd)
+    GROUP BY ALL HAVING count(*) >= $mass_access_distinct_clients
 ), ev AS (
-    SELECT a.* FROM acc a SEMI JOIN days d USING (source_system, account, event_date)
+    SELECT source_system, account, event_date, event_time, source_event_id, client_id, staff_id, staff_org, staff_unit
+    FROM chk_judged WHERE acd IN (SELECT unnest(acds) FROM days)
 ), opened AS (
     -- each event opens the window [its time, + window); distinct clients in it (RANGE frames are inclusive,
     -- hence one microsecond less than the window)

@@ -1,6 +1,7 @@
 -- title: a client-sorted, already enriched, dictionary-coded copy of the events, for fast request answers
 -- description: Built by pipelines/disclosure/index.py ensure_client_index(con) after ingest, reference import
---   and checks, in one transaction. Sorted by (client_id, event_date, ...), DuckDB's zone maps skip every row
+--   and checks, in bounded pieces (so that the build's peak does not grow with the store) and written in one
+--   transaction. Sorted by (client_id, event_date, ...), DuckDB's zone maps skip every row
 --   group but the client's own; the worker, organisation, unit and basis are joined once here instead of per
 --   answer (planning those joins costs tens of milliseconds per query). An event keeps its own values (id,
 --   times, findings) as columns; every text column with few distinct values (source system, account,
@@ -11,11 +12,16 @@
 --   per column. The copy is a cache: disclosure_index_state records what it was built from, and answers fall
 --   back to the live tables when the store has changed. disclosure_index_clients has each client's row count
 --   and median date: an answer of many rows is read as two date halves in parallel (index.py read_answer).
---   Steps run in this order; `enriched` gets enrich.sql over the view of all_rows.sql (__ENRICH__);
---   `code_type` and `type_size` run once per text column (__COLUMN__, __TYPE__: a transient ENUM that does
---   the coding; a column with more than MAX_CODED values stays a column);
---   `copy` gets the plain columns and the codes array (__COLUMNS__), `layout` the dictionaries (__LAYOUT__),
---   `state` index_fingerprint.sql (__FINGERPRINT__) and a build id; index.py drops the transient types.
+--   The build: `attach_scratch` opens a scratch database beside the store (__PATH__); pass 1 (each statement
+--   commits there) numbers the client ranges (`build_clients`, $piece_events rows each), lists the
+--   lawfulness findings' events (`build_findings`) and enriches one date window at a time (`build_window_*`
+--   set the window, `build_rows_window` gets enrich.sql over the view of all_rows.sql as __ENRICH__); pass 2
+--   (one transaction on the store) runs `drop`, then `code_type` and `type_size` once per text column
+--   (__COLUMN__, __TYPE__: a transient ENUM that does the coding; a column with more than MAX_CODED values
+--   stays a column), `copy` and `clients` (empty tables), `copy_piece` and `clients_piece` once per client
+--   range in client order (__COLUMNS__: the plain columns and the codes array), `layout` the dictionaries
+--   (__LAYOUT__), `state` index_fingerprint.sql (__FINGERPRINT__) and a build id; index.py drops the
+--   transient types, and `cleanup` and `detach_scratch` run (and the scratch file is deleted) whatever happens.
 
 -- step: drop
 DROP TABLE IF EXISTS disclosure_events_by_client;
@@ -25,6 +31,66 @@ DROP TABLE IF EXISTS disclosure_index_clients;
 -- step: old_types
 SELECT type_name FROM duckdb_types() WHERE schema_name = 'main' AND type_name LIKE 'disclosure\_enum\_%' ESCAPE '\';
 
+-- step: store_path
+-- the store's file, beside which the build keeps its scratch database (NULL for a store in memory)
+SELECT path FROM duckdb_databases() WHERE database_name = current_database();
+
+-- step: attach_scratch
+-- the build's scratch database (__PATH__: a file beside the store, or ':memory:'): its tables are compressed on
+-- disk, where a temp table would spill uncompressed (several times the store at 100 M events); index.py
+-- deletes the file when the build ends
+ATTACH __PATH__ AS disclosure_build;
+
+-- step: detach_scratch
+DETACH DATABASE IF EXISTS disclosure_build;
+
+-- step: build_clients
+-- every client's events, and the piece of the copy they go to: clients in client_id order, a new piece each time
+-- $piece_events more rows have gone before (a client is never split, so a piece holds at most $piece_events
+-- rows plus one client's). The copy is written piece after piece in this order, so it is sorted as a whole.
+CREATE OR REPLACE TABLE disclosure_build.clients AS
+SELECT client_id,
+    (sum(events) OVER (ORDER BY client_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - events)
+        // $piece_events AS piece
+FROM (
+    SELECT CASE WHEN regexp_full_match(client_id, '[0-9]{6}[-+A-FU-Ya-fu-y][0-9]{3}[0-9A-Ya-y]')
+                THEN upper(client_id) ELSE client_id END AS client_id, count(*) AS events
+    FROM events WHERE client_id IS NOT NULL GROUP BY ALL
+);
+
+-- step: build_pieces
+SELECT DISTINCT piece FROM disclosure_build.clients ORDER BY piece;
+
+-- step: build_days
+-- the events per date, from which index.py cuts the date windows the enrichment runs in
+SELECT event_date, count(*) FROM events WHERE client_id IS NOT NULL GROUP BY ALL ORDER BY event_date;
+
+-- step: build_findings
+-- the events in findings that question the access's lawfulness, with their finding ids (all_rows.sql joins it)
+CREATE OR REPLACE TABLE disclosure_build.findings AS
+SELECT fe.source_system, fe.source_event_id, list(DISTINCT fe.finding_id ORDER BY fe.finding_id) AS finding_ids
+FROM finding_events fe JOIN findings f USING (finding_id)
+WHERE f.category NOT IN ('data_quality', 'log_completeness')
+GROUP BY ALL;
+
+-- step: build_window_from
+SET VARIABLE disclosure_from = $date_from;
+-- step: build_window_to
+SET VARIABLE disclosure_to = $date_to;
+
+-- step: build_rows
+-- the enriched rows, not yet coded nor sorted by client: an empty table of their columns and the piece number
+CREATE OR REPLACE TABLE disclosure_build.rows AS
+SELECT e.*, c.piece AS build_piece FROM (__ENRICH__) e JOIN disclosure_build.clients c ON c.client_id = e.client_id
+LIMIT 0;
+
+-- step: build_rows_window
+-- one date window's enriched rows (all_rows.sql), sorted by piece: each piece's rows of the window then sit in
+-- a few row groups, and a piece's copy step below skips the others by their zone maps
+INSERT INTO disclosure_build.rows
+SELECT e.*, c.piece FROM (__ENRICH__) e JOIN disclosure_build.clients c ON c.client_id = e.client_id
+ORDER BY c.piece;
+
 -- step: enriched
 CREATE OR REPLACE TEMP TABLE disclosure_enriched AS SELECT * FROM (__ENRICH__);
 
@@ -33,13 +99,13 @@ CREATE OR REPLACE TEMP TABLE disclosure_enriched AS SELECT * FROM (__ENRICH__);
 -- zone maps do the pruning, and source_event_id, unique per event, never are)
 SELECT column_name, data_type = 'VARCHAR' AND column_name NOT IN ('client_id', 'source_event_id') AS codable
 FROM duckdb_columns()
-WHERE database_name = 'temp' AND table_name = 'disclosure_enriched'
+WHERE database_name = 'disclosure_build' AND table_name = 'rows' AND column_name <> 'build_piece'
 ORDER BY column_index;
 
 -- step: code_type
 -- at most __LIMIT__ values: one more than may be coded, so that index.py sees when a column has too many
 CREATE TYPE __TYPE__ AS ENUM (
-    SELECT DISTINCT __COLUMN__ FROM disclosure_enriched WHERE __COLUMN__ IS NOT NULL ORDER BY 1 LIMIT __LIMIT__
+    SELECT DISTINCT __COLUMN__ FROM disclosure_build.rows WHERE __COLUMN__ IS NOT NULL ORDER BY 1 LIMIT __LIMIT__
 );
 
 -- step: type_size
@@ -47,21 +113,32 @@ SELECT len(enum_range(NULL::__TYPE__));
 
 -- step: copy
 CREATE TABLE disclosure_events_by_client AS
-SELECT __COLUMNS__ FROM disclosure_enriched
-ORDER BY client_id, event_date, event_time, source_system, source_event_id;
-
--- step: layout
-CREATE TABLE disclosure_index_layout AS
-SELECT * FROM (VALUES __LAYOUT__) AS layout(position, column_name, slot, dictionary);
+SELECT __COLUMNS__ FROM disclosure_build.rows LIMIT 0;
 
 -- step: clients
 -- per client: how many rows, and the median date that splits a large answer into two halves read at once
 CREATE TABLE disclosure_index_clients AS
 SELECT client_id, count(*) AS row_count, quantile_disc(event_date, 0.5) AS mid_date
-FROM disclosure_enriched GROUP BY client_id ORDER BY client_id;
+FROM disclosure_build.rows WHERE false GROUP BY client_id;
+
+-- step: copy_piece
+INSERT INTO disclosure_events_by_client
+SELECT __COLUMNS__ FROM disclosure_build.rows WHERE build_piece = $piece
+ORDER BY client_id, event_date, event_time, source_system, source_event_id;
+
+-- step: clients_piece
+INSERT INTO disclosure_index_clients
+SELECT client_id, count(*) AS row_count, quantile_disc(event_date, 0.5) AS mid_date
+FROM disclosure_build.rows WHERE build_piece = $piece GROUP BY client_id ORDER BY client_id;
+
+-- step: layout
+CREATE TABLE disclosure_index_layout AS
+SELECT * FROM (VALUES __LAYOUT__) AS layout(position, column_name, slot, dictionary);
 
 -- step: cleanup
-DROP TABLE disclosure_enriched;
+DROP VIEW IF EXISTS disclosure_rows;
+RESET VARIABLE disclosure_from;
+RESET VARIABLE disclosure_to;
 
 -- step: state
 CREATE OR REPLACE TABLE disclosure_index_state AS
@@ -118,10 +195,12 @@ SELECT DISTINCT client_id, event_date FROM (
 SELECT column_name, slot, dictionary FROM disclosure_index_layout ORDER BY position;
 
 -- step: update_new_values
--- a coded column's values in the update that its dictionary lacks, in sorted order (__COLUMN__)
+-- a coded column's values in the update that its dictionary lacks, in sorted order (__COLUMN__); an anti join,
+-- not list_contains per value (which compares every value with the whole dictionary: seconds for the account
+-- column's thousands of values)
 SELECT list(v ORDER BY v) FROM (
     SELECT DISTINCT __COLUMN__ AS v FROM disclosure_enriched WHERE __COLUMN__ IS NOT NULL
-) WHERE NOT list_contains($dictionary, v);
+) ANTI JOIN (SELECT unnest($dictionary) AS known) ON v = known;
 
 -- step: update_dictionary
 UPDATE disclosure_index_layout SET dictionary = $dictionary WHERE column_name = $column_name;

@@ -11,6 +11,9 @@ WITH ev AS (
              THEN upper(e.client_id) ELSE e.client_id END AS norm_client_id
     FROM events e
     WHERE e.client_id IS NOT NULL AND e.event_date IN (SELECT DISTINCT event_date FROM disclosure_touched)
+      -- a cheap necessary condition first: the normalised id only upper-cases, so a touched client's event has
+      -- the same upper-cased id; the exact (client, day) match follows in `touched`
+      AND upper(e.client_id) IN (SELECT DISTINCT upper(client_id) FROM disclosure_touched)
 ), touched AS (
     SELECT ev.* FROM ev SEMI JOIN disclosure_touched t
       ON t.client_id = ev.norm_client_id AND t.event_date = ev.event_date
@@ -21,8 +24,11 @@ WITH ev AS (
     WHERE f.category NOT IN ('data_quality', 'log_completeness')
     GROUP BY ALL
 ), x AS (
-    SELECT source_system, source_event_id, min(basis) AS basis FROM explanations
-    WHERE event_date IN (SELECT DISTINCT event_date FROM disclosure_touched)
+    -- only the touched events' explanations are grouped (a retro-dated change can touch a few clients on
+    -- every day of the year: grouping all those days' explanations cost what the whole day range holds)
+    SELECT source_system, source_event_id, min(basis) AS basis FROM explanations ex
+    SEMI JOIN touched t ON t.source_system = ex.source_system AND t.source_event_id = ex.source_event_id
+    WHERE ex.event_date IN (SELECT DISTINCT event_date FROM disclosure_touched)
     GROUP BY ALL
 )
 SELECT e.source_system, e.source_event_id, e.event_time, e.event_local, e.event_date, e.account,

@@ -21,7 +21,11 @@
 -- unit worked is not unusual for its members) and the windows (on the same date every peer's window covers
 -- the same stretch of the data, so the first weeks are not "quiet" and the last ones not "busy"); the other
 -- features with the peer group's median over all days.
--- Protected clients have a floor of half a client: peers open none, and one is already grave. The last eight
+-- Protected clients: peers open none, and one is already grave. One protected client opened without
+-- involvement (what the protected_client rule finds) therefore counts as a deviation of [model] min_aspect_z (3)
+-- by itself: a floor of a third of a client. With half a client it was 2, so such a day could be flagged only
+-- when some other aspect was unusual too (measured in docs/anomaly-model.md, section "Ranking"). Out of hours
+-- a protected client may be the involved worker's own evening work: half a client, one alone is 2. The last eight
 -- are windows over the person's days (pipelines/scoring/features.py, `derive`), counted only on
 -- a day that itself adds to them. Clients "uncovered": opened without personal involvement and not as the
 -- substitute of an absent colleague of the unit; "unaffine": uncovered and opened by none of the person's
@@ -33,7 +37,7 @@ SELECT * FROM (VALUES
     (3, 'clients_uncovered', 1.0, true, 'uninvolved', false),
     (4, 'unaffine_clients', 1.0, true, 'uninvolved', false),
     (5, 'out_of_hours_clients', 1.0, true, 'hours', true),
-    (6, 'protected_uninvolved_clients', 0.5, false, 'protected', false),
+    (6, 'protected_uninvolved_clients', 1.0 / 3, false, 'protected', false),
     (7, 'protected_out_of_hours_clients', 0.5, false, 'protected', true),
     (8, 'prints_exports', 1.0, true, 'output', false),
     (9, 'searches_per_view', 0.25, true, 'output', false),

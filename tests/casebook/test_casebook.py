@@ -14,15 +14,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
-from rulecases import Case, case_store, load_case_into
+from rulecases import Case, case_store, load_case_into, read_yaml
 
 from pipelines.checks.catalogue import CATEGORIES, load_catalogue
 from pipelines.checks.runner import build_context, evaluate_rules
 from pipelines.config import load_config
 
 HERE = Path(__file__).parent
-BASE = yaml.safe_load((HERE.parent / "checks" / "_base.yaml").read_text(encoding="utf-8"))
+BASE = read_yaml(HERE.parent / "checks" / "_base.yaml")
 REF_TABLES = ("organisations", "staff", "accounts", "role_permissions", "involvement", "provider_authorisations",
               "clients", "disclosure_prohibitions", "disclosure_permissions")
 CASE_FILES = sorted(HERE.glob("*.yaml"))
@@ -31,7 +30,7 @@ CASE_FILES = sorted(HERE.glob("*.yaml"))
 def _cases():
     out = []
     for path in CASE_FILES:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        spec = read_yaml(path)
         for c in spec["cases"]:
             reference = {t: list(BASE.get(t, [])) for t in REF_TABLES}
             for table, rows in (c.get("reference") or {}).items():
