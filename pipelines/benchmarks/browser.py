@@ -184,10 +184,16 @@ def _choose(page, label: str, text: str) -> bool:
     box = page.get_by_role("combobox", name=label).first
     if text in (box.input_value() or ""):
         return False
-    box.click()
-    box.fill(text)
-    page.get_by_role("option").filter(has_text=text).first.click()
-    return True
+    for _attempt in range(3):  # a click on the option can land while the menu is still being drawn: picked again
+        box.click()
+        box.fill(text)
+        page.get_by_role("option").filter(has_text=text).first.click()
+        deadline = time.time() + 5
+        while time.time() < deadline:
+            if text in (box.input_value() or ""):
+                return True
+            page.wait_for_timeout(40)
+    raise RuntimeError(f"{text} could not be chosen in {label}")
 
 
 def _subject(page, key: str, subjects: dict) -> bool:
