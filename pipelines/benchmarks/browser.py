@@ -50,23 +50,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .. import PROJECT_ROOT
+from ..access import PAGES as ACCESS_PAGES
+from ..access import pages_for
+from ..reports.labels import text
 from .dashboard import ROLES, bench_environment, page_echo, print_summary
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-# page key -> (url path, page title in Finnish: the heading to wait for)
-PAGES = {
-    "overview": ("overview", "Yleiskuva"),
-    "findings": ("findings", "Havaintojen käsittely"),
-    "cases": ("cases", "Tapaukset"),
-    "user": ("user-timeline", "Käyttäjän aikajana"),
-    "client": ("client-timeline", "Asiakkaan aikajana"),
-    "anomalies": ("anomalies", "Poikkeavimmat käyttäjäpäivät"),
-    "provider": ("provider", "Palveluntuottajan valvonta"),
-    "report": ("report", "Valvontaraportti"),
-    "requests": ("requests", "Selvityspyynnöt"),
-}
-LANDING = {"dpo": "overview", "supervision": "findings", "request_handler": "requests"}
+# page key -> (url path, the Finnish heading the page draws first: its title, the anomaly list its list's own),
+# from the one page list (pipelines/access.py) and the label table; a role's landing page is its first page
+PAGES = {p.key: (p.url_path, text("ui", {"anomalies": "anomaly_rank"}.get(p.key, f"page_{p.key}")))
+         for p in ACCESS_PAGES}
+LANDING = {role: pages_for(role)[0].key for role in ROLES}
 
 
 def _free_port() -> int:
