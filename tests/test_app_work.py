@@ -66,6 +66,15 @@ def test_codes_become_plain_words_and_open_ended_periods_are_in_force_never_None
     assert not any(v == "None" for c in fi.columns for v in fi[c].cast(pl.Utf8).to_list())
 
 
+def test_a_service_task_is_named_in_words_and_a_county_specific_task_is_shown_as_it_came():
+    """DOMAIN.md: role_permissions and events carry a service task; a person reads "lastensuojelu", not the code,
+    and a task the label table does not know is shown as the source system wrote it (nothing disappears)."""
+    frame = pl.DataFrame({"service_task": ["child_welfare", "placement", "vammaispalvelut"]})
+    assert labels.display_frame(frame, "fi", rename=False)["service_task"].to_list() == [
+        "lastensuojelu", "sijaishuolto", "vammaispalvelut"]
+    assert labels.display_frame(frame, "sv", rename=False)["service_task"][0] == "barnskydd"
+
+
 def test_a_case_pack_states_the_sha256_of_the_csv_it_comes_with(app_env):
     snap = snapshot_path(Path(app_env["LOKIVAHTI_STORE"]))
     history = pl.DataFrame(schema={"status": pl.Utf8, "actor": pl.Utf8})

@@ -49,7 +49,7 @@ VALUES = section("values")  # code -> (fi, sv, en): codes in data, in plain word
 COLUMNS = section("columns")  # column name -> (fi, sv, en)
 # columns whose values are codes to translate
 CODED = {"status", "severity", "action", "basis", "kind", "purpose", "agreement", "phase", "role", "relation",
-         "outcome", "decision"}
+         "outcome", "decision", "service_task"}
 OPEN_ENDED = ("voimassa", "gällande", "in force")
 
 
