@@ -21,64 +21,19 @@ LANGUAGES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 WELCOME_SV = "Välkommen till Lokivahti – logggranskning av klientuppgifter inom socialvården."
 
 # Streamlit's own words (widget placeholders, table toolbar, status) are English and it has no setting for
-# another language; the page replaces them as they appear (app_pages/_auth.browser_sync). English -> (fi, sv).
+# another language; the page replaces them as they appear (app_pages/_auth.browser_sync). English -> (fi, sv),
+# from the label table's [streamlit] section (pipelines/reports/labels.toml).
 # Only a whole text equal to one of these words is replaced: none of them is a value the store holds (codes are
 # translated before they are shown). The date picker's calendar takes its month and weekday names, and its own
 # button and field labels, from the browser's language, which the page sets to LOCALES[language].
-STREAMLIT_TEXT: dict[str, tuple[str, str]] = {
-    "Choose an option": ("Valitse", "Välj"),
-    "Choose options": ("Valitse yksi tai useampi", "Välj ett eller flera"),
-    "No results": ("Ei tuloksia", "Inga resultat"),
-    "Running...": ("Käynnissä...", "Körs..."),
-    "Stop": ("Pysäytä", "Stoppa"),
-    "Rerun": ("Päivitä", "Uppdatera"),
-    "Connecting": ("Yhdistetään", "Ansluter"),
-    "Please wait...": ("Odota...", "Vänta..."),
-    "Download as CSV": ("Lataa CSV-tiedostona", "Ladda ner som CSV"),
-    "Search": ("Hae", "Sök"),
-    "Show/hide columns": ("Näytä tai piilota sarakkeita", "Visa eller dölj kolumner"),
-    "Fullscreen": ("Koko näyttö", "Helskärm"),
-    "Enter fullscreen": ("Koko näyttö", "Helskärm"),
-    "Close fullscreen": ("Sulje koko näyttö", "Stäng helskärm"),
-    "Exit fullscreen": ("Sulje koko näyttö", "Stäng helskärm"),
-    "Clear all": ("Tyhjennä", "Rensa"),
-    "Clear value": ("Tyhjennä", "Rensa"),
-    "Previous month": ("Edellinen kuukausi", "Föregående månad"),
-    "Next month": ("Seuraava kuukausi", "Nästa månad"),
-    "Press Enter to submit form": ("Lähetä painamalla Enter", "Skicka med Enter"),
-    "Press Enter to apply": ("Ota käyttöön painamalla Enter", "Verkställ med Enter"),
-    "Download": ("Lataa", "Ladda ner"),
-    "Open": ("Avaa", "Öppna"),
-    "Choose date": ("Valitse päivä", "Välj datum"),
-    "Choose date range": ("Valitse ajanjakso", "Välj period"),
-    "Use arrow keys to navigate dates. Enter to select. Escape to close.": (
-        "Liiku päivästä toiseen nuolinäppäimillä, valitse Enterillä ja sulje Escillä.",
-        "Flytta mellan datum med piltangenterna, välj med Enter och stäng med Esc."),
-}
+STREAMLIT_TEXT: dict[str, tuple[str, str]] = {en: (fi, sv) for en, (fi, sv, _en) in
+                                              labels.section("streamlit").items()}
 # The calendar's own words that are also everyday English ("month"): replaced inside a date input only, and at the
 # start of a longer label too ("Choose date range, syyskuu 2025", the calendar's heading for screen readers).
 # A date field's parts are labelled for screen readers as "day, <label> start date": those parts are replaced too.
-CALENDAR_TEXT: dict[str, tuple[str, str]] = {
-    "day": ("päivä", "dag"),
-    "month": ("kuukausi", "månad"),
-    "year": ("vuosi", "år"),
-    "start date": ("alkupäivä", "startdatum"),
-    "end date": ("loppupäivä", "slutdatum"),
-    "Choose date": ("Valitse päivä", "Välj datum"),
-    "Choose date range": ("Valitse ajanjakso", "Välj period"),
-    "Date range": ("Ajanjakso", "Period"),
-    "Select...": ("Valitse...", "Välj..."),
-    "Quick select a date range": ("Valitse ajanjakso valmiista", "Välj en färdig period"),
-    "Past Week": ("Viimeinen viikko", "Senaste veckan"),
-    "Past Month": ("Viimeinen kuukausi", "Senaste månaden"),
-    "Past 3 Months": ("Viimeiset 3 kuukautta", "Senaste 3 månaderna"),
-    "Past 6 Months": ("Viimeiset 6 kuukautta", "Senaste 6 månaderna"),
-    "Past Year": ("Viimeinen vuosi", "Senaste året"),
-    "Past 2 Years": ("Viimeiset 2 vuotta", "Senaste 2 åren"),
-    "Last available date": ("Viimeinen valittavissa oleva päivä", "Sista valbara datum"),
-    "Clear date": ("Tyhjennä päivä", "Rensa datum"),
-    "Clear dates": ("Tyhjennä päivät", "Rensa datumen"),
-}
+# The label table's [calendar] section.
+CALENDAR_TEXT: dict[str, tuple[str, str]] = {en: (fi, sv) for en, (fi, sv, _en) in
+                                             labels.section("calendar").items()}
 # The browser language the page announces for each interface language: Streamlit hands it to the date picker,
 # which names months and weekdays and starts the week by it (Monday in all three), and to its number formats.
 LOCALES = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-FI"}

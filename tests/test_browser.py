@@ -120,6 +120,24 @@ def sign_in(page, url: str, name: str, path: str = "") -> None:
     wait_idle(page)
 
 
+# the sign-in form's username and password labels and its button, in the language chosen on the form
+SIGN_IN_WORDS = {"Suomi": ("Käyttäjätunnus", "Salasana", "Kirjaudu sisään"),
+                 "Svenska": ("Användarnamn", "Lösenord", "Logga in")}
+
+
+def sign_in_speaking(page, url: str, name: str, language: str) -> None:
+    """Chooses the interface language on the sign-in form, then signs in through the form's labels in it."""
+    user, password, button = SIGN_IN_WORDS[language]
+    page.set_default_timeout(30_000)
+    page.goto(url)
+    page.get_by_test_id("stRadio").get_by_text(language).click()
+    wait_idle(page)
+    page.get_by_label(user).fill(name)
+    page.get_by_label(password).fill(PASSWORDS[name])
+    page.get_by_role("button", name=button).click()
+    wait_idle(page)
+
+
 def nav(page, title: str) -> None:
     page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
     wait_idle(page)
@@ -382,14 +400,7 @@ def test_streamlits_own_words_follow_the_chosen_language(server, browser):
     context = browser.new_context(viewport=VIEWPORT)
     try:
         page = context.new_page()
-        page.set_default_timeout(30_000)
-        page.goto(url)
-        page.get_by_text("Svenska").click()
-        wait_idle(page)
-        page.get_by_label("Användarnamn").fill("dpo1")
-        page.get_by_label("Lösenord").fill(PASSWORDS["dpo1"])
-        page.get_by_role("button", name="Logga in").click()
-        wait_idle(page)
+        sign_in_speaking(page, url, "dpo1", "Svenska")
         nav(page, "Hantering av observationer")
         page.get_by_role("heading", name="Hantering av observationer").wait_for()
         page.get_by_text("Massbehandling").click()
@@ -423,14 +434,7 @@ def test_the_date_pickers_calendar_speaks_the_chosen_language(server, browser, c
     context = browser.new_context(viewport=VIEWPORT)
     try:
         page = context.new_page()
-        page.set_default_timeout(30_000)
-        page.goto(url)
-        page.get_by_test_id("stRadio").get_by_text(language).click()
-        wait_idle(page)
-        page.get_by_role("textbox").first.fill("dpo1")
-        page.locator("input[type='password']").fill(PASSWORDS["dpo1"])
-        page.get_by_test_id("stFormSubmitButton").get_by_role("button").click()
-        wait_idle(page)
+        sign_in_speaking(page, url, "dpo1", language)
         nav(page, words["page"])
         assert page.evaluate("navigator.language") == {"fi": "fi-FI", "sv": "sv-FI"}[code]
         field = page.get_by_test_id("stDateInput").first

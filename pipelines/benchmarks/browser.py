@@ -215,9 +215,6 @@ def navigation_seconds(role: str, subjects: dict, context, port: int, shots: Pat
     """One role's session: (seconds until the sign-in form is ready, {page: seconds}) with the landing page timed
     from the sign-in click, every other page from the click on its sidebar link, and "page: subject" from the
     subject's choice (see the module's docstring)."""
-    from ..access import pages_for
-    from ..reports.labels import text
-
     out: dict[str, float] = {}
 
     def done(name: str, seconds: float) -> None:
@@ -225,35 +222,43 @@ def navigation_seconds(role: str, subjects: dict, context, port: int, shots: Pat
         if echo:
             echo(role, name, seconds)
 
+    with _signed_in(context, port, role) as (page, _url, ready, landing):
+        done(LANDING[role], landing)
+        _shot(page, shots, f"{role}_{LANDING[role]}")
+        for p in pages_for(role):
+            if p.key not in PAGES:
+                continue
+            heading = PAGES[p.key][1]
+            if p.key != LANDING[role]:
+                runs = page.evaluate(RUN_COUNTER)
+                start = time.perf_counter()
+                page.get_by_test_id("stSidebarNav").get_by_text(text("ui", f"page_{p.key}", "fi"),
+                                                                  exact=True).click()
+                wait_rendered(page, heading, runs)
+                done(p.key, time.perf_counter() - start)
+                _shot(page, shots, f"{role}_{p.key}")
+            runs = page.evaluate(RUN_COUNTER)
+            start = time.perf_counter()
+            if _subject(page, p.key, subjects):
+                wait_rendered(page, heading, runs)
+                done(f"{p.key}: subject", time.perf_counter() - start)
+                _shot(page, shots, f"{role}_{p.key}_subject")
+    return ready, out
+
+
+@contextmanager
+def _signed_in(context, port: int, role: str):
+    """A fresh server and a new tab signed in as `role` (its landing page rendered): (page, url, seconds until
+    the sign-in form was ready, seconds from the sign-in click to the landing page)."""
     with running_server(port) as url:
         context.clear_cookies()
         page = context.new_page()
         page.set_default_timeout(120_000)
         try:
             ready, landing = _sign_in(page, url, role)
-            done(LANDING[role], landing)
-            _shot(page, shots, f"{role}_{LANDING[role]}")
-            for p in pages_for(role):
-                if p.key not in PAGES:
-                    continue
-                heading = PAGES[p.key][1]
-                if p.key != LANDING[role]:
-                    runs = page.evaluate(RUN_COUNTER)
-                    start = time.perf_counter()
-                    page.get_by_test_id("stSidebarNav").get_by_text(text("ui", f"page_{p.key}", "fi"),
-                                                                      exact=True).click()
-                    wait_rendered(page, heading, runs)
-                    done(p.key, time.perf_counter() - start)
-                    _shot(page, shots, f"{role}_{p.key}")
-                runs = page.evaluate(RUN_COUNTER)
-                start = time.perf_counter()
-                if _subject(page, p.key, subjects):
-                    wait_rendered(page, heading, runs)
-                    done(f"{p.key}: subject", time.perf_counter() - start)
-                    _shot(page, shots, f"{role}_{p.key}_subject")
+            yield page, url, ready, landing
         finally:
             page.close()
-    return ready, out
 
 
 def deep_link_seconds(role: str, key: str, subjects: dict, context, port: int, shots: Path | None = None) -> float:
@@ -262,31 +267,24 @@ def deep_link_seconds(role: str, key: str, subjects: dict, context, port: int, s
 
     Every server of a run listens on the same port, so the browser context's cache holds Streamlit's own
     JavaScript after the first page, as a user's browser does; the query caches start empty each time."""
-    with running_server(port) as url:
-        context.clear_cookies()
-        page = context.new_page()
-        page.set_default_timeout(120_000)
-        try:
-            _ready, landing = _sign_in(page, url, role)
-            if key == LANDING[role]:
-                return landing
-            path, heading = PAGES[key]
-            # the page's default period is the data's real span (a few events dated years off excluded)
-            query = {"user": f"?staff={subjects['staff']}",
-                     "cases": f"?staff={subjects['staff']}",
-                     "provider": f"?provider={subjects['provider']}"}.get(key, "")
-            start = time.perf_counter()
-            page.goto(f"{url}/{path}{query}")
-            wait_rendered(page, heading)
-            if key == "client" and subjects.get("client"):  # typed, as a user would: never in an address
-                runs = page.evaluate(RUN_COUNTER)
-                _subject(page, key, subjects)
-                wait_rendered(page, heading, runs)
-            seconds = time.perf_counter() - start
-            _shot(page, shots, f"{role}_{key}_deep_link")
-            return seconds
-        finally:
-            page.close()
+    with _signed_in(context, port, role) as (page, url, _ready, landing):
+        if key == LANDING[role]:
+            return landing
+        path, heading = PAGES[key]
+        # the page's default period is the data's real span (a few events dated years off excluded)
+        query = {"user": f"?staff={subjects['staff']}",
+                 "cases": f"?staff={subjects['staff']}",
+                 "provider": f"?provider={subjects['provider']}"}.get(key, "")
+        start = time.perf_counter()
+        page.goto(f"{url}/{path}{query}")
+        wait_rendered(page, heading)
+        if key == "client" and subjects.get("client"):  # typed, as a user would: never in an address
+            runs = page.evaluate(RUN_COUNTER)
+            _subject(page, key, subjects)
+            wait_rendered(page, heading, runs)
+        seconds = time.perf_counter() - start
+        _shot(page, shots, f"{role}_{key}_deep_link")
+        return seconds
 
 
 def browser_timings(store: str | os.PathLike, roles=ROLES, shots: Path | None = None, echo=None,
