@@ -226,8 +226,6 @@ def navigation_seconds(role: str, subjects: dict, context, port: int, shots: Pat
         done(LANDING[role], landing)
         _shot(page, shots, f"{role}_{LANDING[role]}")
         for p in pages_for(role):
-            if p.key not in PAGES:
-                continue
             heading = PAGES[p.key][1]
             if p.key != LANDING[role]:
                 runs = page.evaluate(RUN_COUNTER)
@@ -295,8 +293,6 @@ def browser_timings(store: str | os.PathLike, roles=ROLES, shots: Path | None = 
     given, receives {role: seconds until the sign-in form was ready with its modules}."""
     from playwright.sync_api import sync_playwright
 
-    from ..access import PAGE_ROLES
-
     chromium = shutil.which("chromium")
     if not chromium:
         raise RuntimeError("Debian's chromium is not installed (apt-get install chromium)")
@@ -317,10 +313,9 @@ def browser_timings(store: str | os.PathLike, roles=ROLES, shots: Path | None = 
                 if ready is not None:
                     ready[role] = seconds
                 if deep_links:
-                    for key in PAGES:
-                        if role in PAGE_ROLES.get(key, ()):
-                            keep(role, f"{key} (deep link)",
-                                 deep_link_seconds(role, key, subjects, context, port, shots))
+                    for p in pages_for(role):
+                        keep(role, f"{p.key} (deep link)",
+                             deep_link_seconds(role, p.key, subjects, context, port, shots))
                 context.close()
         finally:
             browser.close()

@@ -164,9 +164,6 @@ SELECT (sum(h) % 9223372036854775807)::BIGINT AS value FROM (
 -- an enum type of a coded column (types are named by the build, never by a person's data)
 DROP TYPE __TYPE__;
 
--- step: drop_rows_view
-DROP VIEW disclosure_rows;
-
 -- The update of a fresh-but-for-one-check copy (index.py update_client_index): the client-days the check
 -- touched (disclosure_touched, registered by the caller as `touched_days`) plus those of the events ingested
 -- since the copy was built (from the summaries kept at ingest, never the events) are deleted from the copy and
