@@ -11,7 +11,7 @@ after a delay, so a page whose heading was out while its queries still ran used 
 Why through the navigation: Streamlit's pages are one single-page application. The JavaScript modules of its
 elements (the Plotly chart one is 4.7 MB) are fetched and evaluated once per page load and kept for every page
 the navigation opens after it; the sign-in form prepares the chart and table modules while the user reads it and
-types (app_pages/_auth.py). Opening each page by its address instead would reload the application and pay those
+types. Opening each page by its address instead would reload the application and pay those
 modules again on every page, a cost a user meets only when following a link from outside.
 
 What one role's run is: a fresh server (`lokivahti serve`'s command: no file watcher), Debian's Chromium, the
@@ -159,7 +159,7 @@ def _sign_in(page, url: str, role: str) -> tuple[float, float]:
     page is rendered)."""
     start = time.perf_counter()
     page.goto(url)
-    # a person reads the form before typing: the modules it prepares (app_pages/_auth.py) are evaluated by then
+    # a person reads the form before typing: the modules it prepares are evaluated by then
     page.get_by_label("Salasana").wait_for()
     page.wait_for_function("() => window.__lvPreloads && window.__lvPreloads.length > 0", timeout=30_000)
     page.evaluate("() => Promise.all(window.__lvPreloads)")
