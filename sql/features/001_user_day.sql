@@ -136,19 +136,26 @@ WHERE cd.n_access > 0;
 -- a colleague of the same unit and role with no events at all on a day the unit works (a working day, or any
 -- day for a unit open every day): a substitute's work, the commonest legitimate reason for a heavy day of
 -- other people's clients. On a weekend everyone is away, and nobody stands in for anyone.
+-- The candidates (a colleague of the same unit and role is the client's own worker) are few, so they are
+-- found first and only they are looked up among the own workers' days: the other order probed every
+-- uninvolved access against all user-days (at ten million events about half a second of the scoring).
 CREATE OR REPLACE TEMP TABLE feature_covering AS
-SELECT DISTINCT f.staff_id, f.day, f.client_id
-FROM feature_client_flags f
-JOIN feature_personal p
-  ON p.client_id = f.client_id AND f.day BETWEEN p.valid_from AND p.valid_to AND p.staff_id <> f.staff_id
-JOIN feature_staff_unit mine ON mine.staff_id = f.staff_id
-JOIN feature_staff_unit theirs
-  ON theirs.staff_id = p.staff_id AND theirs.unit_id = mine.unit_id AND theirs.role = mine.role
-LEFT JOIN feature_unit_hours o ON o.unit_id = mine.unit_id
-LEFT JOIN feature_holidays h ON h.day = f.day
-ANTI JOIN feature_staff_day away ON away.staff_id = p.staff_id AND away.day = f.day
-WHERE NOT f.personal_involvement
-  AND (coalesce(o.every_day, false) OR (isodow(f.day) < 6 AND h.day IS NULL));
+WITH candidates AS MATERIALIZED (
+    SELECT f.staff_id, f.day, f.client_id, p.staff_id AS own_worker
+    FROM feature_client_flags f
+    JOIN feature_personal p
+      ON p.client_id = f.client_id AND f.day BETWEEN p.valid_from AND p.valid_to AND p.staff_id <> f.staff_id
+    JOIN feature_staff_unit mine ON mine.staff_id = f.staff_id
+    JOIN feature_staff_unit theirs
+      ON theirs.staff_id = p.staff_id AND theirs.unit_id = mine.unit_id AND theirs.role = mine.role
+    LEFT JOIN feature_unit_hours o ON o.unit_id = mine.unit_id
+    LEFT JOIN feature_holidays h ON h.day = f.day
+    WHERE NOT f.personal_involvement
+      AND (coalesce(o.every_day, false) OR (isodow(f.day) < 6 AND h.day IS NULL))
+)
+SELECT DISTINCT c.staff_id, c.day, c.client_id
+FROM candidates c
+ANTI JOIN feature_staff_day away ON away.staff_id = c.own_worker AND away.day = c.day;
 
 -- step: community
 -- Communities through shared clients (the community-based audit of EHR access logs: Chen, Nyemba and Malin
@@ -216,20 +223,28 @@ GROUP BY ALL;
 -- one from its day until the next access of that client or the window's end, and a running sum over the
 -- person's days gives every window at once (one pass, however long the window). The four windows share the
 -- change days: one running sum per window over one sorted partition per person.
+-- Only the changes that do not cancel are written: an access within k days of the client's previous one
+-- (`since` <= k) continues the previous access's stretch in the k-day window, whose -1 would fall on the very
+-- day of this access's +1; so an access adds +1 to a window only after a longer pause (or as the client's
+-- first), and -1 at day + k only when no access follows within k days (`gap`). The sums on every day are the
+-- same; the rows to group are fewer (at ten million events about a fifth of the step).
 CREATE OR REPLACE TEMP TABLE feature_uncovered_spans AS
 WITH acc AS (
     SELECT f.staff_id, f.day,
-        coalesce(lead(f.day) OVER (PARTITION BY f.staff_id, f.client_id ORDER BY f.day), DATE '9999-12-31')
-            AS next_day
+        f.day - lag(f.day) OVER w AS since,
+        lead(f.day) OVER w - f.day AS gap
     FROM feature_client_flags f
     ANTI JOIN feature_covering c USING (staff_id, day, client_id)
     WHERE NOT f.personal_involvement
+    WINDOW w AS (PARTITION BY f.staff_id, f.client_id ORDER BY f.day)
 ), deltas AS (
-    SELECT staff_id, day, 1 AS d7, 1 AS d28, 1 AS d62, 1 AS d90 FROM acc
-    UNION ALL SELECT staff_id, least(next_day, day + 7), -1, 0, 0, 0 FROM acc
-    UNION ALL SELECT staff_id, least(next_day, day + 28), 0, -1, 0, 0 FROM acc
-    UNION ALL SELECT staff_id, least(next_day, day + 62), 0, 0, -1, 0 FROM acc
-    UNION ALL SELECT staff_id, least(next_day, day + 90), 0, 0, 0, -1 FROM acc
+    SELECT staff_id, day, (since IS NULL OR since > 7)::INT AS d7, (since IS NULL OR since > 28)::INT AS d28,
+        (since IS NULL OR since > 62)::INT AS d62, (since IS NULL OR since > 90)::INT AS d90
+    FROM acc WHERE since IS NULL OR since > 7
+    UNION ALL SELECT staff_id, day + 7, -1, 0, 0, 0 FROM acc WHERE gap IS NULL OR gap > 7
+    UNION ALL SELECT staff_id, day + 28, 0, -1, 0, 0 FROM acc WHERE gap IS NULL OR gap > 28
+    UNION ALL SELECT staff_id, day + 62, 0, 0, -1, 0 FROM acc WHERE gap IS NULL OR gap > 62
+    UNION ALL SELECT staff_id, day + 90, 0, 0, 0, -1 FROM acc WHERE gap IS NULL OR gap > 90
 ), steps AS (
     SELECT staff_id, day, sum(d7) AS d7, sum(d28) AS d28, sum(d62) AS d62, sum(d90) AS d90
     FROM deltas GROUP BY ALL
