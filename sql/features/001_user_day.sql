@@ -157,6 +157,12 @@ SELECT DISTINCT c.staff_id, c.day, c.client_id
 FROM candidates c
 ANTI JOIN feature_staff_day away ON away.staff_id = c.own_worker AND away.day = c.day;
 
+-- step: staff_clients
+-- Each person's clients, with the day each was first opened: the community's pairs and the new clients read
+-- this one grouping of the user-day-client rows (there were two).
+CREATE OR REPLACE TEMP TABLE feature_staff_clients AS
+SELECT staff_id, client_id, min(day) AS first_day FROM feature_client_flags GROUP BY ALL;
+
 -- step: community
 -- Communities through shared clients (the community-based audit of EHR access logs: Chen, Nyemba and Malin
 -- 2012): two people are collaborators when they opened at least $min_shared of the same clients over the
@@ -165,7 +171,7 @@ ANTI JOIN feature_staff_day away ON away.staff_id = c.own_worker AND away.day = 
 -- two clients with each of their handlers and stay unaffine; a work pair or a substitute shares many.
 CREATE OR REPLACE TEMP TABLE feature_affine AS
 WITH sc AS (
-    SELECT DISTINCT staff_id, client_id FROM feature_client_flags
+    SELECT staff_id, client_id FROM feature_staff_clients
 ), degree AS (
     SELECT client_id, count(*) AS people FROM sc GROUP BY ALL
 ), small AS (
@@ -212,7 +218,7 @@ GROUP BY ALL;
 -- Clients this person opens for the first time in the stored history, counted on that first day.
 CREATE OR REPLACE TEMP TABLE feature_new_clients AS
 SELECT staff_id, first_day AS day, count(*) AS new_clients
-FROM (SELECT staff_id, client_id, min(day) AS first_day FROM feature_client_flags GROUP BY ALL)
+FROM feature_staff_clients
 GROUP BY ALL;
 
 -- step: uncovered_spans
