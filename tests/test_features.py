@@ -135,6 +135,33 @@ def test_the_window_counts_equal_a_brute_force_count_of_distinct_clients(toy):
             assert r[column] == len(expected), (r["day"], column)
 
 
+def test_every_window_counts_a_client_again_after_a_pause_exactly_as_long_as_the_window(toy):
+    """A client opened again after a pause of exactly k days, k - 1 or k + 1 (k = 7, 28, 62, 90): each of the four
+    windows (the week, the month, the quarter and the 62 days t-90 ... t-29) counts the distinct clients outside
+    the caseload opened within it, on every day, the same as counting them one by one."""
+    first = date(2026, 1, 5)
+    offsets = {"C090": (0, 7, 14, 20, 48, 75, 137), "C091": (0, 6, 34, 96, 186), "C092": (0, 8, 37, 99, 190),
+               "C093": (0, 61, 62, 124, 214)}
+    for client, days in offsets.items():
+        for k, offset in enumerate(days):
+            _add_event(toy, "s02", datetime.combine(first + timedelta(days=offset), datetime.min.time()).replace(hour=11, minute=k),
+                       client)
+    frame = build_features(toy, load_config()).filter(pl.col("staff_id") == "S02")
+    rows = toy.execute("SELECT e.event_date, e.client_id FROM events e JOIN ref_accounts a USING (source_system, account) "
+                       "WHERE a.staff_id = 'S02' AND e.client_id IS NOT NULL").fetchall()
+    own = {c for (c,) in toy.execute("SELECT client_id FROM ref_involvement WHERE staff_id = 'S02'").fetchall()}
+    windows = ((0, 7, "week_clients_uncovered"), (0, 28, "month_clients_uncovered"),
+               (0, 90, "quarter_clients_uncovered"), (29, 62, "before_clients_uncovered"))
+    checked = 0
+    for r in frame.iter_rows(named=True):
+        for back, width, column in windows:
+            end = r["day"] - timedelta(days=back)
+            expected = {c for day, c in rows if end - timedelta(days=width - 1) <= day <= end and c not in own}
+            assert r[column] == len(expected), (r["day"], column)
+            checked += bool(expected & set(offsets))
+    assert checked > 100   # the paused clients are in many of the windows compared
+
+
 def test_client_units_come_from_the_clients_unit_involvement(toy):
     staff, day = ANOMALY
     frame = build_features(toy, load_config())
