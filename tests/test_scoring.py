@@ -83,6 +83,26 @@ def test_the_forests_scores_do_not_depend_on_how_many_threads_build_it():
     assert np.array_equal(one, two)
 
 
+@pytest.mark.parametrize("rows, max_samples", [(5000, 1024), (20000, 64), (300, 1024)])
+def test_the_forest_is_scikit_learns_isolation_forest_tree_for_tree(rows, max_samples):
+    """The forest fits each tree on its sample's rows alone (model._SampledTree), not on every row with the
+    unsampled ones weighted 0 as scikit-learn's bagging does: the trees and their scores are scikit-learn's own,
+    whether the sample is a small or a large share of the rows or all of them."""
+    from sklearn.ensemble import IsolationForest
+
+    from pipelines.scoring.model import fit_forest, unusualness
+
+    rng = np.random.default_rng(rows)
+    x = np.where(rng.random((rows, 7)) < 0.1, rng.exponential(1.0, (rows, 7)), 0.0).astype(np.float32)
+    params = {"n_estimators": 40, "max_samples": max_samples, "random_state": 20261122}
+    ours = fit_forest(x, params)
+    theirs = IsolationForest(n_estimators=40, max_samples=min(max_samples, rows), random_state=20261122).fit(x)
+    for a, b in zip(ours.estimators_, theirs.estimators_, strict=True):
+        for part in ("feature", "threshold", "children_left", "children_right", "n_node_samples"):
+            assert np.array_equal(getattr(a.tree_, part), getattr(b.tree_, part)), part
+    assert np.array_equal(unusualness(ours, x), -theirs.score_samples(x))
+
+
 def test_the_model_record_can_reproduce_the_scores(toy):
     from pipelines.scoring import build_features
     from pipelines.scoring.evidence import EvidenceModel
