@@ -162,6 +162,26 @@ def test_every_window_counts_a_client_again_after_a_pause_exactly_as_long_as_the
     assert checked > 100   # the paused clients are in many of the windows compared
 
 
+def test_a_client_is_affine_when_a_collaborator_opened_it_too(toy):
+    """Two people who opened at least [model] min_shared_clients of the same clients are collaborators: S02 opening
+    that many of S04's clients one day makes S04's other clients affine for S02 the next day, while a client of
+    the other unit that none of S02's collaborators opened stays unaffine; S05, who opens one client of S04's,
+    shares too few with S04 to be a collaborator, so that client is unaffine for S05."""
+    shared = int(load_config().get("model", {}).get("min_shared_clients", 5))
+    s04 = [f"C{i:03d}" for i in range(31, 41)]            # S04's own clients (pipelines/scoring/toy.py)
+    assert toy.execute("SELECT count(DISTINCT client_id) FROM events WHERE account = 's04'").fetchone()[0] == 10
+    day_a, day_b = START + timedelta(days=8), START + timedelta(days=9)   # a Tuesday and a Wednesday
+    for k, client in enumerate(s04[:shared]):
+        _add_event(toy, "s02", datetime.combine(day_a, datetime.min.time()).replace(hour=15, minute=k), client)
+    _add_event(toy, "s02", datetime.combine(day_b, datetime.min.time()).replace(hour=15), s04[-1])
+    _add_event(toy, "s02", datetime.combine(day_b, datetime.min.time()).replace(hour=15, minute=5), "C110")
+    _add_event(toy, "s05", datetime.combine(day_b, datetime.min.time()).replace(hour=15), s04[-1])
+    frame = build_features(toy, load_config())
+    s02, s05 = _day(frame, "S02", day_b), _day(frame, "S05", day_b)
+    assert s02["clients_uncovered"] == 2 and s02["unaffine_clients"] == 1
+    assert s05["clients_uncovered"] == 1 and s05["unaffine_clients"] == 1
+
+
 def test_client_units_come_from_the_clients_unit_involvement(toy):
     staff, day = ANOMALY
     frame = build_features(toy, load_config())
