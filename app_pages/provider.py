@@ -1,8 +1,9 @@
 """Provider investigation (supervision unit): a provider's staff, its clients' authorisation bands, and
 every access outside them — before the service started, after it ended, or with no authorisation at all.
 
-Every access is classified in DuckDB (sql/dashboard/provider_access_rows.sql); the page receives the counts,
-one marker per client, day and status for the chart, and one page of the accesses outside the authorisation.
+Every access is classified in DuckDB (sql/dashboard/provider_access_status.sql: by its account, client and day, from
+the ingest's account-client-day summary when that adds up to the events); the page receives the counts, one marker
+per client, day and status for the chart, and one page of the accesses outside the authorisation.
 """
 
 import polars as pl
@@ -35,7 +36,8 @@ _data.log_lookup("read", "provider", provider_id=org)
 
 staff = _data.q("provider_staff", organisation_id=org)
 auths = _data.q("provider_authorisations", organisation_id=org)
-counts = _data.q("provider_access_summary", organisation_id=org)
+summarised = _data.summarised()
+counts = _data.q("provider_access_summary", organisation_id=org, summarised=summarised)
 
 summary = status_totals(counts)
 # every status, the empty ones too, as a table: nine metrics side by side cut their labels mid-word at 1024 px
@@ -53,7 +55,7 @@ lanes = per_client["client_id"].head(LANES).to_list()
 lanes += [c for c in auths["client_id"].unique(maintain_order=True).to_list() if c not in set(lanes)][
     :LANES - len(lanes)]
 if lanes:
-    days = _data.q("provider_access_days", organisation_id=org, client_ids=lanes)
+    days = _data.q("provider_access_days", organisation_id=org, summarised=summarised, client_ids=lanes)
     events = days.select(pl.col("first_local").alias("event_local"), pl.col("client_id").alias("lane"),
                          pl.col("status").alias("basis"),
                          (pl.col("accesses").cast(pl.Utf8) + " × " + pl.col("actions")).alias("action"),
@@ -80,8 +82,8 @@ outside_total = int(summary.filter(~pl.col("status").is_in(["inside_service", "f
                     ["accesses"].sum() or 0)
 table = st.container()
 offset = _data.pager(outside_total, "provider_outside_page")
-outside = _data.q("provider_accesses", organisation_id=org, outside_only=True, max_rows=_data.MAX_ROWS,
-                  row_offset=offset)
+outside = _data.q("provider_accesses", organisation_id=org, summarised=summarised, outside_only=True,
+                  max_rows=_data.MAX_ROWS, row_offset=offset)
 if outside_total <= _data.MAX_ROWS:
     table.caption(t("shown_rows", n=_data.MAX_ROWS) + f" ({outside_total})")
 table.dataframe(fi_frame(outside), hide_index=True)
