@@ -102,17 +102,22 @@ def access_class(basis: str | None) -> str:
 
 
 def timeline(events: pl.DataFrame, bands: pl.DataFrame, title: str, labels: dict[str, str] | None = None,
-             lane_names: dict[str, str] | None = None) -> go.Figure:
+             lane_names: dict[str, str] | None = None, legitimate_days: pl.DataFrame | None = None) -> go.Figure:
     """Every access on a time axis, one lane per client (or person); bands are involvement/authorisation periods.
 
     events: event_local, lane, basis (+ action, source_system); bands: lane, label, band_start, band_end.
     labels: the legend's words for the classes and band kinds; lane_names: what each lane is called.
+    legitimate_days (lane, day, text), when given: days of legitimate accesses drawn as a short grey bar per lane
+    and day, all of them one line trace (one SVG path), instead of a marker each (see `_day_strips`).
     At most LANE_CAP lanes are drawn: those with findings first, then the busiest.
     """
     labels = labels or {}
     lane_names = lane_names or {}
     events = events.with_columns(pl.col("basis").map_elements(access_class, return_dtype=pl.Utf8).alias("cls"))
-    rank = (events.group_by("lane").agg((pl.col("cls") == "finding").sum().alias("f"), pl.len().alias("n"))
+    classes = events.select("lane", "cls")
+    if legitimate_days is not None:
+        classes = pl.concat([classes, legitimate_days.select("lane", pl.lit("legitimate").alias("cls"))])
+    rank = (classes.group_by("lane").agg((pl.col("cls") == "finding").sum().alias("f"), pl.len().alias("n"))
             .sort(["f", "n", "lane"], descending=[True, True, False]))
     lanes = rank["lane"].head(LANE_CAP).to_list()
     if len(lanes) < LANE_CAP and not bands.is_empty():
@@ -134,6 +139,9 @@ def timeline(events: pl.DataFrame, bands: pl.DataFrame, title: str, labels: dict
                 x=np.array([((e - b).days + 1) * 86_400_000 for b, e in zip(starts, ends)]),
                 y=part["lane"].replace_strict(pos, return_dtype=pl.Int32).to_numpy(), orientation="h", width=0.76, opacity=0.6,
                 marker={"color": palette[i % len(palette)]}, name=f"▭ {labels.get(name, name)}", hoverinfo="skip"))
+    if legitimate_days is not None:
+        traces.append(_day_strips(legitimate_days.filter(pl.col("lane").is_in(lanes)), pos,
+                                  labels.get("legitimate", "legitimate")))
     for cls in ("legitimate", "no_basis", "finding"):  # findings drawn last, on top
         part = events.filter(pl.col("cls") == cls)
         if part.is_empty():
@@ -159,6 +167,28 @@ def timeline(events: pl.DataFrame, bands: pl.DataFrame, title: str, labels: dict
     fig.update_xaxes(type="date")
     fig.update_layout(title=title, height=min(900, max(300, 90 + 26 * len(lanes))))
     return _finnish_axis(fig)
+
+
+def _day_strips(days: pl.DataFrame, pos: dict, name: str) -> go.Scatter:
+    """Days of legitimate accesses as one line trace: a grey bar from the start to the end of each day on its
+    lane, the days separated by gaps (None), so consecutive days read as one bar and a lone day as a short one.
+
+    A marker per lane and day was a few thousand SVG elements on a provider's chart (a year of thirty clients),
+    most of the page's drawing time in the browser; one path is drawn at once, however many days it holds. The
+    grey bar is muted beside the findings' red crosses and reads by its shape as well as its colour."""
+    n = days.height
+    # a date axis reads numbers as milliseconds since 1970 (UTC, as it reads dates): a compact binary array
+    start = days["day"].cast(pl.Datetime("ms")).cast(pl.Int64).cast(pl.Float64).to_numpy()
+    xs = np.concatenate([start, start + 86_340_000.0, np.full(n, np.nan)])  # 0.00 to 23.59 of the day; a gap
+    y = days["lane"].replace_strict(pos, return_dtype=pl.Float32).to_numpy()
+    dates = days["day"].dt.strftime("%-d.%-m.%Y")
+    # the hover text on each day's start only (the end and the gap carry none: a chart's worth of text, not three)
+    text = np.array((dates + "<br>" + days["text"]).to_list() + [""] * n + [None] * n, dtype=object)
+    order = np.arange(3 * n).reshape(3, n).T.ravel()  # start, end, gap of each day in turn
+    colour = CLASS_STYLE["legitimate"][0]
+    return go.Scatter(x=xs[order], y=np.concatenate([y, y, np.full(n, np.nan, dtype=np.float32)])[order],
+                      mode="lines", connectgaps=False, name=name, line={"color": colour, "width": 7},
+                      text=text[order], hovertemplate="%{text}<extra>" + name + "</extra>")
 
 
 def binned_timeline(bins: pl.DataFrame, title: str, labels: dict[str, str], hourly: bool) -> go.Figure:
@@ -214,5 +244,7 @@ def warm_up() -> None:
     bands = pl.DataFrame({"lane": ["x"], "label": ["unit"], "band_start": [day], "band_end": [day]})
     bins = pl.DataFrame({"bin_start": [datetime(2025, 1, 1)], "cls": ["finding"], "accesses": [1]})
     for fig in (daily_counts(daily, ""), stacked_counts(weekly, "week", "findings", "severity", ""),
-                timeline(events, bands, ""), binned_timeline(bins, "", {}, hourly=False)):
+                timeline(events, bands, "", legitimate_days=bands.select("lane", pl.col("band_start").alias("day"),
+                                                                         pl.col("label").alias("text"))),
+                binned_timeline(bins, "", {}, hourly=False)):
         fig.to_json()

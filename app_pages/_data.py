@@ -18,6 +18,7 @@ import polars as pl
 import streamlit as st
 
 from pipelines import workstore
+from pipelines.checks.summaries import summaries_current
 from pipelines.errors import StoreError
 from pipelines.reports import queries
 from pipelines.sqlfiles import statement
@@ -81,6 +82,25 @@ def q(name: str, **params) -> pl.DataFrame:
     return _cached(str(snap), _version(snap), name, key)
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _summaries_current(snap: str, version: tuple) -> bool:
+    cursor = _connection(snap, version).cursor()
+    try:
+        return summaries_current(cursor)
+    finally:
+        cursor.close()
+
+
+def summarised() -> bool:
+    """Whether the snapshot's event summaries (account_client_days, kept at ingest) add up to its events: then the
+    provider page classifies a provider's account-client-days instead of every event (sql/dashboard/
+    provider_access_keys.sql), with the same counts. A count of the events and a sum, once per snapshot."""
+    snap = snapshot()
+    if snap is None:
+        raise StoreError("no published snapshot")
+    return _summaries_current(str(snap), _version(snap))
+
+
 WARM_QUERIES = ("period_bounds", "staff_list", "events_per_source_day", "ingest_tally")
 _warmed: set[tuple] = set()
 _warm_lock = threading.Lock()
@@ -107,6 +127,7 @@ def warm_up() -> None:
         try:
             for name in WARM_QUERIES:
                 _cached(key[0], key[1], name, ())
+            _summaries_current(*key)
         except (duckdb.Error, OSError, StoreError):  # a snapshot being replaced: the page will open it itself
             pass
         from . import _charts

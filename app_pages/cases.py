@@ -41,6 +41,7 @@ if st.session_state.get("case_pick") not in rows:
     st.session_state["case_pick"] = ids[0]
 staff_id = st.selectbox(t("case_person"), ids, format_func=label, key="case_pick", help=t("search_staff"))
 st.query_params["staff"] = staff_id
+st.session_state["_case_link"] = staff_id  # the address now names the chosen person: not a new link next run
 _data.log_lookup("read", "cases", staff_id=staff_id)
 case = rows[staff_id]
 person = case["full_name"] or staff_id

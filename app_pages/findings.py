@@ -7,7 +7,7 @@ finding's review history the reviewer saw; when someone saved in between, the sa
 it and when (review status flows into client letters, so a silent overwrite would be a wrong answer).
 """
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import polars as pl
 import streamlit as st
@@ -16,6 +16,7 @@ from app_pages import _auth, _data
 from app_pages._i18n import date_text, fi_datetime, fi_frame, lang, status_label, t, value_label
 from pipelines import workstore
 from pipelines.checks.texts import rule_text
+from pipelines.reports.labels import column_label as _column_label
 
 user = _auth.require("findings")
 me = user["name"]
@@ -184,9 +185,44 @@ if f["client_id"] and user["role"] == "dpo":
     links[1].page_link("app_pages/client_timeline.py", label=t("open_client_timeline"), icon=":material/child_care:",
                        query_params={"from_finding": fid})
 
+# the anomaly model's working figures: its explanation says them in words (model_id: which model run)
+EVIDENCE_HIDDEN = {"model_id", "drivers", "figures", "explanation_fi", "explanation_en"}
+FIELD_LISTS = {"differing", "missing"}  # evidence fields whose values are the event's field names
+
+
+def column_label(name: str, language: str) -> str:
+    return _column_label(name, language)
+
+
+def evidence_value(value) -> str:
+    """One evidence value as a person reads it: codes in words, dates d.m.yyyy, yes/no, lists joined."""
+    import re
+
+    if value is None:
+        return "—"
+    if isinstance(value, bool) or value in ("True", "False"):
+        return value_label(value if isinstance(value, bool) else value == "True")
+    if isinstance(value, list):
+        return ", ".join(evidence_value(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{column_label(k, lang())} {evidence_value(v)}" for k, v in value.items())
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",") if lang() != "en" else f"{value:g}"
+    text = str(value)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return date_text(date.fromisoformat(text))
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}.*", text):
+        return fi_datetime(datetime.fromisoformat(text))
+    if ":" in text and "|" in text:  # a peer group: "role+unit:provider_worker|P01-SH"
+        return " · ".join(value_label(v) for v in text.split(":", 1)[1].split("|"))
+    return value_label(text)
+
+
 def evidence_lines(evidence) -> str:
-    """The rule's evidence (JSON) as a short list of its fields. Not a highlighted code block: that element loads
-    a 1.5 MB syntax-highlighting module into the browser, half a second of the page's first render under load."""
+    """The rule's evidence (JSON) as a short list of its fields, named and valued in words. Not a highlighted code
+    block: that element loads a 1.5 MB syntax-highlighting module into the browser, half a second of the page's
+    first render under load. The anomaly model's evidence shows its explanation in the chosen language (written
+    from its drivers) instead of the drivers themselves."""
     import json
 
     try:
@@ -194,13 +230,19 @@ def evidence_lines(evidence) -> str:
     except ValueError:
         fields = None
     if not isinstance(fields, dict):
-        return f"`{str(evidence).replace('`', '')}`"
+        return str(evidence).replace("`", "")
+    def value(k, v) -> str:  # a list of field names (differing, missing) names them as the tables' headers do
+        if k in FIELD_LISTS and isinstance(v, list):
+            return ", ".join(column_label(str(x), lang()) for x in v)
+        return evidence_value(v)
 
-    def shown(v) -> str:
-        text = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
-        return text.replace("`", "")
-
-    return "\n".join(f"- {k}: `{shown(v)}`" for k, v in fields.items())
+    lines = [f"- {column_label(k, lang())}: {value(k, v)}".replace("`", "")
+             for k, v in fields.items() if k not in EVIDENCE_HIDDEN]
+    if fields.get("drivers") is not None or fields.get("explanation_fi"):
+        text = _data.explanation(fields, lang())
+        if text:
+            lines.append(f"- {t('explanation')}: {text}")
+    return "\n".join(lines)
 
 
 # the user-facing texts (sql/checks/rule_texts.toml), with the act in force on the event's date

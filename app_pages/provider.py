@@ -1,8 +1,9 @@
 """Provider investigation (supervision unit): a provider's staff, its clients' authorisation bands, and
 every access outside them — before the service started, after it ended, or with no authorisation at all.
 
-Every access is classified in DuckDB (sql/dashboard/provider_access_rows.sql); the page receives the counts,
-one marker per client, day and status for the chart, and one page of the accesses outside the authorisation.
+Every access is classified in DuckDB (sql/dashboard/provider_access_status.sql: by its account, client and day, from
+the ingest's account-client-day summary when that adds up to the events); the page receives the counts, one marker
+per client, day and status for the chart, and one page of the accesses outside the authorisation.
 """
 
 import polars as pl
@@ -31,11 +32,13 @@ if st.session_state.get("provider_pick") not in names:
     st.session_state["provider_pick"] = next(iter(names))
 org = st.selectbox(t("provider"), list(names), format_func=names.get, key="provider_pick")
 st.query_params["provider"] = org
+st.session_state["_provider_link"] = org  # the address now names the chosen provider: not a new link next run
 _data.log_lookup("read", "provider", provider_id=org)
 
 staff = _data.q("provider_staff", organisation_id=org)
 auths = _data.q("provider_authorisations", organisation_id=org)
-counts = _data.q("provider_access_summary", organisation_id=org)
+summarised = _data.summarised()
+counts = _data.q("provider_access_summary", organisation_id=org, summarised=summarised)
 
 summary = status_totals(counts)
 # every status, the empty ones too, as a table: nine metrics side by side cut their labels mid-word at 1024 px
@@ -53,11 +56,19 @@ lanes = per_client["client_id"].head(LANES).to_list()
 lanes += [c for c in auths["client_id"].unique(maintain_order=True).to_list() if c not in set(lanes)][
     :LANES - len(lanes)]
 if lanes:
-    days = _data.q("provider_access_days", organisation_id=org, client_ids=lanes)
-    events = days.select(pl.col("first_local").alias("event_local"), pl.col("client_id").alias("lane"),
-                         pl.col("status").alias("basis"),
-                         (pl.col("accesses").cast(pl.Utf8) + " × " + pl.col("actions")).alias("action"),
-                         pl.col("sources").alias("source_system"))
+    days = _data.q("provider_access_days", organisation_id=org, summarised=summarised, client_ids=lanes)
+    actions = {a: value_label(a) for a in days["actions"].str.split(", ").explode().unique().drop_nulls()}
+    days = days.with_columns((pl.col("accesses").cast(pl.Utf8) + " × "
+                              + pl.col("actions").str.split(", ").list.eval(pl.element().replace(actions))
+                              .list.join(", ")).alias("what"))
+    inside = pl.col("status") == "inside_service"
+    # days inside the authorisation: one grey bar per client and day, drawn as one path (_charts._day_strips)
+    legitimate = days.filter(inside).select(
+        pl.col("client_id").alias("lane"), pl.col("event_date").alias("day"),
+        (pl.col("what") + " · " + pl.col("sources")).alias("text"))
+    events = days.filter(~inside).select(pl.col("first_local").alias("event_local"), pl.col("client_id").alias("lane"),
+                                         pl.col("status").alias("basis"), pl.col("what").alias("action"),
+                                         pl.col("sources").alias("source_system"))
     bands = auths.filter(pl.col("client_id").is_in(lanes)).select(
         pl.col("client_id").alias("lane"), ("authorisation " + pl.col("phase")).alias("label"),
         pl.col("valid_from").alias("band_start"),
@@ -66,10 +77,11 @@ if lanes:
              "no_basis": value_label("never_authorised")}
     words |= {f"authorisation {p}": f"{value_label('provider_authorisation')} ({value_label(p)})"
               for p in ("service", "tender")}
-    events = events.with_columns(  # inside the authorisation is legitimate; before, after or without it is not
-        pl.when(pl.col("basis") == "inside_service").then(pl.lit("provider_authorisation"))
-        .otherwise(pl.lit("finding: ") + pl.col("basis")).alias("basis"))
-    st.plotly_chart(_charts.timeline(events, bands, names[org], words), key="provider_chart")
+    words |= {f"finding: {s}": f"{value_label('finding')}: {value_label(s)}" for s in STATUS_FI}
+    # before, after or without the authorisation is a finding (the framework provider's assessment too)
+    events = events.with_columns((pl.lit("finding: ") + pl.col("basis")).alias("basis"))
+    st.plotly_chart(_charts.timeline(events, bands, names[org], words, legitimate_days=legitimate),
+                    key="provider_chart")
 st.dataframe(fi_frame(auths), hide_index=True)
 
 st.subheader(t("provider_staff"))
@@ -80,8 +92,8 @@ outside_total = int(summary.filter(~pl.col("status").is_in(["inside_service", "f
                     ["accesses"].sum() or 0)
 table = st.container()
 offset = _data.pager(outside_total, "provider_outside_page")
-outside = _data.q("provider_accesses", organisation_id=org, outside_only=True, max_rows=_data.MAX_ROWS,
-                  row_offset=offset)
+outside = _data.q("provider_accesses", organisation_id=org, summarised=summarised, outside_only=True,
+                  max_rows=_data.MAX_ROWS, row_offset=offset)
 if outside_total <= _data.MAX_ROWS:
     table.caption(t("shown_rows", n=_data.MAX_ROWS) + f" ({outside_total})")
 table.dataframe(fi_frame(outside), hide_index=True)

@@ -57,6 +57,9 @@ period = c2.date_input(t("period"), format="DD.MM.YYYY", key="user_period")
 date_from, date_to = (period[0], period[-1]) if isinstance(period, (tuple, list)) and period else default_period
 st.session_state["timeline_staff"] = staff_id
 st.query_params.update({"staff": staff_id, "from": str(date_from), "to": str(date_to)})
+# the address now names the chosen person and period: the next run must not take it for a new link (it reset the
+# first choice made after the page opened through the navigation back to the first staff member)
+st.session_state["_user_link"] = (staff_id, (date_from, date_to))
 _data.log_lookup("read", "user_timeline", staff_id=staff_id)
 
 criteria = {"staff_id": staff_id, "date_from": date_from, "date_to": date_to}

@@ -370,3 +370,17 @@ def test_a_timeline_with_many_accesses_is_drawn_as_counts_per_day_and_a_narrow_w
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     symbols = {t["name"]: t["marker"]["symbol"] for t in spec["data"] if t["type"] == "scatter"}
     assert symbols.get("havainto") == "x-thin-open"  # the finding: a cross, not only a colour
+
+
+
+@pytest.mark.parametrize(("name", "key", "other"),
+                         [("user_timeline", "user_staff", "S002"), ("cases", "case_pick", "S002")])
+def test_a_person_chosen_on_a_page_opened_through_the_navigation_stays_chosen(env, name, key, other):
+    """The page writes the chosen person into its address (a reload or a copied link opens the same one); the run
+    after the first choice must not take that address for a new link and put the first person back."""
+    at = page(sign_in("dpo1"), name)
+    assert at.session_state[key] != other  # the page opened on its first person
+    at.selectbox(key=key).set_value(other).run()
+    assert at.session_state[key] == other
+    at.run()  # any later run keeps the choice too
+    assert at.session_state[key] == other

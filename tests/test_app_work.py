@@ -66,6 +66,32 @@ def test_codes_become_plain_words_and_open_ended_periods_are_in_force_never_None
     assert not any(v == "None" for c in fi.columns for v in fi[c].cast(pl.Utf8).to_list())
 
 
+def test_staff_roles_organisation_kinds_and_what_a_finding_was_about_are_words_not_codes():
+    """Seen walking every page in the browser: the staff register's roles and organisation kinds, and an access's
+    basis "finding: <status or rule>" on the provider chart and the timelines' tables, were codes."""
+    frame = pl.DataFrame({"role": ["social_worker", "provider_worker"],
+                          "organisation_kind": ["county", "private_provider"],
+                          "basis": ["finding: after_end", "finding: involvement_missing"]})
+    fi = labels.display_frame(frame, "fi", rename=False)
+    assert fi["role"].to_list() == ["sosiaalityöntekijä", "palveluntuottajan työntekijä"]
+    assert fi["organisation_kind"].to_list() == ["hyvinvointialue", "yksityinen palveluntuottaja"]
+    assert fi["basis"][0] == "havainto: luvituksen päätyttyä"
+    assert fi["basis"][1].startswith("havainto: ") and "_" not in fi["basis"][1]  # the rule's title
+    assert labels.value_label("finding: after_end", "sv") == "observation: efter tillståndets slut"
+    assert labels.value_label("social_worker", "sv") == "socialarbetare"
+
+
+def test_a_findings_evidence_is_listed_with_named_fields_and_values_in_words():
+    """The evidence under a finding's legal basis listed its JSON: field names, codes, ISO dates and, for the
+    anomaly model, its drivers and both languages' texts."""
+    for field in ("role", "service_task", "action", "unit_id", "peer_group", "aspects", "day_scores", "periods",
+                  "distinct_clients", "threshold", "window_minutes", "differing", "missing", "ingested_at"):
+        for lang in ("fi", "sv", "en"):
+            assert labels.column_label(field, lang) != field.replace("_", " "), (field, lang)
+    for code in ("uninvolved", "sustained", "volume", "placement_coordinator", "registry_clerk"):
+        assert labels.value_label(code, "sv") != code
+
+
 def test_a_service_task_is_named_in_words_and_a_county_specific_task_is_shown_as_it_came():
     """DOMAIN.md: role_permissions and events carry a service task; a person reads "lastensuojelu", not the code,
     and a task the label table does not know is shown as the source system wrote it (nothing disappears)."""

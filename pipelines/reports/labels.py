@@ -49,7 +49,7 @@ VALUES = section("values")  # code -> (fi, sv, en): codes in data, in plain word
 COLUMNS = section("columns")  # column name -> (fi, sv, en)
 # columns whose values are codes to translate
 CODED = {"status", "severity", "action", "basis", "kind", "purpose", "agreement", "phase", "role", "relation",
-         "outcome", "decision", "service_task"}
+         "outcome", "decision", "service_task", "organisation_kind"}
 OPEN_ENDED = ("voimassa", "gällande", "in force")
 
 
@@ -61,9 +61,20 @@ def value_label(code, lang: str = "fi") -> str:
         code = "true" if code else "false"
     key = str(code)
     if key.startswith("finding: "):
-        return f"{VALUES['finding'][_i(lang)]}: {key[9:]}"
+        return f"{VALUES['finding'][_i(lang)]}: {finding_basis(key[9:], lang)}"
     entry = VALUES.get(key)
     return entry[_i(lang)] if entry else key
+
+
+def finding_basis(code: str, lang: str = "fi") -> str:
+    """What follows "finding: " in an access's basis, in words: a status of the provider page (VALUES) or the
+    rule that found it (its title, sql/checks/rule_texts.toml); the code itself when neither knows it."""
+    entry = VALUES.get(code)
+    if entry:
+        return entry[_i(lang)]
+    from ..checks.texts import all_texts, rule_text
+
+    return rule_text(code, lang).title if code in all_texts() else code
 
 
 def column_label(name: str, lang: str = "fi") -> str:
@@ -120,9 +131,9 @@ def display_frame(df: pl.DataFrame, lang: str = "fi", *, rename: bool = True) ->
                     .when(~col).then(pl.lit(value_label(False, lang))).otherwise(pl.lit("")))
         elif dtype == pl.Utf8 and name in CODED:  # vectorised: a provider's thousands of rows stay quick
             words = {code: entry[_i(lang)] for code, entry in VALUES.items()}
-            expr = (pl.when(col.str.starts_with("finding: "))
-                    .then(pl.lit(VALUES["finding"][_i(lang)] + ": ") + col.str.slice(9))
-                    .otherwise(col.replace(words)).fill_null(""))
+            bases = {c: f"{VALUES['finding'][_i(lang)]}: {finding_basis(c[9:], lang)}"
+                     for c in df[name].unique().drop_nulls().to_list() if c.startswith("finding: ")}
+            expr = col.replace(words | bases).fill_null("")
         elif dtype == pl.Utf8:
             expr = col.fill_null("")
         else:

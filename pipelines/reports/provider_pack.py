@@ -14,6 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
+from ..checks.summaries import summaries_current
 from .queries import open_snapshot, run
 from .return_duties import return_duties
 from .safe_cells import neutralise, neutralise_frame
@@ -30,15 +31,17 @@ def pack_data(snapshot: Path, organisation_id: str, max_rows: int = 100_000,
               work_path: Path | None = None) -> dict[str, pl.DataFrame]:
     con = open_snapshot(snapshot)
     try:
+        # the classification reads the ingest's account-client-day summary when it adds up to the events
+        summarised = summaries_current(con)
         return {
             "return_duties": return_duties(con, organisation_id, work_path),
             "staff": run(con, "provider_staff", organisation_id=organisation_id),
             "authorisations": run(con, "provider_authorisations", organisation_id=organisation_id),
-            "accesses": run(con, "provider_accesses", organisation_id=organisation_id, outside_only=False,
-                            max_rows=max_rows, row_offset=0),
-            "outside": run(con, "provider_accesses", organisation_id=organisation_id, outside_only=True,
-                           max_rows=max_rows, row_offset=0),
-            "counts": run(con, "provider_access_summary", organisation_id=organisation_id),
+            "accesses": run(con, "provider_accesses", organisation_id=organisation_id, summarised=summarised,
+                            outside_only=False, max_rows=max_rows, row_offset=0),
+            "outside": run(con, "provider_accesses", organisation_id=organisation_id, summarised=summarised,
+                           outside_only=True, max_rows=max_rows, row_offset=0),
+            "counts": run(con, "provider_access_summary", organisation_id=organisation_id, summarised=summarised),
         }
     finally:
         con.close()
