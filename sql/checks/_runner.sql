@@ -20,9 +20,20 @@ INSERT INTO chk_found BY NAME SELECT $rule_id AS rule_id, q.* FROM (
 /*rule*/
 ) q;
 
+-- step: old_explanations_of_units
+-- A partition narrowed to account-days (a retro-dated change of reference data): the stored explanations of its
+-- events, kept with their row ids so that the delete below fetches no row twice and the client copy's update
+-- can tell which events' basis changed (add_touched_changed). The explanations of the partition's dates lie all
+-- over the table (the account-days are scattered over the whole date range); the events are matched on
+-- source_event_id alone first, a single key the scan filters on while it reads, and on both keys after.
+CREATE OR REPLACE TEMP TABLE chk_old_explained AS
+SELECT rowid AS explanation_row, source_system, source_event_id, basis FROM explanations
+WHERE event_date IN (SELECT d FROM chk_scope_dates)
+  AND source_event_id IN (SELECT source_event_id FROM chk_ctx)
+  AND (source_system, source_event_id) IN (SELECT source_system, source_event_id FROM chk_ctx);
+
 -- step: forget_explanations_of_units
-DELETE FROM explanations WHERE event_date IN (SELECT d FROM chk_scope_dates)
-AND (source_system, source_event_id) IN (SELECT source_system, source_event_id FROM chk_ctx);
+DELETE FROM explanations WHERE rowid IN (SELECT explanation_row FROM chk_old_explained);
 
 -- step: forget_explanations_of_dates
 DELETE FROM explanations WHERE $full OR event_date IN (SELECT d FROM chk_scope_dates);
@@ -60,6 +71,40 @@ INSERT INTO chk_touched
 SELECT DISTINCT CASE WHEN regexp_full_match(client_id, '[0-9]{6}[-+A-FU-Ya-fu-y][0-9]{3}[0-9A-Ya-y]')
                      THEN upper(client_id) ELSE client_id END, event_date
 FROM (SELECT DISTINCT client_id, event_date FROM chk_acd_keys WHERE client_id IS NOT NULL);
+
+-- step: old_finding_pairs
+-- A partition narrowed to account-days: which findings its events were in before this run replaced them
+-- (finding_events is small: one row per event in a finding).
+CREATE OR REPLACE TEMP TABLE chk_old_pairs AS
+SELECT fe.finding_id, fe.source_system, fe.source_event_id FROM finding_events fe
+SEMI JOIN chk_ctx c ON c.source_system = fe.source_system AND c.source_event_id = fe.source_event_id;
+
+-- step: add_touched_changed
+-- A partition narrowed to account-days re-examines every event of them, but a retro-dated change alters the
+-- result of few: the client copy needs only the client-days of the events whose basis or findings changed
+-- (their other events' rows in the copy stay what they were). Changed: an explanation added, removed or of
+-- another basis, or a finding the event joined or left. The findings' ids are stable (md5 of the rule and
+-- its key), so a finding that persists is no change.
+INSERT INTO chk_touched
+WITH changed AS (
+    (SELECT source_system, source_event_id, basis FROM chk_old_explained
+     EXCEPT SELECT source_system, source_event_id, basis FROM chk_explained)
+    UNION ALL
+    (SELECT source_system, source_event_id, basis FROM chk_explained
+     EXCEPT SELECT source_system, source_event_id, basis FROM chk_old_explained)
+    UNION ALL
+    (SELECT source_system, source_event_id, finding_id FROM chk_old_pairs
+     EXCEPT SELECT fe.source_system, fe.source_event_id, fe.finding_id FROM finding_events fe
+            SEMI JOIN chk_ctx c ON c.source_system = fe.source_system AND c.source_event_id = fe.source_event_id)
+    UNION ALL
+    (SELECT fe.source_system, fe.source_event_id, fe.finding_id FROM finding_events fe
+     SEMI JOIN chk_ctx c ON c.source_system = fe.source_system AND c.source_event_id = fe.source_event_id
+     EXCEPT SELECT source_system, source_event_id, finding_id FROM chk_old_pairs)
+)
+SELECT DISTINCT CASE WHEN regexp_full_match(client_id, '[0-9]{6}[-+A-FU-Ya-fu-y][0-9]{3}[0-9A-Ya-y]')
+                     THEN upper(client_id) ELSE client_id END, event_date
+FROM chk_ctx c SEMI JOIN changed k ON k.source_system = c.source_system AND k.source_event_id = c.source_event_id
+WHERE c.client_id IS NOT NULL;
 
 -- step: add_share
 -- sql/findings/explained_share.sql without labels, over the partition's events only: an access event is explained
