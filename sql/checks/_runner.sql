@@ -22,18 +22,28 @@ INSERT INTO chk_found BY NAME SELECT $rule_id AS rule_id, q.* FROM (
 
 -- step: old_explanations_of_units
 -- A partition narrowed to account-days (a retro-dated change of reference data): the stored explanations of its
--- events, kept with their row ids so that the delete below fetches no row twice and the client copy's update
--- can tell which events' basis changed (add_touched_changed). The explanations of the partition's dates lie all
--- over the table (the account-days are scattered over the whole date range); the events are matched on
--- source_event_id alone first, a single key the scan filters on while it reads, and on both keys after.
+-- events, with their row ids. Those events lie all over the table (the account-days are scattered over the
+-- whole date range, a few per cent of it), so the table's client and date columns are read to find them (the
+-- one pass over explanations a retro-dated check makes) and the keys compared for the few that match.
 CREATE OR REPLACE TEMP TABLE chk_old_explained AS
 SELECT rowid AS explanation_row, source_system, source_event_id, basis FROM explanations
-WHERE event_date IN (SELECT d FROM chk_scope_dates)
-  AND source_event_id IN (SELECT source_event_id FROM chk_ctx)
+WHERE (client_id, event_date) IN (SELECT DISTINCT client_id, event_date FROM chk_ctx WHERE client_id IS NOT NULL)
   AND (source_system, source_event_id) IN (SELECT source_system, source_event_id FROM chk_ctx);
 
--- step: forget_explanations_of_units
-DELETE FROM explanations WHERE rowid IN (SELECT explanation_row FROM chk_old_explained);
+-- step: forget_changed_explanations
+-- Only what changed is rewritten: the stored explanations the re-check no longer gives (gone, or of another
+-- basis) are deleted by row id; storing the rest again would write what is there (explanations.sql's `explain`
+-- has filled chk_explained).
+DELETE FROM explanations WHERE rowid IN (
+    SELECT o.explanation_row FROM chk_old_explained o
+    ANTI JOIN chk_explained n
+      ON n.source_system = o.source_system AND n.source_event_id = o.source_event_id AND n.basis = o.basis);
+
+-- step: store_changed_explanations
+INSERT INTO explanations
+SELECT n.* FROM chk_explained n
+ANTI JOIN chk_old_explained o
+  ON o.source_system = n.source_system AND o.source_event_id = n.source_event_id AND o.basis = n.basis;
 
 -- step: forget_explanations_of_dates
 DELETE FROM explanations WHERE $full OR event_date IN (SELECT d FROM chk_scope_dates);
