@@ -114,7 +114,8 @@ class Checked:
 
 def check(store: Path, *, config: dict, full: bool = False) -> StepResult:
     """Run the rule catalogue (incrementally unless `full`) with the work store's review status, then the
-    duties: the client-sorted copy for request answers (only the client-days the run examined are replaced),
+    duties: the client-sorted copy for request answers (only the client-days the run examined are replaced; after
+    a retro-dated reference change, only those whose verdicts changed),
     and the published snapshot. detail: Checked; its shares are the explained share of the examined events."""
     from .checks.runner import run_check
     from .disclosure.index import client_copy_piece_events, update_client_index

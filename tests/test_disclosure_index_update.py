@@ -142,6 +142,43 @@ def test_after_a_retro_dated_involvement_the_updated_copy_answers_what_a_rebuilt
     _assert_update_equals_rebuild(con)
 
 
+def _verdicts(con) -> dict[tuple[str, str], tuple]:
+    """Per event of a client: (client, date, its basis, the findings it is in): what the client's answer shows."""
+    rows = con.execute(
+        "SELECT e.source_system, e.source_event_id, upper(e.client_id), e.event_date, x.basis, "
+        "list(fe.finding_id ORDER BY fe.finding_id) FILTER (WHERE fe.finding_id IS NOT NULL) "
+        "FROM events e LEFT JOIN explanations x USING (source_system, source_event_id) "
+        "LEFT JOIN finding_events fe USING (source_system, source_event_id) "
+        "WHERE e.client_id IS NOT NULL GROUP BY ALL").fetchall()
+    return {(s, e): (c, str(d), b, tuple(f or [])) for s, e, c, d, b, f in rows}
+
+
+def test_a_retro_dated_check_reads_only_its_account_days_and_hands_on_only_the_client_days_it_changed(
+        county_copy, tmp_path, small_county):
+    # A retro-dated row re-checks whole account-days (a mass-access window never leaves one), but of their events
+    # only those whose basis or findings changed alter what a client's answer shows: the check reads the
+    # account-days' events and no others, and hands the copy exactly the client-days of the changed events, so
+    # that neither the re-check nor the copy's update costs what the store holds
+    con = county_copy
+    _withdrawn_responsible_worker(con, small_county / "reference", tmp_path / "reference")
+    before = _verdicts(con)
+    import_reference(con, tmp_path / "reference")
+    result = run_check(con, _config())
+    assert result.scope.kind == "reference"
+    fetched = con.execute("SELECT count(*) FROM chk_scope_rowids").fetchone()[0]
+    assert fetched == result.events_checked     # the rows every read of the partition fetches: its account-days'
+    after = _verdicts(con)
+    changed = {(c, d) for key, (c, d, *_verdict) in after.items() if before.get(key) != after[key]}
+    assert changed, "the withdrawn worker's reads should lose their basis"
+    examined = {(c.upper(), str(d)) for c, d in con.execute(
+        "SELECT DISTINCT client_id, event_date FROM chk_acd_keys WHERE client_id IS NOT NULL").fetchall()}
+    touched = {(c.upper(), str(d)) for c, d in con.execute("SELECT client_id, event_date FROM chk_touched").fetchall()}
+    assert touched == changed
+    assert touched < examined                   # the account-days' other clients are left as they were
+    assert update_client_index(con, "chk_touched", previous_check_run=result.previous_check_run_id) == "updated"
+    _assert_update_equals_rebuild(con)
+
+
 def test_a_copy_that_missed_a_check_is_rebuilt_rather_than_updated(county_copy, small_county):
     con = county_copy
     for path in _last_files(small_county):

@@ -85,7 +85,8 @@ def set_partition(con, partition: Partition, *, by_units: bool) -> None:
         con.execute(statement(_FILE, "dates"))
     finally:
         con.unregister("partition_dates")
-    wanted = ("scope_units", "scope_events_by_units" if by_units else "scope_events_by_dates")
+    wanted = ("scope_units", *(("scope_rowids_by_units", "scope_rows_by_units", "scope_events_by_units") if by_units
+                               else ("scope_events_by_dates",)))
     for name, sql in steps(_FILE):
         if name in wanted:
             con.execute(sql)

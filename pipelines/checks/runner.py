@@ -107,12 +107,18 @@ def evaluate_rules(con, config: dict, rules: list[Rule]) -> dict[str, float]:
 
 
 def _store_explanations(con, scope: Scope, *, by_units: bool = False) -> None:
-    if by_units:
-        con.execute(_sql("forget_explanations_of_units"))
-    else:
+    if not by_units:
         con.execute(_sql("forget_explanations_of_dates"), {"full": scope.full})
-    for _name, sql in steps("checks/explanations.sql"):
-        con.execute(sql)
+        for _name, sql in steps("checks/explanations.sql"):
+            con.execute(sql)
+        return
+    # account-days scattered over the store: only the explanations that changed are rewritten
+    con.execute(_sql("old_explanations_of_units"))
+    for name, sql in steps("checks/explanations.sql"):
+        if name != "store":
+            con.execute(sql)
+    con.execute(_sql("forget_changed_explanations"))
+    con.execute(_sql("store_changed_explanations"))
 
 
 def sync_review_status(con, reviews: pl.DataFrame) -> None:
@@ -183,9 +189,11 @@ def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | 
             result.rule_seconds[rule_id] = result.rule_seconds.get(rule_id, 0.0) + seconds
         t2 = time.perf_counter()
         with transaction(con):
+            if by_units:
+                con.execute(_sql("old_finding_pairs"))
             result.findings_new += store_findings(con, event_rules, full=part_scope.full, now=now, by_units=by_units)[1]
             _store_explanations(con, part_scope, by_units=by_units)
-        con.execute(_sql("add_touched"))
+        con.execute(_sql("add_touched_changed" if by_units else "add_touched"))
         con.execute(_sql("add_share"))
         result.store_seconds += time.perf_counter() - t2
         result.partitions += 1

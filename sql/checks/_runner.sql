@@ -20,9 +20,30 @@ INSERT INTO chk_found BY NAME SELECT $rule_id AS rule_id, q.* FROM (
 /*rule*/
 ) q;
 
--- step: forget_explanations_of_units
-DELETE FROM explanations WHERE event_date IN (SELECT d FROM chk_scope_dates)
-AND (source_system, source_event_id) IN (SELECT source_system, source_event_id FROM chk_ctx);
+-- step: old_explanations_of_units
+-- A partition narrowed to account-days (a retro-dated change of reference data): the stored explanations of its
+-- events, with their row ids. Those events lie all over the table (the account-days are scattered over the
+-- whole date range, a few per cent of it), so the table's client and date columns are read to find them (the
+-- one pass over explanations a retro-dated check makes) and the keys compared for the few that match.
+CREATE OR REPLACE TEMP TABLE chk_old_explained AS
+SELECT rowid AS explanation_row, source_system, source_event_id, basis FROM explanations
+WHERE (client_id, event_date) IN (SELECT DISTINCT client_id, event_date FROM chk_ctx WHERE client_id IS NOT NULL)
+  AND (source_system, source_event_id) IN (SELECT source_system, source_event_id FROM chk_ctx);
+
+-- step: forget_changed_explanations
+-- Only what changed is rewritten: the stored explanations the re-check no longer gives (gone, or of another
+-- basis) are deleted by row id; storing the rest again would write what is there (explanations.sql's `explain`
+-- has filled chk_explained).
+DELETE FROM explanations WHERE rowid IN (
+    SELECT o.explanation_row FROM chk_old_explained o
+    ANTI JOIN chk_explained n
+      ON n.source_system = o.source_system AND n.source_event_id = o.source_event_id AND n.basis = o.basis);
+
+-- step: store_changed_explanations
+INSERT INTO explanations
+SELECT n.* FROM chk_explained n
+ANTI JOIN chk_old_explained o
+  ON o.source_system = n.source_system AND o.source_event_id = n.source_event_id AND o.basis = n.basis;
 
 -- step: forget_explanations_of_dates
 DELETE FROM explanations WHERE $full OR event_date IN (SELECT d FROM chk_scope_dates);
@@ -60,6 +81,40 @@ INSERT INTO chk_touched
 SELECT DISTINCT CASE WHEN regexp_full_match(client_id, '[0-9]{6}[-+A-FU-Ya-fu-y][0-9]{3}[0-9A-Ya-y]')
                      THEN upper(client_id) ELSE client_id END, event_date
 FROM (SELECT DISTINCT client_id, event_date FROM chk_acd_keys WHERE client_id IS NOT NULL);
+
+-- step: old_finding_pairs
+-- A partition narrowed to account-days: which findings its events were in before this run replaced them
+-- (finding_events is small: one row per event in a finding).
+CREATE OR REPLACE TEMP TABLE chk_old_pairs AS
+SELECT fe.finding_id, fe.source_system, fe.source_event_id FROM finding_events fe
+SEMI JOIN chk_ctx c ON c.source_system = fe.source_system AND c.source_event_id = fe.source_event_id;
+
+-- step: add_touched_changed
+-- A partition narrowed to account-days re-examines every event of them, but a retro-dated change alters the
+-- result of few: the client copy needs only the client-days of the events whose basis or findings changed
+-- (their other events' rows in the copy stay what they were). Changed: an explanation added, removed or of
+-- another basis, or a finding the event joined or left. The findings' ids are stable (md5 of the rule and
+-- its key), so a finding that persists is no change.
+INSERT INTO chk_touched
+WITH changed AS (
+    (SELECT source_system, source_event_id, basis FROM chk_old_explained
+     EXCEPT SELECT source_system, source_event_id, basis FROM chk_explained)
+    UNION ALL
+    (SELECT source_system, source_event_id, basis FROM chk_explained
+     EXCEPT SELECT source_system, source_event_id, basis FROM chk_old_explained)
+    UNION ALL
+    (SELECT source_system, source_event_id, finding_id FROM chk_old_pairs
+     EXCEPT SELECT fe.source_system, fe.source_event_id, fe.finding_id FROM finding_events fe
+            SEMI JOIN chk_ctx c ON c.source_system = fe.source_system AND c.source_event_id = fe.source_event_id)
+    UNION ALL
+    (SELECT fe.source_system, fe.source_event_id, fe.finding_id FROM finding_events fe
+     SEMI JOIN chk_ctx c ON c.source_system = fe.source_system AND c.source_event_id = fe.source_event_id
+     EXCEPT SELECT source_system, source_event_id, finding_id FROM chk_old_pairs)
+)
+SELECT DISTINCT CASE WHEN regexp_full_match(client_id, '[0-9]{6}[-+A-FU-Ya-fu-y][0-9]{3}[0-9A-Ya-y]')
+                     THEN upper(client_id) ELSE client_id END, event_date
+FROM chk_ctx c SEMI JOIN changed k ON k.source_system = c.source_system AND k.source_event_id = c.source_event_id
+WHERE c.client_id IS NOT NULL;
 
 -- step: add_share
 -- sql/findings/explained_share.sql without labels, over the partition's events only: an access event is explained
