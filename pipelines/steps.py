@@ -6,7 +6,8 @@ so no face has to remember them:
 
 - check: imports the dashboard's own access log first (the auditors are audited by the same rules), then
   rebuilds the client-sorted copy request answers read, then publishes the snapshot the dashboard reads;
-- score: publishes the snapshot (when there was anything to score);
+- score: brings the client-sorted copy up to date with the model's findings, then publishes the snapshot (when
+  there was anything to score);
 - reference and ingest publish nothing: their data reaches the dashboard through the next check.
 
 Each step returns a StepResult: what it did (`detail`, the step's own result), what went wrong with the
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError, LokivahtiError
+from .sqlfiles import statement
 from .store import connect, publish_snapshot, work_store_path
 
 ORDER = ("reference", "ingest", "check", "score")
@@ -140,7 +142,7 @@ def check(store: Path, *, config: dict, full: bool = False) -> StepResult:
 
 def score(store: Path, *, config: dict) -> StepResult:
     """Fit the anomaly model (the review decisions on earlier model findings feed back) and write scores and
-    model findings, then publish the snapshot. detail: the scoring summary (`user_days` 0 when there was
+    model findings, bring the client-sorted copy up to date with them, then publish the snapshot. detail: the scoring summary (`user_days` 0 when there was
     nothing to score; then nothing is published)."""
     from .scoring import score as score_store
     from .workstore import current_reviews
@@ -149,13 +151,33 @@ def score(store: Path, *, config: dict) -> StepResult:
     reviews = current_reviews(work_store_path(Path(store)))
     con = connect(store)
     try:
+        con.execute(statement(MODEL_TOUCHED_SQL, "before"))
         summary = score_store(con, config, reviews=reviews)
+        _update_client_copy_after_score(con, config)
     finally:
         con.close()
     result = StepResult("score", summary)
     if summary.get("user_days"):
         result.published = publish_snapshot(store)
     return _done(result, t0)
+
+
+MODEL_TOUCHED_SQL = "disclosure/model_findings_touched.sql"
+
+
+def _update_client_copy_after_score(con, config: dict) -> None:
+    """A scoring run replaces the model's findings, which the client-sorted copy lists with each event it
+    questions: the copy replaces the client-days whose model findings changed (none when the same cases are
+    found again), as after a check, so a client's answer neither loses the model's cases nor falls back to
+    reading the whole store until the next check."""
+    from .disclosure.index import client_copy_piece_events, update_client_index
+
+    con.execute(statement(MODEL_TOUCHED_SQL, "touched"))
+    latest_check = con.execute(statement(MODEL_TOUCHED_SQL, "latest_check_run")).fetchall()[0][0]
+    if latest_check is None:  # never checked: the check step builds the copy
+        return
+    update_client_index(con, "score_touched_days", previous_check_run=latest_check,
+                        piece_events=client_copy_piece_events(config))
 
 
 def run_all(store: Path, reference_folder: Path, event_paths: Iterable[Path], *, config: dict,

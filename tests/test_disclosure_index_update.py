@@ -200,3 +200,37 @@ def test_a_full_checks_explained_share_of_its_events_is_the_whole_stores(county_
     whole = explained_share(con)
     assert result.shares.rows() == whole.rows()
     assert whole["explained"].sum() > 0
+
+
+def test_after_scoring_the_copy_lists_the_models_cases_with_the_events_they_question(indexed_county, tmp_path):
+    # 703/2023 and GDPR art. 15: the answer lists with each access the findings that question it, the anomaly
+    # model's cases among them (all_rows.sql). A scoring run replaces those cases, so the copy must follow it;
+    # before it did, a later check marked the copy fresh while every model case was missing from it.
+    from pipelines.steps import score
+
+    store = tmp_path / "store.duckdb"
+    shutil.copyfile(indexed_county, store)
+    result = score(store, config=_config())
+    assert result.ok and result.detail["flagged"] > 0
+    con = connect(store)
+    try:
+        missing = con.execute(
+            "SELECT count(*) FROM finding_events fe JOIN findings f ON f.finding_id = fe.finding_id "
+            "JOIN disclosure_events_by_client c ON c.source_event_id = fe.source_event_id "
+            "WHERE f.category = 'model' AND NOT list_contains(coalesce(c.finding_ids, []), fe.finding_id)"
+        ).fetchone()[0]
+        model_events = con.execute(
+            "SELECT count(*) FROM finding_events fe JOIN findings f USING (finding_id) WHERE f.category = 'model'"
+        ).fetchone()[0]
+        assert model_events > 0 and missing == 0
+        _assert_update_equals_rebuild(con)
+    finally:
+        con.close()
+    # the same cases found again touch no client-day, and the copy stays fresh
+    again = score(store, config=_config())
+    assert again.ok
+    con = connect(store)
+    try:
+        assert read_index_state(con) is not None, "the copy should be fresh after a re-score"
+    finally:
+        con.close()

@@ -273,7 +273,7 @@ def ensure_client_index(con: duckdb.DuckDBPyConnection, *, force: bool = False,
 # what a check may change in the store besides the client-days it examined: new events (their client-days are
 # added to the update), their ingest runs, the check run and its finding rows, and a reference import (that the
 # enrichment's own reference tables are unchanged is checked apart, by content)
-_UPDATABLE = {"events", "ingest_run", "check_run", "finding_events", "reference_import"}
+_UPDATABLE = {"events", "ingest_run", "check_run", "finding_events", "reference_import", "model_run"}
 
 
 MAX_UPDATES = 30  # updates after which the copy is built afresh: each appends a run of rows a look-up may read
