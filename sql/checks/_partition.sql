@@ -37,11 +37,11 @@ CREATE TEMP TABLE IF NOT EXISTS chk_scope_units (source_system VARCHAR, account 
 
 -- step: scope_events_by_dates
 CREATE OR REPLACE TEMP VIEW chk_scope_events AS
-SELECT e.* FROM events e SEMI JOIN chk_scope_dates s ON s.d = e.event_date;
+SELECT e.rowid AS event_row, e.* FROM events e SEMI JOIN chk_scope_dates s ON s.d = e.event_date;
 
 -- step: scope_events_by_units
 CREATE OR REPLACE TEMP VIEW chk_scope_events AS
-SELECT e.* FROM events e
+SELECT e.rowid AS event_row, e.* FROM events e
 SEMI JOIN chk_scope_units u
   ON u.event_date = e.event_date AND u.source_system = e.source_system AND u.account IS NOT DISTINCT FROM e.account
 WHERE e.event_date IN (SELECT d FROM chk_scope_dates);

@@ -68,9 +68,9 @@ FROM (SELECT DISTINCT client_id, event_date FROM chk_acd_keys WHERE client_id IS
 -- event of chk_flagged) rather than by reading the stored explanations back.
 INSERT INTO chk_share
 WITH acc AS (
-    SELECT source_system, count(*) AS access_events FROM chk_ctx WHERE is_access GROUP BY ALL
+    SELECT source_system, count(*) AS access_events FROM chk_ctx_rows WHERE is_access GROUP BY ALL
 ), flagged AS (
-    SELECT c.source_system, count(*) AS in_findings FROM chk_ctx c
+    SELECT c.source_system, count(*) AS in_findings FROM chk_ctx_rows c
     SEMI JOIN chk_flagged f ON f.source_system = c.source_system AND f.source_event_id = c.source_event_id
     WHERE c.is_access GROUP BY ALL
 ), explained AS (

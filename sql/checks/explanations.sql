@@ -33,7 +33,7 @@ WHERE fi.category NOT IN ('log_completeness', 'model');
 -- A disclosure between controllers is explained by what allows the disclosure (statutory right, the county's
 -- own provider, the client's permission, a legal basis in the log), never by the worker's involvement alone:
 -- a client asking who received their data is owed the basis of the disclosure.
-CREATE OR REPLACE TEMP TABLE chk_explained AS
+CREATE OR REPLACE TEMP VIEW chk_explained AS
 SELECT source_system, source_event_id, client_id, event_date, basis
 FROM (
     SELECT j.*,
@@ -53,8 +53,9 @@ FROM (
             WHEN is_emergency AND followed_up THEN 'emergency_followed_up'
             WHEN perm_free THEN 'role_without_involvement'
         END AS basis
-    FROM chk_judged j
+    FROM chk_ctx_rows j
     ANTI JOIN chk_flagged f ON f.source_system = j.source_system AND f.source_event_id = j.source_event_id
+    WHERE j.judged
 ) WHERE basis IS NOT NULL;
 
 -- step: store
