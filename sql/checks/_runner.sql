@@ -71,7 +71,7 @@ WITH acc AS (
     SELECT source_system, count(*) AS access_events FROM chk_ctx_rows WHERE is_access GROUP BY ALL
 ), flagged AS (
     SELECT c.source_system, count(*) AS in_findings FROM chk_ctx_rows c
-    SEMI JOIN chk_flagged f ON f.source_system = c.source_system AND f.source_event_id = c.source_event_id
+    SEMI JOIN chk_flagged_rows f ON f.event_row = c.event_row
     WHERE c.is_access GROUP BY ALL
 ), explained AS (
     SELECT source_system, count(*) AS explained FROM chk_explained GROUP BY ALL

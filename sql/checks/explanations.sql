@@ -29,6 +29,13 @@ CREATE OR REPLACE TEMP TABLE chk_flagged AS
 SELECT DISTINCT fe.source_system, fe.source_event_id FROM finding_events fe JOIN findings fi USING (finding_id)
 WHERE fi.category NOT IN ('log_completeness', 'model');
 
+-- step: flagged_rows
+-- The partition's events among them, by row: the one comparison of event ids; the explanations and the explained
+-- share below compare rows.
+CREATE OR REPLACE TEMP TABLE chk_flagged_rows AS
+SELECT c.event_row FROM chk_ctx_rows c
+SEMI JOIN chk_flagged f ON f.source_system = c.source_system AND f.source_event_id = c.source_event_id;
+
 -- step: explain
 -- A disclosure between controllers is explained by what allows the disclosure (statutory right, the county's
 -- own provider, the client's permission, a legal basis in the log), never by the worker's involvement alone:
@@ -54,7 +61,7 @@ FROM (
             WHEN perm_free THEN 'role_without_involvement'
         END AS basis
     FROM chk_ctx_rows j
-    ANTI JOIN chk_flagged f ON f.source_system = j.source_system AND f.source_event_id = j.source_event_id
+    ANTI JOIN chk_flagged_rows f ON f.event_row = j.event_row
     WHERE j.judged
 ) WHERE basis IS NOT NULL;
 
