@@ -5,7 +5,9 @@
 --   accounts, clients, permission combinations). Per partition, everything that depends only on an event's
 --   (source system, account, client, date) is resolved once per such account-client-day (chk_acd: the staff
 --   row per account-day, the client, involvement, the acting provider's authorisation, packed flags), and the
---   events are materialised once (chk_ctx) with one hash join to it and one to the permission combinations:
+--   events are materialised once and narrow (chk_ctx_rows: each event's row id, its flags and the few columns
+--   the rules filter on and the explanations store) with one hash join to it and one to the permission
+--   combinations; the wide columns a finding shows are fetched late, by row id, for a rule's hits only (chk_ctx):
 --   the cost stays linear in the number of events, and what is per-event is only what must be.
 --   docs/rules.md §Shared definitions is the contract for every column below.
 --   The steps before `partition_from` read reference data only and run once per check; from it on they run
@@ -171,8 +173,8 @@ INSERT INTO chk_scope_dates SELECT DISTINCT event_date FROM events WHERE $full;
 
 -- step: events_in_scope
 -- A view, not a copy: the partition's events (sql/checks/_partition.sql), with the per-event gates that need no
--- reference data. chk_ctx below is the one materialisation of them; the rules about the log's own content read
--- this view for the few columns only they need.
+-- reference data. chk_ctx_rows below is the one (narrow) materialisation of them; the rules about the log's own
+-- content read this view for the few columns only they need. event_row: the event's row id in `events`.
 CREATE OR REPLACE TEMP VIEW chk_ev AS
 SELECT e.event_row, e.source_system, e.source_event_id, e.event_time, e.event_date, e.account, e.client_id, e.action,
     e.service_task, e.document, e.purpose, (e.emergency OR coalesce(e.purpose = 'emergency', false)) AS is_emergency,

@@ -3,7 +3,8 @@
 --   events of the partition's dates (chk_scope_dates), or, when a retro-dated change of reference data narrowed
 --   the run to account-days (chk_scope_units), only the events of those account-days. A whole account-day is
 --   always re-examined together, because the mass-access and duplicate windows never leave one. A view, not a
---   copy: the context reads it for the key columns, the disclosures and its one materialisation (chk_ctx), and
+--   copy: the context reads it for the key columns, the disclosures and its one materialisation (chk_ctx_rows,
+--   which keeps each event's row id, event_row, to fetch the wide columns of a rule's hits late), and
 --   each read costs only the partition's events, because events are stored in date order (ingest inserts
 --   each file's events so, and log files arrive so) and DuckDB prunes every row group outside the partition's
 --   dates (the join's dynamic filter on event_date meets the row groups' zone maps). On a store whose events

@@ -64,8 +64,9 @@ FROM (SELECT DISTINCT client_id, event_date FROM chk_acd_keys WHERE client_id IS
 -- step: add_share
 -- sql/findings/explained_share.sql without labels, over the partition's events only: an access event is explained
 -- when it has an explanation and is in no rule finding; legitimate = in no rule finding. Counted from what the
--- partition's explanations step left (chk_explained: this partition's explanations, which already leave out every
--- event of chk_flagged) rather than by reading the stored explanations back.
+-- partition's explanations step chose (chk_explained: the view of this partition's explanations, which already
+-- leave out every event of chk_flagged_rows) rather than by reading the stored explanations back. Read after the
+-- partition's commit, it reads temp tables only (chk_ctx_rows, chk_flagged_rows), never `events` by row id.
 INSERT INTO chk_share
 WITH acc AS (
     SELECT source_system, count(*) AS access_events FROM chk_ctx_rows WHERE is_access GROUP BY ALL

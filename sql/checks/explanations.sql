@@ -1,9 +1,11 @@
 -- title: explanations of legitimate accesses: the basis of every access event that is in no finding
 -- description: Steps run by pipelines/checks/runner.py after the findings are stored. The first basis that
---   applies wins, in the order of docs/rules.md §Explanations. The partition's explanations are chosen into
---   chk_explained, then stored; the runner's explained share of the partition counts them there (with
---   chk_flagged, the events in a finding) instead of reading them back from the store. chk_basis_texts holds the plain-language text
---   of each basis in Finnish, Swedish and English; request answers and the dashboard read it from here.
+--   applies wins, in the order of docs/rules.md §Explanations. The partition's explanations are chosen by the
+--   view chk_explained (over the narrow context, chk_ctx_rows) and stored straight from it; the runner's explained
+--   share of the partition counts them there (with chk_flagged_rows, the partition's events in a finding)
+--   instead of reading them back from the store, a count that reads no event id. chk_basis_texts holds the
+--   plain-language text of each basis in Finnish, Swedish and English; request answers and the dashboard read it
+--   from here.
 
 -- step: basis_texts
 CREATE OR REPLACE TEMP TABLE chk_basis_texts (basis VARCHAR, rank INTEGER, text_fi VARCHAR, text_sv VARCHAR, text_en VARCHAR);

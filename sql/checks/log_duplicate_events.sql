@@ -11,8 +11,9 @@
 --   A hash of the five columns finds the candidates cheaply; the exact columns then decide.
 -- false_positives: A system that logs a page view and its reload in the same second.
 -- The candidates come from the partition's events (chk_ev: the few columns the hash needs, read from the store);
--- their instants then pick the events of the context (chk_ctx) to compare exactly (a cheaper key than the hash;
--- an event that only shares the instant falls out in the exact grouping below).
+-- their instants then pick the events of the context (chk_ctx_rows, then chk_ctx for their wide columns) to
+-- compare exactly (a cheaper key than the hash; an event that only shares the instant falls out in the exact
+-- grouping below).
 WITH dup AS (
     -- one 64-bit key per event, grouped alone (cheaper than grouping the instant with it); a collision only adds
     -- a candidate, which the exact grouping below drops
