@@ -11,3 +11,16 @@ def stored_results(con) -> tuple[set, set]:
         "FROM findings f LEFT JOIN finding_events fe USING (finding_id) GROUP BY ALL").fetchall()}
     explanations = set(con.execute("SELECT source_system, source_event_id, basis FROM explanations").fetchall())
     return findings, explanations
+
+
+def stored_columns(con) -> tuple[set, set]:
+    """Every column a check writes, but its time stamps and review status: (findings, explanations). What a
+    finding shows (the staff member, organisation, unit, evidence) and what an explanation names (the client,
+    the date) come from columns the context fetches late, so the equality tests compare them too."""
+    findings = set(con.execute(
+        "SELECT finding_id, rule_id, category, severity, finding_key, source_system, account, staff_id, client_id, "
+        "organisation_id, unit_id, first_time, last_time, event_date, event_count, CAST(evidence AS VARCHAR) "
+        "FROM findings").fetchall())
+    explanations = set(con.execute(
+        "SELECT source_system, source_event_id, client_id, event_date, basis FROM explanations").fetchall())
+    return findings, explanations

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from check_results import stored_columns as _columns
 from check_results import stored_results as _stored
 
 from pipelines.checks.catalogue import load_catalogue
@@ -46,19 +47,46 @@ def checked_county(tmp_path_factory, small_county):
         ingest_file(con, path)
     run_check(con, _config(10**12), force_full=True)
     one_pass = _stored(con)
+    columns = _columns(con)
     con.close()
-    return folder, store, one_pass
+    return folder, store, one_pass, columns
 
 
 def test_a_check_cut_into_many_partitions_stores_what_one_pass_stores(checked_county, tmp_path):
-    _folder, store, one_pass = checked_county
+    _folder, store, one_pass, columns = checked_county
     copy_of = tmp_path / "store.duckdb"
     shutil.copyfile(store, copy_of)
     con = connect(copy_of)
     result = run_check(con, _config(2_000), force_full=True)
     assert result.partitions > 10   # ~43,000 events in partitions of at most 2,000 (a day is never split)
     assert _stored(con) == one_pass
+    assert _columns(con) == columns
     con.close()
+
+
+def test_the_context_shows_every_event_its_own_columns_though_it_fetches_them_late(checked_county, tmp_path):
+    """The context keeps per event only its row, its account-client-day and the flags the rules filter on; what a
+    finding shows (the account, the document, the acting organisation, ...) is fetched by row id when a rule reads
+    it. Every event in scope must come back once, with its own columns."""
+    from pipelines.checks.runner import build_context
+
+    _folder, store, _one_pass, _columns_of = checked_county
+    copy_of = tmp_path / "store.duckdb"
+    shutil.copyfile(store, copy_of)
+    con = connect(copy_of)
+    build_context(con, load_config(), None)
+    events, in_context, differing = con.execute(
+        "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM chk_ctx), count(*) FILTER ("
+        "  WHERE c.account IS DISTINCT FROM e.account OR c.client_id IS DISTINCT FROM e.client_id"
+        "     OR c.event_time IS DISTINCT FROM e.event_time OR c.event_date IS DISTINCT FROM e.event_date"
+        "     OR c.action IS DISTINCT FROM e.action OR c.service_task IS DISTINCT FROM e.service_task"
+        "     OR c.document IS DISTINCT FROM e.document OR c.event_org IS DISTINCT FROM e.organisation_id"
+        "     OR c.event_unit IS DISTINCT FROM e.unit_id OR c.controller_id IS DISTINCT FROM e.controller_id"
+        "     OR c.channel IS DISTINCT FROM e.channel OR c.legal_basis IS DISTINCT FROM e.legal_basis) "
+        "FROM chk_ctx c JOIN events e USING (source_system, source_event_id)").fetchone()
+    con.close()
+    assert in_context == events > 40_000
+    assert differing == 0
 
 
 def test_joining_events_by_their_four_keys_stores_what_joining_them_by_hash_stores(checked_county, tmp_path,
@@ -69,7 +97,7 @@ def test_joining_events_by_their_four_keys_stores_what_joining_them_by_hash_stor
     from pipelines.checks import partitions
     from pipelines.sqlfiles import statement
 
-    _folder, store, one_pass = checked_county
+    _folder, store, one_pass, columns = checked_county
     copy_of = tmp_path / "store.duckdb"
     shutil.copyfile(store, copy_of)
     chosen = []
@@ -83,6 +111,7 @@ def test_joining_events_by_their_four_keys_stores_what_joining_them_by_hash_stor
     run_check(con, _config(10**12), force_full=True)
     assert chosen == [True]   # the county's hashes are distinct: by hash is what the one pass above used
     assert _stored(con) == one_pass
+    assert _columns(con) == columns
     con.close()
 
 
@@ -105,7 +134,7 @@ def test_a_retro_dated_involvement_rechecks_only_the_account_days_it_touches_and
         checked_county, tmp_path, small_county):
     # asiakastietolaki 703/2023 9 §: access rests on involvement on the day of the access; a responsible worker
     # recorded late (the row starts earlier than first entered) explains that worker's earlier reads
-    _folder, store, _one_pass = checked_county
+    _folder, store, _one_pass, _columns_of = checked_county
     copy_of = tmp_path / "store.duckdb"
     shutil.copyfile(store, copy_of)
     client, _staff = _retro_dated(small_county / "reference", tmp_path / "reference", days=40)
@@ -117,15 +146,15 @@ def test_a_retro_dated_involvement_rechecks_only_the_account_days_it_touches_and
     assert 0 < incremental.events_checked < total / 10
     client_events = con.execute("SELECT count(*) FROM events WHERE client_id = ?", [client]).fetchone()[0]
     assert incremental.events_checked >= client_events
-    after_incremental = _stored(con)
+    after_incremental = _stored(con), _columns(con)
     run_check(con, _config(10**12), force_full=True)
-    assert _stored(con) == after_incremental
+    assert (_stored(con), _columns(con)) == after_incremental
     con.close()
 
 
 def test_a_check_after_nothing_changed_in_the_reference_but_its_line_order_rechecks_nothing(
         checked_county, tmp_path, small_county):
-    _folder, store, one_pass = checked_county
+    _folder, store, one_pass, _columns_of = checked_county
     copy_of = tmp_path / "store.duckdb"
     shutil.copyfile(store, copy_of)
     shutil.copytree(small_county / "reference", tmp_path / "reference")

@@ -5,7 +5,9 @@
 --   accounts, clients, permission combinations). Per partition, everything that depends only on an event's
 --   (source system, account, client, date) is resolved once per such account-client-day (chk_acd: the staff
 --   row per account-day, the client, involvement, the acting provider's authorisation, packed flags), and the
---   events are materialised once (chk_ctx) with one hash join to it and one to the permission combinations:
+--   events are materialised once and narrow (chk_ctx_rows: each event's row id, its flags and the few columns
+--   the rules filter on and the explanations store) with one hash join to it and one to the permission
+--   combinations; the wide columns a finding shows are fetched late, by row id, for a rule's hits only (chk_ctx):
 --   the cost stays linear in the number of events, and what is per-event is only what must be.
 --   docs/rules.md §Shared definitions is the contract for every column below.
 --   The steps before `partition_from` read reference data only and run once per check; from it on they run
@@ -171,10 +173,10 @@ INSERT INTO chk_scope_dates SELECT DISTINCT event_date FROM events WHERE $full;
 
 -- step: events_in_scope
 -- A view, not a copy: the partition's events (sql/checks/_partition.sql), with the per-event gates that need no
--- reference data. chk_ctx below is the one materialisation of them; the rules about the log's own content read
--- this view for the few columns only they need.
+-- reference data. chk_ctx_rows below is the one (narrow) materialisation of them; the rules about the log's own
+-- content read this view for the few columns only they need. event_row: the event's row id in `events`.
 CREATE OR REPLACE TEMP VIEW chk_ev AS
-SELECT e.source_system, e.source_event_id, e.event_time, e.event_date, e.account, e.client_id, e.action,
+SELECT e.event_row, e.source_system, e.source_event_id, e.event_time, e.event_date, e.account, e.client_id, e.action,
     e.service_task, e.document, e.purpose, (e.emergency OR coalesce(e.purpose = 'emergency', false)) AS is_emergency,
     e.organisation_id AS event_org, e.unit_id AS event_unit, e.controller_id, e.recipient_organisation_id,
     e.outcome, e.run_id, e.time_flag, e.channel, e.legal_basis, e.data_description,
@@ -316,27 +318,33 @@ LEFT JOIN chk_auth au
   ON x.is_provider AND au.organisation_id = x.staff_org AND au.client_id = x.client_id AND au.event_date = x.event_date;
 
 -- step: context
--- The one materialisation of the events in scope: every event with its account-client-day's flags (one hash
--- join) and its permission (a join to a small table). Rules about the log itself read chk_ctx; access rules
--- read chk_judged. A column only a finding shows (the staff row's last organisation and unit for an access
--- outside employment, the provider's authorisation subtype) is fetched from chk_acd through acd by the
--- rule that shows it.
+-- The one materialisation of the events in scope, and a narrow one: per event its row in `events` (event_row), its
+-- account-client-day (acd), the flags that account-client-day packs (one hash join), its permission (a join to a
+-- small table), and the few columns the rules filter on and the explanations store. The other wide columns (the
+-- account, the document, the staff row's strings, ...) are not copied: chk_ctx below fetches them late, by row
+-- id and acd, for the events a rule actually shows (a copy of every event's strings cost more than the joins).
 --   involved: any lawful involvement of the person or their unit on the date (personal, unit, referral,
 --     supervision case). statutory: the event states an officer's statutory right to the data.
 --   explained: involved, statutory, or a provider inside its service authorisation or a framework tender.
 --     What is unusual about an explained access (hour, volume, a protected client) is the model's matter.
+--   disclosed_to / is_disclosure: a disclosure between controllers (docs/rules.md §Disclosure): a `disclose`
+--     event's recipient, or, for any other action, the acting county-side organisation when it is not the
+--     controller whose data it is (a Kanta read by another county's worker). A private provider working for
+--     the controller processes the data inside the controller's own register (its authorisation rules judge
+--     it), so it is no recipient.
 --   The disclosure flags (recipient_authorised, recipient_in_direct_tender, prohibited, permitted) are false
---   here and set for the few disclosures by the next step.
-CREATE OR REPLACE TEMP TABLE chk_ctx AS
+--   here and set for the few disclosures by the disclosure steps below.
+CREATE OR REPLACE TEMP TABLE chk_ctx_rows AS
 WITH j AS (
-    SELECT e.source_system, e.source_event_id, e.event_time, e.event_date, e.account, e.client_id, e.action,
-        e.service_task, e.document, e.is_emergency, e.event_org, e.event_unit, e.controller_id, e.channel,
-        e.legal_basis, e.recipient_organisation_id, e.is_access,
-        coalesce(e.purpose = 'statutory_right', false) AS statutory, a.acd, a.staff_id, a.staff_org, a.staff_unit, a.role, a.deceased_on, a.bits
+    SELECT e.event_row, e.source_system, e.source_event_id, e.event_time, e.event_date, e.client_id, e.action,
+        e.service_task, e.is_emergency, e.controller_id, e.legal_basis, e.recipient_organisation_id, e.is_access,
+        coalesce(e.purpose = 'statutory_right', false) AS statutory, coalesce(a.staff_org, e.event_org) AS acting_org,
+        a.acd, a.role, a.deceased_on, a.bits
     FROM chk_ev e
     JOIN chk_acd a ON /*acd_join*/
 ), f AS (
-    SELECT * EXCLUDE (bits),
+    SELECT event_row, source_system, source_event_id, event_time, event_date, client_id, action, service_task,
+        is_emergency, controller_id, legal_basis, is_access, statutory, acd, role, deceased_on,
         chk_flag(bits, 3) AS is_provider,
         chk_flag(bits, 4) AS client_protected,
         chk_flag(bits, 5) AS client_is_other_staff,
@@ -353,16 +361,12 @@ WITH j AS (
         (is_access AND chk_flag(bits, 0) AND NOT chk_flag(bits, 1)) AS gate_outside_employment,
         (is_access AND NOT chk_flag(bits, 2) AND chk_flag(bits, 0) AND chk_flag(bits, 1)) AS gate_unknown_client,
         (is_access AND chk_flag(bits, 1) AND chk_flag(bits, 2)) AS judged,
-        -- Disclosure between controllers (docs/rules.md §Disclosure): a `disclose` event's recipient, or, for
-        -- any other action, the acting county-side organisation when it is not the controller whose data it is
-        -- (a Kanta read by another county's worker). A private provider working for the controller processes
-        -- the data inside the controller's own register (its authorisation rules judge it), so it is no recipient.
         CASE WHEN action = 'disclose' THEN recipient_organisation_id
-             WHEN NOT chk_flag(bits, 3) AND controller_id IS NOT NULL AND coalesce(staff_org, event_org) <> controller_id
-                 THEN coalesce(staff_org, event_org) END AS disclosed_to
+             WHEN NOT chk_flag(bits, 3) AND controller_id IS NOT NULL AND acting_org <> controller_id
+                 THEN acting_org END AS disclosed_to
     FROM j
 )
-SELECT f.* EXCLUDE (recipient_organisation_id),
+SELECT f.* EXCLUDE (service_task, controller_id, role),
     (f.disclosed_to IS NOT NULL AND f.disclosed_to IS DISTINCT FROM f.controller_id) AS is_disclosure,
     coalesce(pm.perm_any, false) AS perm_any,
     coalesce(pm.perm_requires, false) AS perm_requires,
@@ -373,6 +377,21 @@ SELECT f.* EXCLUDE (recipient_organisation_id),
 FROM f
 LEFT JOIN chk_perm pm
   ON pm.role = f.role AND pm.service_task IS NOT DISTINCT FROM f.service_task AND pm.action = f.action;
+
+-- step: context_view
+-- Every event in scope with every column a rule may show: the context's own columns, the rest of the event's
+-- fetched by row id and the staff row's by acd. Rules about the log itself read chk_ctx; access rules read
+-- chk_judged; a rule's filter on the context's columns is applied before the fetch, so a rule reads the wide
+-- columns of its own hits only. What reads every event (the explanations, the explained share, mass access's
+-- account-days) reads chk_ctx_rows. A column only a finding shows (the staff row's last organisation and unit for
+-- an access outside employment, the provider's authorisation subtype) is fetched from chk_acd through acd by the
+-- rule that shows it. The row ids are read within the partition's own statements, never across a commit.
+CREATE OR REPLACE TEMP VIEW chk_ctx AS
+SELECT c.*, e.account, e.service_task, e.document, e.organisation_id AS event_org, e.unit_id AS event_unit,
+    e.controller_id, e.channel, a.staff_id, a.staff_org, a.staff_unit, a.role
+FROM chk_ctx_rows c
+JOIN events e ON e.rowid = c.event_row
+JOIN chk_acd a ON a.acd = c.acd;
 
 -- step: disclosure_status
 -- Per judged disclosure between controllers (few events): the recipient's authorisation for the client on the
@@ -385,10 +404,10 @@ SELECT DISTINCT disclosed_to AS organisation_id, client_id, event_date FROM chk_
 -- step: disclosure_status_of_events
 CREATE OR REPLACE TEMP TABLE chk_disclosure AS
 WITH d AS (
-    SELECT source_system, source_event_id, client_id, event_date, controller_id, service_task, document, disclosed_to
+    SELECT event_row, client_id, event_date, controller_id, service_task, document, disclosed_to
     FROM chk_ctx WHERE judged AND is_disclosure
 ), ra AS (SELECT * FROM chk_authorisation_status('chk_disclosure_od'))
-SELECT d.source_system, d.source_event_id,
+SELECT d.event_row,
     coalesce(ra.service_auth OR ra.tender_framework, false) AS recipient_authorised,
     coalesce(ra.tender_direct AND NOT ra.service_auth AND NOT ra.tender_framework, false) AS recipient_in_direct_tender,
     EXISTS (SELECT 1 FROM ref_disclosure_prohibitions p
@@ -404,10 +423,10 @@ FROM d LEFT JOIN ra
   ON ra.organisation_id = d.disclosed_to AND ra.client_id = d.client_id AND ra.event_date = d.event_date;
 
 -- step: disclosure_flags
-UPDATE chk_ctx SET recipient_authorised = d.recipient_authorised,
+UPDATE chk_ctx_rows SET recipient_authorised = d.recipient_authorised,
     recipient_in_direct_tender = d.recipient_in_direct_tender, prohibited = d.prohibited, permitted = d.permitted
 FROM chk_disclosure d
-WHERE chk_ctx.is_disclosure AND d.source_system = chk_ctx.source_system AND d.source_event_id = chk_ctx.source_event_id;
+WHERE d.event_row = chk_ctx_rows.event_row;
 
 -- step: judged_context
 -- The events every access rule filters: judged events with all flags resolved (a view over chk_ctx).

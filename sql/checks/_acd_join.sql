@@ -1,4 +1,4 @@
--- title: how chk_ctx joins each event to its account-client-day (sql/checks/_access_context.sql, `/*acd_join*/`)
+-- title: how chk_ctx_rows joins each event to its account-client-day (sql/checks/_access_context.sql, `/*acd_join*/`)
 -- description: By the combination's hash (one 8-byte key per event instead of four strings, about half the cost
 --   of the join) when the hashes of the partition's account-client-days are all distinct, by the four keys
 --   otherwise. Every event's own combination is one of chk_acd_keys, so distinct hashes there mean no event's

@@ -3,7 +3,8 @@
 --   events of the partition's dates (chk_scope_dates), or, when a retro-dated change of reference data narrowed
 --   the run to account-days (chk_scope_units), only the events of those account-days. A whole account-day is
 --   always re-examined together, because the mass-access and duplicate windows never leave one. A view, not a
---   copy: the context reads it for the key columns, the disclosures and its one materialisation (chk_ctx), and
+--   copy: the context reads it for the key columns, the disclosures and its one materialisation (chk_ctx_rows,
+--   which keeps each event's row id, event_row, to fetch the wide columns of a rule's hits late), and
 --   each read costs only the partition's events, because events are stored in date order (ingest inserts
 --   each file's events so, and log files arrive so) and DuckDB prunes every row group outside the partition's
 --   dates (the join's dynamic filter on event_date meets the row groups' zone maps). On a store whose events
@@ -38,7 +39,7 @@ CREATE TEMP TABLE IF NOT EXISTS chk_scope_units (source_system VARCHAR, account 
 
 -- step: scope_events_by_dates
 CREATE OR REPLACE TEMP VIEW chk_scope_events AS
-SELECT e.* FROM events e SEMI JOIN chk_scope_dates s ON s.d = e.event_date;
+SELECT e.rowid AS event_row, e.* FROM events e SEMI JOIN chk_scope_dates s ON s.d = e.event_date;
 
 -- step: scope_rowids_by_units
 -- The row ids of the events of the partition's account-days, found by reading the three key columns only.
@@ -58,7 +59,7 @@ WHERE e.event_date IN (SELECT d FROM chk_scope_dates);
 -- time they were read through the row ids. The columns no rule reads are left out (the original record, the
 -- Helsinki time, session, search criteria, record count and number): a rule that comes to read one adds it here.
 CREATE OR REPLACE TEMP TABLE chk_scope_event_rows AS
-SELECT e.* EXCLUDE (raw, event_local, session_id, search_criteria, record_count, record_no)
+SELECT e.rowid AS event_row, e.* EXCLUDE (raw, event_local, session_id, search_criteria, record_count, record_no)
 FROM events e WHERE e.rowid IN (SELECT event_row FROM chk_scope_rowids);
 
 -- step: scope_events_by_units

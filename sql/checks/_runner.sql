@@ -27,8 +27,8 @@ INSERT INTO chk_found BY NAME SELECT $rule_id AS rule_id, q.* FROM (
 -- one pass over explanations a retro-dated check makes) and the keys compared for the few that match.
 CREATE OR REPLACE TEMP TABLE chk_old_explained AS
 SELECT rowid AS explanation_row, source_system, source_event_id, basis FROM explanations
-WHERE (client_id, event_date) IN (SELECT DISTINCT client_id, event_date FROM chk_ctx WHERE client_id IS NOT NULL)
-  AND (source_system, source_event_id) IN (SELECT source_system, source_event_id FROM chk_ctx);
+WHERE (client_id, event_date) IN (SELECT DISTINCT client_id, event_date FROM chk_ctx_rows WHERE client_id IS NOT NULL)
+  AND (source_system, source_event_id) IN (SELECT source_system, source_event_id FROM chk_ctx_rows);
 
 -- step: forget_changed_explanations
 -- Only what changed is rewritten: the stored explanations the re-check no longer gives (gone, or of another
@@ -119,14 +119,15 @@ WHERE c.client_id IS NOT NULL;
 -- step: add_share
 -- sql/findings/explained_share.sql without labels, over the partition's events only: an access event is explained
 -- when it has an explanation and is in no rule finding; legitimate = in no rule finding. Counted from what the
--- partition's explanations step left (chk_explained: this partition's explanations, which already leave out every
--- event of chk_flagged) rather than by reading the stored explanations back.
+-- partition's explanations step chose (chk_explained: the view of this partition's explanations, which already
+-- leave out every event of chk_flagged_rows) rather than by reading the stored explanations back. Read after the
+-- partition's commit, it reads temp tables only (chk_ctx_rows, chk_flagged_rows), never `events` by row id.
 INSERT INTO chk_share
 WITH acc AS (
-    SELECT source_system, count(*) AS access_events FROM chk_ctx WHERE is_access GROUP BY ALL
+    SELECT source_system, count(*) AS access_events FROM chk_ctx_rows WHERE is_access GROUP BY ALL
 ), flagged AS (
-    SELECT c.source_system, count(*) AS in_findings FROM chk_ctx c
-    SEMI JOIN chk_flagged f ON f.source_system = c.source_system AND f.source_event_id = c.source_event_id
+    SELECT c.source_system, count(*) AS in_findings FROM chk_ctx_rows c
+    SEMI JOIN chk_flagged_rows f ON f.event_row = c.event_row
     WHERE c.is_access GROUP BY ALL
 ), explained AS (
     SELECT source_system, count(*) AS explained FROM chk_explained GROUP BY ALL

@@ -1,9 +1,11 @@
 -- title: explanations of legitimate accesses: the basis of every access event that is in no finding
 -- description: Steps run by pipelines/checks/runner.py after the findings are stored. The first basis that
---   applies wins, in the order of docs/rules.md §Explanations. The partition's explanations are chosen into
---   chk_explained, then stored; the runner's explained share of the partition counts them there (with
---   chk_flagged, the events in a finding) instead of reading them back from the store. chk_basis_texts holds the plain-language text
---   of each basis in Finnish, Swedish and English; request answers and the dashboard read it from here.
+--   applies wins, in the order of docs/rules.md §Explanations. The partition's explanations are chosen by the
+--   view chk_explained (over the narrow context, chk_ctx_rows) and stored straight from it; the runner's explained
+--   share of the partition counts them there (with chk_flagged_rows, the partition's events in a finding)
+--   instead of reading them back from the store, a count that reads no event id. chk_basis_texts holds the
+--   plain-language text of each basis in Finnish, Swedish and English; request answers and the dashboard read it
+--   from here.
 
 -- step: basis_texts
 CREATE OR REPLACE TEMP TABLE chk_basis_texts (basis VARCHAR, rank INTEGER, text_fi VARCHAR, text_sv VARCHAR, text_en VARCHAR);
@@ -29,11 +31,18 @@ CREATE OR REPLACE TEMP TABLE chk_flagged AS
 SELECT DISTINCT fe.source_system, fe.source_event_id FROM finding_events fe JOIN findings fi USING (finding_id)
 WHERE fi.category NOT IN ('log_completeness', 'model');
 
+-- step: flagged_rows
+-- The partition's events among them, by row: the one comparison of event ids; the explanations and the explained
+-- share below compare rows.
+CREATE OR REPLACE TEMP TABLE chk_flagged_rows AS
+SELECT c.event_row FROM chk_ctx_rows c
+SEMI JOIN chk_flagged f ON f.source_system = c.source_system AND f.source_event_id = c.source_event_id;
+
 -- step: explain
 -- A disclosure between controllers is explained by what allows the disclosure (statutory right, the county's
 -- own provider, the client's permission, a legal basis in the log), never by the worker's involvement alone:
 -- a client asking who received their data is owed the basis of the disclosure.
-CREATE OR REPLACE TEMP TABLE chk_explained AS
+CREATE OR REPLACE TEMP VIEW chk_explained AS
 SELECT source_system, source_event_id, client_id, event_date, basis
 FROM (
     SELECT j.*,
@@ -53,8 +62,9 @@ FROM (
             WHEN is_emergency AND followed_up THEN 'emergency_followed_up'
             WHEN perm_free THEN 'role_without_involvement'
         END AS basis
-    FROM chk_judged j
-    ANTI JOIN chk_flagged f ON f.source_system = j.source_system AND f.source_event_id = j.source_event_id
+    FROM chk_ctx_rows j
+    ANTI JOIN chk_flagged_rows f ON f.event_row = j.event_row
+    WHERE j.judged
 ) WHERE basis IS NOT NULL;
 
 -- step: store

@@ -11,15 +11,22 @@
 --   A hash of the five columns finds the candidates cheaply; the exact columns then decide.
 -- false_positives: A system that logs a page view and its reload in the same second.
 -- The candidates come from the partition's events (chk_ev: the few columns the hash needs, read from the store);
--- their instants then pick the events of the context (chk_ctx) to compare exactly (a cheaper key than the hash;
--- an event that only shares the instant falls out in the exact grouping below).
-WITH candidates AS (
-    SELECT DISTINCT source_system, event_time FROM (
-        SELECT source_system, event_time, hash(account, client_id, action, document, event_time) AS h
-        FROM chk_ev GROUP BY ALL HAVING count(*) >= 2)
+-- their instants then pick the events of the context (chk_ctx_rows, then chk_ctx for their wide columns) to
+-- compare exactly (a cheaper key than the hash; an event that only shares the instant falls out in the exact
+-- grouping below).
+WITH dup AS (
+    -- one 64-bit key per event, grouped alone (cheaper than grouping the instant with it); a collision only adds
+    -- a candidate, which the exact grouping below drops
+    SELECT hash(source_system, account, client_id, action, document, event_time) AS h FROM chk_ev
+    GROUP BY 1 HAVING count(*) >= 2
+), candidates AS (
+    SELECT DISTINCT e.source_system, e.event_time FROM chk_ev e
+    SEMI JOIN dup ON dup.h = hash(e.source_system, e.account, e.client_id, e.action, e.document, e.event_time)
 ), ev AS (
+    -- the candidates' rows are picked from the context's own columns before the wide ones are fetched
     SELECT c.* FROM chk_ctx c
-    SEMI JOIN candidates k ON k.source_system = c.source_system AND k.event_time = c.event_time
+    WHERE c.event_row IN (SELECT r.event_row FROM chk_ctx_rows r
+                          SEMI JOIN candidates k ON k.source_system = r.source_system AND k.event_time = r.event_time)
 )
 SELECT source_system || '|' || min(source_event_id) AS finding_key, source_system, account,
     any_value(staff_id) AS staff_id, client_id, any_value(coalesce(staff_org, event_org)) AS organisation_id,

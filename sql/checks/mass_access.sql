@@ -16,7 +16,7 @@
 -- false_positives: Bulk administrative work (a caseload transfer, a list of clients for a decision run);
 --   check what the worker was asked to do that day.
 WITH judged_acd AS (
-    SELECT DISTINCT acd FROM chk_judged
+    SELECT DISTINCT acd FROM chk_ctx_rows WHERE judged
 ), days AS (
     -- an account-day's distinct clients among its judged events: its account-client-days with a judged event
     SELECT a.source_system, a.account, a.event_date, list(a.acd) AS acds

@@ -9,12 +9,14 @@
 -- description: An account's print and export events on one date reach at least
 --   mass_export_distinct_clients distinct clients; the finding holds all of them. Key: account + date.
 -- false_positives: A monthly statistics or invoicing run made under a personal account.
--- The account-days that reach the threshold are found from the few columns the count needs; only their events
--- are then read whole.
+-- The account-days that reach the threshold are found from the narrow context and the account-client-days
+-- (chk_ctx_rows, chk_acd: the few columns the count needs); only their events are then read whole.
 WITH out AS (
-    SELECT source_system, account, event_date, client_id, acd FROM chk_judged WHERE action IN ('print', 'export')
+    SELECT a.source_system, a.account, a.event_date, r.client_id, r.acd
+    FROM chk_ctx_rows r JOIN chk_acd a USING (acd)
+    WHERE r.judged AND r.action IN ('print', 'export')
 ), days AS (
-    SELECT source_system, account, event_date FROM out GROUP BY ALL
+    SELECT source_system, account, event_date, list(DISTINCT acd) AS acds FROM out GROUP BY ALL
     HAVING count(DISTINCT client_id) >= $mass_export_distinct_clients
 )
 SELECT source_system || '|' || account || '|' || event_date AS finding_key, source_system, account,
@@ -23,6 +25,5 @@ SELECT source_system || '|' || account || '|' || event_date AS finding_key, sour
     json_object('distinct_clients', count(DISTINCT client_id), 'threshold', $mass_export_distinct_clients) AS evidence,
     list({'source_system': source_system, 'source_event_id': source_event_id}) AS events
 FROM chk_judged
-SEMI JOIN days USING (source_system, account, event_date)
-WHERE action IN ('print', 'export')
+WHERE action IN ('print', 'export') AND acd IN (SELECT unnest(acds) FROM days)
 GROUP BY source_system, account, event_date
