@@ -87,7 +87,7 @@ FROM (SELECT DISTINCT client_id, event_date FROM chk_acd_keys WHERE client_id IS
 -- (finding_events is small: one row per event in a finding).
 CREATE OR REPLACE TEMP TABLE chk_old_pairs AS
 SELECT fe.finding_id, fe.source_system, fe.source_event_id FROM finding_events fe
-SEMI JOIN chk_ctx c ON c.source_system = fe.source_system AND c.source_event_id = fe.source_event_id;
+SEMI JOIN chk_ctx_rows c ON c.source_system = fe.source_system AND c.source_event_id = fe.source_event_id;
 
 -- step: add_touched_changed
 -- A partition narrowed to account-days re-examines every event of them, but a retro-dated change alters the
@@ -105,15 +105,15 @@ WITH changed AS (
     UNION ALL
     (SELECT source_system, source_event_id, finding_id FROM chk_old_pairs
      EXCEPT SELECT fe.source_system, fe.source_event_id, fe.finding_id FROM finding_events fe
-            SEMI JOIN chk_ctx c ON c.source_system = fe.source_system AND c.source_event_id = fe.source_event_id)
+            SEMI JOIN chk_ctx_rows c ON c.source_system = fe.source_system AND c.source_event_id = fe.source_event_id)
     UNION ALL
     (SELECT fe.source_system, fe.source_event_id, fe.finding_id FROM finding_events fe
-     SEMI JOIN chk_ctx c ON c.source_system = fe.source_system AND c.source_event_id = fe.source_event_id
+     SEMI JOIN chk_ctx_rows c ON c.source_system = fe.source_system AND c.source_event_id = fe.source_event_id
      EXCEPT SELECT source_system, source_event_id, finding_id FROM chk_old_pairs)
 )
 SELECT DISTINCT CASE WHEN regexp_full_match(client_id, '[0-9]{6}[-+A-FU-Ya-fu-y][0-9]{3}[0-9A-Ya-y]')
                      THEN upper(client_id) ELSE client_id END, event_date
-FROM chk_ctx c SEMI JOIN changed k ON k.source_system = c.source_system AND k.source_event_id = c.source_event_id
+FROM chk_ctx_rows c SEMI JOIN changed k ON k.source_system = c.source_system AND k.source_event_id = c.source_event_id
 WHERE c.client_id IS NOT NULL;
 
 -- step: add_share
