@@ -82,6 +82,15 @@ def fi_frame(df: pl.DataFrame) -> pl.DataFrame:
     return labels.display_frame(df, lang())
 
 
+def show_table(df: pl.DataFrame, **kwargs) -> None:
+    """A frame as a table; an empty one as a line of text in the chosen language instead: Streamlit draws its own
+    word for an empty table on the table's canvas, in English, where the page's word replacement cannot reach."""
+    if df.is_empty():
+        st.caption(t("table_empty"))
+        return
+    st.dataframe(df, **kwargs)
+
+
 def status_label(status: str) -> str:
     return t(f"st_{status}")
 

@@ -11,7 +11,7 @@ import polars as pl
 import streamlit as st
 
 from app_pages import _auth, _charts, _data, _timeline
-from app_pages._i18n import date_text, fi_frame, lang, status_label, t
+from app_pages._i18n import date_text, fi_frame, lang, show_table, status_label, t
 from pipelines import workstore
 from pipelines.reports.case_pack import build_case_pack
 
@@ -75,12 +75,12 @@ st.subheader(t("case_findings"))
 shown = findings.with_columns(
     pl.col("rule_id").map_elements(lambda r: _data.rule_title(r, lang()), return_dtype=pl.Utf8).alias("rule"),
     pl.coalesce("client_name", "client_id").alias("client_name"))
-st.dataframe(fi_frame(shown.select("day", "severity", "status", "rule", "client_name", "organisation_name",
+show_table(fi_frame(shown.select("day", "severity", "status", "rule", "client_name", "organisation_name",
                                    "event_count", "assignee")), hide_index=True, key="case_findings_table")
 if days.height:
     st.subheader(t("case_days"))
     texts = [_data.explanation(r, lang()) for r in days.iter_rows(named=True)]
-    st.dataframe(fi_frame(days.select("day", pl.col("score").round(3)).with_columns(
+    show_table(fi_frame(days.select("day", pl.col("score").round(3)).with_columns(
         pl.Series("explanation", texts, dtype=pl.Utf8))),
                  hide_index=True, key="case_days_table")
 
@@ -100,7 +100,7 @@ st.subheader(t("case_history"))
 history = workstore.review_history_of(_data.work_path(), findings["finding_id"].to_list())
 history = history.with_columns(pl.col("at").str.to_datetime("%Y-%m-%dT%H:%M:%S%z", strict=False)).select(
     "at", "actor", "status", "assignee", "note", "finding_id")
-st.dataframe(fi_frame(history), hide_index=True, key="case_history_table")
+show_table(fi_frame(history), hide_index=True, key="case_history_table")
 
 if st.button(t("case_export"), key="case_export"):
     statuses = dict(zip(findings["finding_id"].to_list(), findings["status"].to_list()))

@@ -13,7 +13,7 @@ import polars as pl
 import streamlit as st
 
 from app_pages import _auth, _data
-from app_pages._i18n import date_text, fi_datetime, fi_frame, lang, status_label, t, value_label
+from app_pages._i18n import date_text, fi_datetime, fi_frame, lang, show_table, status_label, t, value_label
 from pipelines import workstore
 from pipelines.checks.texts import rule_text
 from pipelines.reports.labels import column_label as _column_label
@@ -259,7 +259,7 @@ with st.expander(t("legal_basis"), expanded=True):
 
 st.markdown(f"**{t('finding_events')}**")
 events = _data.without_identity_codes(_data.q("finding_events", finding_id=fid, max_rows=_data.MAX_ROWS))
-st.dataframe(fi_frame(events), hide_index=True, key="finding_events_table")
+show_table(fi_frame(events), hide_index=True, key="finding_events_table")
 
 st.markdown(f"**{t('reference_rows')}**")
 r1, r2, r3 = st.columns(3)
@@ -309,4 +309,4 @@ if st.session_state.pop("review_saved", None) == fid:
 st.markdown(f"**{t('history')}**")
 history = workstore.review_history(_data.work_path(), fid)
 history = history.with_columns(pl.col("at").str.to_datetime("%Y-%m-%dT%H:%M:%S%z", strict=False))
-st.dataframe(fi_frame(history), hide_index=True, key=f"history_table_{fid}")
+show_table(fi_frame(history), hide_index=True, key=f"history_table_{fid}")

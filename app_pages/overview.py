@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 from app_pages import _auth, _charts, _data
-from app_pages._i18n import date_text, fi_frame, lang, t, value_label
+from app_pages._i18n import date_text, fi_frame, lang, show_table, t, value_label
 
 _auth.require("overview")
 st.header(t("page_overview"))
@@ -33,7 +33,7 @@ st.plotly_chart(_charts.daily_counts(daily, t("events_per_day"),
                                       [first - timedelta(days=1), last + timedelta(days=1)]), key="daily_chart")
 
 st.subheader(t("ingest_tally"))
-st.dataframe(fi_frame(tally), hide_index=True)
+show_table(fi_frame(tally), hide_index=True)
 
 left, right = st.columns(2)
 # Open findings per rule as a table, a column per severity: long rule titles read whole, the counts are exact,
@@ -53,7 +53,7 @@ with left:
             pl.col("rule_id").map_elements(lambda r: _data.rule_title(r, lang()), return_dtype=pl.Utf8)
             .alias(t("rule")),
             *[pl.col(s).alias(value_label(s)) for s in severities], pl.col("total").alias(t("total")))
-        st.dataframe(shown, hide_index=True, key="rule_table")
+        show_table(shown, hide_index=True, key="rule_table")
 trend = (counts.group_by("week", "severity").agg(pl.col("findings").sum()).sort("week", "severity")
          .with_columns(pl.col("severity").map_elements(value_label, return_dtype=pl.Utf8)))
 with right:
@@ -70,4 +70,4 @@ top = _data.q("top_users", provider_only=False, max_rows=20)
 staff = _data.q("staff_list").select("staff_id", pl.col("full_name").alias("staff_name"), "title", "unit_id")
 top = top.join(staff, on="staff_id", how="left").select("staff_name", "title", "unit_id", "staff_id", "findings",
                                                         "severity_weight", "flagged_days", "risk")
-st.dataframe(fi_frame(top), hide_index=True, key="top_users_table")
+show_table(fi_frame(top), hide_index=True, key="top_users_table")

@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 from app_pages import _auth, _charts, _data
-from app_pages._i18n import fi_frame, t, value_label
+from app_pages._i18n import fi_frame, show_table, t, value_label
 from pipelines.reports.provider_pack import STATUS_FI, build_pack, status_totals
 from pipelines.reports.return_duties import record_confirmation, return_duties
 
@@ -44,7 +44,7 @@ summary = status_totals(counts)
 # every status, the empty ones too, as a table: nine metrics side by side cut their labels mid-word at 1024 px
 statuses = pl.DataFrame({"status": list(STATUS_FI)}).join(summary, on="status", how="left").with_columns(
     pl.col("accesses", "clients", "staff").fill_null(0))
-st.dataframe(fi_frame(statuses), hide_index=True, key="provider_status_table")
+show_table(fi_frame(statuses), hide_index=True, key="provider_status_table")
 
 st.subheader(t("provider_clients"))
 per_client = (counts.group_by("client_id")
@@ -82,10 +82,10 @@ if lanes:
     events = events.with_columns((pl.lit("finding: ") + pl.col("basis")).alias("basis"))
     st.plotly_chart(_charts.timeline(events, bands, names[org], words, legitimate_days=legitimate),
                     key="provider_chart")
-st.dataframe(fi_frame(auths), hide_index=True)
+show_table(fi_frame(auths), hide_index=True)
 
 st.subheader(t("provider_staff"))
-st.dataframe(fi_frame(staff), hide_index=True)
+show_table(fi_frame(staff), hide_index=True)
 
 st.subheader(t("outside_auth"))
 outside_total = int(summary.filter(~pl.col("status").is_in(["inside_service", "framework_assessment"]))
@@ -100,7 +100,7 @@ table.dataframe(fi_frame(outside), hide_index=True)
 
 st.subheader(t("return_duties"))
 duties = return_duties(_data.snapshot(), org, _data.work_path())
-st.dataframe(fi_frame(duties), hide_index=True)
+show_table(fi_frame(duties), hide_index=True)
 open_duties = duties.filter(~pl.col("confirmed"))
 if open_duties.height:
     with st.form("confirm_return"):

@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from app_pages import _auth, _data
-from app_pages._i18n import fi_frame, lang, t
+from app_pages._i18n import fi_frame, lang, show_table, t
 from pipelines.reports.monitoring import build_report, report_data
 
 user = _auth.require("report")
@@ -25,11 +25,11 @@ c1, c2, c3 = st.columns(3)
 c1.metric(t("events_total"), f"{int(data['events']['events'].sum() or 0):,}".replace(",", " "))
 c2.metric(t("findings_total"), data["findings"].height)
 c3.metric(t("reviewed_share"), f"{data['reviewed_share'] * 100:.0f} %")
-st.dataframe(fi_frame(data["events"]), hide_index=True, key="report_events")
+show_table(fi_frame(data["events"]), hide_index=True, key="report_events")
 by_category = data["by_category"]
 if by_category.width > 1:
     by_category = by_category.rename({c: t(f"st_{c}") for c in by_category.columns if c != "category"})
-st.dataframe(fi_frame(by_category.with_columns(pl.col("category").cast(pl.Utf8))), hide_index=True,
+show_table(fi_frame(by_category.with_columns(pl.col("category").cast(pl.Utf8))), hide_index=True,
              key="report_categories")
 
 if st.button(t("make_report"), key="make_report"):

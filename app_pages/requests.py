@@ -24,7 +24,7 @@ import polars as pl
 import streamlit as st
 
 from app_pages import _auth, _data
-from app_pages._i18n import fi_date, fi_frame, lang, t
+from app_pages._i18n import fi_date, fi_frame, lang, show_table, t
 from pipelines import disclosure as mod
 from pipelines import identity
 from pipelines.disclosure.grounds import REFUSAL_GROUNDS, VERIFICATIONS
@@ -52,7 +52,7 @@ else:
     marked = register.with_columns(
         pl.when(pl.col("overdue")).then(pl.lit("🔴 " + t("overdue")))
         .when(pl.col("soon_due")).then(pl.lit("🟠 " + t("soon_due"))).otherwise(pl.lit("")).alias("mark"))
-    st.dataframe(fi_frame(marked.select("mark", *[c for c in register.columns if c not in ("overdue", "soon_due")])),
+    show_table(fi_frame(marked.select("mark", *[c for c in register.columns if c not in ("overdue", "soon_due")])),
                  hide_index=True, key="requests_table")
 
 with st.expander(t("new_request"), expanded=register.is_empty()), st.form("new_request"):
@@ -122,7 +122,7 @@ try:
         st.info(pt("redaction") if decision.redact_location else pt("no_redaction"))
         preview = mod.build_answer(con, request, work_path=work, lang=letter_lang, decision=decision)
         st.caption(t("shown_rows", n=_data.MAX_ROWS) + f" ({preview.height})")
-        st.dataframe(fi_frame(preview.drop("examined").head(_data.MAX_ROWS)), hide_index=True, key="answer_preview")
+        show_table(fi_frame(preview.drop("examined").head(_data.MAX_ROWS)), hide_index=True, key="answer_preview")
         st.markdown(f"**{pt('view')}**")
         for line in mod.reasoned_view(preview, letter_lang):
             st.write(line)
@@ -197,7 +197,7 @@ if got and got[0] == request_id:
 
 with st.expander(pt("history")):
     history = mod.request_history(work, request_id)
-    st.dataframe(history, hide_index=True, key="request_history")
+    show_table(history, hide_index=True, key="request_history")
     if request.status in ("received", "in_progress", "held_for_decision") and can_decide:
         with st.form("correct_form"):
             new_received = st.date_input(pt("correct_received"), value=request.received_on, format="DD.MM.YYYY",

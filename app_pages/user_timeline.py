@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from app_pages import _auth, _data, _timeline
-from app_pages._i18n import fi_frame, t
+from app_pages._i18n import fi_frame, show_table, t
 
 _auth.require("user")
 st.header(t("page_user"))
@@ -65,4 +65,4 @@ _data.log_lookup("read", "user_timeline", staff_id=staff_id)
 criteria = {"staff_id": staff_id, "date_from": date_from, "date_to": date_to}
 bands = _data.q("user_bands", **criteria)
 _timeline.show("user_events", "user_event_bins", bands, criteria, f"{t('accesses')}: {names[staff_id]}", "user")
-st.dataframe(fi_frame(_data.q("staff_rows", staff_id=staff_id)), hide_index=True)
+show_table(fi_frame(_data.q("staff_rows", staff_id=staff_id)), hide_index=True)
