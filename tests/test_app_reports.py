@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from pipelines import workstore
 from pipelines.reports.monitoring import build_report, report_data
 from pipelines.reports.provider_pack import build_pack, xlsx_bytes
-from pipelines.reports.safe_cells import neutralise, neutralise_frame
+from pipelines.safe_cells import neutralise, neutralise_frame
 from pipelines.store import snapshot_path, work_store_path
 
 

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pipelines import safe_cells
 from pipelines.checks import export as findings_export
 from pipelines.disclosure import exports as answer_exports
-from pipelines.reports import safe_cells
-from pipelines.reports.safe_cells import neutralise, neutralise_frame
+from pipelines.safe_cells import neutralise, neutralise_frame
 from pipelines.store import connect
 
 FORMULA = ("=", "+", "-", "@", "\t", "\r")

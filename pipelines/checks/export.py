@@ -12,14 +12,14 @@ import json
 
 import polars as pl
 
-from ..reports.safe_cells import neutralise_text
+from ..safe_cells import neutralise_text
 from ..sqlfiles import frame_of_file
 
 CSV_COLUMNS = (
     "finding_id", "rule_id", "category", "severity", "status", "account", "staff_id", "client_id",
     "organisation_id", "first_time", "last_time", "event_date", "event_count", "source_events",
 )
-neutralise = neutralise_text  # the one guard (pipelines/reports/safe_cells.py), kept under its old name here
+neutralise = neutralise_text  # the one guard (pipelines/safe_cells.py), kept under its old name here
 
 
 def findings_frame(con, reviews: pl.DataFrame, *, status: str | None = None, category: str | None = None,

@@ -24,7 +24,7 @@ import polars as pl
 import xlsxwriter
 
 from ..config import load_config
-from ..reports.safe_cells import neutralise_text
+from ..safe_cells import neutralise_text
 from ..sqlfiles import read_sql, statement
 from ..workstore import append_access
 from . import texts
@@ -43,7 +43,7 @@ from .register import (
     update_in,
 )
 
-neutralise = neutralise_text  # the one guard (pipelines/reports/safe_cells.py), kept under its old name here
+neutralise = neutralise_text  # the one guard (pipelines/safe_cells.py), kept under its old name here
 
 
 def _headers(lang: str) -> list[str]:

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import polars as pl
 
+from ..safe_cells import neutralise
 from . import labels
 from .queries import open_snapshot, run
-from .safe_cells import neutralise
 
 MAX_EVENTS = 100_000
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import polars as pl
 
 from ..checks.summaries import summaries_current
+from ..safe_cells import neutralise, neutralise_frame
 from .queries import open_snapshot, run
 from .return_duties import return_duties
-from .safe_cells import neutralise, neutralise_frame
 
 STATUS_FI = {"inside_service": "luvituksen aikana", "framework_assessment": "puitesopimustuottajan arviointi",
              "tender_phase": "tarjousvaihe", "never_authorised": "ei luvitusta", "never_started": "palvelu ei alkanut",
