@@ -234,3 +234,15 @@ def test_after_scoring_the_copy_lists_the_models_cases_with_the_events_they_ques
         assert read_index_state(con) is not None, "the copy should be fresh after a re-score"
     finally:
         con.close()
+
+
+def test_a_copy_built_before_it_followed_the_models_cases_is_built_again_not_updated(county_copy, small_county):
+    # a store upgraded from a version whose score step left the copy's model cases as they were: an update would
+    # replace only the checked client-days and call the rest fresh, so the copy is rebuilt once instead
+    con = county_copy
+    con.execute("DELETE FROM disclosure_index_state WHERE key = 'model_run'")
+    for path in _last_files(small_county):
+        ingest_file(con, path)
+    result = run_check(con, _config())
+    assert update_client_index(con, "chk_touched", previous_check_run=result.previous_check_run_id) == "built"
+    assert read_index_state(con) is not None

@@ -316,6 +316,8 @@ def _updatable(con, steps: dict[str, str], recorded: dict, previous_check_run: i
     now = dict(con.execute(_fingerprint_sql()).fetchall())
     if any(recorded.get(key) != value for key, value in now.items() if key not in _UPDATABLE):
         return False
+    if "model_run" not in recorded:  # built before the score step kept the copy's model cases: they may be stale
+        return False
     if previous_check_run is None or recorded.get("check_run") != previous_check_run:
         return False
     enrich_reference = con.execute(steps["enrich_reference"]).fetchall()[0][0]
