@@ -107,18 +107,17 @@ def evaluate_rules(con, config: dict, rules: list[Rule]) -> dict[str, float]:
 
 
 def _store_explanations(con, scope: Scope, *, by_units: bool = False) -> None:
-    if not by_units:
+    """Choose the partition's explanations (explanations.sql), then store them: a partition of dates replaces its
+    dates' explanations whole; one of account-days scattered over the store rewrites only those that changed."""
+    for _name, sql in steps("checks/explanations.sql"):
+        con.execute(sql)
+    if by_units:
+        con.execute(_sql("old_explanations_of_units"))
+        con.execute(_sql("forget_changed_explanations"))
+        con.execute(_sql("store_changed_explanations"))
+    else:
         con.execute(_sql("forget_explanations_of_dates"), {"full": scope.full})
-        for _name, sql in steps("checks/explanations.sql"):
-            con.execute(sql)
-        return
-    # account-days scattered over the store: only the explanations that changed are rewritten
-    con.execute(_sql("old_explanations_of_units"))
-    for name, sql in steps("checks/explanations.sql"):
-        if name != "store":
-            con.execute(sql)
-    con.execute(_sql("forget_changed_explanations"))
-    con.execute(_sql("store_changed_explanations"))
+        con.execute(_sql("store_explanations"))
 
 
 def sync_review_status(con, reviews: pl.DataFrame) -> None:

@@ -48,6 +48,10 @@ ANTI JOIN chk_old_explained o
 -- step: forget_explanations_of_dates
 DELETE FROM explanations WHERE $full OR event_date IN (SELECT d FROM chk_scope_dates);
 
+-- step: store_explanations
+-- a partition of dates: its explanations stored whole (explanations.sql's `explain` has chosen them)
+INSERT INTO explanations SELECT * FROM chk_explained;
+
 -- step: vanished_dates
 -- A full check replaces everything: findings and explanations of dates without events any more (a retention
 -- run removed them) are visited by no partition, so they go first. `event_rules`: the registered rule ids.

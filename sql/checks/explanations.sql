@@ -1,7 +1,8 @@
 -- title: explanations of legitimate accesses: the basis of every access event that is in no finding
 -- description: Steps run by pipelines/checks/runner.py after the findings are stored. The first basis that
 --   applies wins, in the order of docs/rules.md §Explanations. The partition's explanations are chosen by the
---   view chk_explained (over the narrow context, chk_ctx_rows) and stored straight from it; the runner's explained
+--   view chk_explained (over the narrow context, chk_ctx_rows), which the runner stores straight from (a partition
+--   of dates whole, sql/checks/_runner.sql `store_explanations`; one of account-days by what changed); its explained
 --   share of the partition counts them there (with chk_flagged_rows, the partition's events in a finding)
 --   instead of reading them back from the store, a count that reads no event id. chk_basis_texts holds the
 --   plain-language text of each basis in Finnish, Swedish and English; request answers and the dashboard read it
@@ -66,6 +67,3 @@ FROM (
     ANTI JOIN chk_flagged_rows f ON f.event_row = j.event_row
     WHERE j.judged
 ) WHERE basis IS NOT NULL;
-
--- step: store
-INSERT INTO explanations SELECT * FROM chk_explained;
