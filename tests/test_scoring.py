@@ -83,11 +83,12 @@ def test_the_forests_scores_do_not_depend_on_how_many_threads_build_it():
     assert np.array_equal(one, two)
 
 
-@pytest.mark.parametrize("rows, max_samples", [(5000, 1024), (20000, 64), (300, 1024)])
+@pytest.mark.parametrize("rows, max_samples", [(5000, 1024), (20000, 64), (102400, 1024), (300, 1024)])
 def test_the_forest_is_scikit_learns_isolation_forest_tree_for_tree(rows, max_samples):
-    """The forest fits each tree on its sample's rows alone (model._SampledTree), not on every row with the
-    unsampled ones weighted 0 as scikit-learn's bagging does: the trees and their scores are scikit-learn's own,
-    whether the sample is a small or a large share of the rows or all of them."""
+    """The forest (model.IsolationTrees) draws each tree's sample itself and fits the tree on its sample's rows
+    alone, without scikit-learn's bagging: the trees and their scores are scikit-learn's own, whether the sample
+    is a small share of the rows (drawn one row at a time by scikit-learn: 64 of 20,000, and 1,024 of 102,400, on
+    the edge of 1 %), a larger share (a permutation) or all of them."""
     from sklearn.ensemble import IsolationForest
 
     from pipelines.scoring.model import fit_forest, unusualness

@@ -23,7 +23,6 @@ import hashlib
 import platform
 
 import numpy as np
-from sklearn.ensemble import IsolationForest
 from sklearn.tree import ExtraTreeRegressor
 
 FOREST_PARAMS = ("n_estimators", "max_samples", "random_state")
@@ -128,42 +127,123 @@ def threads_of(config: dict) -> int:
     return int(config.get("store", {}).get("threads", 0) or 0) or -1
 
 
-class _SampledTree(ExtraTreeRegressor):
-    """scikit-learn's isolation tree, fitted on its sample's rows alone. scikit-learn's bagging gives a tree whose
-    fit takes sample weights all the rows, the unsampled ones weighted 0 (a weight vector and a pass over every
-    row per tree: most of a 300-tree fit on the medium county's 70,000 user-days); without the parameter it
-    passes the sampled rows only. The tree is the same: rows of weight 0 never enter it, and the sampled ones
-    keep their order (tests/test_scoring.py compares every tree with scikit-learn's own forest)."""
-
-    def fit(self, X, y, check_input=True):   # scikit-learn's signature, without sample_weight
-        return super().fit(X, y, check_input=check_input)
+# scikit-learn's bound on the seeds it draws for its trees (BaseBagging: np.iinfo(np.int32).max)
+_MAX_SEED = np.iinfo(np.int32).max
+# Trees built or applied per batch of threads: the leaves of a batch are held until added in tree order.
+_TREE_BATCH = 32
 
 
-class _Forest(IsolationForest):
-    """scikit-learn's IsolationForest with trees fitted on their sample's rows (_SampledTree)."""
+class IsolationTrees:
+    """scikit-learn's IsolationForest, tree for tree and score for score, without its per-tree machinery.
 
-    def _get_estimator(self):
-        return _SampledTree(max_features=1, splitter="random", random_state=self.random_state)
+    scikit-learn's bagging spends most of a 300-tree fit on bookkeeping around trees of 1,024 rows: each tree's
+    estimator is cloned and its parameters read by introspection, validated again at every fit, and its sample is
+    drawn by a Python call per row (`randint`, when the sample is at most 1 % of the rows) or a permutation of
+    every row. Here each tree is scikit-learn's own ExtraTreeRegressor with the seed, depth and sample scikit-learn
+    would give it (`_tree_sample` draws the same rows from the same random stream, vectorised), fitted on its sample's
+    rows alone; scoring reads each tree's leaves once and adds their path lengths in tree order, as scikit-learn does,
+    so the sums and the scores are the same to the last bit (tests/test_scoring.py compares every tree and every score
+    with scikit-learn's own forest). `estimators_` are the trees."""
+
+    def __init__(self, estimators: list, max_samples: int):
+        from sklearn.ensemble._iforest import _average_path_length
+
+        self.estimators_ = estimators
+        self.max_samples_ = max_samples
+        # per tree and node: the path length of a row ending in that leaf, as scikit-learn's
+        # _parallel_compute_tree_depths adds it (depth + average path length of the leaf's rows - 1)
+        self._leaf_lengths = [tree.tree_.compute_node_depths() + _average_path_length(tree.tree_.n_node_samples) - 1.0
+                              for tree in estimators]
+        self._denominator = len(estimators) * _average_path_length([max_samples])
+
+    def scores(self, x: np.ndarray, n_jobs: int = 1) -> np.ndarray:
+        """The anomaly score of each row of float32 `x` in (0, 1] (scikit-learn's -score_samples)."""
+        depths = np.zeros(len(x), order="f")
+        trees = [tree.tree_ for tree in self.estimators_]
+        with _pool(n_jobs) as pool:
+            for lo in range(0, len(trees), _TREE_BATCH):
+                batch = trees[lo:lo + _TREE_BATCH]
+                leaves = pool.map(lambda t: t.apply(x), batch) if pool else [t.apply(x) for t in batch]
+                for k, leaf in enumerate(leaves):
+                    depths += self._leaf_lengths[lo + k][leaf]
+        return 2 ** (-np.divide(depths, self._denominator, out=np.ones_like(depths), where=self._denominator != 0))
 
 
-def fit_forest(x: np.ndarray, params: dict, n_jobs: int = 1) -> IsolationForest:
-    """scikit-learn's IsolationForest, fitted on float32 (what its trees compare in anyway), its trees built and
-    its rows scored by `n_jobs` threads (the per-tree work is mostly Python; the trees do not depend on it)."""
-    forest = _Forest(
-        n_estimators=int(params["n_estimators"]),
-        max_samples=min(int(params["max_samples"]), max(len(x), 1)),
-        random_state=int(params["random_state"]),
-        n_jobs=n_jobs,
-    )
+class _NoPool:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _pool(n_jobs: int):
+    """Threads for the trees' Cython parts (building, applying), which run without the GIL; None for one."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    n = (os.cpu_count() or 1) if n_jobs < 0 else max(1, n_jobs)
+    return ThreadPoolExecutor(n) if n > 1 else _NoPool()
+
+
+def _tree_sample(n_rows: int, n_sample: int, seed: int) -> np.ndarray:
+    """The rows scikit-learn's bagging gives the tree of `seed` (sklearn.utils.random.sample_without_replacement
+    from a RandomState(seed), after drawing the tree's features, which takes nothing from the stream when every
+    feature is used). For a sample of at most 1 % of the rows scikit-learn draws `randint(n_rows)` one call at a
+    time until it has n_sample distinct rows (tracking selection); each call takes 32-bit words from the stream,
+    masked to the bits of n_rows - 1, until one is below n_rows. The same words are drawn here in one call and
+    the same rows kept: the first n_sample distinct accepted values, in the order drawn."""
+    from sklearn.utils.random import sample_without_replacement
+
+    random_state = np.random.RandomState(seed)
+    if not n_sample / n_rows <= 0.01:   # scikit-learn's own permutation or reservoir
+        return sample_without_replacement(n_rows, n_sample, random_state=random_state)
+    mask = np.uint32((1 << (n_rows - 1).bit_length()) - 1)
+    drawn = np.zeros(0, dtype=np.uint32)
+    while True:
+        words = random_state.randint(0, 2**32, size=2 * n_sample + 64, dtype=np.uint32) & mask
+        drawn = np.concatenate([drawn, words[words < n_rows]])
+        _values, first = np.unique(drawn, return_index=True)
+        if len(first) >= n_sample:
+            return drawn[np.sort(first)[:n_sample]].astype(np.intp)
+
+
+def _fit_tree(x: np.ndarray, y: np.ndarray, seed: int, n_sample: int, max_depth: int) -> ExtraTreeRegressor:
+    """One isolation tree as scikit-learn's bagging fits it: the estimator's random_state is the first draw of
+    RandomState(seed), its rows `_tree_sample`; fitted on those rows alone (what scikit-learn's bagging does for a
+    tree that takes no sample weights: rows of weight 0 never enter a tree, and the sampled ones keep their order)."""
+    from sklearn import config_context
+
+    tree = ExtraTreeRegressor(max_features=1, splitter="random", max_depth=max_depth,
+                              random_state=np.random.RandomState(seed).randint(_MAX_SEED))
+    rows = _tree_sample(len(x), n_sample, seed)
+    # the parameters are the fixed ones above: scikit-learn's per-fit validation of them is skipped
+    with config_context(skip_parameter_validation=True):
+        return tree.fit(x[rows], y[rows], check_input=False)
+
+
+def fit_forest(x: np.ndarray, params: dict, n_jobs: int = 1) -> IsolationTrees:
+    """scikit-learn's IsolationForest (IsolationTrees), fitted on float32 (what its trees compare in anyway), its
+    trees built by `n_jobs` threads (each tree's seed is drawn before the work is shared out, so the trees do not
+    depend on it). Seeds, labels and depth as IsolationForest.fit draws them for an integer random_state."""
     x = np.asarray(x, dtype=np.float32)
     if len(x) > FIT_ROWS:
         pick = np.random.default_rng(int(params["random_state"])).choice(len(x), FIT_ROWS, replace=False)
         x = x[np.sort(pick)]
-    return forest.fit(x)
+    x = np.ascontiguousarray(x)
+    seed = int(params["random_state"])
+    n_sample = min(int(params["max_samples"]), max(len(x), 1))
+    y = np.random.RandomState(seed).uniform(size=len(x))
+    seeds = np.random.RandomState(seed).randint(_MAX_SEED, size=int(params["n_estimators"]))
+    depth = int(np.ceil(np.log2(max(n_sample, 2))))
+    with _pool(n_jobs) as pool:
+        fit = lambda s: _fit_tree(x, y, int(s), n_sample, depth)
+        trees = list(pool.map(fit, seeds)) if pool else [fit(s) for s in seeds]
+    return IsolationTrees(trees, n_sample)
 
 
-def unusualness(forest: IsolationForest, x: np.ndarray) -> np.ndarray:
-    """Higher = more unusual (the negated score_samples, which is the path-length anomaly score in (0, 1]).
+def unusualness(forest: IsolationTrees, x: np.ndarray, n_jobs: int = 1) -> np.ndarray:
+    """Higher = more unusual (the path-length anomaly score in (0, 1]; scikit-learn's negated score_samples).
     The same as scoring every row: the score of a row depends on the row alone."""
     if len(x) == 0:
         return np.zeros(0)
@@ -172,7 +252,7 @@ def unusualness(forest: IsolationForest, x: np.ndarray) -> np.ndarray:
     x = np.ascontiguousarray(x, dtype=np.float32) + np.float32(0.0)   # -0.0 and 0.0: one key
     keys = x.view(np.dtype((np.void, x.dtype.itemsize * x.shape[1]))).reshape(-1)
     _, first, back = np.unique(keys, return_index=True, return_inverse=True)
-    return -forest.score_samples(x[first])[back.reshape(-1)]
+    return forest.scores(np.ascontiguousarray(x[first]), n_jobs)[back.reshape(-1)]
 
 
 def fingerprint(x: np.ndarray) -> str:

@@ -91,8 +91,9 @@ def forest_score(evidence: np.ndarray, adjusted: np.ndarray, risk: np.ndarray, c
     if len(evidence) == 0:
         return np.zeros(0)
     variant = evidence_variant(config)
-    forest = fit_forest(evidence_matrix(evidence, variant), params_of(config), threads_of(config))
-    scores = unusualness(forest, evidence_matrix(adjusted, variant))
+    threads = threads_of(config)
+    forest = fit_forest(evidence_matrix(evidence, variant), params_of(config), threads)
+    scores = unusualness(forest, evidence_matrix(adjusted, variant), threads)
     return ranking_score(ranking_of(config), adjusted.sum(axis=1), scores) * risk
 
 

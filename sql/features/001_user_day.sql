@@ -237,7 +237,10 @@ GROUP BY ALL;
 -- (`since` <= k) continues the previous access's stretch in the k-day window, whose -1 would fall on the very
 -- day of this access's +1; so an access adds +1 to a window only after a longer pause (or as the client's
 -- first), and -1 at day + k only when no access follows within k days (`gap`). The sums on every day are the
--- same; the rows to group are fewer (at ten million events about a fifth of the step).
+-- same; the rows to group are fewer. The changes are first counted per person and day (`per_day`, one grouping
+-- of the accesses), and only those counts are shifted by each window's length: the shifted rows are one per
+-- person, day and window instead of one per access and window (at ten million events 1.7 M rows to group
+-- instead of 8.3 M, about a third of the step).
 CREATE OR REPLACE TEMP TABLE feature_uncovered_spans AS
 WITH acc AS (
     SELECT f.staff_id, f.day,
@@ -247,14 +250,25 @@ WITH acc AS (
     ANTI JOIN feature_covering c USING (staff_id, day, client_id)
     WHERE NOT f.personal_involvement
     WINDOW w AS (PARTITION BY f.staff_id, f.client_id ORDER BY f.day)
+), per_day AS MATERIALIZED (
+    -- p<k>: the day's accesses that start a stretch in the k-day window; m<k>: those whose stretch ends k days on
+    SELECT staff_id, day,
+        count(*) FILTER (WHERE since IS NULL OR since > 7) AS p7,
+        count(*) FILTER (WHERE since IS NULL OR since > 28) AS p28,
+        count(*) FILTER (WHERE since IS NULL OR since > 62) AS p62,
+        count(*) FILTER (WHERE since IS NULL OR since > 90) AS p90,
+        count(*) FILTER (WHERE gap IS NULL OR gap > 7) AS m7,
+        count(*) FILTER (WHERE gap IS NULL OR gap > 28) AS m28,
+        count(*) FILTER (WHERE gap IS NULL OR gap > 62) AS m62,
+        count(*) FILTER (WHERE gap IS NULL OR gap > 90) AS m90
+    FROM acc GROUP BY ALL
 ), deltas AS (
-    SELECT staff_id, day, (since IS NULL OR since > 7)::INT AS d7, (since IS NULL OR since > 28)::INT AS d28,
-        (since IS NULL OR since > 62)::INT AS d62, (since IS NULL OR since > 90)::INT AS d90
-    FROM acc WHERE since IS NULL OR since > 7
-    UNION ALL SELECT staff_id, day + 7, -1, 0, 0, 0 FROM acc WHERE gap IS NULL OR gap > 7
-    UNION ALL SELECT staff_id, day + 28, 0, -1, 0, 0 FROM acc WHERE gap IS NULL OR gap > 28
-    UNION ALL SELECT staff_id, day + 62, 0, 0, -1, 0 FROM acc WHERE gap IS NULL OR gap > 62
-    UNION ALL SELECT staff_id, day + 90, 0, 0, 0, -1 FROM acc WHERE gap IS NULL OR gap > 90
+    -- a longer pause than 7 days is the shortest that starts a stretch: p7 = 0 means no +1 in any window
+    SELECT staff_id, day, p7 AS d7, p28 AS d28, p62 AS d62, p90 AS d90 FROM per_day WHERE p7 > 0
+    UNION ALL SELECT staff_id, day + 7, -m7, 0, 0, 0 FROM per_day WHERE m7 > 0
+    UNION ALL SELECT staff_id, day + 28, 0, -m28, 0, 0 FROM per_day WHERE m28 > 0
+    UNION ALL SELECT staff_id, day + 62, 0, 0, -m62, 0 FROM per_day WHERE m62 > 0
+    UNION ALL SELECT staff_id, day + 90, 0, 0, 0, -m90 FROM per_day WHERE m90 > 0
 ), steps AS (
     SELECT staff_id, day, sum(d7) AS d7, sum(d28) AS d28, sum(d62) AS d62, sum(d90) AS d90
     FROM deltas GROUP BY ALL
