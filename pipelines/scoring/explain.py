@@ -16,6 +16,7 @@ review feedback); the words are in sql/features/explanation_texts.toml in three 
 from __future__ import annotations
 
 import json
+import math
 import tomllib
 from functools import cache
 
@@ -67,7 +68,7 @@ def aspect_name(aspect: str, lang: str) -> str:
 
 
 def _fmt(kind: str, x: float | None, lang: str) -> str:
-    if x is None or (isinstance(x, float) and np.isnan(x)):
+    if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"
     comma = lang in ("fi", "sv")
     if kind == "share":
@@ -233,4 +234,4 @@ def _num(v):
     if v is None:
         return None
     v = float(v)
-    return None if np.isnan(v) else round(v, 4)
+    return None if math.isnan(v) else round(v, 4)

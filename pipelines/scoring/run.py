@@ -116,8 +116,10 @@ def fit_and_rank(frame: pl.DataFrame, con: duckdb.DuckDBPyConnection, config: di
     the forest's input and the explanation of its score."""
     model = model_of(con, config)
     factors, risk = adjustments(frame, list(model.aspects), feedback or Feedback())
-    contrib = model.contributions(frame, factors)
-    scores = forest_score(model.contributions(frame), contrib, risk, config)
+    # the evidence before feedback, and after it (the same numbers times the factors: computed once)
+    evidence = model.contributions(frame)
+    contrib = evidence * factors
+    scores = forest_score(evidence, contrib, risk, config)
     share = float(config.get("model", {}).get("max_flag_share", DEFAULT_MAX_FLAG_SHARE))
     ranked = rank_scores(frame.select("staff_id", "day"), scores, model.flag_score, share,
                          material(model, contrib, config))
@@ -250,8 +252,9 @@ def score(con: duckdb.DuckDBPyConnection, config: dict, reviews: pl.DataFrame | 
     data_print = fingerprint(contrib)
     model_id = hashlib.sha256(blob + data_print.encode()).hexdigest()
     t = lap("model", t)
-    scored = frame.with_row_index("_row").join(ranked, on=["staff_id", "day"])
-    flagged = scored.filter(pl.col("flagged")).sort("rank")
+    # the flagged days' feature rows (with their row number in the frame, the contributions' row): the join reads
+    # the few flagged days only, not every user-day's hundred columns
+    flagged = frame.with_row_index("_row").join(ranked.filter(pl.col("flagged")), on=["staff_id", "day"]).sort("rank")
     notes = _feedback_notes(flagged, list(model.aspects), feedback) if feedback else None
     texts = explain_rows(model, flagged, contrib[flagged["_row"].to_numpy()], notes)
     scores = ranked.join(texts, on=["staff_id", "day"], how="left").with_columns(pl.lit(model_id).alias("model_id"))
@@ -266,7 +269,7 @@ def score(con: duckdb.DuckDBPyConnection, config: dict, reviews: pl.DataFrame | 
                "flagged": flagged.height, "score_max": float(np.max(ranked["score"].to_numpy()))}
     # The user-day frames are done with: freed before the write, whose scan of the flagged days' events in DuckDB
     # is the run's last memory peak (at a hundred million events the two would otherwise add up).
-    del frame, scored, flagged, texts, contrib, ranked
+    del frame, flagged, texts, contrib, ranked
     with transaction(con):
         registered = {"scores_new": scores, "cases_new": cases, "case_days_new": case_days}
         for name, table in registered.items():
