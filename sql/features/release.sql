@@ -7,7 +7,7 @@ DROP TABLE IF EXISTS feature_day_clients;
 DROP TABLE IF EXISTS feature_client_flags;
 DROP TABLE IF EXISTS feature_covering;
 DROP TABLE IF EXISTS feature_staff_clients;
-DROP TABLE IF EXISTS feature_affine;
+DROP TABLE IF EXISTS feature_unaffine;
 DROP TABLE IF EXISTS feature_uncovered_spans;
 DROP TABLE IF EXISTS feature_week;
 DROP TABLE IF EXISTS feature_client_summary;
