@@ -227,6 +227,8 @@ def fit_forest(x: np.ndarray, params: dict, n_jobs: int = 1) -> IsolationTrees:
     trees built by `n_jobs` threads (each tree's seed is drawn before the work is shared out, so the trees do not
     depend on it). Seeds, labels and depth as IsolationForest.fit draws them for an integer random_state."""
     x = np.asarray(x, dtype=np.float32)
+    if len(x) == 0:
+        raise ValueError("an isolation forest needs at least one row to fit")
     if len(x) > FIT_ROWS:
         pick = np.random.default_rng(int(params["random_state"])).choice(len(x), FIT_ROWS, replace=False)
         x = x[np.sort(pick)]
