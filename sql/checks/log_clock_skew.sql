@@ -9,8 +9,9 @@
 -- description: The event time is more than clock_skew_future_minutes after the start of the ingest run that
 --   stored it, or the local time does not exist (inside the spring DST gap).
 -- false_positives: A source clock in the wrong zone; a test record. Check the source's time settings.
--- The partition's events (chk_ev) are read for the few columns only this rule needs; the staff row of a
--- skewed event comes from its account-client-day (chk_acd).
+-- The context's one read of the partition marks the events that may be skewed (chk_ctx_rows.log_suspect: these
+-- conditions or a missing field); only theirs are read from chk_ev, and the staff row of a skewed event comes
+-- from its account-client-day (chk_acd).
 SELECT c.source_system || '|' || c.source_event_id AS finding_key, c.source_system, c.account, a.staff_id,
     c.client_id, coalesce(a.staff_org, c.event_org) AS organisation_id, coalesce(a.staff_unit, c.event_unit) AS unit_id,
     c.event_time AS first_time, c.event_time AS last_time, c.event_date,
@@ -22,5 +23,6 @@ LEFT JOIN ingest_runs r USING (run_id)
 LEFT JOIN chk_acd a
   ON a.source_system = c.source_system AND a.account IS NOT DISTINCT FROM c.account
  AND a.client_id IS NOT DISTINCT FROM c.client_id AND a.event_date = c.event_date
-WHERE c.time_flag = 'nonexistent'
-   OR c.event_time > r.started_at + to_minutes(CAST($clock_skew_future_minutes AS BIGINT))
+WHERE c.event_row IN (SELECT event_row FROM chk_ctx_rows WHERE log_suspect)
+  AND (c.time_flag = 'nonexistent'
+       OR c.event_time > r.started_at + to_minutes(CAST($clock_skew_future_minutes AS BIGINT)))

@@ -10,18 +10,17 @@
 --   action, document and time: one finding holding all of them (key: source + the first event id).
 --   A hash of the five columns finds the candidates cheaply; the exact columns then decide.
 -- false_positives: A system that logs a page view and its reload in the same second.
--- The candidates come from the partition's events (chk_ev: the few columns the hash needs, read from the store);
--- their instants then pick the events of the context (chk_ctx_rows, then chk_ctx for their wide columns) to
--- compare exactly (a cheaper key than the hash; an event that only shares the instant falls out in the exact
+-- The candidates come from the hash of the five columns and the source that the context computed for each event
+-- (chk_ctx_rows.dup_h: the rule reads no event column of its own); their instants then pick the events of the
+-- context (chk_ctx_rows, then chk_ctx for their wide columns) to compare exactly (a cheaper key than the hash; an event that only shares the instant falls out in the exact
 -- grouping below).
 WITH dup AS (
-    -- one 64-bit key per event, grouped alone (cheaper than grouping the instant with it); a collision only adds
-    -- a candidate, which the exact grouping below drops
-    SELECT hash(source_system, account, client_id, action, document, event_time) AS h FROM chk_ev
-    GROUP BY 1 HAVING count(*) >= 2
+    -- one 64-bit key per event (chk_ctx_rows.dup_h, computed in the context's one read of the partition), grouped
+    -- alone (cheaper than grouping the instant with it); a collision only adds a candidate, which the exact
+    -- grouping below drops
+    SELECT dup_h AS h FROM chk_ctx_rows GROUP BY 1 HAVING count(*) >= 2
 ), candidates AS (
-    SELECT DISTINCT e.source_system, e.event_time FROM chk_ev e
-    SEMI JOIN dup ON dup.h = hash(e.source_system, e.account, e.client_id, e.action, e.document, e.event_time)
+    SELECT DISTINCT r.source_system, r.event_time FROM chk_ctx_rows r SEMI JOIN dup ON dup.h = r.dup_h
 ), ev AS (
     -- the candidates' rows are picked from the context's own columns before the wide ones are fetched
     SELECT c.* FROM chk_ctx c
