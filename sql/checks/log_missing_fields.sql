@@ -16,7 +16,8 @@
 -- false_positives: A source whose mapping file does not yet translate its purpose, document or legal-basis
 --   column; a source that writes only one controller and leaves it implicit.
 -- The context's one read of the partition marks the events that may miss something (chk_ctx_rows.log_suspect);
--- their columns are read from chk_ev, and their staff row comes from their account-client-day (chk_acd).
+-- their columns are fetched from the partition's events by row id, and their staff row comes from their
+-- account-client-day (chk_acd).
 SELECT m.source_system || '|' || m.source_event_id AS finding_key, m.source_system, m.account, a.staff_id, m.client_id,
     coalesce(a.staff_org, m.event_org) AS organisation_id, coalesce(a.staff_unit, m.event_unit) AS unit_id,
     m.event_time AS first_time, m.event_time AS last_time, m.event_date,
@@ -34,10 +35,13 @@ FROM (
         CASE WHEN action = 'disclose' AND recipient_organisation_id IS NULL THEN 'recipient_organisation_id' END,
         CASE WHEN action = 'disclose' AND legal_basis IS NULL THEN 'legal_basis' END
     ], lambda x: x IS NOT NULL) AS missing
-    FROM chk_ev
-    -- only the events the context marked (chk_ctx_rows.log_suspect: these conditions or a clock skew, computed
-    -- in the context's one read of the partition) get a list, and only their columns are read again
-    WHERE event_row IN (SELECT event_row FROM chk_ctx_rows WHERE log_suspect)
+    -- only the events the context marked (chk_ctx_rows.log_suspect: these conditions or a clock skew, computed in
+    -- the context's one read of the partition) get a list, and only their own columns are fetched, by row id
+    FROM (SELECT s.source_system, s.source_event_id, s.event_time, s.event_date, s.client_id, s.action,
+              s.is_emergency, s.is_access, s.legal_basis, e.account, e.purpose, e.document, e.data_description,
+              e.recipient_organisation_id, e.organisation_id AS event_org, e.unit_id AS event_unit
+          FROM chk_ctx_rows s JOIN chk_scope_events e ON e.event_row = s.event_row
+          WHERE s.log_suspect)
 ) m
 LEFT JOIN chk_acd a
   ON a.source_system = m.source_system AND a.account IS NOT DISTINCT FROM m.account
