@@ -61,7 +61,7 @@ def test_every_column_of_events_is_documented_in_the_event_schema(store_con):
 
 def test_explanations_kept_through_the_rebuild_that_stores_their_event_ids_with_zstd(tmp_store):
     # a full check writes one explanation per explained access: their unique event ids are written with ZSTD
-    # (cheaper to write and smaller than the default dictionary compression), a choice fixed at the table's creation
+    # (cheaper to write than the default dictionary compression), a choice fixed when the table is created
     con = duckdb.connect(str(tmp_store))
     con.execute("SET TimeZone = 'UTC'")
     assert migrate(con, up_to=10)[-1] == 10
