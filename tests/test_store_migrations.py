@@ -57,3 +57,27 @@ def test_every_column_of_events_is_documented_in_the_event_schema(store_con):
     assert len(columns) >= 20
     missing = [c for c in columns if f"| `{c}` |" not in doc]
     assert not missing, f"not documented in docs/event-schema.md: {missing}"
+
+
+def test_explanations_kept_through_the_rebuild_that_stores_their_event_ids_with_zstd(tmp_store):
+    # a full check writes one explanation per explained access: their unique event ids are written with ZSTD
+    # (cheaper to write than the default dictionary compression), a choice fixed when the table is created
+    con = duckdb.connect(str(tmp_store))
+    con.execute("SET TimeZone = 'UTC'")
+    assert migrate(con, up_to=10)[-1] == 10
+    con.execute("INSERT INTO explanations SELECT 'pegasos', 'EV-' || i, 'C' || (i % 7), DATE '2024-01-02' + "
+                "CAST(i % 30 AS INTEGER), 'unit' FROM range(200000) t(i)")
+    before = con.execute("SELECT * FROM explanations ORDER BY source_event_id").fetchall()
+    con.close()
+    upgraded = connect(tmp_store)
+    try:
+        assert upgraded.execute("SELECT * FROM explanations ORDER BY source_event_id").fetchall() == before
+        upgraded.execute("INSERT INTO explanations VALUES ('pegasos', 'EV-new', NULL, DATE '2024-02-01', 'unit')")
+        upgraded.execute("CHECKPOINT")
+        stored = dict(upgraded.execute(
+            "SELECT column_name, list(DISTINCT compression) FROM pragma_storage_info('explanations') "
+            "WHERE segment_type <> 'VALIDITY' GROUP BY ALL").fetchall())
+        assert stored["source_event_id"] == ["ZSTD"]
+        assert "ZSTD" not in stored["basis"]
+    finally:
+        upgraded.close()

@@ -174,7 +174,8 @@ INSERT INTO chk_scope_dates SELECT DISTINCT event_date FROM events WHERE $full;
 -- step: events_in_scope
 -- A view, not a copy: the partition's events (sql/checks/_partition.sql), with the per-event gates that need no
 -- reference data. chk_ctx_rows below is the one (narrow) materialisation of them; the rules about the log's own
--- content read this view for the few columns only they need. event_row: the event's row id in `events`.
+-- content read this view again only for the events chk_ctx_rows marks (log_suspect). event_row: the event's row
+-- id in `events`.
 CREATE OR REPLACE TEMP VIEW chk_ev AS
 SELECT e.event_row, e.source_system, e.source_event_id, e.event_time, e.event_date, e.account, e.client_id, e.action,
     e.service_task, e.document, e.purpose, (e.emergency OR coalesce(e.purpose = 'emergency', false)) AS is_emergency,
@@ -334,17 +335,32 @@ LEFT JOIN chk_auth au
 --     it), so it is no recipient.
 --   The disclosure flags (recipient_authorised, recipient_in_direct_tender, prohibited, permitted) are false
 --   here and set for the few disclosures by the disclosure steps below.
+--   dup_h / log_suspect: what the three rules about the log's own content need from every event, computed in
+--     this one read of the partition so that none of them reads the partition's events again: dup_h the hash of
+--     the columns log_duplicate_events compares, log_suspect true for every event that may miss a required
+--     field (log_missing_fields) or be stamped too far ahead of its ingest run or in the spring DST gap
+--     (log_clock_skew). Each of those rules applies its own exact condition to the marked events only.
 CREATE OR REPLACE TEMP TABLE chk_ctx_rows AS
 WITH j AS (
     SELECT e.event_row, e.source_system, e.source_event_id, e.event_time, e.event_date, e.client_id, e.action,
         e.service_task, e.is_emergency, e.controller_id, e.legal_basis, e.recipient_organisation_id, e.is_access,
         coalesce(e.purpose = 'statutory_right', false) AS statutory, coalesce(a.staff_org, e.event_org) AS acting_org,
-        a.acd, a.role, a.deceased_on, a.bits
+        a.acd, a.role, a.deceased_on, a.bits,
+        hash(e.source_system, e.account, e.client_id, e.action, e.document, e.event_time) AS dup_h,
+        coalesce(e.account IS NULL
+            OR ((e.purpose IS NULL AND NOT e.is_emergency OR e.document IS NULL AND e.data_description IS NULL)
+                AND (e.action = 'disclose'
+                     OR (e.is_access AND e.action IN ('read', 'create', 'update', 'delete', 'print', 'export'))))
+            OR (e.action = 'disclose' AND (e.recipient_organisation_id IS NULL OR e.legal_basis IS NULL))
+            OR e.time_flag = 'nonexistent'
+            OR e.event_time > r.started_at + to_minutes(CAST($clock_skew_future_minutes AS BIGINT)),
+            false) AS log_suspect
     FROM chk_ev e
     JOIN chk_acd a ON /*acd_join*/
+    LEFT JOIN ingest_runs r ON r.run_id = e.run_id
 ), f AS (
     SELECT event_row, source_system, source_event_id, event_time, event_date, client_id, action, service_task,
-        is_emergency, controller_id, legal_basis, is_access, statutory, acd, role, deceased_on,
+        is_emergency, controller_id, legal_basis, is_access, statutory, acd, role, deceased_on, dup_h, log_suspect,
         chk_flag(bits, 3) AS is_provider,
         chk_flag(bits, 4) AS client_protected,
         chk_flag(bits, 5) AS client_is_other_staff,

@@ -10,23 +10,21 @@
 --   action, document and time: one finding holding all of them (key: source + the first event id).
 --   A hash of the five columns finds the candidates cheaply; the exact columns then decide.
 -- false_positives: A system that logs a page view and its reload in the same second.
--- The candidates come from the partition's events (chk_ev: the few columns the hash needs, read from the store);
--- their instants then pick the events of the context (chk_ctx_rows, then chk_ctx for their wide columns) to
--- compare exactly (a cheaper key than the hash; an event that only shares the instant falls out in the exact
--- grouping below).
+-- The candidates come from the hash of the five columns and the source that the context computed for each event
+-- (chk_ctx_rows.dup_h: the rule reads no event column of its own); the events of a repeated hash are then
+-- compared exactly (chk_ctx for their wide columns).
 WITH dup AS (
-    -- one 64-bit key per event, grouped alone (cheaper than grouping the instant with it); a collision only adds
-    -- a candidate, which the exact grouping below drops
-    SELECT hash(source_system, account, client_id, action, document, event_time) AS h FROM chk_ev
-    GROUP BY 1 HAVING count(*) >= 2
-), candidates AS (
-    SELECT DISTINCT e.source_system, e.event_time FROM chk_ev e
-    SEMI JOIN dup ON dup.h = hash(e.source_system, e.account, e.client_id, e.action, e.document, e.event_time)
+    -- the hashes that occur twice or more: found by sorting the partition's one 64-bit key per event
+    -- (chk_ctx_rows.dup_h, computed in the context's one read of the partition) and comparing neighbours, which
+    -- is cheaper than grouping two million keys that are nearly all distinct; a collision only adds a candidate,
+    -- which the exact grouping below drops
+    SELECT DISTINCT h FROM (SELECT dup_h AS h, lag(dup_h) OVER (ORDER BY dup_h) AS prev FROM chk_ctx_rows)
+    WHERE h = prev
 ), ev AS (
-    -- the candidates' rows are picked from the context's own columns before the wide ones are fetched
+    -- every copy of an exact duplicate has its group's hash, so the events of those hashes are all the exact
+    -- grouping below needs; their rows are picked from the context's own columns before the wide ones are fetched
     SELECT c.* FROM chk_ctx c
-    WHERE c.event_row IN (SELECT r.event_row FROM chk_ctx_rows r
-                          SEMI JOIN candidates k ON k.source_system = r.source_system AND k.event_time = r.event_time)
+    WHERE c.event_row IN (SELECT r.event_row FROM chk_ctx_rows r SEMI JOIN dup ON dup.h = r.dup_h)
 )
 SELECT source_system || '|' || min(source_event_id) AS finding_key, source_system, account,
     any_value(staff_id) AS staff_id, client_id, any_value(coalesce(staff_org, event_org)) AS organisation_id,
