@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError, LokivahtiError
+from .snapshot import client_day_state, record_changes
 from .sqlfiles import statement
 from .store import connect, publish_snapshot, work_store_path
 
@@ -128,11 +129,14 @@ def check(store: Path, *, config: dict, full: bool = False) -> StepResult:
     work = work_store_path(Path(store))
     con = connect(store)
     try:
+        before = client_day_state(con)
         imported = import_app_access_log(con, work, config)
         run = run_check(con, config, force_full=full, reviews=current_reviews(work))
         shares = run.shares  # of the events this run examined: the duties cost what the check cost
-        update_client_index(con, "chk_touched", previous_check_run=run.previous_check_run_id,
-                            rebuild=run.scope.full, piece_events=client_copy_piece_events(config))
+        copy = update_client_index(con, "chk_touched", previous_check_run=run.previous_check_run_id,
+                                   rebuild=run.scope.full, piece_events=client_copy_piece_events(config))
+        # for the snapshot: the client-days the check examined are the ones its explanations and the copy changed
+        record_changes(con, "chk_touched", before, whole=run.scope.full or copy == "built")
     finally:
         con.close()
     result = StepResult("check", Checked(run, shares, imported))
@@ -151,9 +155,11 @@ def score(store: Path, *, config: dict) -> StepResult:
     reviews = current_reviews(work_store_path(Path(store)))
     con = connect(store)
     try:
+        before = client_day_state(con)
         con.execute(statement(MODEL_TOUCHED_SQL, "before"))
         summary = score_store(con, config, reviews=reviews)
-        _update_client_copy_after_score(con, config)
+        copy = _update_client_copy_after_score(con, config)
+        record_changes(con, "score_touched_days" if copy else None, before, whole=copy == "built")
     finally:
         con.close()
     result = StepResult("score", summary)
@@ -165,7 +171,7 @@ def score(store: Path, *, config: dict) -> StepResult:
 MODEL_TOUCHED_SQL = "disclosure/model_findings_touched.sql"
 
 
-def _update_client_copy_after_score(con, config: dict) -> None:
+def _update_client_copy_after_score(con, config: dict) -> str | None:
     """A scoring run replaces the model's findings, which the client-sorted copy lists with each event it
     questions: the copy replaces the client-days whose model findings changed (none when the same cases are
     found again), as after a check, so a client's answer neither loses the model's cases nor falls back to
@@ -175,9 +181,9 @@ def _update_client_copy_after_score(con, config: dict) -> None:
     con.execute(statement(MODEL_TOUCHED_SQL, "touched"))
     latest_check = con.execute(statement(MODEL_TOUCHED_SQL, "latest_check_run")).fetchall()[0][0]
     if latest_check is None:  # never checked: the check step builds the copy
-        return
-    update_client_index(con, "score_touched_days", previous_check_run=latest_check,
-                        piece_events=client_copy_piece_events(config))
+        return None
+    return update_client_index(con, "score_touched_days", previous_check_run=latest_check,
+                               piece_events=client_copy_piece_events(config))
 
 
 def run_all(store: Path, reference_folder: Path, event_paths: Iterable[Path], *, config: dict,
