@@ -18,9 +18,10 @@ How each table is brought up to date (sql/snapshot/sync.sql):
 - APPENDED tables gain the rows of the keys after the spare's mark (the ingest runs since; events and the two
   event summaries are only appended under a new run, and deleted by a retention purge, after which their row
   counts differ and all three are copied whole);
-- CLIENT_DAY tables (explanations, the client-sorted copy), which a check rewrites in place, have the
-  client-days replaced that the check and score steps journalled since (sql/schema/011_snapshot_journal.sql),
-  only along an unbroken chain of journal records;
+- CLIENT_DAY tables (explanations, the client-sorted copy), which checks and the copy's updates rewrite in
+  place, have the client-days replaced that their writers journalled since (sql/schema/011_snapshot_journal.sql:
+  a check run, the copy's build and update, each in the transaction of its change), only along an unbroken
+  chain of journal records (else that table is copied whole);
 - every other table, including any table added later, is copied whole: correct by default, and cheap while
   it is small. A table that grows with the events belongs in one of the two lists.
 Then every table's row count is compared on both sides. Any doubt (another schema, a gap in the journal, a
@@ -50,11 +51,13 @@ APPENDED = {
     "account_client_days": ("run_id", "run_mark"),
     "source_day_counts": ("run_id", "run_mark"),
 }
-# table -> how its client_id is kept: "as_keyed" as the client copy keys it, "any_case" as the event had it
-CLIENT_DAY = {"explanations": "any_case", "disclosure_events_by_client": "as_keyed"}
+# table -> (the family of writers that journal it, how its client_id is kept: "as_keyed" as the client copy keys it,
+# "any_case" as the event had it)
+CLIENT_DAY = {"explanations": ("explanations", "any_case"), "disclosure_events_by_client": ("client_copy", "as_keyed")}
+FAMILIES = ("explanations", "client_copy")
 
 
-class _Stale(Exception):
+class _Stale(Exception):  # noqa: N818 - a reason, not an error: the publish falls back to a whole copy
     """The spare cannot be brought up to date by what changed (it is then not used)."""
 
 
@@ -92,28 +95,34 @@ def current_file(link: Path) -> Path | None:
     return link.parent / os.readlink(link)
 
 
-def client_day_state(con: duckdb.DuckDBPyConnection) -> str:
-    """What every writer of the client-day tables changes: the last check run and the client copy's recorded state."""
+def family_state(con: duckdb.DuckDBPyConnection, family: str) -> str:
+    """What every writer of a family of client-day tables changes ("explanations": the last check run;
+    "client_copy": the copy's recorded state; "" before the copy was first built)."""
     try:
-        row = con.execute(_q("client_day_state")).fetchone()
+        value = con.execute(_q(f"state_{family}")).fetchone()[0]
     except duckdb.CatalogException:  # the client copy was never built
-        row = con.execute(_q("client_day_state_no_copy")).fetchone()
-    return json.dumps({"check_run": row[0], "copy": row[1]})
+        value = None
+    return value or ""
 
 
-def record_changes(con: duckdb.DuckDBPyConnection, days: str | None, state_before: str, *, whole: bool) -> None:
-    """Journal what a step changed in the client-day tables: the (client_id, event_date) pairs of the temp relation
-    `days` (client_id as the copy keys it), or every client-day when `whole`. Nothing when the state did not
-    change. Written on the step's own connection before it closes."""
-    state_after = client_day_state(con)
-    if state_after == state_before:
-        return
-    with transaction(con):
-        seq = con.execute(_q("journal_next")).fetchone()[0]
-        con.execute(_q("journal_record"), {"seq": seq, "whole": whole or days is None, "state_before": state_before,
-                                           "state_after": state_after, "now": datetime.now(UTC)})
-        if days is not None and not whole:
-            con.execute(_q("journal_days").replace("__DAYS__", _ident(days)), {"seq": seq})
+def journal_days(con: duckdb.DuckDBPyConnection, days: str) -> int:
+    """Journal the (client_id, event_date) pairs of the relation `days` (client_id as the client copy keys it);
+    returns the record's number, for journal_record. Runs in the writer's own transaction, before the relation
+    goes."""
+    seq = con.execute(_q("journal_next")).fetchone()[0]
+    con.execute(_q("journal_days").replace("__DAYS__", _ident(days)), {"seq": seq})
+    return seq
+
+
+def journal_record(con: duckdb.DuckDBPyConnection, family: str, state_before: str, *, seq: int | None = None,
+                   whole: bool = False) -> None:
+    """Journal a change of the family's tables: from `state_before` to its state now, over the client-days of
+    `seq` (journal_days), or every client-day when `whole` (or no days were journalled). Runs in the writer's own
+    transaction, after its change."""
+    if seq is None:
+        seq, whole = con.execute(_q("journal_next")).fetchone()[0], True
+    con.execute(_q("journal_record"), {"seq": seq, "family": family, "whole": whole, "state_before": state_before,
+                                       "state_after": family_state(con, family), "now": datetime.now(UTC)})
 
 
 def _schema(con: duckdb.DuckDBPyConnection) -> str:
@@ -129,7 +138,7 @@ def _now_record(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The record a snapshot of the store as it is now carries."""
     return {"schema": _schema(con), "run_mark": str(con.execute(_q("run_mark")).fetchone()[0]),
             "journal_mark": str(con.execute(_q("journal_mark")).fetchone()[0]),
-            "client_day_state": client_day_state(con)}
+            **{f"state_{family}": family_state(con, family) for family in FAMILIES}}
 
 
 def _write_record(con: duckdb.DuckDBPyConnection, record: dict[str, str]) -> None:
@@ -138,17 +147,20 @@ def _write_record(con: duckdb.DuckDBPyConnection, record: dict[str, str]) -> Non
         con.execute(_q("write_record"), {"key": key, "value": value})
 
 
-def _chain(con: duckdb.DuckDBPyConnection, old: dict[str, str], now: dict[str, str]) -> bool:
-    """Whether the journal records since the spare's lead from its client-day state to the store's, one after the
-    other; returns whether any of them changed every client-day. Raises _Stale on a gap."""
-    state, whole = old["client_day_state"], False
-    for _seq, rec_whole, before, after in con.execute(_q("journal_after"), {"seq": int(old["journal_mark"])}).fetchall():
-        if before != state:
-            raise _Stale("the journal has a gap")
-        state, whole = after, whole or rec_whole
-    if state != now["client_day_state"]:
-        raise _Stale("the client-day tables changed without a journal record")
-    return whole
+def _whole_families(con: duckdb.DuckDBPyConnection, old: dict[str, str], now: dict[str, str]) -> set[str]:
+    """The families whose tables must be copied whole: a record since the spare's that changed every client-day,
+    or a gap in the family's chain of records from the spare's state to the store's (a writer that journalled
+    nothing)."""
+    state = {family: old.get(f"state_{family}") for family in FAMILIES}
+    whole = set()
+    for _seq, family, rec_whole, before, after in con.execute(
+            _q("journal_after"), {"seq": int(old["journal_mark"])}).fetchall():
+        if family not in state:
+            continue
+        if before != state[family] or rec_whole:
+            whole.add(family)
+        state[family] = after
+    return whole | {family for family in FAMILIES if state[family] != now[f"state_{family}"]}
 
 
 def _with_table(name: str, table: str, key: str | None = None) -> str:
@@ -179,10 +191,10 @@ def _bring_up_to_date(con: duckdb.DuckDBPyConnection, old: dict[str, str], now: 
     done by what changed."""
     if old.get("schema") != now["schema"]:
         raise _Stale("the store's schema changed")
-    whole_client_days = _chain(con, old, now)
+    whole_families = _whole_families(con, old, now)
     marks = {"run_mark": int(old["run_mark"]), "journal_mark": int(old["journal_mark"])}
     tables = _tables(con)
-    client_day = [table for table in tables if table in CLIENT_DAY and not whole_client_days]
+    client_day = [table for table in tables if table in CLIENT_DAY and CLIENT_DAY[table][0] not in whole_families]
     how: dict[str, tuple[str, float]] = {}
     # what is read into temp tables is read first: one transaction may write to one database only
     t0 = time.perf_counter()
@@ -192,7 +204,7 @@ def _bring_up_to_date(con: duckdb.DuckDBPyConnection, old: dict[str, str], now: 
     rows = {}
     for table in client_day if n_dirty else []:
         rows[table] = f"snapshot_rows_{len(rows)}"
-        con.execute(_with_table(f"rows_{CLIENT_DAY[table]}", table).replace("__ROWS__", rows[table]), dates)
+        con.execute(_with_table(f"rows_{CLIENT_DAY[table][1]}", table).replace("__ROWS__", rows[table]), dates)
     how["(client-days read)"] = (f"{n_dirty} client-days", time.perf_counter() - t0)
     try:
         with transaction(con):
@@ -213,7 +225,7 @@ def _bring_up_to_date(con: duckdb.DuckDBPyConnection, old: dict[str, str], now: 
                 if table in APPENDED:
                     continue
                 if table in rows:
-                    con.execute(_with_table(f"forget_{CLIENT_DAY[table]}", table), dates)
+                    con.execute(_with_table(f"forget_{CLIENT_DAY[table][1]}", table), dates)
                     n, row_from, row_to = con.execute(_q("rows_bounds").replace("__ROWS__", rows[table])).fetchone()
                     if n:
                         con.execute(_with_table("client_days_rows", table).replace("__ROWS__", rows[table]),
@@ -221,7 +233,7 @@ def _bring_up_to_date(con: duckdb.DuckDBPyConnection, old: dict[str, str], now: 
                     how[table] = ("client-days", time.perf_counter() - t0)
                 elif table in client_day:  # no client-day changed
                     how[table] = ("unchanged", time.perf_counter() - t0)
-                elif _differs(con, table):
+                elif table in CLIENT_DAY or _differs(con, table):  # a client-day table of a whole family
                     _copy_whole(con, table)
                     how[table] = ("whole", time.perf_counter() - t0)
                 else:

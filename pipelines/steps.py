@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError, LokivahtiError
-from .snapshot import client_day_state, record_changes
 from .sqlfiles import statement
 from .store import connect, publish_snapshot, work_store_path
 
@@ -129,14 +128,11 @@ def check(store: Path, *, config: dict, full: bool = False) -> StepResult:
     work = work_store_path(Path(store))
     con = connect(store)
     try:
-        before = client_day_state(con)
         imported = import_app_access_log(con, work, config)
         run = run_check(con, config, force_full=full, reviews=current_reviews(work))
         shares = run.shares  # of the events this run examined: the duties cost what the check cost
-        copy = update_client_index(con, "chk_touched", previous_check_run=run.previous_check_run_id,
-                                   rebuild=run.scope.full, piece_events=client_copy_piece_events(config))
-        # for the snapshot: the client-days the check examined are the ones its explanations and the copy changed
-        record_changes(con, "chk_touched", before, whole=run.scope.full or copy == "built")
+        update_client_index(con, "chk_touched", previous_check_run=run.previous_check_run_id,
+                            rebuild=run.scope.full, piece_events=client_copy_piece_events(config))
     finally:
         con.close()
     result = StepResult("check", Checked(run, shares, imported))
@@ -155,11 +151,9 @@ def score(store: Path, *, config: dict) -> StepResult:
     reviews = current_reviews(work_store_path(Path(store)))
     con = connect(store)
     try:
-        before = client_day_state(con)
         con.execute(statement(MODEL_TOUCHED_SQL, "before"))
         summary = score_store(con, config, reviews=reviews)
-        copy = _update_client_copy_after_score(con, config)
-        record_changes(con, "score_touched_days" if copy else None, before, whole=copy == "built")
+        _update_client_copy_after_score(con, config)
     finally:
         con.close()
     result = StepResult("score", summary)

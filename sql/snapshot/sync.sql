@@ -63,17 +63,17 @@ SELECT coalesce(max(run_id), 0) FROM ingest_runs;
 SELECT coalesce(max(seq), 0) FROM snapshot_journal;
 
 -- step: journal_after
--- the journal records after the spare's: the chain that brings its client-day tables up to date
-SELECT seq, whole, state_before, state_after FROM snapshot_journal WHERE seq > $seq ORDER BY seq;
+-- the journal records after the spare's: the chains that bring its client-day tables up to date
+SELECT seq, family, whole, state_before, state_after FROM snapshot_journal WHERE seq > $seq ORDER BY seq;
 
--- step: client_day_state
--- what a writer of the client-day tables changes: the last check run and the client copy's own state
-SELECT (SELECT coalesce(max(check_run_id), 0) FROM check_runs) AS check_run,
-    (SELECT list(key || '=' || coalesce(CAST(value AS VARCHAR), '') ORDER BY key)
-     FROM disclosure_index_state) AS copy_state;
+-- step: state_explanations
+-- what every check run changes: the last check run
+SELECT CAST(coalesce(max(check_run_id), 0) AS VARCHAR) FROM check_runs;
 
--- step: client_day_state_no_copy
-SELECT (SELECT coalesce(max(check_run_id), 0) FROM check_runs) AS check_run, NULL AS copy_state;
+-- step: state_client_copy
+-- what every build and update of the client copy changes: its own recorded state
+SELECT CAST(list(key || '=' || coalesce(CAST(value AS VARCHAR), '') ORDER BY key) AS VARCHAR)
+FROM disclosure_index_state;
 
 -- step: append_forget
 -- rows of keys after the mark in the spare: none, unless a sync before was cut short (then they go again)
@@ -157,7 +157,7 @@ SELECT (SELECT count(*) || ':' || coalesce(sum(hash(t)), 0) FROM main.__TABLE__ 
     (SELECT count(*) || ':' || coalesce(sum(hash(t)), 0) FROM snap.main.__TABLE__ t);
 
 -- step: journal_record
-INSERT INTO snapshot_journal VALUES ($seq, $whole, $state_before, $state_after, CAST($now AS TIMESTAMPTZ));
+INSERT INTO snapshot_journal VALUES ($seq, $family, $whole, $state_before, $state_after, CAST($now AS TIMESTAMPTZ));
 
 -- step: journal_next
 SELECT nextval('snapshot_journal_seq');
