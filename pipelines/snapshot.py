@@ -308,6 +308,7 @@ def _prune(link: Path, keep: int) -> None:
 def publish(con: duckdb.DuckDBPyConnection, store: Path, link: Path) -> dict:
     """Publish the store (held by `con`, checkpointed) as the newest snapshot. Returns what was done:
     {"how": "updated" | "copied", "tables": how each table was brought, "file": the new file}."""
+    _prune_journal(con, link)  # first: the snapshot then holds the journal as the store does
     now = _now_record(con)
     files = snapshot_files(link)
     current = current_file(link)
@@ -328,12 +329,11 @@ def publish(con: duckdb.DuckDBPyConnection, store: Path, link: Path) -> dict:
         _whole_copy(con, store, target, now)
     _switch(link, target)
     _prune(link, KEEP)
-    _prune_journal(con, link)
     return result
 
 
 def _prune_journal(con: duckdb.DuckDBPyConnection, link: Path) -> None:
-    """Forget the journal records every kept snapshot already holds (the oldest kept one's mark), so the journal
+    """Forget the journal records every snapshot file already holds (up to the oldest file's mark), so the journal
     stays as small as the changes of a few publishes."""
     marks = []
     for _generation, path in snapshot_files(link):

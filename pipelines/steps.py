@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .errors import InputError, LokivahtiError
 from .sqlfiles import statement
-from .store import connect, publish_snapshot, work_store_path
+from .store import connect, publish_snapshot_detail, work_store_path
 
 ORDER = ("reference", "ingest", "check", "score")
 # Without these the later steps have nothing to work on: a run stops after their failure.
@@ -36,6 +36,7 @@ class StepResult:
     detail: object = None                 # the step's own result: see each step
     problems: list[str] = field(default_factory=list)
     published: Path | None = None         # the snapshot published after the step, if any
+    publication: dict | None = None       # how it was published (pipelines/store.py publish_snapshot_detail)
     seconds: float = 0.0
 
     @property
@@ -136,7 +137,7 @@ def check(store: Path, *, config: dict, full: bool = False) -> StepResult:
     finally:
         con.close()
     result = StepResult("check", Checked(run, shares, imported))
-    result.published = publish_snapshot(store)
+    _publish(result, store)
     return _done(result, t0)
 
 
@@ -158,8 +159,15 @@ def score(store: Path, *, config: dict) -> StepResult:
         con.close()
     result = StepResult("score", summary)
     if summary.get("user_days"):
-        result.published = publish_snapshot(store)
+        _publish(result, store)
     return _done(result, t0)
+
+
+def _publish(result: StepResult, store: Path) -> None:
+    t0 = time.perf_counter()
+    result.publication = publish_snapshot_detail(store)
+    result.publication["seconds"] = time.perf_counter() - t0
+    result.published = result.publication["link"]
 
 
 MODEL_TOUCHED_SQL = "disclosure/model_findings_touched.sql"
