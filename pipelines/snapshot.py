@@ -31,7 +31,6 @@ count that differs, no spare free) falls back to a copy of the whole file.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import time
@@ -57,7 +56,7 @@ CLIENT_DAY = {"explanations": ("explanations", "any_case"), "disclosure_events_b
 FAMILIES = ("explanations", "client_copy")
 
 
-class _Stale(Exception):  # noqa: N818 - a reason, not an error: the publish falls back to a whole copy
+class _Stale(Exception):
     """The spare cannot be brought up to date by what changed (it is then not used)."""
 
 
@@ -244,6 +243,8 @@ def _bring_up_to_date(con: duckdb.DuckDBPyConnection, old: dict[str, str], now: 
                     raise _Stale(f"{table}: the spare's row count is not the store's")
             how["(row counts compared)"] = ("", time.perf_counter() - t0)
             _write_record(con, now)
+            t0 = time.perf_counter()
+        how["(commit)"] = ("", time.perf_counter() - t0)
     finally:
         for name in rows.values():
             con.execute(_q("drop_rows").replace("__ROWS__", name))
@@ -308,8 +309,10 @@ def _prune(link: Path, keep: int) -> None:
 def publish(con: duckdb.DuckDBPyConnection, store: Path, link: Path) -> dict:
     """Publish the store (held by `con`, checkpointed) as the newest snapshot. Returns what was done:
     {"how": "updated" | "copied", "tables": how each table was brought, "file": the new file}."""
+    t0 = time.perf_counter()
     _prune_journal(con, link)  # first: the snapshot then holds the journal as the store does
     now = _now_record(con)
+    prepared = time.perf_counter() - t0
     files = snapshot_files(link)
     current = current_file(link)
     generation = (files[-1][0] if files else 0) + 1
@@ -329,6 +332,7 @@ def publish(con: duckdb.DuckDBPyConnection, store: Path, link: Path) -> dict:
         _whole_copy(con, store, target, now)
     _switch(link, target)
     _prune(link, KEEP)
+    result["tables"]["(journal pruned, store's record read)"] = ("", prepared)
     return result
 
 

@@ -154,7 +154,7 @@ def test_a_publish_cut_short_leaves_the_last_snapshot_readable_and_the_next_one_
 
 
 def test_a_table_no_list_names_is_copied_whole_and_a_change_without_a_journal_record_too(week):
-    store, root = week
+    store, _root = week
     con = connect(store)
     try:
         con.execute("CREATE TABLE added_later (client_id VARCHAR, note VARCHAR)")   # as a new migration would
