@@ -351,7 +351,7 @@ def _prune_journal(con: duckdb.DuckDBPyConnection, link: Path) -> None:
             return
         finally:
             con.execute(_q("detach"))
-    if marks:
+    if marks and con.execute(_q("journal_first")).fetchone()[0] <= min(marks):  # else nothing to forget: no write
         with transaction(con):
             con.execute(_q("prune_journal_days"), {"seq": min(marks)})
             con.execute(_q("prune_journal"), {"seq": min(marks)})

@@ -62,6 +62,9 @@ SELECT coalesce(max(run_id), 0) FROM ingest_runs;
 -- the last journal record: the spare holds what the records up to it say
 SELECT coalesce(max(seq), 0) FROM snapshot_journal;
 
+-- step: journal_first
+SELECT coalesce(min(seq), 9223372036854775807) FROM snapshot_journal;
+
 -- step: journal_after
 -- the journal records after the spare's: the chains that bring its client-day tables up to date
 SELECT seq, family, whole, state_before, state_after FROM snapshot_journal WHERE seq > $seq ORDER BY seq;
