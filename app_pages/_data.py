@@ -1,9 +1,9 @@
 """Data access for the pages: the published DuckDB snapshot (read-only) and the SQLite work store.
 
-Concurrency design: the pipeline is the only writer of the DuckDB store and publishes a snapshot copy
-after each step (`pipelines.store.publish_snapshot`). The dashboard reads only that snapshot, so a
-long ingest never blocks it; a new snapshot replaces the old atomically, and the cache key includes
-the snapshot's modification time so pages pick it up on the next rerun. Review state, requests and
+Concurrency design: the pipeline is the only writer of the DuckDB store and publishes a snapshot
+after each step (`pipelines.store.publish_snapshot`, pipelines/snapshot.py). The dashboard reads only that
+snapshot, so a long ingest never blocks it; the snapshot link is switched to a new file atomically, and the
+cache key is that file's own name, so pages pick it up on the next rerun. Review state, requests and
 the dashboard's own access log go to the work store (short SQLite connections).
 """
 
@@ -39,18 +39,21 @@ def snapshot() -> Path | None:
     """The published snapshot; published now when missing and the store exists and is not locked."""
     store = main_store()
     snap = snapshot_path(store)
-    if snap.exists():
-        return snap
-    if not store.exists():
-        return None
-    try:
-        return publish_snapshot(store)
-    except (StoreError, OSError, duckdb.Error):  # locked by a running pipeline step
-        return None
+    if not snap.exists():
+        if not store.exists():
+            return None
+        try:
+            publish_snapshot(store)
+        except (StoreError, OSError, duckdb.Error):  # locked by a running pipeline step
+            return None
+    # the file the link names now: each publish names a new file, so the cached connection (and DuckDB's own
+    # cache of open databases, keyed by path) of an older snapshot is never taken for the newest
+    return snap.resolve()
 
 
 def _version(snap: Path) -> tuple[int, int, int]:
-    """The published snapshot's fingerprint: each publish renames a new file over it (new inode, new time)."""
+    """The published snapshot file's fingerprint (its name is already new at each publish; a file is brought up
+    to date only under a new name, so this guards against nothing but a file replaced by hand)."""
     st_ = snap.stat()
     return (st_.st_ino, st_.st_mtime_ns, st_.st_size)
 
@@ -117,6 +120,7 @@ def warm_up() -> None:
     snap = snapshot_path(main_store())
     if not snap.exists():
         return
+    snap = snap.resolve()  # the key q() uses: the file the link names
     key = (str(snap), _version(snap))
     with _warm_lock:
         if key in _warmed:

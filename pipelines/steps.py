@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .errors import InputError, LokivahtiError
 from .sqlfiles import statement
-from .store import connect, publish_snapshot, work_store_path
+from .store import connect, publish_snapshot_detail, work_store_path
 
 ORDER = ("reference", "ingest", "check", "score")
 # Without these the later steps have nothing to work on: a run stops after their failure.
@@ -36,6 +36,7 @@ class StepResult:
     detail: object = None                 # the step's own result: see each step
     problems: list[str] = field(default_factory=list)
     published: Path | None = None         # the snapshot published after the step, if any
+    publication: dict | None = None       # how it was published (pipelines/store.py publish_snapshot_detail)
     seconds: float = 0.0
 
     @property
@@ -136,7 +137,7 @@ def check(store: Path, *, config: dict, full: bool = False) -> StepResult:
     finally:
         con.close()
     result = StepResult("check", Checked(run, shares, imported))
-    result.published = publish_snapshot(store)
+    _publish(result, store)
     return _done(result, t0)
 
 
@@ -158,14 +159,21 @@ def score(store: Path, *, config: dict) -> StepResult:
         con.close()
     result = StepResult("score", summary)
     if summary.get("user_days"):
-        result.published = publish_snapshot(store)
+        _publish(result, store)
     return _done(result, t0)
+
+
+def _publish(result: StepResult, store: Path) -> None:
+    t0 = time.perf_counter()
+    result.publication = publish_snapshot_detail(store)
+    result.publication["seconds"] = time.perf_counter() - t0
+    result.published = result.publication["link"]
 
 
 MODEL_TOUCHED_SQL = "disclosure/model_findings_touched.sql"
 
 
-def _update_client_copy_after_score(con, config: dict) -> None:
+def _update_client_copy_after_score(con, config: dict) -> str | None:
     """A scoring run replaces the model's findings, which the client-sorted copy lists with each event it
     questions: the copy replaces the client-days whose model findings changed (none when the same cases are
     found again), as after a check, so a client's answer neither loses the model's cases nor falls back to
@@ -175,9 +183,9 @@ def _update_client_copy_after_score(con, config: dict) -> None:
     con.execute(statement(MODEL_TOUCHED_SQL, "touched"))
     latest_check = con.execute(statement(MODEL_TOUCHED_SQL, "latest_check_run")).fetchall()[0][0]
     if latest_check is None:  # never checked: the check step builds the copy
-        return
-    update_client_index(con, "score_touched_days", previous_check_run=latest_check,
-                        piece_events=client_copy_piece_events(config))
+        return None
+    return update_client_index(con, "score_touched_days", previous_check_run=latest_check,
+                               piece_events=client_copy_piece_events(config))
 
 
 def run_all(store: Path, reference_folder: Path, event_paths: Iterable[Path], *, config: dict,

@@ -9,7 +9,6 @@ in a separate work store (see pipelines/workstore.py) that both sides open brief
 from __future__ import annotations
 
 import os
-import shutil
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -105,13 +104,19 @@ def open_store(path=None, *, read_only: bool = False):
 
 
 def publish_snapshot(path: str | os.PathLike | None = None) -> Path:
-    """Copies the store to a snapshot the dashboard reads, atomically (write to temp, then rename)."""
+    """Publishes the store as the snapshot the dashboard reads (pipelines/snapshot.py: an older snapshot file no
+    reader holds is brought up to date by what changed, then the link is switched to it atomically; a whole copy
+    when that cannot be done). Returns the link the dashboard opens."""
+    return publish_snapshot_detail(path)["link"]
+
+
+def publish_snapshot_detail(path: str | os.PathLike | None = None) -> dict:
+    """publish_snapshot, returning what it did too: {"link", "file", "how" ("updated" or "copied"), "tables"}."""
+    from .snapshot import publish
+
     p = store_path(path)
-    target = snapshot_path(p)
-    tmp = target.with_name(target.name + ".tmp")
+    link = snapshot_path(p)
     with open_store(p) as con:
         con.execute(statement("store/session.sql", "checkpoint"))
-    shutil.copyfile(p, tmp)
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, target)
-    return target
+        result = publish(con, p, link)
+    return {"link": link, **result}

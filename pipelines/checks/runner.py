@@ -22,6 +22,7 @@ import polars as pl
 
 from ..findings import open_found, store_findings
 from ..resources import apply_limits
+from ..snapshot import family_state, journal_days, journal_record
 from ..sqlfiles import bind, frame, frame_of_file, run_file, statement, steps, transaction
 from . import partitions
 from .catalogue import Rule, load_catalogue
@@ -143,6 +144,7 @@ def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | 
                          widen_days=margin + int(config["checks"]["emergency_followup_days"]))
     run_id = run_file(con, "runs/next_check_run.sql").fetchone()[0]
     result = CheckResult(run_id, scope)
+    journal_from = family_state(con, "explanations")  # the published snapshot follows by the client-days journalled
     result.previous_check_run_id = con.execute(_sql("previous_check_run"), {"run_id": run_id}).fetchone()[0]
     con.execute(_sql("open_touched"))
     record = {"check_run_id": run_id, "started_at": now, "scope": scope.kind,
@@ -151,8 +153,10 @@ def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | 
         result.shares = _shares(con)
         if reviews is not None:
             sync_review_status(con, reviews)
-        result.findings_total = run_file(con, "runs/check_run.sql", record | {
-            "finished_at": datetime.now(UTC), "findings_new": 0}).fetchone()[0]
+        with transaction(con):
+            result.findings_total = run_file(con, "runs/check_run.sql", record | {
+                "finished_at": datetime.now(UTC), "findings_new": 0}).fetchone()[0]
+            journal_record(con, "explanations", journal_from, seq=journal_days(con, "chk_touched"))
         return result
     rules = load_catalogue(only)
     event_rules = [r for r in rules if r.scope != "full"]
@@ -205,6 +209,9 @@ def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | 
         remember_reference(con)
         result.findings_total = run_file(con, "runs/check_run.sql", record | {
             "finished_at": datetime.now(UTC), "findings_new": result.findings_new}).fetchone()[0]
+        # the client-days whose explanations this run may have changed (every one after a full check)
+        journal_record(con, "explanations", journal_from,
+                       seq=None if scope.full else journal_days(con, "chk_touched"))
     result.store_seconds += time.perf_counter() - t2
     result.per_rule = dict(run_file(con, "runs/findings_per_rule.sql").fetchall())
     result.shares = _shares(con)

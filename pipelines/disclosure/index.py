@@ -39,6 +39,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
+from ..snapshot import family_state, journal_days, journal_record
 from ..sqlfiles import read_sql, statement, transaction
 from ..sqlfiles import steps as sql_steps
 
@@ -183,10 +184,12 @@ def _build(con: duckdb.DuckDBPyConnection, piece_events: int = PIECE_EVENTS) -> 
     _remove_scratch(scratch)
     con.execute(steps["detach_scratch"])
     con.execute(steps["attach_scratch"].replace("__PATH__", _literal(str(scratch) if scratch else ":memory:")))
+    journal_from = family_state(con, "client_copy")
     try:
         _stage(con, steps, piece_events)
         with transaction(con):
             _write(con, steps)
+            journal_record(con, "client_copy", journal_from)  # every client-day, for the published snapshot
     finally:
         con.execute(steps["cleanup"])
         con.execute(steps["detach_scratch"])
@@ -329,6 +332,7 @@ def _updatable(con, steps: dict[str, str], recorded: dict, previous_check_run: i
 
 
 def _update(con, steps: dict[str, str], touched: str, after_run: int | None, updates: int) -> None:
+    journal_from = family_state(con, "client_copy")
     con.execute(steps["update_touched"].replace("touched_days", touched), {"after_run": after_run or 0})
     con.execute(read_sql("disclosure/touched_rows.sql"))
     con.execute(steps["enriched"].replace("__ENRICH__", enrich_sql()))
@@ -355,12 +359,14 @@ def _update(con, steps: dict[str, str], touched: str, after_run: int | None, upd
     con.execute(steps["update_delete"])
     con.execute(steps["update_insert"].replace("__COLUMNS__", ", ".join(select)).replace("__JOINS__", " ".join(joins)))
     con.execute(steps["update_clients"])
+    journalled = journal_days(con, "disclosure_touched")  # the client-days replaced, for the published snapshot
     for position, (_, slot, _) in enumerate(layout):
         if slot is not None:
             con.execute(steps["update_drop_code_table"].replace("__TYPE__", _quote(f"{TYPE_PREFIX}{position}")))
     con.execute(steps["update_cleanup"])
     _record_state(con, steps)
     con.execute(steps["update_mark"], {"updates": updates})
+    journal_record(con, "client_copy", journal_from, seq=journalled)
 
 
 class _TooManyValues(Exception):
