@@ -306,9 +306,13 @@ def _prune(link: Path, keep: int) -> None:
         path.with_name(path.name + ".wal").unlink(missing_ok=True)
 
 
-def publish(con: duckdb.DuckDBPyConnection, store: Path, link: Path) -> dict:
+def publish(con: duckdb.DuckDBPyConnection, store: Path, link: Path, *, update_from_bytes: int = 0) -> dict:
     """Publish the store (held by `con`, checkpointed) as the newest snapshot. Returns what was done:
-    {"how": "updated" | "copied", "tables": how each table was brought, "file": the new file}."""
+    {"how": "updated" | "copied", "tables": how each table was brought, "file": the new file}.
+
+    A store file smaller than `update_from_bytes` is copied whole: a small file copies from the page cache in
+    less time than a spare takes to be brought up to date (its fixed costs: reading the journal, the client
+    copy's keys, the spare's commit and checkpoint). See `[store] snapshot_update_from_mib`."""
     t0 = time.perf_counter()
     _prune_journal(con, link)  # first: the snapshot then holds the journal as the store does
     now = _now_record(con)
@@ -318,8 +322,9 @@ def publish(con: duckdb.DuckDBPyConnection, store: Path, link: Path) -> dict:
     generation = (files[-1][0] if files else 0) + 1
     target = generation_path(link, generation)
     result: dict = {"how": "copied", "tables": {}, "file": target}
+    small = store.stat().st_size < update_from_bytes
     # the newest spare first: it is the least behind (the one a dashboard may still hold is refused by its lock)
-    for _generation, spare in reversed(files):
+    for _generation, spare in ([] if small else reversed(files)):
         if current is not None and spare.resolve() == current.resolve():
             continue
         how = _try_spare(con, spare, now)

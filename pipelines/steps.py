@@ -137,7 +137,7 @@ def check(store: Path, *, config: dict, full: bool = False) -> StepResult:
     finally:
         con.close()
     result = StepResult("check", Checked(run, shares, imported))
-    _publish(result, store)
+    _publish(result, store, config)
     return _done(result, t0)
 
 
@@ -159,13 +159,14 @@ def score(store: Path, *, config: dict) -> StepResult:
         con.close()
     result = StepResult("score", summary)
     if summary.get("user_days"):
-        _publish(result, store)
+        _publish(result, store, config)
     return _done(result, t0)
 
 
-def _publish(result: StepResult, store: Path) -> None:
+def _publish(result: StepResult, store: Path, config: dict) -> None:
     t0 = time.perf_counter()
-    result.publication = publish_snapshot_detail(store)
+    update_from = float(config.get("store", {}).get("snapshot_update_from_mib", 0) or 0)
+    result.publication = publish_snapshot_detail(store, update_from_mib=update_from)
     result.publication["seconds"] = time.perf_counter() - t0
     result.published = result.publication["link"]
 

@@ -110,13 +110,15 @@ def publish_snapshot(path: str | os.PathLike | None = None) -> Path:
     return publish_snapshot_detail(path)["link"]
 
 
-def publish_snapshot_detail(path: str | os.PathLike | None = None) -> dict:
-    """publish_snapshot, returning what it did too: {"link", "file", "how" ("updated" or "copied"), "tables"}."""
+def publish_snapshot_detail(path: str | os.PathLike | None = None, *, update_from_mib: float = 0) -> dict:
+    """publish_snapshot, returning what it did too: {"link", "file", "how" ("updated" or "copied"), "tables"}.
+    A store smaller than `update_from_mib` is copied whole (the pipeline's steps pass
+    `[store] snapshot_update_from_mib`; 0: always try to bring a spare up to date)."""
     from .snapshot import publish
 
     p = store_path(path)
     link = snapshot_path(p)
     with open_store(p) as con:
         con.execute(statement("store/session.sql", "checkpoint"))
-        result = publish(con, p, link)
+        result = publish(con, p, link, update_from_bytes=int(update_from_mib * 2**20))
     return {"link": link, **result}

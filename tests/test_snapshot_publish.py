@@ -23,7 +23,10 @@ from pipelines import snapshot, steps
 from pipelines.config import load_config
 from pipelines.store import connect, publish_snapshot_detail, snapshot_path
 
+# every store in these tests is small: the update path is asked for from the first byte (lokivahti.toml copies a
+# store below `snapshot_update_from_mib` whole)
 CONFIG = load_config()
+CONFIG["store"] = {**CONFIG["store"], "snapshot_update_from_mib": 0}
 
 
 def _differences(store: Path, snap: Path) -> dict[str, tuple[int, int]]:
@@ -84,6 +87,19 @@ def test_a_new_day_is_published_by_what_changed_and_the_snapshot_equals_the_stor
     assert publication["tables"]["events"][0] == "appended"
     assert publication["tables"]["explanations"][0] == "client-days"
     assert publication["tables"]["disclosure_events_by_client"][0] == "client-days"
+    assert _differences(store, snapshot_path(store).resolve()) == {}
+
+
+def test_a_store_below_the_configured_size_is_copied_whole_even_with_a_spare_free(week):
+    """Below `[store] snapshot_update_from_mib` a whole copy from the page cache is the cheaper publication; it is
+    still a new file behind the link, so a reader holding the old one keeps it."""
+    store, root = week
+    held = snapshot_path(store).resolve()
+    steps.ingest(store, [_write_day(root / "events", DAYS[4], extra=[("anna", C2)])], config=CONFIG)
+    large_only = {**CONFIG, "store": {**CONFIG["store"], "snapshot_update_from_mib": 1024}}
+    publication = steps.check(store, config=large_only).publication
+    assert publication["how"] == "copied"
+    assert snapshot_path(store).resolve() != held
     assert _differences(store, snapshot_path(store).resolve()) == {}
 
 
