@@ -239,7 +239,7 @@ def _measure_incremental(store: Path, tag: str, r: dict, echo, reference: Path) 
         r["next_day"] = n = step_after(arrived, "arrive_peak_mib")
         echo(f"{tag} incremental check of one new day ({n['new_events']:,} events, ingested in "
              f"{n['ingest_seconds']:.1f} s): check step {n['seconds']:.2f} s (the check {n['check_seconds']:.2f} s; "
-             f"the snapshot's publication {n['publish_seconds']:.2f} s, {n.get('publish_how', 'copied')}) over {n['events_checked']:,} events "
+             f"the snapshot's publication {n['publish_seconds']:.2f} s, {n['publish_how']}) over {n['events_checked']:,} events "
              f"({n['scope']}, {n['scope_dates']} dates) (target < 10); the step's peak {n['peak_mib']:.0f} MiB "
              f"(the day's arrival and ingest, in a process of its own: {n['arrive_peak_mib']:.0f} MiB)")
 
@@ -248,7 +248,7 @@ def _measure_incremental(store: Path, tag: str, r: dict, echo, reference: Path) 
         r["retro_involvement"] = x = step_after(changed, "import_peak_mib")
         echo(f"{tag} retro-dated involvement change (reference re-imported in {x['import_seconds']:.1f} s): check "
              f"step {x['seconds']:.2f} s (the check {x['check_seconds']:.2f} s; the snapshot's publication "
-             f"{x['publish_seconds']:.2f} s, {x.get('publish_how', 'copied')}) over {x['events_checked']:,} of {x['events_total']:,} events ({x['scope']}: "
+             f"{x['publish_seconds']:.2f} s, {x['publish_how']}) over {x['events_checked']:,} of {x['events_total']:,} events ({x['scope']}: "
              f"{x['scope_reason']}) (target < 10); the step's peak {x['peak_mib']:.0f} MiB")
 
     # a deployed store has been published after every step, so its snapshot files take turns and the step's

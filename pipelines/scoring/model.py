@@ -169,21 +169,14 @@ class IsolationTrees:
         return 2 ** (-np.divide(depths, self._denominator, out=np.ones_like(depths), where=self._denominator != 0))
 
 
-class _NoPool:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return False
-
-
 def _pool(n_jobs: int):
     """Threads for the trees' Cython parts (building, applying), which run without the GIL; None for one."""
     import os
     from concurrent.futures import ThreadPoolExecutor
+    from contextlib import nullcontext
 
     n = (os.cpu_count() or 1) if n_jobs < 0 else max(1, n_jobs)
-    return ThreadPoolExecutor(n) if n > 1 else _NoPool()
+    return ThreadPoolExecutor(n) if n > 1 else nullcontext(None)
 
 
 def _tree_sample(n_rows: int, n_sample: int, seed: int) -> np.ndarray:
