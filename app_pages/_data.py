@@ -19,6 +19,7 @@ import streamlit as st
 
 from pipelines import workstore
 from pipelines.checks.summaries import summaries_current
+from pipelines.config import load_config
 from pipelines.errors import StoreError
 from pipelines.reports import queries
 from pipelines.sqlfiles import statement
@@ -43,7 +44,7 @@ def snapshot() -> Path | None:
         if not store.exists():
             return None
         try:
-            publish_snapshot(store)
+            publish_snapshot(store, config=load_config())
         except (StoreError, OSError, duckdb.Error):  # locked by a running pipeline step
             return None
     # the file the link names now: each publish names a new file, so the cached connection (and DuckDB's own

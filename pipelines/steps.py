@@ -165,8 +165,7 @@ def score(store: Path, *, config: dict) -> StepResult:
 
 def _publish(result: StepResult, store: Path, config: dict) -> None:
     t0 = time.perf_counter()
-    update_from = float(config.get("store", {}).get("snapshot_update_from_mib", 0) or 0)
-    result.publication = publish_snapshot_detail(store, update_from_mib=update_from)
+    result.publication = publish_snapshot_detail(store, config=config)
     result.publication["seconds"] = time.perf_counter() - t0
     result.published = result.publication["link"]
 

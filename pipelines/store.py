@@ -103,22 +103,27 @@ def open_store(path=None, *, read_only: bool = False):
         con.close()
 
 
-def publish_snapshot(path: str | os.PathLike | None = None) -> Path:
+def publish_snapshot(path: str | os.PathLike | None = None, *, config: dict) -> Path:
     """Publishes the store as the snapshot the dashboard reads (pipelines/snapshot.py: an older snapshot file no
     reader holds is brought up to date by what changed, then the link is switched to it atomically; a whole copy
     when that cannot be done). Returns the link the dashboard opens."""
-    return publish_snapshot_detail(path)["link"]
+    return publish_snapshot_detail(path, config=config)["link"]
 
 
-def publish_snapshot_detail(path: str | os.PathLike | None = None, *, update_from_mib: float = 0) -> dict:
-    """publish_snapshot, returning what it did too: {"link", "file", "how" ("updated" or "copied"), "tables"}.
-    A store smaller than `update_from_mib` is copied whole (the pipeline's steps pass
-    `[store] snapshot_update_from_mib`; 0: always try to bring a spare up to date)."""
+def snapshot_update_from_bytes(config: dict) -> int:
+    """`[store] snapshot_update_from_mib`, in bytes: a store smaller than that is published by a whole copy (cheaper
+    than bringing a spare up to date while the file fits the page cache); 0 = always try the update. Every caller
+    passes its configuration, so the steps, the dashboard and the bench publish alike."""
+    return int(float(config.get("store", {}).get("snapshot_update_from_mib", 0) or 0) * 2**20)
+
+
+def publish_snapshot_detail(path: str | os.PathLike | None = None, *, config: dict) -> dict:
+    """publish_snapshot, returning what it did too: {"link", "file", "how" ("updated" or "copied"), "tables"}."""
     from .snapshot import publish
 
     p = store_path(path)
     link = snapshot_path(p)
     with open_store(p) as con:
         con.execute(statement("store/session.sql", "checkpoint"))
-        result = publish(con, p, link, update_from_bytes=int(update_from_mib * 2**20))
+        result = publish(con, p, link, update_from_bytes=snapshot_update_from_bytes(config))
     return {"link": link, **result}

@@ -15,6 +15,7 @@ import polars as pl
 
 from pipelines import SAMPLES_DIR
 from pipelines.access import write_users_file
+from pipelines.config import load_config
 from pipelines.store import connect, publish_snapshot, snapshot_path, work_store_path
 
 HETU_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
@@ -135,7 +136,7 @@ def build_tiny_store(path: Path) -> Path:
         ])
     finally:
         con.close()
-    publish_snapshot(path)
+    publish_snapshot(path, config=load_config())
     return path
 
 
@@ -176,7 +177,7 @@ def sample_store(path: Path) -> Path | None:
         con.close()
     if not findings:
         return None
-    publish_snapshot(path)
+    publish_snapshot(path, config=load_config())
     return path
 
 

@@ -50,6 +50,7 @@ def hold_a_request(store: Path) -> str:
     from app_county import C3
 
     from pipelines.disclosure import register_request
+    from pipelines.config import load_config
     from pipelines.store import connect, publish_snapshot
 
     con = connect(store)
@@ -57,7 +58,7 @@ def hold_a_request(store: Path) -> str:
         con.execute("UPDATE ref_clients SET deceased_on = DATE '2025-06-01' WHERE client_id = ?", [C3])
     finally:
         con.close()
-    publish_snapshot(store)
+    publish_snapshot(store, config=load_config())
     made = register_request(work_store_path(store), client_id=C3, relation="representative", period_from="2025-05-01",
                             period_to="2025-05-31", requester_name="Kuolinpesän osakas", handler="kasittelija")
     return made.request_id

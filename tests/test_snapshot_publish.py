@@ -67,7 +67,7 @@ def _published_week(tmp_path_factory) -> Path:
     steps.reference(store, _write_reference(root / "reference"), config=CONFIG)
     steps.ingest(store, [_write_day(events, day) for day in DAYS[:4]], config=CONFIG)
     assert steps.check(store, config=CONFIG).publication["how"] == "copied"   # nothing to bring up to date yet
-    publish_snapshot_detail(store)
+    publish_snapshot_detail(store, config=CONFIG)
     return root
 
 
@@ -137,7 +137,7 @@ def test_a_reader_holding_the_snapshot_is_not_disturbed_and_a_held_spare_is_neve
         others = [duckdb.connect(str(p), read_only=True) for _g, p in snapshot.snapshot_files(link)
                   if p.resolve() != held]
         try:
-            assert publish_snapshot_detail(store)["how"] == "copied"
+            assert publish_snapshot_detail(store, config=CONFIG)["how"] == "copied"
         finally:
             for con in others:
                 con.close()
@@ -165,7 +165,7 @@ def test_a_publish_cut_short_leaves_the_last_snapshot_readable_and_the_next_one_
     con = duckdb.connect(str(link), read_only=True)
     assert con.execute("SELECT count(*) FROM events").fetchone()[0] > 0
     con.close()
-    assert publish_snapshot_detail(store)["how"] == "updated"             # the spare's transaction was rolled back
+    assert publish_snapshot_detail(store, config=CONFIG)["how"] == "updated"             # the spare's transaction was rolled back
     assert _differences(store, link.resolve()) == {}
 
 
@@ -176,8 +176,8 @@ def test_a_table_no_list_names_is_copied_whole_and_a_change_without_a_journal_re
         con.execute("CREATE TABLE added_later (client_id VARCHAR, note VARCHAR)")   # as a new migration would
     finally:
         con.close()
-    assert publish_snapshot_detail(store)["how"] == "copied"               # another schema: copied whole
-    publish_snapshot_detail(store)
+    assert publish_snapshot_detail(store, config=CONFIG)["how"] == "copied"               # another schema: copied whole
+    publish_snapshot_detail(store, config=CONFIG)
     con = connect(store)
     try:
         con.execute("INSERT INTO added_later VALUES ('x', 'a row')")
@@ -188,7 +188,7 @@ def test_a_table_no_list_names_is_copied_whole_and_a_change_without_a_journal_re
                     "ORDER BY check_run_id DESC LIMIT 1")
     finally:
         con.close()
-    publication = publish_snapshot_detail(store)
+    publication = publish_snapshot_detail(store, config=CONFIG)
     assert publication["how"] == "updated"
     assert publication["tables"]["added_later"][0] == "whole"
     assert publication["tables"]["explanations"][0] == "whole"             # the journal's chain has a gap
@@ -203,7 +203,7 @@ def test_events_removed_by_a_retention_purge_are_removed_from_the_snapshot_too(w
         con.execute("DELETE FROM events WHERE event_date = (SELECT min(event_date) FROM events)")
     finally:
         con.close()
-    publication = publish_snapshot_detail(store)
+    publication = publish_snapshot_detail(store, config=CONFIG)
     assert publication["how"] == "updated" and publication["tables"]["events"][0] == "whole"
     assert _differences(store, snapshot_path(store).resolve()) == {}
 
@@ -214,11 +214,11 @@ def test_publishing_again_changes_nothing_and_keeps_a_few_files(week):
     reader = duckdb.connect(str(link.resolve()), read_only=True)   # a dashboard holding one: a third file is made
     try:
         for _ in range(4):
-            publish_snapshot_detail(store)
+            publish_snapshot_detail(store, config=CONFIG)
     finally:
         reader.close()
     for _ in range(2):
-        assert publish_snapshot_detail(store)["how"] == "updated"
+        assert publish_snapshot_detail(store, config=CONFIG)["how"] == "updated"
     assert len(snapshot.snapshot_files(link)) == snapshot.KEEP
     assert link.is_symlink() and os.readlink(link) == snapshot.snapshot_files(link)[-1][1].name
     assert _differences(store, link.resolve()) == {}

@@ -60,13 +60,14 @@ def role_pages(role: str) -> list[str]:
 def ensure_published(store: Path) -> Path:
     """The store's published snapshot, (re)published when it is missing or older than the store."""
     from ..errors import StoreError
+    from ..config import load_config
     from ..store import publish_snapshot, snapshot_path
 
     snap = snapshot_path(store)
     if snap.exists() and snap.stat().st_mtime >= store.stat().st_mtime:
         return snap
     try:
-        return publish_snapshot(store)
+        return publish_snapshot(store, config=load_config())
     except (StoreError, OSError) as exc:  # locked by a running pipeline step: time what is published
         if snap.exists():
             print(f"note: {store} could not be published now ({exc}); timing its older snapshot", file=sys.stderr)

@@ -329,6 +329,7 @@ def phase_disclosure(store: str) -> dict:
 def phase_publish(store: str) -> dict:
     """What `lokivahti check` does after its rules: the request answers' client index, then the snapshot the
     dashboard reads (the check and score phases call the library, which publishes nothing)."""
+    from ..config import load_config
     from ..disclosure.index import ensure_client_index
     from ..store import publish_snapshot
 
@@ -341,7 +342,7 @@ def phase_publish(store: str) -> dict:
         counts = con.execute(_q("published_counts")).fetchone()
     finally:
         con.close()
-    t_publish, _ = _timed(publish_snapshot, Path(store))
+    t_publish, _ = _timed(publish_snapshot, Path(store), config=load_config())
     return {"index_seconds": t_index, "seconds": t_publish, "events": counts[0], "findings": counts[1],
             "scores": counts[2], "peak_mib": _peak_mib()}
 

@@ -29,7 +29,7 @@ def retention_command(
         t.add_row(line.what, f"{line.past_period:,}", str(line.oldest or "-"), str(line.kept_from))
     out.print(t)
     if apply:
-        publish_snapshot(store())
+        publish_snapshot(store(), config=cfg)
         out.print("deleted; the purge is recorded in Lokivahti's own use log")
     elif any(line.past_period for line in lines):
         out.print("nothing deleted: run `lokivahti retention --apply` to delete it")
