@@ -346,12 +346,35 @@ def log_lookup(action: str, page: str, *, client_id=None, staff_id=None, provide
                          session_id=st.session_state.get("session_id"))
 
 
-def log_export(page: str, **ids) -> None:
-    """An export is logged every time (not deduplicated): each file handed out is a disclosure risk."""
+def log_clients_shown(page: str, client_ids, *, provider_id=None) -> None:
+    """Record every client a page shows by identity code, one own-use row each (written in one transaction, once
+    per client, page and session): a page that lists many clients is a look-up of each of them, and each
+    client's own request answer ("who viewed my data") must find it."""
     user = st.session_state.get("auth") or {}
-    if user:
-        workstore.log_access(work_path(), user_name=user["name"], role=user["role"], action="export", page=page,
-                             session_id=st.session_state.get("session_id"), **ids)
+    if not user:
+        return
+    seen = st.session_state.setdefault("_logged_lookups", set())
+    rows = []
+    for client_id in dict.fromkeys(c for c in client_ids if c):
+        key = ("read", page, client_id, None, provider_id)
+        if key not in seen:
+            seen.add(key)
+            rows.append({"user_name": user["name"], "role": user["role"], "action": "read", "page": page,
+                         "client_id": client_id, "provider_id": provider_id,
+                         "session_id": st.session_state.get("session_id")})
+    workstore.log_accesses(work_path(), rows)
+
+
+def log_export(page: str, *, client_ids=(), **ids) -> None:
+    """An export is logged every time (not deduplicated): each file handed out is a disclosure risk. A file that
+    names clients is logged once per client it names (one transaction), so each client's answer shows it."""
+    user = st.session_state.get("auth") or {}
+    if not user:
+        return
+    base = {"user_name": user["name"], "role": user["role"], "action": "export", "page": page,
+            "session_id": st.session_state.get("session_id"), **ids}
+    clients = list(dict.fromkeys(c for c in client_ids if c))
+    workstore.log_accesses(work_path(), [base | {"client_id": c} for c in clients] if clients else [base])
 
 
 IDENTITY_CODE_ROLES = ("dpo",)  # the findings' client identity codes; the request handler sees only its requests'

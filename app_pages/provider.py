@@ -115,9 +115,14 @@ if open_duties.height:
             _data.log_lookup("update", "provider", client_id=client_id, provider_id=org)
             st.rerun()
 
+# every client this page named by identity code is a look-up of that client (their own request answer lists it)
+_data.log_clients_shown("provider", [*lanes, *auths["client_id"], *outside["client_id"], *duties["client_id"]],
+                        provider_id=org)
+
 if st.button(t("export_pack"), key="build_pack"):
-    st.session_state["provider_pack"] = (org, build_pack(_data.snapshot(), org, names[org], _data.work_path()))
-    _data.log_export("provider", provider_id=org)
+    built = build_pack(_data.snapshot(), org, names[org], _data.work_path())
+    st.session_state["provider_pack"] = (org, built.zip_bytes)
+    _data.log_export("provider", provider_id=org, client_ids=built.client_ids)
 pack = st.session_state.get("provider_pack")
 if pack and pack[0] == org:
     st.download_button("⬇ ZIP", data=pack[1], file_name=f"valvontaselvitys_{org}.zip",

@@ -349,6 +349,51 @@ def test_an_investigation_pack_export_is_logged_as_an_export_of_that_provider(en
     assert exports.height >= 1 and set(exports["role"]) == {"supervision"}
 
 
+IDENTITY_CODE = r"^\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]$"
+
+
+def _identity_codes_on_page(at: AppTest) -> set[str]:
+    import re
+
+    cells = {str(v) for d in at.dataframe for col in d.value.columns for v in d.value[col].to_list()}
+    return {c for c in cells if re.match(IDENTITY_CODE, c)}
+
+
+def test_the_provider_page_logs_a_look_up_of_each_client_it_names_once_per_session(env):
+    """Every dashboard look-up of a person is itself logged (the brief), so that a client's own request ("who
+    viewed my data", 2016/679 art. 15) finds it. The provider page names the provider's clients by identity code
+    (the supervision unit follows up "which of its staff accessed which clients", 611/2021 10 § 2 mom): showing
+    the page is a look-up of each of them, not only of the provider."""
+    before = workstore.access_log(work_path(env)).height
+    at = page(sign_in("valvoja"), "provider")
+    shown = _identity_codes_on_page(at)
+    assert C1 in shown
+    log = workstore.access_log(work_path(env)).slice(before)
+    reads = log.filter((log["page"] == "provider") & (log["action"] == "read") & log["client_id"].is_not_null())
+    assert set(reads["client_id"]) >= shown
+    assert reads["client_id"].is_unique().all() and set(reads["provider_id"]) == {"PRV1"}
+    at.run()                                             # the same page again in the same session: nothing new
+    assert workstore.access_log(work_path(env)).height == before + log.height
+
+
+def test_an_investigation_packs_export_is_logged_once_for_each_client_the_pack_names(env):
+    """The pack is a file handed out with clients' identity codes in it: each client it names gets an export row
+    of its own (every time: an export is never deduplicated), so each client's answer shows the export."""
+    from pipelines.reports.provider_pack import build_pack
+    from pipelines.store import snapshot_path
+
+    at = page(sign_in("valvoja"), "provider")
+    before = workstore.access_log(work_path(env)).height
+    at.button(key="build_pack").click().run()
+    assert not at.exception
+    log = workstore.access_log(work_path(env)).slice(before)
+    exports = log.filter(log["action"] == "export")
+    named = build_pack(snapshot_path(Path(env["LOKIVAHTI_STORE"])).resolve(), "PRV1").client_ids
+    assert C1 in named
+    assert sorted(exports["client_id"]) == sorted(named)
+    assert set(exports["provider_id"]) == {"PRV1"} and set(exports["role"]) == {"supervision"}
+
+
 def test_a_timeline_with_many_accesses_is_drawn_as_counts_per_day_and_a_narrow_window_in_detail(env, monkeypatch):
     """A busy worker's year drawn access by access was an 8,000-pixel chart; above the limit it is counted per day
     (findings marked with their own pattern and a cross), and a link's fortnight shows each access again."""

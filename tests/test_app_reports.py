@@ -58,7 +58,7 @@ def test_the_monitoring_report_covers_ingest_findings_review_anomalies_and_the_d
 
 def test_the_provider_pack_holds_a_pdf_summary_csv_and_xlsx_evidence_of_accesses_outside_authorisation(app_env):
     snap, _ = paths(app_env)
-    pack = zipfile.ZipFile(io.BytesIO(build_pack(snap, "PRV1", "Hoivapalvelu Oy")))
+    pack = zipfile.ZipFile(io.BytesIO(build_pack(snap, "PRV1", "Hoivapalvelu Oy").zip_bytes))
     assert set(pack.namelist()) == {"summary.pdf", "accesses.csv", "evidence.xlsx"}
     rows = list(csv.DictReader(io.StringIO(pack.read("accesses.csv").decode())))
     statuses = {r["status"] for r in rows}

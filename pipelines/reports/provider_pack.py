@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -94,7 +95,15 @@ def xlsx_bytes(sheets: dict[str, pl.DataFrame]) -> bytes:
     return buf.getvalue()
 
 
-def build_pack(snapshot: Path, organisation_id: str, provider_name: str = "", work_path: Path | None = None) -> bytes:
+@dataclass(frozen=True)
+class ProviderPack:
+    """The pack's zip, and every client it names (by identity code): the export is logged once per client."""
+    zip_bytes: bytes
+    client_ids: tuple[str, ...]
+
+
+def build_pack(snapshot: Path, organisation_id: str, provider_name: str = "",
+               work_path: Path | None = None) -> ProviderPack:
     """A zip with summary.pdf, accesses.csv and evidence.xlsx (work_path: the work store holding the
     supervision unit's return-or-delete confirmations)."""
     data = pack_data(snapshot, organisation_id, work_path=work_path)
@@ -137,4 +146,6 @@ def build_pack(snapshot: Path, organisation_id: str, provider_name: str = "", wo
         z.writestr("summary.pdf", pdf.bytes())
         z.writestr("accesses.csv", evidence["accesses"].write_csv())
         z.writestr("evidence.xlsx", xlsx_bytes(evidence))
-    return buf.getvalue()
+    named = pl.concat([f.select(pl.col("client_id").cast(pl.Utf8)) for f in
+                       (acc, outside, data["authorisations"], duties) if "client_id" in f.columns])
+    return ProviderPack(buf.getvalue(), tuple(named["client_id"].drop_nulls().unique(maintain_order=True)))
