@@ -49,8 +49,8 @@ def hold_a_request(store: Path) -> str:
     deceased person's logs by default). Returns its id."""
     from app_county import C3
 
-    from pipelines.disclosure import register_request
     from pipelines.config import load_config
+    from pipelines.disclosure import register_request
     from pipelines.store import connect, publish_snapshot
 
     con = connect(store)

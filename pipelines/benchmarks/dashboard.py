@@ -59,8 +59,8 @@ def role_pages(role: str) -> list[str]:
 
 def ensure_published(store: Path) -> Path:
     """The store's published snapshot, (re)published when it is missing or older than the store."""
-    from ..errors import StoreError
     from ..config import load_config
+    from ..errors import StoreError
     from ..store import publish_snapshot, snapshot_path
 
     snap = snapshot_path(store)
