@@ -291,8 +291,10 @@ def timeline_events(name: str, **params) -> tuple[pl.DataFrame, int]:
     return events.drop("total_rows"), total
 
 
-def timeline_table(name: str, events: pl.DataFrame, total: int, key: str, **params) -> None:
-    """The timeline's table, one page of MAX_ROWS events at a time (taken from `events` when it holds them)."""
+def timeline_table(name: str, events: pl.DataFrame, total: int, key: str, *, clients_page: str | None = None,
+                   **params) -> None:
+    """The timeline's table, one page of MAX_ROWS events at a time (taken from `events` when it holds them); with
+    `clients_page`, the clients the page of rows names are logged as looked up there."""
     from app_pages._i18n import fi_frame, t
 
     table = st.container()
@@ -304,6 +306,8 @@ def timeline_table(name: str, events: pl.DataFrame, total: int, key: str, **para
     else:
         rows = q(name, **params, max_rows=MAX_ROWS, row_offset=offset).drop("total_rows")
     table.dataframe(fi_frame(rows.drop("lane")), hide_index=True)
+    if clients_page:
+        log_clients_shown(clients_page, rows["client_id"])
 
 
 def with_status(findings: pl.DataFrame) -> pl.DataFrame:

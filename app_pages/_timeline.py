@@ -27,8 +27,10 @@ def legend_labels() -> dict[str, str]:
 
 
 def show(events_sql: str, bins_sql: str, bands: pl.DataFrame, criteria: dict, title: str, key: str,
-         lane_names: dict[str, str] | None = None) -> None:
-    """Chart and table of one timeline query (user_events / client_events) for `criteria`."""
+         lane_names: dict[str, str] | None = None, *, clients_page: str | None = None) -> None:
+    """Chart and table of one timeline query (user_events / client_events) for `criteria`. With `clients_page`
+    (a staff member's timeline, whose events name many clients), every client the chart or the table names is
+    logged as looked up on that page (_data.log_clients_shown)."""
     head = _data.q(events_sql, **criteria, max_rows=_data.CHART_MAX, row_offset=0)
     total = int(head["total_rows"][0]) if head.height else 0
     events = head.drop("total_rows")
@@ -49,5 +51,7 @@ def show(events_sql: str, bins_sql: str, bands: pl.DataFrame, criteria: dict, ti
             st.caption(t("lanes_capped", n=_charts.LANE_CAP, total=lanes))
         st.plotly_chart(_charts.timeline(events, bands, title, legend_labels(), lane_names), key=f"{key}_chart",
                         config={"displaylogo": False})
-    _data.timeline_table(events_sql, events, total, f"{key}_page", **criteria)
+        if clients_page:
+            _data.log_clients_shown(clients_page, events["client_id"])
+    _data.timeline_table(events_sql, events, total, f"{key}_page", clients_page=clients_page, **criteria)
 

@@ -77,6 +77,7 @@ shown = findings.with_columns(
     pl.coalesce("client_name", "client_id").alias("client_name"))
 show_table(fi_frame(shown.select("day", "severity", "status", "rule", "client_name", "organisation_name",
                                    "event_count", "assignee")), hide_index=True, key="case_findings_table")
+_data.log_clients_shown("cases", findings["client_id"])  # the case's findings name their clients
 if days.height:
     st.subheader(t("case_days"))
     texts = [_data.explanation(r, lang()) for r in days.iter_rows(named=True)]

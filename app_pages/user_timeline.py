@@ -64,5 +64,6 @@ _data.log_lookup("read", "user_timeline", staff_id=staff_id)
 
 criteria = {"staff_id": staff_id, "date_from": date_from, "date_to": date_to}
 bands = _data.q("user_bands", **criteria)
-_timeline.show("user_events", "user_event_bins", bands, criteria, f"{t('accesses')}: {names[staff_id]}", "user")
+_timeline.show("user_events", "user_event_bins", bands, criteria, f"{t('accesses')}: {names[staff_id]}", "user",
+               clients_page="user_timeline")
 show_table(fi_frame(_data.q("staff_rows", staff_id=staff_id)), hide_index=True)

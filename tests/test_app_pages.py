@@ -359,19 +359,22 @@ def _identity_codes_on_page(at: AppTest) -> set[str]:
     return {c for c in cells if re.match(IDENTITY_CODE, c)}
 
 
-def test_the_provider_page_logs_a_look_up_of_each_client_it_names_once_per_session(env):
+@pytest.mark.parametrize(("user", "page_name", "role"), [("valvoja", "provider", "supervision"),
+                                                         ("dpo1", "user_timeline", "dpo")])
+def test_a_page_that_names_clients_logs_a_look_up_of_each_of_them_once_per_session(env, user, page_name, role):
     """Every dashboard look-up of a person is itself logged (the brief), so that a client's own request ("who
     viewed my data", 2016/679 art. 15) finds it. The provider page names the provider's clients by identity code
-    (the supervision unit follows up "which of its staff accessed which clients", 611/2021 10 § 2 mom): showing
-    the page is a look-up of each of them, not only of the provider."""
+    (the supervision unit follows up "which of its staff accessed which clients", 611/2021 10 § 2 mom), and a
+    staff member's timeline names every client they opened: showing such a page is a look-up of each client it
+    names, not only of the provider or the worker."""
     before = workstore.access_log(work_path(env)).height
-    at = page(sign_in("valvoja"), "provider")
+    at = page(sign_in(user), page_name)
     shown = _identity_codes_on_page(at)
-    assert C1 in shown
+    assert shown
     log = workstore.access_log(work_path(env)).slice(before)
-    reads = log.filter((log["page"] == "provider") & (log["action"] == "read") & log["client_id"].is_not_null())
+    reads = log.filter((log["page"] == page_name) & (log["action"] == "read") & log["client_id"].is_not_null())
     assert set(reads["client_id"]) >= shown
-    assert reads["client_id"].is_unique().all() and set(reads["provider_id"]) == {"PRV1"}
+    assert reads["client_id"].is_unique().all() and set(reads["role"]) == {role}
     at.run()                                             # the same page again in the same session: nothing new
     assert workstore.access_log(work_path(env)).height == before + log.height
 
