@@ -228,6 +228,19 @@ def test_the_span_and_the_longest_pause_read_from_the_quarter_hour_masks_equal_t
     assert list(pause) == [15 * max((b - a for a, b in pairwise(d)), default=0) for d in days]
 
 
+def test_a_day_without_active_quarter_hours_has_no_span_and_no_pause():
+    """A user-day whose masks are empty (no event placed in a quarter-hour) between two active days: 0 and 0 for
+    it, and its neighbours' figures are their own."""
+    import numpy as np
+
+    from pipelines.scoring.features import span_and_pause
+
+    span, pause = span_and_pause(np.array([1 | 1 << 4, 0, 1 << 47], dtype=np.int64),
+                                 np.array([0, 0, 1 << 47], dtype=np.int64))
+    assert list(span) == [60, 0, 15 * 48]
+    assert list(pause) == [60, 0, 15 * 48]
+
+
 def test_features_are_normalised_against_peers_of_the_same_role_and_unit(toy):
     staff, day = ANOMALY
     row = _day(build_features(toy, load_config()), staff, day)

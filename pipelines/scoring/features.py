@@ -274,22 +274,27 @@ def span_and_pause(early: np.ndarray, late: np.ndarray) -> tuple[np.ndarray, np.
     """(session span, longest pause) in minutes per user-day, from the day's active quarter-hours as two 48-bit
     masks (quarter-hours 0..47 and 48..95; sql/features/001_user_day.sql, step staff_day): the span from the
     first to the last active quarter-hour, the longest distance between two consecutive active ones (0 on a day
-    with one active quarter-hour)."""
+    with one active quarter-hour or none).
+
+    Read from the active quarter-hours themselves (the set bits' positions, row by row in order), not from the
+    whole 96-wide matrix: a day has a few dozen active quarter-hours, so each step touches those only (at ten
+    million events about a third of the time of a running maximum over all 96 columns)."""
     n = len(early)
     span, pause = np.zeros(n), np.zeros(n)
-    index = np.arange(96, dtype=np.int8)
     for lo in range(0, n, _SPAN_CHUNK):
         hi = min(n, lo + _SPAN_CHUNK)
         halves = [np.ascontiguousarray(m[lo:hi], dtype="<i8").view(np.uint8).reshape(-1, 8)[:, :6]
                   for m in (early, late)]
-        bits = np.unpackbits(np.hstack(halves), axis=1, bitorder="little").astype(bool)   # [row, quarter-hour]
-        active = bits.any(axis=1)
-        first = bits.argmax(axis=1)
-        last = 95 - bits[:, ::-1].argmax(axis=1)
-        span[lo:hi] = np.where(active, 15 * (last - first), 0)
-        seen = np.maximum.accumulate(np.where(bits, index, np.int8(-1)), axis=1)   # latest active quarter-hour
-        steps = np.where(bits[:, 1:] & (seen[:, :-1] >= 0), index[1:] - seen[:, :-1], 0)
-        pause[lo:hi] = 15 * steps.max(axis=1, initial=0).astype(np.int64)
+        rows, quarters = np.nonzero(np.unpackbits(np.hstack(halves), axis=1, bitorder="little"))
+        if len(rows) == 0:
+            continue
+        new_row = rows[1:] != rows[:-1]
+        starts = np.flatnonzero(np.concatenate([[True], new_row]))            # each active day's first quarter-hour
+        ends = np.concatenate([starts[1:], [len(rows)]]) - 1                  # ... and its last
+        steps = np.concatenate([np.where(new_row, 0, np.diff(quarters)), [0]])   # to the next one of the same day
+        day = lo + rows[starts]
+        span[day] = 15 * (quarters[ends] - quarters[starts])
+        pause[day] = 15 * np.maximum.reduceat(steps, starts)
     return span, pause
 
 
