@@ -107,7 +107,7 @@ def date_ranges(day_events: list[tuple[date, int]], limit: int = DAY_CLIENTS_CHU
 
 def fill_day_clients(con: duckdb.DuckDBPyConnection, params: dict) -> None:
     """feature_day_clients, one range of dates at a time (sql/features/day_clients.sql)."""
-    ranges = date_ranges(con.execute(statement(DAY_CLIENTS_SQL, "day_events")).fetchall())
+    ranges = date_ranges(con.execute(statement(DAY_CLIENTS_SQL, "day_events")).fetchall(), DAY_CLIENTS_CHUNK_EVENTS)
     insert = statement(DAY_CLIENTS_SQL, "insert")
     for first, last in ranges:
         con.execute(insert, bind(insert, {**params, "first_day": first, "last_day": last}))
