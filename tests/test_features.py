@@ -245,12 +245,14 @@ def test_the_ranges_of_dates_of_the_one_pass_cover_every_date_and_hold_at_most_t
     """The events are aggregated a range of dates at a time, planned from the ingest's events per day: whatever
     the summary says (out of date, empty), the ranges together cover every date, none overlaps the next, and a
     range holds more than the limit only when one day alone does."""
+    from itertools import pairwise
+
     from pipelines.scoring.features import date_ranges
 
     days = [(START + timedelta(days=k), events) for k, events in enumerate([4, 4, 4, 9, 1, 1, 1, 1])]
     ranges = date_ranges(days, limit=8)
     assert ranges[0][0] == date.min and ranges[-1][1] == date.max
-    assert all(nxt[0] == last + timedelta(days=1) for (_, last), nxt in zip(ranges, ranges[1:]))
+    assert all(nxt[0] == last + timedelta(days=1) for (_, last), nxt in pairwise(ranges))
     held = [sum(e for d, e in days if first <= d <= last) for first, last in ranges]
     assert held == [8, 4, 9, 4]
     assert date_ranges([], limit=8) == [(date.min, date.max)]
