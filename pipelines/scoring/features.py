@@ -266,8 +266,9 @@ def normalise(frame: pl.DataFrame, catalogue: list[tuple], history_days: int,
 
 
 SLOT_MASKS = ("slots_early", "slots_late")
-# Rows of the (row, quarter-hour) bit matrix unpacked at a time: bounded memory at any store size.
-_SPAN_CHUNK = 65_536
+# Rows of the (row, quarter-hour) bit matrix unpacked at a time: bounded memory at any store size (the active
+# quarter-hours' positions of this many user-days are a few MB).
+_SPAN_CHUNK = 16_384
 
 
 def span_and_pause(early: np.ndarray, late: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
