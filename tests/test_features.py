@@ -228,6 +228,51 @@ def test_the_span_and_the_longest_pause_read_from_the_quarter_hour_masks_equal_t
     assert list(pause) == [15 * max((b - a for a, b in pairwise(d)), default=0) for d in days]
 
 
+def test_a_day_without_active_quarter_hours_has_no_span_and_no_pause():
+    """A user-day whose masks are empty (no event placed in a quarter-hour) between two active days: 0 and 0 for
+    it, and its neighbours' figures are their own."""
+    import numpy as np
+
+    from pipelines.scoring.features import span_and_pause
+
+    span, pause = span_and_pause(np.array([1 | 1 << 4, 0, 1 << 47], dtype=np.int64),
+                                 np.array([0, 0, 1 << 47], dtype=np.int64))
+    assert list(span) == [60, 0, 15 * 48]
+    assert list(pause) == [60, 0, 15 * 48]
+
+
+def test_the_ranges_of_dates_of_the_one_pass_cover_every_date_and_hold_at_most_the_limit():
+    """The events are aggregated a range of dates at a time, planned from the ingest's events per day: whatever
+    the summary says (out of date, empty), the ranges together cover every date, none overlaps the next, and a
+    range holds more than the limit only when one day alone does."""
+    from itertools import pairwise
+
+    from pipelines.scoring.features import date_ranges
+
+    days = [(START + timedelta(days=k), events) for k, events in enumerate([4, 4, 4, 9, 1, 1, 1, 1])]
+    ranges = date_ranges(days, limit=8)
+    assert ranges[0][0] == date.min and ranges[-1][1] == date.max
+    assert all(nxt[0] == last + timedelta(days=1) for (_, last), nxt in pairwise(ranges))
+    held = [sum(e for d, e in days if first <= d <= last) for first, last in ranges]
+    assert held == [8, 4, 9, 4]
+    assert date_ranges([], limit=8) == [(date.min, date.max)]
+
+
+def test_features_aggregated_in_ranges_of_dates_equal_those_of_one_aggregate(toy, monkeypatch):
+    """A range of dates holds whole (staff member, day, client) groups: scoring a store in many small ranges gives
+    every user-day the features of one aggregate over all the events, to the last bit."""
+    from pipelines.checks.summaries import ensure_summaries
+    from pipelines.scoring import features
+    from pipelines.sqlfiles import statement
+
+    ensure_summaries(toy)
+    whole = build_features(toy, load_config())
+    monkeypatch.setattr(features, "DAY_CLIENTS_CHUNK_EVENTS", 50)
+    planned = features.date_ranges(toy.execute(statement(features.DAY_CLIENTS_SQL, "day_events")).fetchall(), 50)
+    assert len(planned) > 10
+    assert build_features(toy, load_config()).equals(whole)
+
+
 def test_features_are_normalised_against_peers_of_the_same_role_and_unit(toy):
     staff, day = ANOMALY
     row = _day(build_features(toy, load_config()), staff, day)

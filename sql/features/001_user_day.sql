@@ -25,34 +25,14 @@ FROM (SELECT source_system, account, min(staff_id) AS staff_id FROM ref_accounts
 
 -- step: day_clients
 -- The one pass over the events, straight into one row per staff member, day and client (NULL: events without
--- a client) that every later step reads: a narrow per-day aggregate, about a third of the events' rows. The
--- account -> staff mapping is a small hash table joined on the way. A day's quarter-hours of local wall-clock
--- time are kept as a bit mask (bit q = the quarter-hour q of the day, 0..95): the session span, the longest
--- pause and whether a client was opened outside the unit's hours are read from the masks, so no per
--- quarter-hour table exists. n_access (and access_slots): the events with a client and an action other than
--- 'other' whose outcome is a success (docs/rules.md: a failed attempt is no access). n_off_clock: events
--- outside the working hours [$work_start, $work_end) by the clock alone.
-CREATE OR REPLACE TEMP TABLE feature_day_clients AS
-SELECT staff_id, day, client_id,
-    count(*) AS n,
-    count(*) FILTER (WHERE action = 'read') AS n_read,
-    count(*) FILTER (WHERE action = 'search') AS n_search,
-    count(*) FILTER (WHERE action IN ('print', 'export')) AS n_print_export,
-    count(*) FILTER (WHERE slot < $work_start * 4 OR slot >= $work_end * 4) AS n_off_clock,
-    count(*) FILTER (WHERE access) AS n_access,
-    bit_or(CAST(1 AS HUGEINT) << slot) AS slots,
-    bit_or(CAST(1 AS HUGEINT) << slot) FILTER (WHERE access) AS access_slots,
-    bit_or(system_bit) AS systems
-FROM (
-    -- the quarter-hour of the day: quarter-hours since 0001-01-01 00:00 (the offset keeps the division a floor
-    -- for every date after year 1) modulo 96; event_date is the same Helsinki date as event_local's
-    SELECT a.staff_id, a.system_bit, e.event_date AS day, e.client_id, e.action,
-        CAST((epoch_us(e.event_local) + 62135596800000000) // 900000000 % 96 AS INTEGER) AS slot,
-        e.client_id IS NOT NULL AND e.action <> 'other' AND coalesce(e.outcome, 'success') = 'success' AS access
-    FROM events e
-    JOIN feature_account_staff a ON a.source_system = e.source_system AND a.account = e.account
-)
-GROUP BY ALL;
+-- a client) that every later step reads: a narrow per-day aggregate, about a third of the events' rows. Its
+-- statement is sql/features/day_clients.sql: it runs once per range of dates (pipelines/scoring/features.py,
+-- fill_day_clients), so here the table is only created. The columns are explained there.
+CREATE OR REPLACE TEMP TABLE feature_day_clients (
+    staff_id VARCHAR, day DATE, client_id VARCHAR,
+    n BIGINT, n_read BIGINT, n_search BIGINT, n_print_export BIGINT, n_off_clock BIGINT, n_access BIGINT,
+    slots HUGEINT, access_slots HUGEINT, systems BIGINT
+);
 
 -- step: staff_day
 -- Everything per staff member and day, clients aside: counts, systems, and the day's active quarter-hours as
