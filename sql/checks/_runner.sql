@@ -80,11 +80,18 @@ CREATE OR REPLACE TEMP TABLE chk_share (source_system VARCHAR, access_events BIG
     legitimate BIGINT, explained BIGINT);
 
 -- step: add_touched
--- (read from the partition's distinct account-client-days, chk_acd_keys, not from its events)
+-- (read from the partition's distinct account-client-days, chk_acd_keys, not from its events; the copy's key is
+-- worked out once per distinct client, not once per client-day: a regular expression per client-day cost more
+-- than the rest of the step on a county whose staff see many clients a day)
 INSERT INTO chk_touched
-SELECT DISTINCT CASE WHEN regexp_full_match(client_id, '[0-9]{6}[-+A-FU-Ya-fu-y][0-9]{3}[0-9A-Ya-y]')
-                     THEN upper(client_id) ELSE client_id END, event_date
-FROM (SELECT DISTINCT client_id, event_date FROM chk_acd_keys WHERE client_id IS NOT NULL);
+WITH days AS (
+    SELECT DISTINCT client_id, event_date FROM chk_acd_keys WHERE client_id IS NOT NULL
+), keyed AS (
+    SELECT client_id, CASE WHEN regexp_full_match(client_id, '[0-9]{6}[-+A-FU-Ya-fu-y][0-9]{3}[0-9A-Ya-y]')
+                           THEN upper(client_id) ELSE client_id END AS copy_key
+    FROM (SELECT DISTINCT client_id FROM days)
+)
+SELECT DISTINCT k.copy_key, d.event_date FROM days d JOIN keyed k USING (client_id);
 
 -- step: old_finding_pairs
 -- A partition narrowed to account-days: which findings its events were in before this run replaced them
@@ -122,23 +129,17 @@ WHERE c.client_id IS NOT NULL;
 
 -- step: add_share
 -- sql/findings/explained_share.sql without labels, over the partition's events only: an access event is explained
--- when it has an explanation and is in no rule finding; legitimate = in no rule finding. Counted from what the
--- partition's explanations step chose (chk_explained: the view of this partition's explanations, which already
--- leave out every event of chk_flagged_rows) rather than by reading the stored explanations back. Read after the
+-- when it has an explanation and is in no rule finding; legitimate = in no rule finding. Counted in one pass over
+-- the partition's events from what the partition's explanations step chose (chk_event_basis: each event's flag and
+-- basis, the view chk_explained stores from) rather than by reading the stored explanations back. Read after the
 -- partition's commit, it reads temp tables only (chk_ctx_rows, chk_flagged_rows), never `events` by row id.
 INSERT INTO chk_share
-WITH acc AS (
-    SELECT source_system, count(*) AS access_events FROM chk_ctx_rows WHERE is_access GROUP BY ALL
-), flagged AS (
-    SELECT c.source_system, count(*) AS in_findings FROM chk_ctx_rows c
-    SEMI JOIN chk_flagged_rows f ON f.event_row = c.event_row
-    WHERE c.is_access GROUP BY ALL
-), explained AS (
-    SELECT source_system, count(*) AS explained FROM chk_explained GROUP BY ALL
-)
-SELECT a.source_system, a.access_events, coalesce(f.in_findings, 0), a.access_events - coalesce(f.in_findings, 0),
-    coalesce(x.explained, 0)
-FROM acc a LEFT JOIN flagged f USING (source_system) LEFT JOIN explained x USING (source_system);
+SELECT source_system, access_events, in_findings, access_events - in_findings, explained
+FROM (
+    SELECT source_system, count(*) AS access_events, count(*) FILTER (WHERE flagged) AS in_findings,
+        count(basis) AS explained
+    FROM chk_event_basis WHERE is_access GROUP BY ALL
+);
 
 -- step: share
 SELECT source_system, CAST(sum(access_events) AS BIGINT) AS access_events,
