@@ -1,10 +1,11 @@
 -- title: explanations of legitimate accesses: the basis of every access event that is in no finding
 -- description: Steps run by pipelines/checks/runner.py after the findings are stored. The first basis that
---   applies wins, in the order of docs/rules.md §Explanations. The partition's explanations are chosen by the
---   view chk_explained (over the narrow context, chk_ctx_rows), which the runner stores straight from (a partition
---   of dates whole, sql/checks/_runner.sql `store_explanations`; one of account-days by what changed); its explained
---   share of the partition counts them there (with chk_flagged_rows, the partition's events in a finding)
---   instead of reading them back from the store, a count that reads no event id. chk_basis_texts holds the
+--   applies wins, in the order of docs/rules.md §Explanations. Each event of the partition gets its basis in the
+--   view chk_event_basis (over the narrow context, chk_ctx_rows, and chk_flagged_rows, the partition's events in a
+--   finding); the view chk_explained keeps those with one, and the runner stores straight from it (a partition of
+--   dates whole, sql/checks/_runner.sql `store_explanations`; one of account-days by what changed). The partition's
+--   explained share is counted from chk_event_basis in one pass, instead of reading the explanations back from
+--   the store, a count that reads no event id. chk_basis_texts holds the
 --   plain-language text of each basis in Finnish, Swedish and English; request answers and the dashboard read it
 --   from here.
 
