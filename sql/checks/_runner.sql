@@ -80,18 +80,11 @@ CREATE OR REPLACE TEMP TABLE chk_share (source_system VARCHAR, access_events BIG
     legitimate BIGINT, explained BIGINT);
 
 -- step: add_touched
--- (read from the partition's distinct account-client-days, chk_acd_keys, not from its events; the copy's key is
--- worked out once per distinct client, not once per client-day: a regular expression per client-day cost more
--- than the rest of the step on a county whose staff see many clients a day)
+-- (read from the partition's distinct account-client-days, chk_acd_keys, not from its events)
 INSERT INTO chk_touched
-WITH days AS (
-    SELECT DISTINCT client_id, event_date FROM chk_acd_keys WHERE client_id IS NOT NULL
-), keyed AS (
-    SELECT client_id, CASE WHEN regexp_full_match(client_id, '[0-9]{6}[-+A-FU-Ya-fu-y][0-9]{3}[0-9A-Ya-y]')
-                           THEN upper(client_id) ELSE client_id END AS copy_key
-    FROM (SELECT DISTINCT client_id FROM days)
-)
-SELECT DISTINCT k.copy_key, d.event_date FROM days d JOIN keyed k USING (client_id);
+SELECT DISTINCT CASE WHEN regexp_full_match(client_id, '[0-9]{6}[-+A-FU-Ya-fu-y][0-9]{3}[0-9A-Ya-y]')
+                     THEN upper(client_id) ELSE client_id END, event_date
+FROM (SELECT DISTINCT client_id, event_date FROM chk_acd_keys WHERE client_id IS NOT NULL);
 
 -- step: old_finding_pairs
 -- A partition narrowed to account-days: which findings its events were in before this run replaced them
