@@ -122,23 +122,17 @@ WHERE c.client_id IS NOT NULL;
 
 -- step: add_share
 -- sql/findings/explained_share.sql without labels, over the partition's events only: an access event is explained
--- when it has an explanation and is in no rule finding; legitimate = in no rule finding. Counted from what the
--- partition's explanations step chose (chk_explained: the view of this partition's explanations, which already
--- leave out every event of chk_flagged_rows) rather than by reading the stored explanations back. Read after the
+-- when it has an explanation and is in no rule finding; legitimate = in no rule finding. Counted in one pass over
+-- the partition's events from what the partition's explanations step chose (chk_event_basis: each event's flag and
+-- basis, the view chk_explained stores from) rather than by reading the stored explanations back. Read after the
 -- partition's commit, it reads temp tables only (chk_ctx_rows, chk_flagged_rows), never `events` by row id.
 INSERT INTO chk_share
-WITH acc AS (
-    SELECT source_system, count(*) AS access_events FROM chk_ctx_rows WHERE is_access GROUP BY ALL
-), flagged AS (
-    SELECT c.source_system, count(*) AS in_findings FROM chk_ctx_rows c
-    SEMI JOIN chk_flagged_rows f ON f.event_row = c.event_row
-    WHERE c.is_access GROUP BY ALL
-), explained AS (
-    SELECT source_system, count(*) AS explained FROM chk_explained GROUP BY ALL
-)
-SELECT a.source_system, a.access_events, coalesce(f.in_findings, 0), a.access_events - coalesce(f.in_findings, 0),
-    coalesce(x.explained, 0)
-FROM acc a LEFT JOIN flagged f USING (source_system) LEFT JOIN explained x USING (source_system);
+SELECT source_system, access_events, in_findings, access_events - in_findings, explained
+FROM (
+    SELECT source_system, count(*) AS access_events, count(*) FILTER (WHERE flagged) AS in_findings,
+        count(basis) AS explained
+    FROM chk_event_basis WHERE is_access GROUP BY ALL
+);
 
 -- step: share
 SELECT source_system, CAST(sum(access_events) AS BIGINT) AS access_events,

@@ -1,10 +1,11 @@
 -- title: explanations of legitimate accesses: the basis of every access event that is in no finding
 -- description: Steps run by pipelines/checks/runner.py after the findings are stored. The first basis that
---   applies wins, in the order of docs/rules.md §Explanations. The partition's explanations are chosen by the
---   view chk_explained (over the narrow context, chk_ctx_rows), which the runner stores straight from (a partition
---   of dates whole, sql/checks/_runner.sql `store_explanations`; one of account-days by what changed); its explained
---   share of the partition counts them there (with chk_flagged_rows, the partition's events in a finding)
---   instead of reading them back from the store, a count that reads no event id. chk_basis_texts holds the
+--   applies wins, in the order of docs/rules.md §Explanations. Each event of the partition gets its basis in the
+--   view chk_event_basis (over the narrow context, chk_ctx_rows, and chk_flagged_rows, the partition's events in a
+--   finding); the view chk_explained keeps those with one, and the runner stores straight from it (a partition of
+--   dates whole, sql/checks/_runner.sql `store_explanations`; one of account-days by what changed). The partition's
+--   explained share is counted from chk_event_basis in one pass, instead of reading the explanations back from
+--   the store, a count that reads no event id. chk_basis_texts holds the
 --   plain-language text of each basis in Finnish, Swedish and English; request answers and the dashboard read it
 --   from here.
 
@@ -43,10 +44,14 @@ SEMI JOIN chk_flagged f ON f.source_system = c.source_system AND f.source_event_
 -- A disclosure between controllers is explained by what allows the disclosure (statutory right, the county's
 -- own provider, the client's permission, a legal basis in the log), never by the worker's involvement alone:
 -- a client asking who received their data is owed the basis of the disclosure.
-CREATE OR REPLACE TEMP VIEW chk_explained AS
-SELECT source_system, source_event_id, client_id, event_date, basis
-FROM (
-    SELECT j.*,
+-- chk_event_basis: every event of the partition once, whether it is in a finding (flagged) and its basis (NULL
+-- when it is flagged, not judged or has none). The explanations (chk_explained below) and the partition's
+-- explained share (sql/checks/_runner.sql `add_share`) both read it, so the share is counted in one pass over
+-- the partition's events by the same CASE that chooses what is stored, never by a second copy of it.
+CREATE OR REPLACE TEMP VIEW chk_event_basis AS
+SELECT j.source_system, j.source_event_id, j.client_id, j.event_date, j.is_access,
+    f.event_row IS NOT NULL AS flagged,
+    CASE WHEN f.event_row IS NULL AND j.judged THEN
         CASE
             WHEN statutory AND (is_disclosure OR inv_rank IS NULL) THEN 'statutory_right'
             WHEN is_disclosure AND recipient_authorised THEN 'own_provider'
@@ -62,8 +67,12 @@ FROM (
             WHEN is_provider AND tender_framework THEN 'framework_assessment'
             WHEN is_emergency AND followed_up THEN 'emergency_followed_up'
             WHEN perm_free THEN 'role_without_involvement'
-        END AS basis
-    FROM chk_ctx_rows j
-    ANTI JOIN chk_flagged_rows f ON f.event_row = j.event_row
-    WHERE j.judged
-) WHERE basis IS NOT NULL;
+        END
+    END AS basis
+FROM chk_ctx_rows j
+LEFT JOIN chk_flagged_rows f ON f.event_row = j.event_row;
+
+-- step: explained
+-- The partition's explanations: the judged events in no finding that have a basis.
+CREATE OR REPLACE TEMP VIEW chk_explained AS
+SELECT source_system, source_event_id, client_id, event_date, basis FROM chk_event_basis WHERE basis IS NOT NULL;
