@@ -276,6 +276,25 @@ def test_a_late_event_that_changes_an_earlier_events_verdict_hands_on_that_event
     _assert_update_equals_rebuild(con)
 
 
+def test_a_new_days_check_keeps_what_the_last_check_remembered_of_the_reference_and_a_later_change_is_found(
+        county_copy, tmp_path, small_county):
+    # A new day does not change the reference data (only an import does, and it changes the fingerprint), so the
+    # rows the last check remembered stay what the next check compares with: a retro-dated correction imported
+    # after the new day is still found, and only the account-days it touches are re-checked
+    con = county_copy
+    remembered = sorted(con.execute("SELECT * FROM reference_seen").fetchall())
+    for path in _last_files(small_county):
+        ingest_file(con, path)
+    assert run_check(con, _config()).scope.kind == "incremental"
+    assert sorted(con.execute("SELECT * FROM reference_seen").fetchall()) == remembered
+    _withdrawn_responsible_worker(con, small_county / "reference", tmp_path / "reference")
+    import_reference(con, tmp_path / "reference")
+    result = run_check(con, _config())
+    events = con.execute("SELECT count(*) FROM events").fetchone()[0]
+    assert result.scope.kind == "reference" and 0 < result.events_checked < events
+    assert sorted(con.execute("SELECT * FROM reference_seen").fetchall()) != remembered
+
+
 def test_a_copy_that_missed_a_check_is_rebuilt_rather_than_updated(county_copy, small_county):
     con = county_copy
     for path in _last_files(small_county):

@@ -208,7 +208,7 @@ def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | 
     with transaction(con):
         if reviews is not None:
             sync_review_status(con, reviews)
-        remember_reference(con)
+        remember_reference(con, scope.kind)
         result.findings_total = run_file(con, "runs/check_run.sql", record | {
             "finished_at": datetime.now(UTC), "findings_new": result.findings_new}).fetchone()[0]
         # the client-days whose explanations this run may have changed (every one after a full check)
