@@ -117,8 +117,9 @@ class Checked:
 
 def check(store: Path, *, config: dict, full: bool = False) -> StepResult:
     """Run the rule catalogue (incrementally unless `full`) with the work store's review status, then the
-    duties: the client-sorted copy for request answers (only the client-days the run examined are replaced; after
-    a retro-dated reference change, only those whose verdicts changed),
+    duties: the client-sorted copy for request answers (only the client-days whose verdicts the run changed are
+    replaced, with those of the new events: after a new day, not its whole margin; after a retro-dated reference
+    change, not every account-day it re-examined),
     and the published snapshot. detail: Checked; its shares are the explained share of the examined events."""
     from .checks.runner import run_check
     from .disclosure.index import client_copy_piece_events, update_client_index

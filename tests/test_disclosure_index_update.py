@@ -179,6 +179,122 @@ def test_a_retro_dated_check_reads_only_its_account_days_and_hands_on_only_the_c
     _assert_update_equals_rebuild(con)
 
 
+def _examined_and_touched(con) -> tuple[set, set]:
+    """The client-days the run's (one) partition examined, and those it handed on (chk_touched), upper-cased."""
+    examined = {(c.upper(), str(d)) for c, d in con.execute(
+        "SELECT DISTINCT client_id, event_date FROM chk_acd_keys WHERE client_id IS NOT NULL").fetchall()}
+    touched = {(c.upper(), str(d)) for c, d in con.execute("SELECT client_id, event_date FROM chk_touched").fetchall()}
+    return examined, touched
+
+
+def _changed_client_days(before: dict, after: dict) -> set:
+    """The client-days of the events whose verdict (basis, findings) changed, a new event with a verdict among them
+    (a new event without one has nothing to change: the copy's update adds its client-day as a new event's)."""
+    return {(c, d) for key, (c, d, basis, findings) in after.items()
+            if before.get(key, (c, d, None, ())) != after[key]}
+
+
+def _journalled_explanations(con) -> set:
+    """The client-days the last check run journalled for the published snapshot's explanations."""
+    return {(c.upper(), str(d)) for c, d in con.execute(
+        "SELECT client_id, event_date FROM snapshot_journal_days WHERE client_id IS NOT NULL AND seq = "
+        "(SELECT max(seq) FROM snapshot_journal WHERE family = 'explanations')").fetchall()}
+
+
+def test_a_new_days_check_hands_on_only_the_client_days_whose_verdicts_changed_not_its_whole_margin(
+        county_copy, small_county):
+    # A new day is re-checked with incremental_margin_days around it, because a window may reach across midnight;
+    # but the margin's days keep their verdicts unless one of the new events changed them. The explanations,
+    # the client copy and the published snapshot then replace the client-days whose content changed (the new
+    # events' own among them), not every client-day of the margin, so the step costs what the day changed
+    con = county_copy
+    before = _verdicts(con)
+    for path in _last_files(small_county):
+        ingest_file(con, path)
+    result = run_check(con, _config())
+    assert result.scope.kind == "incremental" and len(result.scope.dates) > 1
+    after = _verdicts(con)
+    examined, touched = _examined_and_touched(con)
+    new_days = {(c, d) for key, (c, d, *_verdict) in after.items() if key not in before}
+    assert touched == _changed_client_days(before, after)
+    assert touched & new_days and touched <= examined
+    assert not touched - new_days, "no new event changed an earlier event's verdict here"
+    assert examined - new_days, "the margin's earlier days are examined"
+    assert _journalled_explanations(con) == touched
+    assert update_client_index(con, "chk_touched", previous_check_run=result.previous_check_run_id) == "updated"
+    _assert_update_equals_rebuild(con)
+
+
+def _late_mass_access(con, out: Path, clients: int) -> tuple[tuple[str, str], str]:
+    """A late export holding `clients` reads by the account of an explained read, within minutes after it and each
+    of another known client: the account now reads very many clients in an hour (mass_access), and the explained
+    read is in that window. Returns the read's key and the file."""
+    source, event_id, account, event_time = con.execute(
+        "SELECT e.source_system, e.source_event_id, e.account, e.event_time FROM events e "
+        "JOIN explanations x USING (source_system, source_event_id) "
+        "WHERE e.action = 'read' AND e.account IS NOT NULL ORDER BY e.event_time, e.source_event_id LIMIT 1"
+    ).fetchone()
+    con.execute(
+        "COPY (SELECT e.source_system, e.source_event_id || '~late' || n AS source_event_id, "
+        "strftime(timezone('UTC', e.event_time) + to_seconds(n), '%Y-%m-%dT%H:%M:%S.%fZ') AS event_time, "
+        "e.account, c.client_id, e.action, e.service_task, e.document, e.purpose, "
+        "CASE WHEN e.emergency THEN 'true' ELSE 'false' END AS emergency, e.channel, e.organisation_id, "
+        "e.controller_id, e.recipient_organisation_id, e.outcome, e.session_id, e.search_criteria, e.record_count "
+        "FROM events e, (SELECT client_id, row_number() OVER (ORDER BY client_id) AS n FROM ref_clients "
+        "  WHERE client_id <> (SELECT client_id FROM events WHERE source_system = $s AND source_event_id = $i)) c "
+        "WHERE e.source_system = $s AND e.source_event_id = $i AND c.n <= $clients) "
+        f"TO '{out}' (HEADER)", {"s": source, "i": event_id, "clients": clients})
+    assert account is not None and event_time is not None
+    return (source, event_id), str(out)
+
+
+def test_a_late_event_that_changes_an_earlier_events_verdict_hands_on_that_events_client_day_too(
+        county_copy, tmp_path):
+    # Events that arrive late for a day already checked may change the verdict of that day's stored events: here
+    # the account's reads reach mass_access_distinct_clients clients within the hour, so its earlier, explained
+    # read is now in a mass-access finding (asiakastietolaki 703/2023 10 §: use is monitored) and loses its
+    # explanation. Its client-day must reach the client copy and the snapshot as well as the late events' own;
+    # the day's other client-days keep their verdicts and are left as they were
+    con = county_copy
+    limit = int(_config()["checks"]["mass_access_distinct_clients"])
+    (source, event_id), path = _late_mass_access(con, tmp_path / "late.csv", limit)
+    before = _verdicts(con)
+    ingest_file(con, Path(path))
+    result = run_check(con, _config())
+    assert result.scope.kind == "incremental"
+    after = _verdicts(con)
+    assert before[(source, event_id)][2] is not None and after[(source, event_id)][2] is None
+    assert any(f for f in after[(source, event_id)][3]), "the earlier read is in a finding now"
+    examined, touched = _examined_and_touched(con)
+    client, day = before[(source, event_id)][:2]
+    new_days = {(c, d) for key, (c, d, *_verdict) in after.items() if key not in before}
+    assert (client, day) in touched and (client, day) not in new_days
+    assert touched == _changed_client_days(before, after)
+    assert touched < examined
+    assert _journalled_explanations(con) == touched
+    assert update_client_index(con, "chk_touched", previous_check_run=result.previous_check_run_id) == "updated"
+    _assert_update_equals_rebuild(con)
+
+
+def test_a_new_days_check_keeps_what_the_last_check_remembered_of_the_reference_and_a_later_change_is_found(
+        county_copy, tmp_path, small_county):
+    # A new day does not change the reference data (only an import does, and it changes the fingerprint), so the
+    # rows the last check remembered stay what the next check compares with: a retro-dated correction imported
+    # after the new day is still found, and only the account-days it touches are re-checked
+    con = county_copy
+    remembered = sorted(con.execute("SELECT * FROM reference_seen").fetchall())
+    for path in _last_files(small_county):
+        ingest_file(con, path)
+    assert run_check(con, _config()).scope.kind == "incremental"
+    assert sorted(con.execute("SELECT * FROM reference_seen").fetchall()) == remembered
+    _withdrawn_responsible_worker(con, small_county / "reference", tmp_path / "reference")
+    import_reference(con, tmp_path / "reference")
+    result = run_check(con, _config())
+    events = con.execute("SELECT count(*) FROM events").fetchone()[0]
+    assert result.scope.kind == "reference" and 0 < result.events_checked < events
+    assert sorted(con.execute("SELECT * FROM reference_seen").fetchall()) != remembered
+
+
 def test_a_copy_that_missed_a_check_is_rebuilt_rather_than_updated(county_copy, small_county):
     con = county_copy
     for path in _last_files(small_county):

@@ -25,9 +25,17 @@ def _run(con, names: tuple[str, ...], params: dict | None = None) -> None:
             con.execute(sql, bind(sql, params))
 
 
-def remember_reference(con) -> None:
-    """What this check judged by: the next run re-checks whatever differs from it."""
-    _run(con, ("rows_now", "remember"))
+def remember_reference(con, scope_kind: str) -> None:
+    """What this check judged by: the next run re-checks whatever differs from it.
+
+    A run of kind `incremental` found the reference fingerprint the last check remembered (the reference tables
+    change only by an import, which changes it), so reference_seen already holds what it would write: it is left
+    as it is (rewriting it cost a pass over every reference row, and the published snapshot a copy of the table,
+    after every new day), unless nothing was remembered yet. A run of kind `reference` has described the rows in
+    force already (touched_units), and the store cannot change under the check's connection meanwhile."""
+    if scope_kind == "incremental" and con.execute(statement(_FILE, "remembered")).fetchall()[0][0] > 0:
+        return
+    _run(con, ("remember",) if scope_kind == "reference" else ("rows_now", "remember"))
 
 
 def touched_units(con, widen_days: int) -> list[date] | None:

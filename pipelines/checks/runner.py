@@ -107,13 +107,15 @@ def evaluate_rules(con, config: dict, rules: list[Rule]) -> dict[str, float]:
     return timings
 
 
-def _store_explanations(con, scope: Scope, *, by_units: bool = False) -> None:
-    """Choose the partition's explanations (explanations.sql), then store them: a partition of dates replaces its
-    dates' explanations whole; one of account-days scattered over the store rewrites only those that changed."""
+def _store_explanations(con, scope: Scope, *, by_units: bool = False, changed_only: bool = False) -> None:
+    """Choose the partition's explanations (explanations.sql), then store them. A full check's partition of dates
+    replaces its dates' explanations whole; an incremental check's (`changed_only`: a new day and its margin, or
+    account-days scattered over the store, `by_units`) rewrites only those that changed, after keeping the old
+    ones in chk_old_explained, so that add_touched_changed hands on only the client-days whose content changed."""
     for _name, sql in steps("checks/explanations.sql"):
         con.execute(sql)
-    if by_units:
-        con.execute(_sql("old_explanations_of_units"))
+    if by_units or changed_only:
+        con.execute(_sql("old_explanations_of_units" if by_units else "old_explanations_of_dates"))
         con.execute(_sql("forget_changed_explanations"))
         con.execute(_sql("store_changed_explanations"))
     else:
@@ -192,11 +194,11 @@ def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | 
             result.rule_seconds[rule_id] = result.rule_seconds.get(rule_id, 0.0) + seconds
         t2 = time.perf_counter()
         with transaction(con):
-            if by_units:
+            if not scope.full:
                 con.execute(_sql("old_finding_pairs"))
             result.findings_new += store_findings(con, event_rules, full=part_scope.full, now=now, by_units=by_units)[1]
-            _store_explanations(con, part_scope, by_units=by_units)
-        con.execute(_sql("add_touched_changed" if by_units else "add_touched"))
+            _store_explanations(con, part_scope, by_units=by_units, changed_only=not scope.full)
+        con.execute(_sql("add_touched" if scope.full else "add_touched_changed"))
         con.execute(_sql("add_share"))
         result.store_seconds += time.perf_counter() - t2
         result.partitions += 1
@@ -206,7 +208,7 @@ def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | 
     with transaction(con):
         if reviews is not None:
             sync_review_status(con, reviews)
-        remember_reference(con)
+        remember_reference(con, scope.kind)
         result.findings_total = run_file(con, "runs/check_run.sql", record | {
             "finished_at": datetime.now(UTC), "findings_new": result.findings_new}).fetchone()[0]
         # the client-days whose explanations this run may have changed (every one after a full check)

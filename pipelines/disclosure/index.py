@@ -3,8 +3,8 @@
 Call `ensure_client_index(con)` after ingest, reference import and checks (before publishing the snapshot);
 `answer_events` also builds it lazily on a writable connection, and falls back to the live tables on a
 read-only one while the copy is stale. The check step calls `update_client_index` instead, which replaces only
-the client-days the check examined (and those of newly ingested events), so that the step after one new day
-costs what the day costs rather than a rebuild from every event. DuckDB keeps min/max per row group; with the copy sorted by client_id
+the client-days whose verdicts the check changed (and those of newly ingested events), so that the step after one
+new day costs what the day changed rather than a rebuild from every event, or a rewrite of the day's margin. DuckDB keeps min/max per row group; with the copy sorted by client_id
 a look-up reads only the client's row group(s), and the worker, organisation, unit and basis joins are done
 once at build time (planning those joins costs more than running them on a few thousand rows).
 
@@ -288,8 +288,8 @@ def update_client_index(con: duckdb.DuckDBPyConnection, touched: str, *, previou
     events ingested since the copy was built, when the copy was fresh after the previous check
     (`previous_check_run`) and nothing else it depends on has changed; otherwise rebuild it.
 
-    `touched`: the name of a relation of (client_id, event_date) the check examined, client_id as the copy keys
-    it (a personal identity code upper-cased); `rebuild`: build afresh anyway (after a full check, which touched
+    `touched`: the name of a relation of (client_id, event_date) whose rows the check changed (after a full
+    check: every one it examined), client_id as the copy keys it (a personal identity code upper-cased); `rebuild`: build afresh anyway (after a full check, which touched
     everything; also after MAX_UPDATES updates, whose appended runs of rows slow a look-up down);
     `piece_events`: the events per piece of a build (ensure_client_index). Returns
     "fresh", "updated" or "built". The copy then holds the

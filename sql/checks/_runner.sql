@@ -30,20 +30,33 @@ SELECT rowid AS explanation_row, source_system, source_event_id, basis FROM expl
 WHERE (client_id, event_date) IN (SELECT DISTINCT client_id, event_date FROM chk_ctx_rows WHERE client_id IS NOT NULL)
   AND (source_system, source_event_id) IN (SELECT source_system, source_event_id FROM chk_ctx_rows);
 
+-- step: old_explanations_of_dates
+-- A partition of dates in an incremental check (a new day and its margin): the stored explanations of its dates,
+-- with their row ids. Explanations are stored in date order, so only those dates' row groups are read. Most of
+-- them come out of the re-check unchanged (the margin's days are re-examined because a window may reach them, not
+-- because their verdicts usually change): only the changed ones are rewritten, and only their client-days are
+-- handed to the client copy and the published snapshot, as after a retro-dated change.
+CREATE OR REPLACE TEMP TABLE chk_old_explained AS
+SELECT rowid AS explanation_row, source_system, source_event_id, basis FROM explanations
+WHERE event_date IN (SELECT d FROM chk_scope_dates);
+
 -- step: forget_changed_explanations
 -- Only what changed is rewritten: the stored explanations the re-check no longer gives (gone, or of another
 -- basis) are deleted by row id; storing the rest again would write what is there (explanations.sql's `explain`
--- has filled chk_explained).
-DELETE FROM explanations WHERE rowid IN (
-    SELECT o.explanation_row FROM chk_old_explained o
-    ANTI JOIN chk_explained n
-      ON n.source_system = o.source_system AND n.source_event_id = o.source_event_id AND n.basis = o.basis);
+-- has filled chk_explained). Both sides of the change are kept (chk_explanations_gone, chk_explanations_added)
+-- for add_touched_changed, which would otherwise compare them again.
+CREATE OR REPLACE TEMP TABLE chk_explanations_gone AS
+SELECT o.explanation_row, o.source_system, o.source_event_id FROM chk_old_explained o
+ANTI JOIN chk_explained n
+  ON n.source_system = o.source_system AND n.source_event_id = o.source_event_id AND n.basis = o.basis;
+DELETE FROM explanations WHERE rowid IN (SELECT explanation_row FROM chk_explanations_gone);
 
 -- step: store_changed_explanations
-INSERT INTO explanations
+CREATE OR REPLACE TEMP TABLE chk_explanations_added AS
 SELECT n.* FROM chk_explained n
 ANTI JOIN chk_old_explained o
   ON o.source_system = n.source_system AND o.source_event_id = n.source_event_id AND o.basis = n.basis;
+INSERT INTO explanations SELECT * FROM chk_explanations_added;
 
 -- step: forget_explanations_of_dates
 DELETE FROM explanations WHERE $full OR event_date IN (SELECT d FROM chk_scope_dates);
@@ -80,40 +93,44 @@ CREATE OR REPLACE TEMP TABLE chk_share (source_system VARCHAR, access_events BIG
     legitimate BIGINT, explained BIGINT);
 
 -- step: add_touched
--- (read from the partition's distinct account-client-days, chk_acd_keys, not from its events)
+-- A full check's partition: every client-day it examined (read from its distinct account-client-days,
+-- chk_acd_keys, not from its events; the copy is built afresh after a full check all the same)
 INSERT INTO chk_touched
 SELECT DISTINCT CASE WHEN regexp_full_match(client_id, '[0-9]{6}[-+A-FU-Ya-fu-y][0-9]{3}[0-9A-Ya-y]')
                      THEN upper(client_id) ELSE client_id END, event_date
 FROM (SELECT DISTINCT client_id, event_date FROM chk_acd_keys WHERE client_id IS NOT NULL);
 
 -- step: old_finding_pairs
--- A partition narrowed to account-days: which findings its events were in before this run replaced them
--- (finding_events is small: one row per event in a finding).
+-- A partition of an incremental check (account-days, or a new day's dates): which findings its events were in
+-- before this run replaced them (finding_events is small: one row per event in a finding).
 CREATE OR REPLACE TEMP TABLE chk_old_pairs AS
 SELECT fe.finding_id, fe.source_system, fe.source_event_id FROM finding_events fe
 SEMI JOIN chk_ctx_rows c ON c.source_system = fe.source_system AND c.source_event_id = fe.source_event_id;
 
 -- step: add_touched_changed
--- A partition narrowed to account-days re-examines every event of them, but a retro-dated change alters the
--- result of few: the client copy needs only the client-days of the events whose basis or findings changed
--- (their other events' rows in the copy stay what they were). Changed: an explanation added, removed or of
--- another basis, or a finding the event joined or left. The findings' ids are stable (md5 of the rule and
--- its key), so a finding that persists is no change.
+-- A partition of an incremental check re-examines every event of its account-days or dates, but a retro-dated
+-- change, or a new day, alters the result of few of those already stored: the client copy needs only the
+-- client-days of the events whose basis or findings changed (their other events' rows in the copy stay what they
+-- were; a new event's client-day is added by the copy's update and the snapshot's publication whatever its
+-- verdict, and one with a basis or a finding is among the changed here anyway). Changed: an explanation added,
+-- removed or of another basis (as the explanations were stored: chk_explanations_gone and _added), or a finding
+-- the event joined or left. The findings' ids are stable (md5 of the rule and its key), so a finding that
+-- persists is no change.
 INSERT INTO chk_touched
-WITH changed AS (
-    (SELECT source_system, source_event_id, basis FROM chk_old_explained
-     EXCEPT SELECT source_system, source_event_id, basis FROM chk_explained)
+WITH new_pairs AS MATERIALIZED (
+    SELECT fe.source_system, fe.source_event_id, fe.finding_id FROM finding_events fe
+    SEMI JOIN chk_ctx_rows c ON c.source_system = fe.source_system AND c.source_event_id = fe.source_event_id
+), changed AS (
+    SELECT source_system, source_event_id FROM chk_explanations_gone
     UNION ALL
-    (SELECT source_system, source_event_id, basis FROM chk_explained
-     EXCEPT SELECT source_system, source_event_id, basis FROM chk_old_explained)
+    SELECT source_system, source_event_id FROM chk_explanations_added
     UNION ALL
-    (SELECT source_system, source_event_id, finding_id FROM chk_old_pairs
-     EXCEPT SELECT fe.source_system, fe.source_event_id, fe.finding_id FROM finding_events fe
-            SEMI JOIN chk_ctx_rows c ON c.source_system = fe.source_system AND c.source_event_id = fe.source_event_id)
-    UNION ALL
-    (SELECT fe.source_system, fe.source_event_id, fe.finding_id FROM finding_events fe
-     SEMI JOIN chk_ctx_rows c ON c.source_system = fe.source_system AND c.source_event_id = fe.source_event_id
-     EXCEPT SELECT source_system, source_event_id, finding_id FROM chk_old_pairs)
+    SELECT source_system, source_event_id FROM (
+        (SELECT source_system, source_event_id, finding_id FROM chk_old_pairs
+         EXCEPT SELECT source_system, source_event_id, finding_id FROM new_pairs)
+        UNION ALL
+        (SELECT source_system, source_event_id, finding_id FROM new_pairs
+         EXCEPT SELECT source_system, source_event_id, finding_id FROM chk_old_pairs))
 )
 SELECT DISTINCT CASE WHEN regexp_full_match(client_id, '[0-9]{6}[-+A-FU-Ya-fu-y][0-9]{3}[0-9A-Ya-y]')
                      THEN upper(client_id) ELSE client_id END, event_date
