@@ -39,7 +39,7 @@ from pathlib import Path
 
 import duckdb
 
-from .sqlfiles import statement, transaction
+from .sqlfiles import quote_identifier, quote_literal, statement, transaction
 
 SQL = "snapshot/sync.sql"
 KEEP = 3  # snapshot files kept: the newest, the one a dashboard may still hold from before, and a spare
@@ -62,14 +62,6 @@ class _Stale(Exception):
 
 def _q(name: str) -> str:
     return statement(SQL, name)
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def generation_path(link: Path, generation: int) -> Path:
@@ -109,7 +101,7 @@ def journal_days(con: duckdb.DuckDBPyConnection, days: str) -> int:
     returns the record's number, for journal_record. Runs in the writer's own transaction, before the relation
     goes."""
     seq = con.execute(_q("journal_next")).fetchone()[0]
-    con.execute(_q("journal_days").replace("__DAYS__", _ident(days)), {"seq": seq})
+    con.execute(_q("journal_days").replace("__DAYS__", quote_identifier(days)), {"seq": seq})
     return seq
 
 
@@ -163,8 +155,8 @@ def _whole_families(con: duckdb.DuckDBPyConnection, old: dict[str, str], now: di
 
 
 def _with_table(name: str, table: str, key: str | None = None) -> str:
-    sql = _q(name).replace("__TABLE__", _ident(table))
-    return sql.replace("__KEY__", _ident(key)) if key else sql
+    sql = _q(name).replace("__TABLE__", quote_identifier(table))
+    return sql.replace("__KEY__", quote_identifier(key)) if key else sql
 
 
 def _copy_whole(con: duckdb.DuckDBPyConnection, table: str) -> None:
@@ -255,7 +247,7 @@ def _bring_up_to_date(con: duckdb.DuckDBPyConnection, old: dict[str, str], now: 
 def _try_spare(con: duckdb.DuckDBPyConnection, spare: Path, now: dict[str, str]) -> dict | None:
     """Bring one spare file up to date; None when it is held by a reader or cannot be brought by what changed."""
     try:
-        con.execute(_q("attach").replace("__PATH__", _literal(str(spare))))
+        con.execute(_q("attach").replace("__PATH__", quote_literal(str(spare))))
     except duckdb.Error:  # held by a reader (DuckDB's lock), or not a database
         return None
     try:
@@ -281,7 +273,7 @@ def _whole_copy(con: duckdb.DuckDBPyConnection, store: Path, target: Path, now: 
     tmp.unlink(missing_ok=True)
     shutil.copyfile(store, tmp)
     os.chmod(tmp, 0o600)
-    con.execute(_q("attach").replace("__PATH__", _literal(str(tmp))))
+    con.execute(_q("attach").replace("__PATH__", quote_literal(str(tmp))))
     try:
         _write_record(con, now)
         con.execute(_q("checkpoint_snap"))
@@ -347,7 +339,7 @@ def _prune_journal(con: duckdb.DuckDBPyConnection, link: Path) -> None:
     marks = []
     for _generation, path in snapshot_files(link):
         try:
-            con.execute(_q("attach_read_only").replace("__PATH__", _literal(str(path))))
+            con.execute(_q("attach_read_only").replace("__PATH__", quote_literal(str(path))))
         except duckdb.Error:
             return  # cannot read a kept snapshot's record now: keep everything until the next publish
         try:

@@ -92,6 +92,16 @@ def bind(sql: str, params: dict | None) -> dict:
     return {k: v for k, v in params.items() if f"${k}" in sql}
 
 
+def quote_identifier(name: str) -> str:
+    """A table or column name spliced into a statement (DuckDB takes no parameter there), double-quoted."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_literal(text: str) -> str:
+    """A string spliced where DuckDB takes no parameter (an ATTACH path; names in a generated VALUES list), single-quoted."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def statement(relative: str, name: str) -> str:
     """One named `-- step:` of sql/<relative>: a module keeps its small statements together in one file."""
     for step, sql in steps(relative):

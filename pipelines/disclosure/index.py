@@ -40,7 +40,7 @@ import polars as pl
 import pyarrow as pa
 
 from ..snapshot import family_state, journal_days, journal_record
-from ..sqlfiles import read_sql, statement, transaction
+from ..sqlfiles import quote_identifier, quote_literal, read_sql, statement, transaction
 from ..sqlfiles import steps as sql_steps
 
 MAX_CODED = 65_000  # distinct values above which a text column stays a column (codes are USMALLINT, 0 = NULL)
@@ -135,14 +135,6 @@ def index_is_fresh(con: duckdb.DuckDBPyConnection) -> bool:
     return read_index_state(con) is not None
 
 
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 PIECE_EVENTS = 2_000_000  # the build's default piece: events per date window and per client range (bounded peak)
 
 
@@ -183,7 +175,7 @@ def _build(con: duckdb.DuckDBPyConnection, piece_events: int = PIECE_EVENTS) -> 
     scratch = Path(store).with_name(Path(store).name + ".copy-build") if store else None
     _remove_scratch(scratch)
     con.execute(steps["detach_scratch"])
-    con.execute(steps["attach_scratch"].replace("__PATH__", _literal(str(scratch) if scratch else ":memory:")))
+    con.execute(steps["attach_scratch"].replace("__PATH__", quote_literal(str(scratch) if scratch else ":memory:")))
     journal_from = family_state(con, "client_copy")
     try:
         _stage(con, steps, piece_events)
@@ -223,21 +215,21 @@ def _write(con: duckdb.DuckDBPyConnection, steps: dict[str, str]) -> None:
     """Pass 2: the dictionaries, then the copy and its clients' counts piece by piece, the layout, the state."""
     con.execute(steps["drop"])
     for (name,) in con.execute(steps["old_types"]).fetchall():  # left by a build of an older version
-        con.execute(steps["drop_type"].replace("__TYPE__", _quote(name)))
+        con.execute(steps["drop_type"].replace("__TYPE__", quote_identifier(name)))
     columns = con.execute(steps["columns"]).fetchall()
     types: dict[str, str] = {}
     for column in (name for name, codable in columns if codable):
-        type_name = _quote(TYPE_PREFIX + column)
-        con.execute(steps["code_type"].replace("__TYPE__", type_name).replace("__COLUMN__", _quote(column))
+        type_name = quote_identifier(TYPE_PREFIX + column)
+        con.execute(steps["code_type"].replace("__TYPE__", type_name).replace("__COLUMN__", quote_identifier(column))
                     .replace("__LIMIT__", str(MAX_CODED + 1)))
         if con.execute(steps["type_size"].replace("__TYPE__", type_name)).fetchall()[0][0] <= MAX_CODED:
             types[column] = type_name
         else:
             con.execute(steps["drop_type"].replace("__TYPE__", type_name))
     coded = list(types)
-    select = [_quote(name) for name, _ in columns if name not in types]
+    select = [quote_identifier(name) for name, _ in columns if name not in types]
     if coded:
-        codes = ", ".join(f"coalesce(enum_code(CAST({_quote(c)} AS {types[c]})) + 1, 0)::USMALLINT" for c in coded)
+        codes = ", ".join(f"coalesce(enum_code(CAST({quote_identifier(c)} AS {types[c]})) + 1, 0)::USMALLINT" for c in coded)
         select.append(f"[{codes}]::USMALLINT[{len(coded)}] AS codes")
     columns_sql = ", ".join(select)
     con.execute(steps["copy"].replace("__COLUMNS__", columns_sql))
@@ -248,10 +240,10 @@ def _write(con: duckdb.DuckDBPyConnection, steps: dict[str, str]) -> None:
     layout = []
     for position, (name, _) in enumerate(columns):
         if name in types:
-            layout.append(f"({position}, {_literal(name)}, {coded.index(name)}, "
+            layout.append(f"({position}, {quote_literal(name)}, {coded.index(name)}, "
                           f"enum_range(NULL::{types[name]})::VARCHAR[])")
         else:
-            layout.append(f"({position}, {_literal(name)}, NULL::INTEGER, NULL::VARCHAR[])")
+            layout.append(f"({position}, {quote_literal(name)}, NULL::INTEGER, NULL::VARCHAR[])")
     con.execute(steps["layout"].replace("__LAYOUT__", ", ".join(layout)))
     for type_name in types.values():
         con.execute(steps["drop_type"].replace("__TYPE__", type_name))
@@ -340,18 +332,18 @@ def _update(con, steps: dict[str, str], touched: str, after_run: int | None, upd
     select, joins, codes = [], [], []
     for position, (name, slot, dictionary) in enumerate(layout):
         if slot is None:
-            select.append(f"d.{_quote(name)}")
+            select.append(f"d.{quote_identifier(name)}")
             continue
-        new = con.execute(steps["update_new_values"].replace("__COLUMN__", _quote(name)),
+        new = con.execute(steps["update_new_values"].replace("__COLUMN__", quote_identifier(name)),
                           {"dictionary": dictionary}).fetchall()[0][0] or []
         if new:
             dictionary = [*dictionary, *new]
             if len(dictionary) > MAX_CODED:
                 raise _TooManyValues(name)
             con.execute(steps["update_dictionary"], {"dictionary": dictionary, "column_name": name})
-        table = _quote(f"{TYPE_PREFIX}{position}")
+        table = quote_identifier(f"{TYPE_PREFIX}{position}")
         con.execute(steps["update_code_table"].replace("__TYPE__", table), {"dictionary": dictionary})
-        joins.append(f"LEFT JOIN {table} AS c{position} ON c{position}.value = d.{_quote(name)}")
+        joins.append(f"LEFT JOIN {table} AS c{position} ON c{position}.value = d.{quote_identifier(name)}")
         codes.append((slot, f"coalesce(c{position}.code, 0)::USMALLINT"))
     if codes:
         array = ", ".join(code for _, code in sorted(codes))
@@ -362,7 +354,7 @@ def _update(con, steps: dict[str, str], touched: str, after_run: int | None, upd
     journalled = journal_days(con, "disclosure_touched")  # the client-days replaced, for the published snapshot
     for position, (_, slot, _) in enumerate(layout):
         if slot is not None:
-            con.execute(steps["update_drop_code_table"].replace("__TYPE__", _quote(f"{TYPE_PREFIX}{position}")))
+            con.execute(steps["update_drop_code_table"].replace("__TYPE__", quote_identifier(f"{TYPE_PREFIX}{position}")))
     con.execute(steps["update_cleanup"])
     _record_state(con, steps)
     con.execute(steps["update_mark"], {"updates": updates})
