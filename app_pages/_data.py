@@ -337,48 +337,49 @@ def show_review_result(result_key: str) -> None:
             st.warning(t("bulk_skipped", n=skipped))
 
 
+def _own_use_row(action: str, page: str, **ids) -> dict:
+    """One own-use row of the signed-in user's session (workstore.log_accesses)."""
+    user = st.session_state["auth"]
+    return {"user_name": user["name"], "role": user["role"], "action": action, "page": page,
+            "session_id": st.session_state.get("session_id"), **ids}
+
+
+def _log_once(action: str, page: str, looked_up: list[dict]) -> None:
+    """Record look-ups (each a dict of client / staff / provider ids) in the work store in one transaction, each
+    once per session: a page re-runs on every click, the look-up happened once."""
+    if not st.session_state.get("auth"):
+        return
+    seen = st.session_state.setdefault("_logged_lookups", set())
+    rows = []
+    for ids in looked_up:
+        key = (action, page, ids.get("client_id"), ids.get("staff_id"), ids.get("provider_id"))
+        if key not in seen:
+            seen.add(key)
+            rows.append(_own_use_row(action, page, **ids))
+    workstore.log_accesses(work_path(), rows)
+
+
 def log_lookup(action: str, page: str, *, client_id=None, staff_id=None, provider_id=None) -> None:
     """Record a look-up of a person or provider in the work store, once per distinct look-up and session."""
-    user = st.session_state.get("auth") or {}
-    key = (action, page, client_id, staff_id, provider_id)
-    seen = st.session_state.setdefault("_logged_lookups", set())
-    if key in seen or not user:
-        return
-    seen.add(key)
-    workstore.log_access(work_path(), user_name=user["name"], role=user["role"], action=action, page=page,
-                         client_id=client_id, staff_id=staff_id, provider_id=provider_id,
-                         session_id=st.session_state.get("session_id"))
+    _log_once(action, page, [{"client_id": client_id, "staff_id": staff_id, "provider_id": provider_id}])
 
 
 def log_clients_shown(page: str, client_ids, *, provider_id=None) -> None:
     """Record every client a page shows by identity code, one own-use row each (written in one transaction, once
     per client, page and session): a page that lists many clients is a look-up of each of them, and each
     client's own request answer ("who viewed my data") must find it."""
-    user = st.session_state.get("auth") or {}
-    if not user:
-        return
-    seen = st.session_state.setdefault("_logged_lookups", set())
-    rows = []
-    for client_id in dict.fromkeys(c for c in client_ids if c):
-        key = ("read", page, client_id, None, provider_id)
-        if key not in seen:
-            seen.add(key)
-            rows.append({"user_name": user["name"], "role": user["role"], "action": "read", "page": page,
-                         "client_id": client_id, "provider_id": provider_id,
-                         "session_id": st.session_state.get("session_id")})
-    workstore.log_accesses(work_path(), rows)
+    _log_once("read", page, [{"client_id": c, "provider_id": provider_id}
+                             for c in dict.fromkeys(c for c in client_ids if c)])
 
 
 def log_export(page: str, *, client_ids=(), **ids) -> None:
     """An export is logged every time (not deduplicated): each file handed out is a disclosure risk. A file that
     names clients is logged once per client it names (one transaction), so each client's answer shows it."""
-    user = st.session_state.get("auth") or {}
-    if not user:
+    if not st.session_state.get("auth"):
         return
-    base = {"user_name": user["name"], "role": user["role"], "action": "export", "page": page,
-            "session_id": st.session_state.get("session_id"), **ids}
     clients = list(dict.fromkeys(c for c in client_ids if c))
-    workstore.log_accesses(work_path(), [base | {"client_id": c} for c in clients] if clients else [base])
+    workstore.log_accesses(work_path(), [_own_use_row("export", page, client_id=c, **ids) for c in clients]
+                           if clients else [_own_use_row("export", page, **ids)])
 
 
 IDENTITY_CODE_ROLES = ("dpo",)  # the findings' client identity codes; the request handler sees only its requests'

@@ -174,10 +174,10 @@ def log_access(path, *, user_name: str, role: str, action: str, page: str | None
 
     The chain is written under SQLite's write lock (BEGIN IMMEDIATE), so concurrent sessions take turns
     and every row links to the one really before it."""
-    with closing(connect_work(path)) as con, write_transaction(con):
-        return append_access(con, user_name=user_name, role=role, action=action, page=page,
-                             client_id=client_id, staff_id=staff_id, provider_id=provider_id,
-                             recipient=recipient, session_id=session_id, outcome=outcome, detail=detail)
+    return log_accesses(path, [{"user_name": user_name, "role": role, "action": action, "page": page,
+                                "client_id": client_id, "staff_id": staff_id, "provider_id": provider_id,
+                                "recipient": recipient, "session_id": session_id, "outcome": outcome,
+                                "detail": detail}])[0]
 
 
 def log_accesses(path, rows: list[dict]) -> list[int]:
