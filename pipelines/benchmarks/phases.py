@@ -218,14 +218,14 @@ def phase_score(store: str) -> dict:
 
 def _timed_check_step(store: str):
     """The check step as `lokivahti check` runs it (pipelines/steps.py: the check, its duties, the snapshot):
-    (seconds, the check's result, the check alone, the step's own publication of the snapshot: its seconds and
-    how, "updated" by what changed or "copied" whole)."""
+    (seconds, the check's result, the step's own publication of the snapshot: its seconds and how, "updated" by
+    what changed or "copied" whole)."""
     from ..config import load_config
     from ..steps import check
 
     t, step = _timed(check, Path(store), config=load_config())
     run = step.detail.run
-    return t, run, run.seconds, step.publication
+    return t, run, step.publication
 
 
 def phase_arrive_next_day(store: str, out_csv: str) -> dict:
@@ -279,8 +279,8 @@ def phase_retro_reference(store: str, reference: str, work: str, days: str = "60
 def phase_check_step(store: str) -> dict:
     """The check step a user waits for after new events or a reference change (the incremental check, its
     duties and the snapshot), timed whole, in its own process: `peak_mib` is the step's alone."""
-    t, summary, check_seconds, publication = _timed_check_step(store)
-    return {"seconds": t, "check_seconds": check_seconds, "publish_seconds": publication["seconds"],
+    t, summary, publication = _timed_check_step(store)
+    return {"seconds": t, "check_seconds": summary.seconds, "publish_seconds": publication["seconds"],
             "publish_how": publication["how"],
             "scope": summary.scope.kind, "scope_reason": summary.scope.reason,
             "scope_dates": len(summary.scope.dates), "events_checked": summary.events_checked,
