@@ -120,26 +120,54 @@ def load_case_into(con: duckdb.DuckDBPyConnection, case: Case, ingested_at: date
                     [c.get("source", "sys"), str(c["id"]), c.get("differing", "client_id")])
 
 
-def insert_event(con, e: dict, aliases: dict, record_no: int = 1, default_document: str | None = None) -> None:
-    """One event from a case: `time` is Helsinki wall-clock time (YYYY-MM-DDTHH:MM[:SS]); `data` is the
-    data description, `legal_basis` the basis a disclosure log names."""
+_EVENT_INSERT = (
+    "INSERT INTO events (source_system, source_event_id, event_time, event_local, event_date, account, "
+    "client_id, action, service_task, document, purpose, emergency, channel, organisation_id, unit_id, "
+    "controller_id, recipient_organisation_id, outcome, session_id, search_criteria, record_count, "
+    "time_flag, run_id, record_no, raw, legal_basis, data_description, controller_defaulted) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    "NULL, NULL, NULL, ?, ?, ?, NULL, ?, ?, ?)"
+)
+
+
+def _event_values(e: dict, aliases: dict, record_no: int, default_document: str | None) -> list:
     local = datetime.fromisoformat(str(e["time"]))
     instant = local.replace(tzinfo=HELSINKI).astimezone(UTC)
     purpose = e.get("purpose", "client_relationship")
-    con.execute(
-        "INSERT INTO events (source_system, source_event_id, event_time, event_local, event_date, account, "
-        "client_id, action, service_task, document, purpose, emergency, channel, organisation_id, unit_id, "
-        "controller_id, recipient_organisation_id, outcome, session_id, search_criteria, record_count, "
-        "time_flag, run_id, record_no, raw, legal_basis, data_description, controller_defaulted) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "NULL, NULL, NULL, ?, ?, ?, NULL, ?, ?, ?)",
-        [e.get("source", "sys"), str(e["id"]), instant, local, local.date(), _alias(e.get("account"), aliases),
-         _alias(e.get("client"), aliases), e.get("action", "read"), e.get("service_task", "child_welfare"),
-         e.get("document", default_document), purpose, bool(e.get("emergency", False)) or purpose == "emergency",
-         e.get("channel", "native"), e.get("organisation"), None, e.get("controller", "HVA"),
-         e.get("recipient"), e.get("outcome", "success"), e.get("time_flag"), int(e.get("run", 1)), record_no,
-         e.get("legal_basis"), e.get("data"), bool(e.get("controller_defaulted", False))],
-    )
+    return [e.get("source", "sys"), str(e["id"]), instant, local, local.date(), _alias(e.get("account"), aliases),
+            _alias(e.get("client"), aliases), e.get("action", "read"), e.get("service_task", "child_welfare"),
+            e.get("document", default_document), purpose, bool(e.get("emergency", False)) or purpose == "emergency",
+            e.get("channel", "native"), e.get("organisation"), None, e.get("controller", "HVA"),
+            e.get("recipient"), e.get("outcome", "success"), e.get("time_flag"), int(e.get("run", 1)), record_no,
+            e.get("legal_basis"), e.get("data"), bool(e.get("controller_defaulted", False))]
+
+
+def insert_event(con, e: dict, aliases: dict, record_no: int = 1, default_document: str | None = None) -> None:
+    """One event from a case: `time` is Helsinki wall-clock time (YYYY-MM-DDTHH:MM[:SS]); `data` is the
+    data description, `legal_basis` the basis a disclosure log names."""
+    con.execute(_EVENT_INSERT, _event_values(e, aliases, record_no, default_document))
+
+
+_EVENT_COLUMNS = (
+    "source_system", "source_event_id", "event_time", "event_local", "event_date", "account", "client_id", "action",
+    "service_task", "document", "purpose", "emergency", "channel", "organisation_id", "unit_id", "controller_id",
+    "recipient_organisation_id", "outcome", "time_flag", "run_id", "record_no", "legal_basis", "data_description",
+    "controller_defaulted",
+)
+
+
+def insert_events(con, events: list[dict], aliases: dict, first_record_no: int = 1) -> None:
+    """Many events as insert_event writes them, in one statement from a frame (a test that walks thousands of
+    combinations would otherwise spend its time on one commit per event)."""
+    import polars as pl
+
+    rows = [_event_values(e, aliases, n, None) for n, e in enumerate(events, start=first_record_no)]
+    frame = pl.DataFrame(rows, schema=list(_EVENT_COLUMNS), orient="row", infer_schema_length=None)
+    con.register("case_events_frame", frame)
+    try:
+        con.execute(f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) SELECT * FROM case_events_frame")
+    finally:
+        con.unregister("case_events_frame")
 
 
 def memory_store() -> duckdb.DuckDBPyConnection:
