@@ -231,6 +231,22 @@ def test_an_involvement_whose_period_is_reversed_is_rechecked_over_its_whole_per
     assert "late-1" not in {e for _s, e, _b in explanations}
 
 
+def test_rows_remembered_before_the_key_hash_existed_get_it_from_the_register_and_are_compared_as_before(county):
+    # sql/schema/013: a store upgraded after its last check pairs its involvement rows from the register in force;
+    # a row the register no longer holds keeps no key_hash and touches its whole period, as before the pairing.
+    con, register = _anna_reads_c2_as_work_pair(county, ("2025-03-01", "2025-03-31"))
+    remembered = sorted(con.execute("SELECT * FROM reference_seen").fetchall(), key=str)
+    con.execute("UPDATE reference_seen SET key_hash = NULL")
+    migration = (Path(__file__).parents[1] / "sql/schema/013_reference_seen_key_hash.sql").read_text(encoding="utf-8")
+    con.execute(migration[migration.index("UPDATE reference_seen"):])
+    assert sorted(con.execute("SELECT * FROM reference_seen").fetchall(), key=str) == remembered
+    con.execute("UPDATE reference_seen SET key_hash = NULL")
+    result = register("2025-03-01", "2025-12-31", 2)
+    assert result.scope.kind == "reference"
+    assert result.events_checked > 0                             # unpaired: both whole periods re-checked
+    _equals_full(con)
+
+
 def _corrected(county, table: str, *, row: int, last_field: str) -> set:
     """Re-imports the reference data with one row's last field (its end date) corrected, checks what that touches,
     and returns the findings, which must equal a full check's."""
