@@ -175,6 +175,78 @@ def test_a_retro_dated_involvement_is_rechecked_on_the_account_days_it_covers_on
     assert "late-1" in {e for _s, e, _b in explanations}         # now explained by the work pair row
 
 
+def _anna_reads_c2_as_work_pair(county, period: tuple[str, str]):
+    """Anna reads C2 on 4 March (an event ingested late) and the register names her C2's work pair for `period`;
+    both are checked. Returns the connection and a function that re-imports the register with another period."""
+    con, tmp, events = county
+    late = events / "late.csv"
+    with open(late, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(
+            [HEADER, ["sys", "late-1", "2025-03-04T12:00:00.000000Z", "anna", C2, "read", "", "", "", "false",
+                      "native", "HVA", "HVA", "", "success", "", "", ""]])
+    ingest_file(con, late)
+
+    def register(valid_from: str, valid_to: str, n: int):
+        involvement = REFERENCE["involvement.csv"] + [[C2, "S1", "", "work_pair", valid_from, valid_to]]
+        import_reference(con, _write_reference(tmp / f"reference-{n}", {"involvement.csv": involvement}))
+        return run_check(con, load_config())
+
+    run_check(con, load_config())
+    register(*period, 1)
+    assert "late-1" in {e for _s, e, _b in _stored(con)[1]}
+    return con, register
+
+
+def test_an_involvement_whose_period_only_moves_rechecks_only_the_days_it_gained_or_lost(county):
+    # seed 002: a personal involvement explains an access on the days it is in force. Extending the work pair's
+    # end from 31 March to the end of the year changes nothing on 3-7 March: those days are not re-checked (their
+    # whole period was, before the old and new rows were paired), and what is stored is what a full check leaves.
+    con, register = _anna_reads_c2_as_work_pair(county, ("2025-03-01", "2025-03-31"))
+    result = register("2025-03-01", "2025-12-31", 2)
+    assert result.scope.kind == "reference"
+    assert result.events_checked == 0
+    _findings, explanations = _equals_full(con)
+    assert "late-1" in {e for _s, e, _b in explanations}
+
+
+def test_an_involvement_moved_to_begin_later_rechecks_the_days_it_lost(county):
+    # The work pair is found to have begun on 6 March, not 1 March: the reading of 4 March had no involvement.
+    con, register = _anna_reads_c2_as_work_pair(county, ("2025-03-01", "2025-03-31"))
+    result = register("2025-03-06", "2025-03-31", 2)
+    assert result.scope.kind == "reference"
+    findings, explanations = _equals_full(con)
+    assert ("involvement_missing", "2025-03-04") in _rules_found(findings)
+    assert "late-1" not in {e for _s, e, _b in explanations}
+
+
+def test_an_involvement_whose_period_is_reversed_is_rechecked_over_its_whole_period(county):
+    # The same days in the reverse order: a reversed period explains nothing (dq_reversed_period reports it), so
+    # every day the row covered changes although its bounds, sorted, are the same.
+    con, register = _anna_reads_c2_as_work_pair(county, ("2025-03-01", "2025-03-31"))
+    result = register("2025-03-31", "2025-03-01", 2)
+    assert result.scope.kind == "reference"
+    assert result.events_checked > 0
+    findings, explanations = _equals_full(con)
+    assert ("involvement_missing", "2025-03-04") in _rules_found(findings)
+    assert "late-1" not in {e for _s, e, _b in explanations}
+
+
+def test_rows_remembered_before_the_key_hash_existed_get_it_from_the_register_and_are_compared_as_before(county):
+    # sql/schema/013: a store upgraded after its last check pairs its involvement rows from the register in force;
+    # a row the register no longer holds keeps no key_hash and touches its whole period, as before the pairing.
+    con, register = _anna_reads_c2_as_work_pair(county, ("2025-03-01", "2025-03-31"))
+    remembered = sorted(con.execute("SELECT * FROM reference_seen").fetchall(), key=str)
+    con.execute("UPDATE reference_seen SET key_hash = NULL")
+    migration = (Path(__file__).parents[1] / "sql/schema/013_reference_seen_key_hash.sql").read_text(encoding="utf-8")
+    con.execute(migration[migration.index("UPDATE reference_seen"):])
+    assert sorted(con.execute("SELECT * FROM reference_seen").fetchall(), key=str) == remembered
+    con.execute("UPDATE reference_seen SET key_hash = NULL")
+    result = register("2025-03-01", "2025-12-31", 2)
+    assert result.scope.kind == "reference"
+    assert result.events_checked > 0                             # unpaired: both whole periods re-checked
+    _equals_full(con)
+
+
 def _corrected(county, table: str, *, row: int, last_field: str) -> set:
     """Re-imports the reference data with one row's last field (its end date) corrected, checks what that touches,
     and returns the findings, which must equal a full check's."""

@@ -14,57 +14,99 @@
 CREATE OR REPLACE TEMP TABLE chk_reference_now AS
 SELECT 'involvement' AS table_name, md5(CAST(row(client_id, staff_id, unit_id, kind, valid_from, valid_to) AS VARCHAR)) AS row_hash,
     client_id, NULL AS staff_id, NULL AS source_system, NULL AS account,
-    least(valid_from, coalesce(valid_to, valid_from)) AS valid_from, greatest(valid_from, coalesce(valid_to, DATE '9999-12-31')) AS valid_to
+    least(valid_from, coalesce(valid_to, valid_from)) AS valid_from, greatest(valid_from, coalesce(valid_to, DATE '9999-12-31')) AS valid_to,
+    md5(CAST(row(client_id, staff_id, unit_id, kind, coalesce(valid_to < valid_from, false)) AS VARCHAR)) AS key_hash
 FROM ref_involvement
 UNION ALL
 SELECT 'provider_authorisations', md5(CAST(row(organisation_id, client_id, agreement, phase, valid_from, valid_to, cancelled_on) AS VARCHAR)),
-    client_id, NULL, NULL, NULL, least(valid_from, coalesce(valid_to, valid_from), coalesce(cancelled_on, valid_from)), DATE '9999-12-31'
+    client_id, NULL, NULL, NULL, least(valid_from, coalesce(valid_to, valid_from), coalesce(cancelled_on, valid_from)), DATE '9999-12-31', NULL
 FROM ref_provider_authorisations
 UNION ALL
 SELECT 'disclosure_prohibitions', md5(CAST(row(client_id, scope, target, valid_from, valid_to) AS VARCHAR)),
-    client_id, NULL, NULL, NULL, least(valid_from, coalesce(valid_to, valid_from)), greatest(valid_from, coalesce(valid_to, DATE '9999-12-31'))
+    client_id, NULL, NULL, NULL, least(valid_from, coalesce(valid_to, valid_from)), greatest(valid_from, coalesce(valid_to, DATE '9999-12-31')), NULL
 FROM ref_disclosure_prohibitions
 UNION ALL
 SELECT 'disclosure_permissions', md5(CAST(row(client_id, scope, valid_from, valid_to) AS VARCHAR)),
-    client_id, NULL, NULL, NULL, least(valid_from, coalesce(valid_to, valid_from)), greatest(valid_from, coalesce(valid_to, DATE '9999-12-31'))
+    client_id, NULL, NULL, NULL, least(valid_from, coalesce(valid_to, valid_from)), greatest(valid_from, coalesce(valid_to, DATE '9999-12-31')), NULL
 FROM ref_disclosure_permissions
 UNION ALL
 SELECT 'clients', md5(CAST(row(client_id, full_name, birth_date, address, deceased_on, security_prohibition,
         placement_secret, placement_secret_until, minor_capacity) AS VARCHAR)),
-    client_id, NULL, NULL, NULL, DATE '0001-01-01', DATE '9999-12-31'
+    client_id, NULL, NULL, NULL, DATE '0001-01-01', DATE '9999-12-31', NULL
 FROM ref_clients
 UNION ALL
 SELECT 'staff', md5(CAST(row(staff_id, full_name, personal_id, address, organisation_id, unit_id, role, title, valid_from, valid_to) AS VARCHAR)),
-    nullif(personal_id, ''), staff_id, NULL, NULL, coalesce(least(valid_from, coalesce(valid_to, valid_from)), DATE '0001-01-01'), DATE '9999-12-31'
+    nullif(personal_id, ''), staff_id, NULL, NULL, coalesce(least(valid_from, coalesce(valid_to, valid_from)), DATE '0001-01-01'), DATE '9999-12-31', NULL
 FROM ref_staff
 UNION ALL
 SELECT 'accounts', md5(CAST(row(source_system, account, staff_id) AS VARCHAR)), NULL, NULL, source_system, account,
-    DATE '0001-01-01', DATE '9999-12-31'
+    DATE '0001-01-01', DATE '9999-12-31', NULL
 FROM ref_accounts
 UNION ALL
-SELECT 'organisations', md5(CAST(row(organisation_id, name, kind) AS VARCHAR)), NULL, NULL, NULL, NULL, NULL, NULL FROM ref_organisations
+SELECT 'organisations', md5(CAST(row(organisation_id, name, kind) AS VARCHAR)), NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM ref_organisations
 UNION ALL
-SELECT 'units', md5(CAST(row(unit_id, organisation_id, name, service_task) AS VARCHAR)), NULL, NULL, NULL, NULL, NULL, NULL FROM ref_units
+SELECT 'units', md5(CAST(row(unit_id, organisation_id, name, service_task) AS VARCHAR)), NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM ref_units
 UNION ALL
-SELECT 'role_permissions', md5(CAST(row(role, service_task, action, requires_involvement) AS VARCHAR)), NULL, NULL, NULL, NULL, NULL, NULL
+SELECT 'role_permissions', md5(CAST(row(role, service_task, action, requires_involvement) AS VARCHAR)), NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM ref_role_permissions;
 
 -- step: changed
+-- side: 1 a row in force the last check did not see, -1 a row it saw that is gone. The rows are compared without
+-- key_hash (rows remembered before that column existed have none; they must not all look changed), which is
+-- then looked up by the row's hash on its own side (equal hashes, equal content).
 CREATE OR REPLACE TEMP TABLE chk_reference_changed AS
-(SELECT * FROM chk_reference_now EXCEPT ALL SELECT * FROM reference_seen)
+WITH now_rows AS (SELECT * EXCLUDE (key_hash) FROM chk_reference_now),
+seen_rows AS (SELECT * EXCLUDE (key_hash) FROM reference_seen),
+now_keys AS (SELECT table_name, row_hash, max(key_hash) AS key_hash FROM chk_reference_now GROUP BY ALL),
+seen_keys AS (SELECT table_name, row_hash, max(key_hash) AS key_hash FROM reference_seen GROUP BY ALL)
+SELECT c.*, 1 AS side, k.key_hash
+FROM (SELECT * FROM now_rows EXCEPT ALL SELECT * FROM seen_rows) c
+LEFT JOIN now_keys k ON k.table_name = c.table_name AND k.row_hash = c.row_hash
 UNION ALL
-(SELECT * FROM reference_seen EXCEPT ALL SELECT * FROM chk_reference_now);
+SELECT c.*, -1, k.key_hash
+FROM (SELECT * FROM seen_rows EXCEPT ALL SELECT * FROM now_rows) c
+LEFT JOIN seen_keys k ON k.table_name = c.table_name AND k.row_hash = c.row_hash;
 
 -- step: forget_units
 DELETE FROM chk_scope_units;
 
 -- step: touched
 -- The touched keys with widened periods (the person of a staff row is touched as a client too).
+-- An involvement row counts only through whether its period holds a date (sql/checks/_access_context.sql, steps
+-- involvement_rows and involvement: the best rank on the date, any row within the emergency follow-up window, both
+-- by membership), so rows that differ only in their period (the same key_hash: client, staff member, unit, kind,
+-- and whether the period is reversed) touch only the dates on which the number of such rows holding the date
+-- changed: a row moved to begin sixty days earlier touches those sixty days, not its whole period. The dates are
+-- found piece by piece between the periods' bounds, without listing days; a row without key_hash (remembered
+-- before it existed) or without a period touches its whole period as every other row does.
 CREATE OR REPLACE TEMP TABLE chk_reference_touched AS
+WITH paired AS (
+    SELECT client_id, key_hash, side, valid_from AS lo, valid_to AS hi FROM chk_reference_changed
+    WHERE table_name = 'involvement' AND key_hash IS NOT NULL AND client_id IS NOT NULL
+      AND valid_from IS NOT NULL AND valid_to IS NOT NULL
+), bounds AS (
+    SELECT client_id, key_hash, lo AS b FROM paired
+    UNION
+    SELECT client_id, key_hash, hi + 1 FROM paired
+), pieces AS (
+    SELECT client_id, key_hash, b AS lo, lead(b) OVER (PARTITION BY client_id, key_hash ORDER BY b) - 1 AS hi
+    FROM bounds
+), changed_pieces AS (
+    SELECT p.client_id, p.lo, p.hi FROM pieces p
+    JOIN paired r ON r.client_id = p.client_id AND r.key_hash = p.key_hash AND p.lo BETWEEN r.lo AND r.hi
+    WHERE p.hi IS NOT NULL
+    GROUP BY p.client_id, p.key_hash, p.lo, p.hi HAVING sum(r.side) <> 0
+), client_periods AS (
+    SELECT client_id, lo AS valid_from, hi AS valid_to FROM changed_pieces
+    UNION ALL
+    SELECT client_id, valid_from, valid_to FROM chk_reference_changed
+    WHERE client_id IS NOT NULL AND table_name <> 'staff'
+      AND NOT (table_name = 'involvement' AND key_hash IS NOT NULL AND valid_from IS NOT NULL AND valid_to IS NOT NULL)
+)
 SELECT client_id, NULL AS staff_id, NULL AS source_system, NULL AS account,
     CASE WHEN valid_from > DATE '0001-12-31' THEN valid_from - CAST($widen AS INTEGER) ELSE valid_from END AS lo,
     CASE WHEN valid_to < DATE '9999-01-01' THEN valid_to + CAST($widen AS INTEGER) ELSE valid_to END AS hi
-FROM chk_reference_changed WHERE client_id IS NOT NULL AND table_name <> 'staff'
+FROM client_periods
 UNION ALL
 SELECT client_id, NULL, NULL, NULL, DATE '0001-01-01', DATE '9999-12-31'
 FROM chk_reference_changed WHERE client_id IS NOT NULL AND table_name = 'staff'
@@ -110,4 +152,4 @@ SELECT DISTINCT event_date FROM chk_scope_units ORDER BY 1;
 
 -- step: remember
 DELETE FROM reference_seen;
-INSERT INTO reference_seen SELECT * FROM chk_reference_now;
+INSERT INTO reference_seen BY NAME SELECT * FROM chk_reference_now;
