@@ -275,11 +275,20 @@ WITH acc AS (
     SELECT staff_id, day, sum(d7) AS d7, sum(d28) AS d28, sum(d62) AS d62, sum(d90) AS d90
     FROM deltas GROUP BY ALL
 )
+-- The four running sums are one: each change day's four changes packed into one HUGEINT, 32 bits a window (d7 +
+-- d28 * 2^32 + d62 * 2^64 + d90 * 2^96), summed once over the person's days and unpacked. Every running sum is a
+-- count of clients, never negative and far below 2^32, so the packed sum is exact and each window's count is its
+-- own 32 bits (DuckDB evaluates a window's aggregates one by one: four sums cost about twice the one).
 SELECT staff_id, day,
-    sum(d7) OVER running AS c7, sum(d28) OVER running AS c28,
-    sum(d62) OVER running AS c62, sum(d90) OVER running AS c90
-FROM steps
-WINDOW running AS (PARTITION BY staff_id ORDER BY day);
+    CAST(packed & 4294967295 AS BIGINT) AS c7, CAST((packed >> 32) & 4294967295 AS BIGINT) AS c28,
+    CAST((packed >> 64) & 4294967295 AS BIGINT) AS c62, CAST(packed >> 96 AS BIGINT) AS c90
+FROM (
+    SELECT staff_id, day,
+        sum(CAST(d7 AS HUGEINT) + CAST(d28 AS HUGEINT) * 4294967296 + CAST(d62 AS HUGEINT) * 18446744073709551616
+            + CAST(d90 AS HUGEINT) * CAST(79228162514264337593543950336 AS HUGEINT))
+            OVER (PARTITION BY staff_id ORDER BY day) AS packed
+    FROM steps
+);
 
 -- step: week
 -- Each user-day's windows, read from the running sums (the latest change on or before the day; for the
