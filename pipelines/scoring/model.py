@@ -144,13 +144,16 @@ _TREE_BATCH = 32
 
 
 class IsolationTrees:
-    """scikit-learn's IsolationForest, tree for tree and score for score, without its per-tree machinery.
+    """scikit-learn's IsolationForest without its per-tree machinery: tree for tree and score for score with
+    tree_sample = "scikit-learn"; with "generator" (the default) the same trees, seeds and depth over samples drawn
+    by numpy's Generator (`_tree_sample`).
 
     scikit-learn's bagging spends most of a 300-tree fit on bookkeeping around trees of 1,024 rows: each tree's
     estimator is cloned and its parameters read by introspection, validated again at every fit, and its sample is
     drawn by a Python call per row (`randint`, when the sample is at most 1 % of the rows) or a permutation of
     every row. Here each tree is scikit-learn's own ExtraTreeRegressor with the seed, depth and sample scikit-learn
-    would give it (`_tree_sample` draws the same rows from the same random stream, vectorised), fitted on its sample's
+    would give it (`_tree_sample` draws the same rows from the same random stream, vectorised; or, by default, its
+    own draw from the tree's seed), fitted on its sample's
     rows alone; scoring reads each tree's leaves once and adds their path lengths in tree order, as scikit-learn does,
     so the sums and the scores are the same to the last bit (tests/test_scoring.py compares every tree and every score
     with scikit-learn's own forest). `estimators_` are the trees."""
