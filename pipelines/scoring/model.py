@@ -198,8 +198,9 @@ def _pool(n_jobs: int):
 
 def _tree_sample(n_rows: int, n_sample: int, seed: int, method: str = "generator") -> np.ndarray:
     """The rows of the tree of `seed`: for "generator", n_sample distinct rows drawn by numpy's Generator seeded with
-    `seed` (Floyd's algorithm, or a partial shuffle when the sample is more than a fiftieth of the rows), in row
-    order; for "scikit-learn", the rows scikit-learn's bagging gives the tree of `seed` (sklearn.utils.random.sample_without_replacement
+    `seed` (Floyd's algorithm; numpy shuffles the sample's positions of an index instead when there are at most
+    10,000 rows or the sample is more than a fiftieth of them), in row order; for "scikit-learn", the rows
+    scikit-learn's bagging gives the tree of `seed` (sklearn.utils.random.sample_without_replacement
     from a RandomState(seed), after drawing the tree's features, which takes nothing from the stream when every
     feature is used). For a sample of at most 1 % of the rows scikit-learn draws `randint(n_rows)` one call at a
     time until it has n_sample distinct rows (tracking selection); each call takes 32-bit words from the stream,
