@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -180,6 +181,48 @@ def test_a_client_is_affine_when_a_collaborator_opened_it_too(toy):
     s02, s05 = _day(frame, "S02", day_b), _day(frame, "S05", day_b)
     assert s02["clients_uncovered"] == 2 and s02["unaffine_clients"] == 1
     assert s05["clients_uncovered"] == 1 and s05["unaffine_clients"] == 1
+
+
+def test_the_unaffine_clients_are_those_of_the_pairs_of_people_counted_by_name(toy):
+    """The community step numbers people and clients to join the shared clients (sql/features/001_user_day.sql, step
+    community): its unaffine (person, client) pairs are those of the same definition written over the names, on the
+    toy county with people of both units opening each other's clients, some often enough to be collaborators."""
+    from pipelines.scoring import features
+    from pipelines.sqlfiles import bind, steps
+
+    rng = np.random.default_rng(5)
+    day = START + timedelta(days=3)
+    for k in range(300):
+        staff, client = rng.integers(1, 13), rng.integers(1, 121)
+        _add_event(toy, f"s{staff:02d}", datetime.combine(day + timedelta(days=int(rng.integers(0, 20))),
+                                                          datetime.min.time()).replace(hour=10, minute=k % 60),
+                   f"C{client:03d}")
+    config = load_config()
+    params = features._params(config)
+    after = {"account_staff": features.install_unit_hours,
+             "day_clients": lambda c: features._day_clients_and_holidays(c, params)}
+    for name, sql in steps(features.USER_DAY_SQL):
+        toy.execute(sql, bind(sql, params))
+        if name in after:
+            after[name](toy)
+        if name == "community":
+            break
+    by_name = toy.execute("""
+        WITH sc AS (SELECT staff_id, client_id FROM feature_staff_clients),
+        small AS (SELECT * FROM sc WHERE client_id IN
+                  (SELECT client_id FROM sc GROUP BY ALL HAVING count(*) <= $hub_clients)),
+        shared AS (SELECT a.staff_id AS u, b.staff_id AS v, a.client_id FROM small a
+                   JOIN small b ON a.client_id = b.client_id AND a.staff_id <> b.staff_id),
+        pairs AS (SELECT u, v FROM shared GROUP BY ALL HAVING count(*) >= $min_shared)
+        SELECT staff_id, client_id FROM small s WHERE NOT EXISTS (
+            SELECT 1 FROM shared x JOIN pairs p USING (u, v) WHERE x.u = s.staff_id AND x.client_id = s.client_id)
+        ORDER BY ALL""", {"hub_clients": params["hub_clients"], "min_shared": params["min_shared"]}).fetchall()
+    numbered = toy.execute("SELECT staff_id, client_id FROM feature_unaffine ORDER BY ALL").fetchall()
+    collaborators = toy.execute("""SELECT count(*) FROM (SELECT a.staff_id, b.staff_id FROM feature_staff_clients a
+        JOIN feature_staff_clients b ON a.client_id = b.client_id AND a.staff_id < b.staff_id
+        GROUP BY ALL HAVING count(*) >= $m)""", {"m": params["min_shared"]}).fetchone()[0]
+    assert numbered == by_name
+    assert len(numbered) >= 5 and collaborators > 10
 
 
 def test_client_units_come_from_the_clients_unit_involvement(toy):

@@ -83,9 +83,44 @@ def test_the_forests_scores_do_not_depend_on_how_many_threads_build_it():
     assert np.array_equal(one, two)
 
 
+@pytest.mark.parametrize("rows, n_sample", [(69827, 1024), (5000, 1024), (1024, 1024), (300, 300)])
+def test_each_tree_draws_its_sample_from_its_own_seed_without_replacement(rows, n_sample):
+    """tree_sample = "generator" (the default): each tree's rows are drawn by numpy's Generator from the tree's seed:
+    n_sample distinct rows in row order, the same for the same seed, other rows for another seed (unless every row
+    is taken)."""
+    from pipelines.scoring.model import _tree_sample
+
+    first = _tree_sample(rows, n_sample, 1234567, "generator")
+    assert len(first) == n_sample and len(np.unique(first)) == n_sample
+    assert first.min() >= 0 and first.max() < rows and np.all(np.diff(first) > 0)
+    assert np.array_equal(first, _tree_sample(rows, n_sample, 1234567, "generator"))
+    assert np.array_equal(first, _tree_sample(rows, n_sample, 7654321, "generator")) == (n_sample == rows)
+
+
+def test_the_tree_sample_is_a_model_setting_and_an_old_record_refits_as_scikit_learn():
+    """[model] tree_sample names how the trees' rows are drawn and goes into the model record with the forest's other
+    settings; a record written before the setting (no tree_sample) is refitted with scikit-learn's draw, as it was
+    fitted; an unknown draw is refused."""
+    from pipelines.scoring.model import FOREST_DEFAULTS, fit_forest, params_of, unusualness
+
+    assert params_of(load_config())["tree_sample"] == "generator" == FOREST_DEFAULTS["tree_sample"]
+    rng = np.random.default_rng(3)
+    x = np.where(rng.random((5000, 7)) < 0.1, rng.exponential(1.0, (5000, 7)), 0.0)
+    old = {"n_estimators": 20, "max_samples": 1024, "random_state": 20261122}
+    assert np.array_equal(unusualness(fit_forest(x, old), x),
+                          unusualness(fit_forest(x, {**old, "tree_sample": "scikit-learn"}), x))
+    assert not np.array_equal(unusualness(fit_forest(x, old), x),
+                              unusualness(fit_forest(x, {**old, "tree_sample": "generator"}), x))
+    with pytest.raises(ValueError, match="tree_sample"):
+        params_of({"model": {"tree_sample": "bootstrap"}})
+    with pytest.raises(ValueError, match="tree_sample"):
+        fit_forest(x, {**old, "tree_sample": "bootstrap"})
+
+
 @pytest.mark.parametrize("rows, max_samples", [(5000, 1024), (20000, 64), (102400, 1024), (300, 1024)])
 def test_the_forest_is_scikit_learns_isolation_forest_tree_for_tree(rows, max_samples):
-    """The forest (model.IsolationTrees) draws each tree's sample itself and fits the tree on its sample's rows
+    """With tree_sample = "scikit-learn" (and in a model record without the setting) the forest
+    (model.IsolationTrees) draws each tree's sample as scikit-learn's bagging does and fits the tree on its sample's rows
     alone, without scikit-learn's bagging: the trees and their scores are scikit-learn's own, whether the sample
     is a small share of the rows (drawn one row at a time by scikit-learn: 64 of 20,000, and 1,024 of 102,400, on
     the edge of 1 %), a larger share (a permutation) or all of them."""
@@ -95,7 +130,7 @@ def test_the_forest_is_scikit_learns_isolation_forest_tree_for_tree(rows, max_sa
 
     rng = np.random.default_rng(rows)
     x = np.where(rng.random((rows, 7)) < 0.1, rng.exponential(1.0, (rows, 7)), 0.0).astype(np.float32)
-    params = {"n_estimators": 40, "max_samples": max_samples, "random_state": 20261122}
+    params = {"n_estimators": 40, "max_samples": max_samples, "random_state": 20261122, "tree_sample": "scikit-learn"}
     ours = fit_forest(x, params)
     theirs = IsolationForest(n_estimators=40, max_samples=min(max_samples, rows), random_state=20261122).fit(x)
     for a, b in zip(ours.estimators_, theirs.estimators_, strict=True):
@@ -124,6 +159,7 @@ def test_the_model_record_can_reproduce_the_scores(toy):
     record = pickle.loads(blob)
     spec, forest = record["model"], record["forest"]
     assert forest == params["forest"] and forest["input"] in ("aspects", "aspects+sum")
+    assert forest["tree_sample"] == load_config()["model"]["tree_sample"]
     assert record["ranking"] == params["ranking"]
     model = EvidenceModel(spec["aspects"], spec["weights"], frozenset(spec["own"]), spec["flag_score"])
     contrib = model.contributions(frame)

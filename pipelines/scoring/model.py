@@ -25,8 +25,15 @@ import platform
 import numpy as np
 from sklearn.tree import ExtraTreeRegressor
 
-FOREST_PARAMS = ("n_estimators", "max_samples", "random_state")
-FOREST_DEFAULTS = {"n_estimators": 300, "max_samples": 1024, "random_state": 20261122}
+FOREST_PARAMS = ("n_estimators", "max_samples", "random_state", "tree_sample")
+FOREST_DEFAULTS = {"n_estimators": 300, "max_samples": 1024, "random_state": 20261122, "tree_sample": "generator"}
+# How each tree's max_samples rows are drawn (without replacement, from the tree's seed): "generator", numpy's
+# Generator (PCG64) seeded with the tree's seed, Floyd's algorithm, a cost of the sample's size; or "scikit-learn",
+# the rows scikit-learn's bagging draws (the forest is then scikit-learn's IsolationForest tree for tree), which for
+# a sample above 1 % of the rows is a permutation of every row: at 69,827 user-days (the medium county) 300
+# permutations of all of them, about half of the forest's fit. A model record without the setting was fitted
+# with "scikit-learn" (fit_forest reads it so).
+TREE_SAMPLES = ("generator", "scikit-learn")
 # The forest is fitted on at most this many user-days, drawn with the forest's seed: each tree sees only
 # max_samples of them anyway, but scikit-learn draws every tree's sample (and builds a weight vector) over all
 # the rows it is given, so the fit's time and memory would grow with the store. A county of up to ~1.5 M
@@ -44,7 +51,10 @@ DEFAULT_RANKING = "evidence"
 
 def params_of(config: dict) -> dict:
     model = config.get("model", {})
-    return {k: model.get(k, FOREST_DEFAULTS[k]) for k in FOREST_PARAMS}
+    params = {k: model.get(k, FOREST_DEFAULTS[k]) for k in FOREST_PARAMS}
+    if params["tree_sample"] not in TREE_SAMPLES:
+        raise ValueError(f"[model] tree_sample must be one of {', '.join(TREE_SAMPLES)}, not {params['tree_sample']!r}")
+    return params
 
 
 def evidence_variant(config: dict) -> str:
@@ -134,13 +144,16 @@ _TREE_BATCH = 32
 
 
 class IsolationTrees:
-    """scikit-learn's IsolationForest, tree for tree and score for score, without its per-tree machinery.
+    """scikit-learn's IsolationForest without its per-tree machinery: tree for tree and score for score with
+    tree_sample = "scikit-learn"; with "generator" (the default) the same trees, seeds and depth over samples drawn
+    by numpy's Generator (`_tree_sample`).
 
     scikit-learn's bagging spends most of a 300-tree fit on bookkeeping around trees of 1,024 rows: each tree's
     estimator is cloned and its parameters read by introspection, validated again at every fit, and its sample is
     drawn by a Python call per row (`randint`, when the sample is at most 1 % of the rows) or a permutation of
     every row. Here each tree is scikit-learn's own ExtraTreeRegressor with the seed, depth and sample scikit-learn
-    would give it (`_tree_sample` draws the same rows from the same random stream, vectorised), fitted on its sample's
+    would give it (`_tree_sample` draws the same rows from the same random stream, vectorised; or, by default, its
+    own draw from the tree's seed), fitted on its sample's
     rows alone; scoring reads each tree's leaves once and adds their path lengths in tree order, as scikit-learn does,
     so the sums and the scores are the same to the last bit (tests/test_scoring.py compares every tree and every score
     with scikit-learn's own forest). `estimators_` are the trees."""
@@ -152,8 +165,12 @@ class IsolationTrees:
         self.max_samples_ = max_samples
         # per tree and node: the path length of a row ending in that leaf, as scikit-learn's
         # _parallel_compute_tree_depths adds it (depth + average path length of the leaf's rows - 1)
-        self._leaf_lengths = [tree.tree_.compute_node_depths() + _average_path_length(tree.tree_.n_node_samples) - 1.0
-                              for tree in estimators]
+        # (scikit-learn's _average_path_length is elementwise: called once over every tree's nodes, not once per
+        # tree, whose input validation cost more than the arithmetic, about a millisecond a tree)
+        counts = [tree.tree_.n_node_samples for tree in estimators]
+        ends = np.cumsum([len(c) for c in counts])[:-1]
+        average = np.split(_average_path_length(np.concatenate(counts)), ends) if counts else []
+        self._leaf_lengths = [tree.tree_.compute_node_depths() + a - 1.0 for tree, a in zip(estimators, average)]
         self._denominator = len(estimators) * _average_path_length([max_samples])
 
     def scores(self, x: np.ndarray, n_jobs: int = 1) -> np.ndarray:
@@ -179,8 +196,11 @@ def _pool(n_jobs: int):
     return ThreadPoolExecutor(n) if n > 1 else nullcontext(None)
 
 
-def _tree_sample(n_rows: int, n_sample: int, seed: int) -> np.ndarray:
-    """The rows scikit-learn's bagging gives the tree of `seed` (sklearn.utils.random.sample_without_replacement
+def _tree_sample(n_rows: int, n_sample: int, seed: int, method: str = "generator") -> np.ndarray:
+    """The rows of the tree of `seed`: for "generator", n_sample distinct rows drawn by numpy's Generator seeded with
+    `seed` (Floyd's algorithm; numpy shuffles the sample's positions of an index instead when there are at most
+    10,000 rows or the sample is more than a fiftieth of them), in row order; for "scikit-learn", the rows
+    scikit-learn's bagging gives the tree of `seed` (sklearn.utils.random.sample_without_replacement
     from a RandomState(seed), after drawing the tree's features, which takes nothing from the stream when every
     feature is used). For a sample of at most 1 % of the rows scikit-learn draws `randint(n_rows)` one call at a
     time until it has n_sample distinct rows (tracking selection); each call takes 32-bit words from the stream,
@@ -188,6 +208,8 @@ def _tree_sample(n_rows: int, n_sample: int, seed: int) -> np.ndarray:
     the same rows kept: the first n_sample distinct accepted values, in the order drawn."""
     from sklearn.utils.random import sample_without_replacement
 
+    if method == "generator":
+        return np.sort(np.random.default_rng(seed).choice(n_rows, n_sample, replace=False, shuffle=False))
     random_state = np.random.RandomState(seed)
     if not n_sample / n_rows <= 0.01:   # scikit-learn's own permutation or reservoir
         return sample_without_replacement(n_rows, n_sample, random_state=random_state)
@@ -201,15 +223,16 @@ def _tree_sample(n_rows: int, n_sample: int, seed: int) -> np.ndarray:
             return drawn[np.sort(first)[:n_sample]].astype(np.intp)
 
 
-def _fit_tree(x: np.ndarray, y: np.ndarray, seed: int, n_sample: int, max_depth: int) -> ExtraTreeRegressor:
+def _fit_tree(x: np.ndarray, y: np.ndarray, seed: int, n_sample: int, max_depth: int,
+              method: str = "generator") -> ExtraTreeRegressor:
     """One isolation tree as scikit-learn's bagging fits it: the estimator's random_state is the first draw of
-    RandomState(seed), its rows `_tree_sample`; fitted on those rows alone (what scikit-learn's bagging does for a
+    RandomState(seed), its rows `_tree_sample` (by `method`); fitted on those rows alone (what scikit-learn's bagging does for a
     tree that takes no sample weights: rows of weight 0 never enter a tree, and the sampled ones keep their order)."""
     from sklearn import config_context
 
     tree = ExtraTreeRegressor(max_features=1, splitter="random", max_depth=max_depth,
                               random_state=np.random.RandomState(seed).randint(_MAX_SEED))
-    rows = _tree_sample(len(x), n_sample, seed)
+    rows = _tree_sample(len(x), n_sample, seed, method)
     # the parameters are the fixed ones above: scikit-learn's per-fit validation of them is skipped
     with config_context(skip_parameter_validation=True):
         return tree.fit(x[rows], y[rows], check_input=False)
@@ -218,7 +241,9 @@ def _fit_tree(x: np.ndarray, y: np.ndarray, seed: int, n_sample: int, max_depth:
 def fit_forest(x: np.ndarray, params: dict, n_jobs: int = 1) -> IsolationTrees:
     """scikit-learn's IsolationForest (IsolationTrees), fitted on float32 (what its trees compare in anyway), its
     trees built by `n_jobs` threads (each tree's seed is drawn before the work is shared out, so the trees do not
-    depend on it). Seeds, labels and depth as IsolationForest.fit draws them for an integer random_state."""
+    depend on it). Seeds, labels and depth as IsolationForest.fit draws them for an integer random_state; each
+    tree's rows as params["tree_sample"] says (TREE_SAMPLES; a record without it: "scikit-learn", tree for tree
+    scikit-learn's forest)."""
     x = np.asarray(x, dtype=np.float32)
     if len(x) == 0:
         raise ValueError("an isolation forest needs at least one row to fit")
@@ -231,8 +256,11 @@ def fit_forest(x: np.ndarray, params: dict, n_jobs: int = 1) -> IsolationTrees:
     y = np.random.RandomState(seed).uniform(size=len(x))
     seeds = np.random.RandomState(seed).randint(_MAX_SEED, size=int(params["n_estimators"]))
     depth = int(np.ceil(np.log2(max(n_sample, 2))))
+    method = params.get("tree_sample", "scikit-learn")
+    if method not in TREE_SAMPLES:
+        raise ValueError(f"unknown tree_sample {method!r}")
     with _pool(n_jobs) as pool:
-        fit = lambda s: _fit_tree(x, y, int(s), n_sample, depth)
+        fit = lambda s: _fit_tree(x, y, int(s), n_sample, depth, method)
         trees = list(pool.map(fit, seeds)) if pool else [fit(s) for s in seeds]
     return IsolationTrees(trees, n_sample)
 
