@@ -34,6 +34,10 @@ def test_the_benchmark_measures_every_phase_on_replicated_and_generated_events(t
     assert county["ingest"]["new"] == county["generate"]["events"]
     assert county["disclosure"]["answers_equal"]
     assert any(line.startswith("(tiny county)") and "client answer" in line for line in lines)
+    # the retro-dated change moves a row's start inside the events' span: its check has events to re-check,
+    # and re-checks them without re-checking the store
+    retro = county["retro_involvement"]
+    assert retro["changed_row"] and 0 < retro["events_checked"] < retro["events_total"], retro
     assert json.loads((tmp_path / "results.json").read_text())["county"]["ingest_ratio"] > 0
 
 

@@ -243,11 +243,13 @@ def phase_arrive_next_day(store: str, out_csv: str) -> dict:
 
 def phase_retro_reference(store: str, reference: str, work: str, days: str = "60") -> dict:
     """A retro-dated change of involvement: the reference folder is re-imported with one personal involvement
-    row (of the client with the most events) starting `days` days earlier. phase_check_step then times the check
-    step that follows, which must re-check only the account-days that row can touch."""
+    row starting `days` days earlier (fewer when no row's start lies that far after the first event), so that the
+    days it gains lie inside the events' span.
+    phase_check_step then times the check step that follows, which must re-check only the account-days that row
+    gains (its old days are unchanged), never the whole store."""
     import csv
     import shutil
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from ..reference import import_reference
 
@@ -255,16 +257,16 @@ def phase_retro_reference(store: str, reference: str, work: str, days: str = "60
     shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(reference, folder)
     con = connect(store)
-    busiest = con.execute(_q("busiest_personal_client")).fetchall()
+    chosen = con.execute(_q("retro_involvement_row"), {"days": int(days)}).fetchone()
     path = folder / "involvement.csv"
     with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
     header, changed = rows[0], None
     col = {name: i for i, name in enumerate(header)}
     for row in rows[1:]:
-        if busiest and row[col["client_id"]] == busiest[0][0] and row[col["staff_id"]]:
-            start = date.fromisoformat(row[col["valid_from"]]) - timedelta(days=int(days))
-            row[col["valid_from"]] = start.isoformat()
+        if chosen and (row[col["client_id"]], row[col["staff_id"]], row[col["valid_from"]]) == (
+                chosen[0], chosen[1], chosen[2].isoformat()):
+            row[col["valid_from"]] = (chosen[2] - timedelta(days=chosen[3])).isoformat()
             changed = row
             break
     with open(path, "w", encoding="utf-8", newline="") as fh:
@@ -273,7 +275,7 @@ def phase_retro_reference(store: str, reference: str, work: str, days: str = "60
     total = con.execute(_q("events_count")).fetchall()[0][0]
     con.close()
     return {"import_seconds": t_import, "changed_row": changed is not None, "events_total": total,
-            "peak_mib": _peak_mib()}
+            "days_earlier": chosen[3] if chosen else 0, "peak_mib": _peak_mib()}
 
 
 def phase_check_step(store: str) -> dict:

@@ -246,6 +246,9 @@ def _measure_incremental(store: Path, tag: str, r: dict, echo, reference: Path) 
     def retro() -> None:
         changed = _child("retro_reference", str(store), str(reference), str(store.parent))
         r["retro_involvement"] = x = step_after(changed, "import_peak_mib")
+        if not x["changed_row"]:
+            echo(f"{tag} retro-dated involvement change: no involvement row could move inside the events' span; "
+                 "the step below re-checked nothing that changed")
         echo(f"{tag} retro-dated involvement change (reference re-imported in {x['import_seconds']:.1f} s): check "
              f"step {x['seconds']:.2f} s (the check {x['check_seconds']:.2f} s; the snapshot's publication "
              f"{x['publish_seconds']:.2f} s, {x['publish_how']}) over {x['events_checked']:,} of {x['events_total']:,} events ({x['scope']}: "

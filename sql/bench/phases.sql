@@ -26,11 +26,21 @@ CREATE TEMP TABLE bare_copy AS SELECT * EXCLUDE (raw) FROM events
 -- step: bare_scan
 SELECT count(*), max(length(document)), max(record_no) FROM events WHERE client_id <> ''
 
--- step: busiest_personal_client
--- the client with the most events among those with a personal involvement row (the retro-dated change's row)
-SELECT i.client_id FROM ref_involvement i
-JOIN (SELECT client_id, count(*) AS n FROM events GROUP BY 1) e USING (client_id)
-WHERE i.staff_id IS NOT NULL ORDER BY e.n DESC, 1 LIMIT 1
+-- step: retro_involvement_row
+-- the retro-dated change's row: a personal involvement row whose start can move `shift` days earlier ($days, or
+-- as many as lie between the first event and the row's start) without leaving the events' span, so that the days
+-- it gains are days the check has to look at (a start moved before the first event gains days without events,
+-- and the check would have nothing to do): the longest such move, of the client with the most events
+WITH first AS (SELECT min(event_date) AS first_day FROM events),
+per_client AS (SELECT client_id, count(*) AS n FROM events WHERE client_id IS NOT NULL GROUP BY 1),
+movable AS (
+    SELECT i.client_id, i.staff_id, i.valid_from,
+           CAST(least($days, i.valid_from - first.first_day) AS INTEGER) AS shift, e.n
+    FROM ref_involvement i JOIN per_client e USING (client_id), first
+    WHERE i.staff_id IS NOT NULL
+)
+SELECT client_id, staff_id, valid_from, shift FROM movable WHERE shift >= 1
+ORDER BY shift DESC, n DESC, client_id, staff_id, valid_from LIMIT 1
 
 -- step: busiest_client
 SELECT client_id, count(*) FROM events WHERE client_id IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1
