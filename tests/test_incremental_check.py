@@ -14,11 +14,13 @@ the events: they are held to the events they summarise.
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from check_results import stored_columns as _columns
 from check_results import stored_results as _stored
 
 from pipelines.checks.runner import run_check
@@ -273,6 +275,36 @@ def test_a_provider_authorisation_cancelled_after_the_fact_is_rechecked_from_the
     findings = _corrected(county, "provider_authorisations.csv", row=1, last_field="2025-03-05")
     provider_days = {day for rule, day in _rules_found(findings) if rule == "provider_outside_authorisation"}
     assert provider_days == {"2025-03-05", "2025-03-06"}
+
+
+def test_a_provider_authorisation_registered_later_rewords_the_earlier_findings_as_before_its_start(county):
+    # seed 000 §4-5: a provider sees a client's identifiable data only while it is authorised for that client.
+    # Liisa (the provider's) reads C1 on 4 March, for whom her employer holds no authorisation: a finding that says
+    # 'never_authorised'. An authorisation from June is registered afterwards; the March read still lacks a basis,
+    # but the finding must now say it came before the authorisation began, as a full check says.
+    con, tmp, events = county
+    late = events / "late.csv"
+    with open(late, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(
+            [HEADER, ["sys", "late-liisa", "2025-03-04T12:00:00.000000Z", "liisa", C1, "read", "", "", "", "false",
+                      "native", "PRO", "HVA", "", "success", "", "", ""]])
+    ingest_file(con, late)
+    run_check(con, load_config())
+    assert _provider_subtypes(con) == {"2025-03-04": "never_authorised"}
+    authorisations = REFERENCE["provider_authorisations.csv"] + [
+        ["PRO", C1, "framework", "service", "2025-06-01", "2025-12-31", ""]]
+    import_reference(con, _write_reference(tmp / "reference-2", {"provider_authorisations.csv": authorisations}))
+    assert run_check(con, load_config()).scope.kind == "reference"
+    assert _provider_subtypes(con) == {"2025-03-04": "before_start"}
+    incremental = _columns(con)
+    run_check(con, load_config(), force_full=True)
+    assert _columns(con) == incremental
+
+
+def _provider_subtypes(con) -> dict[str, str]:
+    return {str(day): json.loads(evidence)["subtype"] for day, evidence in con.execute(
+        "SELECT event_date, CAST(evidence AS VARCHAR) FROM findings WHERE rule_id = 'provider_outside_authorisation'"
+    ).fetchall()}
 
 
 def test_nothing_new_since_the_last_check_rechecks_nothing(county):

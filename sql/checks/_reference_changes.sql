@@ -2,8 +2,9 @@
 -- description: `rows_now` describes every reference row in force in the shape of reference_seen: its content
 --   hash and the keys and period through which it can change a finding. A row that differs from what the last
 --   check saw (present on one side only) touches: an involvement, authorisation, prohibition or permission row,
---   its client's events in the row's period (authorisations: from the row's start on, since a cancellation or an
---   end decides the subtype of later findings); a client row, the client's events of all time; a staff row, the
+--   its client's events in the row's period (authorisations: all of the client's events, since a row's start,
+--   end or cancellation decides the subtype of the findings before and after it as well as within it: a row
+--   registered later turns an earlier 'never_authorised' into 'before_start'); a client row, the client's events of all time; a staff row, the
 --   events of that staff member's accounts from the row's start on, and the events whose client is that
 --   person (co-worker, self access); an account row, that account's events of all time. The periods widen by
 --   $widen days on both sides (the incremental margin plus the emergency follow-up window). Organisations,
@@ -99,7 +100,9 @@ WITH paired AS (
 ), client_periods AS (
     SELECT client_id, lo AS valid_from, hi AS valid_to FROM changed_pieces
     UNION ALL
-    SELECT client_id, valid_from, valid_to FROM chk_reference_changed
+    SELECT client_id, CASE WHEN table_name = 'provider_authorisations' THEN DATE '0001-01-01' ELSE valid_from END,
+        valid_to
+    FROM chk_reference_changed
     WHERE client_id IS NOT NULL AND table_name <> 'staff'
       AND NOT (table_name = 'involvement' AND key_hash IS NOT NULL AND valid_from IS NOT NULL AND valid_to IS NOT NULL)
 )
