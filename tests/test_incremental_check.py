@@ -98,6 +98,16 @@ def _write_reference(folder: Path, changes: dict[str, list[list[str]]] | None = 
     return folder
 
 
+def _ingest_late(con, events: Path, event_id: str, account: str, client: str, organisation: str = "HVA") -> None:
+    """One read of `client` by `account` on 4 March, arriving in a file of its own after that day was checked."""
+    late = events / "late.csv"
+    with open(late, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(
+            [HEADER, ["sys", event_id, "2025-03-04T12:00:00.000000Z", account, client, "read", "", "", "", "false",
+                      "native", organisation, "HVA", "", "success", "", "", ""]])
+    ingest_file(con, late)
+
+
 def _rules_found(findings: set) -> set[tuple[str, str]]:
     return {(rule, str(day)) for rule, _key, day, _events in findings}
 
@@ -156,12 +166,7 @@ def test_a_retro_dated_involvement_is_rechecked_on_the_account_days_it_covers_on
     # corrected: Anna was C2's work pair from 1 March (a personal involvement, seed 002), so the access was lawful.
     con, tmp, events = county
     ingest_file(con, _write_day(events, DAYS[4], extra=[("anna", C2)]))
-    with_c2 = events / "late.csv"
-    with open(with_c2, "w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, lineterminator="\n").writerows(
-            [HEADER, ["sys", "late-1", "2025-03-04T12:00:00.000000Z", "anna", C2, "read", "", "", "", "false",
-                      "native", "HVA", "HVA", "", "success", "", "", ""]])
-    ingest_file(con, with_c2)
+    _ingest_late(con, events, "late-1", "anna", C2)
     before = run_check(con, load_config())
     assert ("involvement_missing", "2025-03-04") in _rules_found(_stored(con)[0])
     assert "late-1" not in {e for _s, e, _b in _stored(con)[1]}
@@ -181,12 +186,7 @@ def _anna_reads_c2_as_work_pair(county, period: tuple[str, str]):
     """Anna reads C2 on 4 March (an event ingested late) and the register names her C2's work pair for `period`;
     both are checked. Returns the connection and a function that re-imports the register with another period."""
     con, tmp, events = county
-    late = events / "late.csv"
-    with open(late, "w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, lineterminator="\n").writerows(
-            [HEADER, ["sys", "late-1", "2025-03-04T12:00:00.000000Z", "anna", C2, "read", "", "", "", "false",
-                      "native", "HVA", "HVA", "", "success", "", "", ""]])
-    ingest_file(con, late)
+    _ingest_late(con, events, "late-1", "anna", C2)
 
     def register(valid_from: str, valid_to: str, n: int):
         involvement = REFERENCE["involvement.csv"] + [[C2, "S1", "", "work_pair", valid_from, valid_to]]
@@ -283,12 +283,7 @@ def test_a_provider_authorisation_registered_later_rewords_the_earlier_findings_
     # 'never_authorised'. An authorisation from June is registered afterwards; the March read still lacks a basis,
     # but the finding must now say it came before the authorisation began, as a full check says.
     con, tmp, events = county
-    late = events / "late.csv"
-    with open(late, "w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, lineterminator="\n").writerows(
-            [HEADER, ["sys", "late-liisa", "2025-03-04T12:00:00.000000Z", "liisa", C1, "read", "", "", "", "false",
-                      "native", "PRO", "HVA", "", "success", "", "", ""]])
-    ingest_file(con, late)
+    _ingest_late(con, events, "late-liisa", "liisa", C1, organisation="PRO")
     run_check(con, load_config())
     assert _provider_subtypes(con) == {"2025-03-04": "never_authorised"}
     authorisations = REFERENCE["provider_authorisations.csv"] + [
