@@ -98,13 +98,15 @@ def _write_reference(folder: Path, changes: dict[str, list[list[str]]] | None = 
     return folder
 
 
-def _ingest_late(con, events: Path, event_id: str, account: str, client: str, organisation: str = "HVA") -> None:
-    """One read of `client` by `account` on 4 March, arriving in a file of its own after that day was checked."""
+def _ingest_late(con, events: Path, event_id: str, account: str, client: str, organisation: str = "HVA", *,
+                 action: str = "read", recipient: str = "") -> None:
+    """One access to `client` by `account` on 4 March (a read, or a disclosure to `recipient`), arriving in a file of
+    its own after that day was checked."""
     late = events / "late.csv"
     with open(late, "w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerows(
-            [HEADER, ["sys", event_id, "2025-03-04T12:00:00.000000Z", account, client, "read", "", "", "", "false",
-                      "native", organisation, "HVA", "", "success", "", "", ""]])
+            [HEADER, ["sys", event_id, "2025-03-04T12:00:00.000000Z", account, client, action, "", "", "", "false",
+                      "native", organisation, "HVA", recipient, "success", "", "", ""]])
     ingest_file(con, late)
 
 
@@ -231,6 +233,47 @@ def test_an_involvement_whose_period_is_reversed_is_rechecked_over_its_whole_per
     findings, explanations = _equals_full(con)
     assert ("involvement_missing", "2025-03-04") in _rules_found(findings)
     assert "late-1" not in {e for _s, e, _b in explanations}
+
+
+def _anna_discloses_c1_under_a_prohibition(county, period: tuple[str, str]):
+    """Anna discloses C1's data to another controller on 4 March (an event ingested late); C1 has prohibited the
+    disclosure of the data the county (HVA) holds as controller for `period`, which covers that day. Both are
+    checked. Returns the connection and a function that re-imports the prohibitions with another period."""
+    con, tmp, events = county
+    _ingest_late(con, events, "late-disclosure", "anna", C1, action="disclose", recipient="OTHER-COUNTY")
+
+    def register(valid_from: str, valid_to: str, n: int):
+        prohibitions = REFERENCE["disclosure_prohibitions.csv"] + [[C1, "controller", "HVA", valid_from, valid_to]]
+        import_reference(con, _write_reference(tmp / f"reference-{n}", {"disclosure_prohibitions.csv": prohibitions}))
+        return run_check(con, load_config())
+
+    run_check(con, load_config())
+    register(*period, 1)
+    assert ("disclosure_prohibited", "2025-03-04") in _rules_found(_stored(con)[0])
+    return con, register
+
+
+def test_a_disclosure_prohibition_whose_end_moves_later_rechecks_none_of_the_shared_days(county):
+    # seed 004 (Kanta, luovutuskielto): a client may prohibit the disclosure of the social-care data one controller
+    # holds; the prohibition binds a disclosure on the days it is in force. Extending C1's prohibition from 31 March to the
+    # end of the year changes nothing on 3-7 March, so none of those days is re-checked, and the disclosure of
+    # 4 March stays a finding, as a full check says.
+    con, register = _anna_discloses_c1_under_a_prohibition(county, ("2025-03-01", "2025-03-31"))
+    result = register("2025-03-01", "2025-12-31", 2)
+    assert result.scope.kind == "reference"
+    assert result.events_checked == 0
+    findings, _ = _equals_full(con)
+    assert ("disclosure_prohibited", "2025-03-04") in _rules_found(findings)
+
+
+def test_a_disclosure_prohibition_found_to_begin_later_lifts_the_finding_of_the_days_it_lost(county):
+    # The prohibition is corrected to have been made on 6 March: the disclosure of 4 March was made before it.
+    con, register = _anna_discloses_c1_under_a_prohibition(county, ("2025-03-01", "2025-03-31"))
+    result = register("2025-03-06", "2025-03-31", 2)
+    assert result.scope.kind == "reference"
+    assert 0 < result.events_checked
+    findings, _ = _equals_full(con)
+    assert ("disclosure_prohibited", "2025-03-04") not in _rules_found(findings)
 
 
 def test_rows_remembered_before_the_key_hash_existed_get_it_from_the_register_and_are_compared_as_before(county):

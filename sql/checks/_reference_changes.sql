@@ -24,11 +24,13 @@ SELECT 'provider_authorisations', md5(CAST(row(organisation_id, client_id, agree
 FROM ref_provider_authorisations
 UNION ALL
 SELECT 'disclosure_prohibitions', md5(CAST(row(client_id, scope, target, valid_from, valid_to) AS VARCHAR)),
-    client_id, NULL, NULL, NULL, least(valid_from, coalesce(valid_to, valid_from)), greatest(valid_from, coalesce(valid_to, DATE '9999-12-31')), NULL
+    client_id, NULL, NULL, NULL, least(valid_from, coalesce(valid_to, valid_from)), greatest(valid_from, coalesce(valid_to, DATE '9999-12-31')),
+    md5(CAST(row('disclosure_prohibitions', client_id, scope, target, coalesce(valid_to < valid_from, false)) AS VARCHAR))
 FROM ref_disclosure_prohibitions
 UNION ALL
 SELECT 'disclosure_permissions', md5(CAST(row(client_id, scope, valid_from, valid_to) AS VARCHAR)),
-    client_id, NULL, NULL, NULL, least(valid_from, coalesce(valid_to, valid_from)), greatest(valid_from, coalesce(valid_to, DATE '9999-12-31')), NULL
+    client_id, NULL, NULL, NULL, least(valid_from, coalesce(valid_to, valid_from)), greatest(valid_from, coalesce(valid_to, DATE '9999-12-31')),
+    md5(CAST(row('disclosure_permissions', client_id, scope, coalesce(valid_to < valid_from, false)) AS VARCHAR))
 FROM ref_disclosure_permissions
 UNION ALL
 SELECT 'clients', md5(CAST(row(client_id, full_name, birth_date, address, deceased_on, security_prohibition,
@@ -75,16 +77,17 @@ DELETE FROM chk_scope_units;
 -- The touched keys with widened periods (the person of a staff row is touched as a client too).
 -- An involvement row counts only through whether its period holds a date (sql/checks/_access_context.sql, steps
 -- involvement_rows and involvement: the best rank on the date, any row within the emergency follow-up window, both
--- by membership), so rows that differ only in their period (the same key_hash: client, staff member, unit, kind,
--- and whether the period is reversed) touch only the dates on which the number of such rows holding the date
--- changed: a row moved to begin sixty days earlier touches those sixty days, not its whole period. The dates are
+-- by membership), and so do a disclosure prohibition and a permission (step disclosure_status_of_events: EXISTS a
+-- row whose period holds the date), so rows that differ only in their period (the same key_hash: the row's table
+-- and fields but its period, and whether the period is reversed) touch only the dates on which the number of such
+-- rows holding the date changed: a row moved to begin sixty days earlier touches those sixty days, not its whole
+-- period. Provider authorisations are not paired: a row's bounds word the findings outside its period too. The dates are
 -- found piece by piece between the periods' bounds, without listing days; a row without key_hash (remembered
 -- before it existed) or without a period touches its whole period as every other row does.
 CREATE OR REPLACE TEMP TABLE chk_reference_touched AS
 WITH paired AS (
     SELECT client_id, key_hash, side, valid_from AS lo, valid_to AS hi FROM chk_reference_changed
-    WHERE table_name = 'involvement' AND key_hash IS NOT NULL AND client_id IS NOT NULL
-      AND valid_from IS NOT NULL AND valid_to IS NOT NULL
+    WHERE key_hash IS NOT NULL AND client_id IS NOT NULL AND valid_from IS NOT NULL AND valid_to IS NOT NULL
 ), bounds AS (
     SELECT client_id, key_hash, lo AS b FROM paired
     UNION
@@ -104,7 +107,7 @@ WITH paired AS (
         valid_to
     FROM chk_reference_changed
     WHERE client_id IS NOT NULL AND table_name <> 'staff'
-      AND NOT (table_name = 'involvement' AND key_hash IS NOT NULL AND valid_from IS NOT NULL AND valid_to IS NOT NULL)
+      AND NOT (key_hash IS NOT NULL AND valid_from IS NOT NULL AND valid_to IS NOT NULL)
 )
 SELECT client_id, NULL AS staff_id, NULL AS source_system, NULL AS account,
     CASE WHEN valid_from > DATE '0001-12-31' THEN valid_from - CAST($widen AS INTEGER) ELSE valid_from END AS lo,
