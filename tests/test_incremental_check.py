@@ -184,17 +184,23 @@ def test_a_retro_dated_involvement_is_rechecked_on_the_account_days_it_covers_on
     assert "late-1" in {e for _s, e, _b in explanations}         # now explained by the work pair row
 
 
+def _registering(con, tmp: Path, table: str, row):
+    """A function (start, end, n) that re-imports the reference data with `row(start, end)` added to `table` (in
+    folder reference-n) and checks what that touches, returning the check's result."""
+    def register(valid_from: str, valid_to: str, n: int):
+        rows = REFERENCE[table] + [row(valid_from, valid_to)]
+        import_reference(con, _write_reference(tmp / f"reference-{n}", {table: rows}))
+        return run_check(con, load_config())
+    return register
+
+
 def _anna_reads_c2_as_work_pair(county, period: tuple[str, str]):
     """Anna reads C2 on 4 March (an event ingested late) and the register names her C2's work pair for `period`;
     both are checked. Returns the connection and a function that re-imports the register with another period."""
     con, tmp, events = county
     _ingest_late(con, events, "late-1", "anna", C2)
 
-    def register(valid_from: str, valid_to: str, n: int):
-        involvement = REFERENCE["involvement.csv"] + [[C2, "S1", "", "work_pair", valid_from, valid_to]]
-        import_reference(con, _write_reference(tmp / f"reference-{n}", {"involvement.csv": involvement}))
-        return run_check(con, load_config())
-
+    register = _registering(con, tmp, "involvement.csv", lambda start, end: [C2, "S1", "", "work_pair", start, end])
     run_check(con, load_config())
     register(*period, 1)
     assert "late-1" in {e for _s, e, _b in _stored(con)[1]}
@@ -242,11 +248,8 @@ def _anna_discloses_c1_under_a_prohibition(county, period: tuple[str, str]):
     con, tmp, events = county
     _ingest_late(con, events, "late-disclosure", "anna", C1, action="disclose", recipient="OTHER-COUNTY")
 
-    def register(valid_from: str, valid_to: str, n: int):
-        prohibitions = REFERENCE["disclosure_prohibitions.csv"] + [[C1, "controller", "HVA", valid_from, valid_to]]
-        import_reference(con, _write_reference(tmp / f"reference-{n}", {"disclosure_prohibitions.csv": prohibitions}))
-        return run_check(con, load_config())
-
+    register = _registering(con, tmp, "disclosure_prohibitions.csv",
+                            lambda start, end: [C1, "controller", "HVA", start, end])
     run_check(con, load_config())
     register(*period, 1)
     assert ("disclosure_prohibited", "2025-03-04") in _rules_found(_stored(con)[0])
