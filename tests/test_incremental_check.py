@@ -295,6 +295,24 @@ def test_rows_remembered_before_the_key_hash_existed_get_it_from_the_register_an
     _equals_full(con)
 
 
+def test_authorisations_remembered_from_their_start_on_are_not_taken_for_changes_after_the_upgrade(county):
+    # sql/schema/014: a provider authorisation touches all of its client's events now; the rows remembered with the
+    # old period (from the row's start on) get the new one, so the first reference change after the upgrade does
+    # not take every authorisation for changed. The change here, C1's unit involvement given an end in 2030, gains
+    # and loses no day with events: nothing is re-checked (C3's authorised reads would be, were it taken so).
+    con, tmp, _events = county
+    con.execute("UPDATE reference_seen SET valid_from = DATE '2025-02-01' WHERE table_name = 'provider_authorisations'")
+    migration = (Path(__file__).parents[1] / "sql/schema/014_reference_seen_authorisation_period.sql").read_text(
+        encoding="utf-8")
+    con.execute(migration[migration.index("UPDATE reference_seen"):])
+    involvement = [r[:] for r in REFERENCE["involvement.csv"]]
+    involvement[1][-1] = "2030-12-31"
+    import_reference(con, _write_reference(tmp / "reference-2", {"involvement.csv": involvement}))
+    result = run_check(con, load_config())
+    assert result.scope.kind == "reference"
+    assert result.events_checked == 0
+
+
 def _corrected(county, table: str, *, row: int, last_field: str) -> set:
     """Re-imports the reference data with one row's last field (its end date) corrected, checks what that touches,
     and returns the findings, which must equal a full check's."""

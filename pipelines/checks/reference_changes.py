@@ -6,10 +6,11 @@ the next run compares the rows in force with those, and turns every row present 
 account-days whose events it can change (sql/checks/_reference_changes.sql says which for each table). An
 involvement row whose period alone changed (an old and a new row of the same key_hash: client, staff member, unit,
 kind), and likewise a disclosure prohibition or permission, touches only the days its old and new periods do not
-share, since such a row counts only through whether its period holds a date: the usual retro-dated correction, a start moved earlier, then re-checks those days. The
-runner then re-checks those whole account-days (a mass-access window never leaves one) and replaces only their
-findings and explanations. Organisations, units and role permissions change every judgement at once, and a
-store checked before this bookkeeping existed has nothing to compare with: both mean a full check.
+share, since such a row counts only through whether its period holds a date: the usual retro-dated correction, a
+start moved earlier, then re-checks those days. The runner then re-checks those whole account-days (a mass-access
+window never leaves one) and replaces only their findings and explanations. Organisations, units and role
+permissions change every judgement at once, and a store checked before this bookkeeping existed has nothing to
+compare with: both mean a full check.
 """
 
 from __future__ import annotations

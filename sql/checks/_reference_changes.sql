@@ -6,8 +6,8 @@
 --   end or cancellation decides the subtype of the findings before and after it as well as within it: a row
 --   registered later turns an earlier 'never_authorised' into 'before_start'); a client row, the client's
 --   events of all time; a staff row, the events of that staff member's accounts from the row's start on, and
---   the events whose client is that person (co-worker, self access); an account row, that account's events of all time. The periods widen by
---   $widen days on both sides (the incremental margin plus the emergency follow-up window). Organisations,
+--   the events whose client is that person (co-worker, self access); an account row, that account's events of
+--   all time. The periods widen by $widen days on both sides (the incremental margin plus the emergency follow-up window). Organisations,
 --   units and role permissions change every judgement at once: the caller re-checks everything then.
 --   `units` then lists the touched account-days: the runner re-checks whole account-days.
 
@@ -20,7 +20,7 @@ SELECT 'involvement' AS table_name, md5(CAST(row(client_id, staff_id, unit_id, k
 FROM ref_involvement
 UNION ALL
 SELECT 'provider_authorisations', md5(CAST(row(organisation_id, client_id, agreement, phase, valid_from, valid_to, cancelled_on) AS VARCHAR)),
-    client_id, NULL, NULL, NULL, least(valid_from, coalesce(valid_to, valid_from), coalesce(cancelled_on, valid_from)), DATE '9999-12-31', NULL
+    client_id, NULL, NULL, NULL, DATE '0001-01-01', DATE '9999-12-31', NULL
 FROM ref_provider_authorisations
 UNION ALL
 SELECT 'disclosure_prohibitions', md5(CAST(row(client_id, scope, target, valid_from, valid_to) AS VARCHAR)),
@@ -81,8 +81,8 @@ DELETE FROM chk_scope_units;
 -- row whose period holds the date), so rows that differ only in their period (the same key_hash: the row's table
 -- and fields but its period, and whether the period is reversed) touch only the dates on which the number of such
 -- rows holding the date changed: a row moved to begin sixty days earlier touches those sixty days, not its whole
--- period. Provider authorisations are not paired: a row's bounds word the findings outside its period too. The dates are
--- found piece by piece between the periods' bounds, without listing days; a row without key_hash (remembered
+-- period. Provider authorisations are not paired: a row's bounds word the findings outside its period too. The
+-- dates are found piece by piece between the periods' bounds, without listing days; a row without key_hash (remembered
 -- before it existed) or without a period touches its whole period as every other row does.
 CREATE OR REPLACE TEMP TABLE chk_reference_touched AS
 WITH paired AS (
@@ -103,9 +103,7 @@ WITH paired AS (
 ), client_periods AS (
     SELECT client_id, lo AS valid_from, hi AS valid_to FROM changed_pieces
     UNION ALL
-    SELECT client_id, CASE WHEN table_name = 'provider_authorisations' THEN DATE '0001-01-01' ELSE valid_from END,
-        valid_to
-    FROM chk_reference_changed
+    SELECT client_id, valid_from, valid_to FROM chk_reference_changed
     WHERE client_id IS NOT NULL AND table_name <> 'staff'
       AND NOT (key_hash IS NOT NULL AND valid_from IS NOT NULL AND valid_to IS NOT NULL)
 )
