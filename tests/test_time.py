@@ -96,3 +96,48 @@ def test_a_time_with_an_offset_is_taken_as_the_instant_it_names(store_con, tmp_p
 def test_the_local_date_of_an_event_is_the_helsinki_calendar_date(store_con, tmp_path):
     ingest_times(store_con, tmp_path, ["2024-06-30T22:30:00Z"])
     assert str(store_con.execute("SELECT event_date FROM events").fetchone()[0]) == "2024-07-01"
+
+
+def transition_weekends(first_year: int, last_year: int):
+    """Every half hour from the Saturday before to the Monday after each change of offset."""
+    for year in range(first_year, last_year + 1):
+        for month in (3, 10):
+            last = datetime(year, month, 31)
+            sunday = last - timedelta(days=(last.weekday() + 1) % 7)
+            t = sunday - timedelta(days=1)
+            while t < sunday + timedelta(days=2):
+                yield t
+                t += timedelta(minutes=30)
+
+
+def test_the_sundays_are_found_for_every_year_the_eu_rule_has_held_and_this_century(macros):
+    # The macros find the last Sundays by integer arithmetic (as the ICU calendar is slow row by row);
+    # zoneinfo's tz database is the authority for every change from 1996 to 2099.
+    locals_ = list(transition_weekends(1996, 2099))
+    rows = macros.execute(
+        "SELECT l, hki_local_to_utc(l, false), hki_local_to_utc(l, true), hki_utc_to_local(CAST(? AS TIMESTAMPTZ) "
+        "+ (l - TIMESTAMP '1970-01-01')) FROM unnest(?::TIMESTAMP[]) u(l)", ["1970-01-01 00:00+00", locals_]
+    ).fetchall()
+    assert len(rows) == len(locals_) == 104 * 2 * 144
+    for local, first, second, back in rows:
+        as_first = local.replace(tzinfo=HKI, fold=0)
+        nonexistent = as_first.astimezone(UTC).astimezone(HKI).replace(tzinfo=None) != local
+        assert first == as_first.astimezone(UTC), local
+        assert second == (as_first if nonexistent else local.replace(tzinfo=HKI, fold=1)).astimezone(UTC), local
+        # `back`: the instant whose UTC wall clock reads `local`, shown in Helsinki
+        assert back == local.replace(tzinfo=UTC).astimezone(HKI).replace(tzinfo=None), local
+
+
+def test_the_local_time_of_an_instant_does_not_depend_on_the_session_time_zone():
+    con = duckdb.connect()
+    install_macros(con)
+    try:
+        con.execute("SET TimeZone = 'America/New_York'")
+        got = con.execute("SELECT hki_utc_to_local(TIMESTAMPTZ '2024-03-31 00:59:59+00'), "
+                          "hki_utc_to_local(TIMESTAMPTZ '2024-03-31 01:00:00+00'), "
+                          "hki_local_to_utc(TIMESTAMP '2024-07-01 12:00', false)").fetchone()
+    finally:
+        con.close()
+    assert got[0] == datetime(2024, 3, 31, 2, 59, 59)
+    assert got[1] == datetime(2024, 3, 31, 4, 0, 0)
+    assert got[2] == datetime(2024, 7, 1, 9, 0, tzinfo=UTC)

@@ -353,7 +353,7 @@ WITH j AS (
                      OR (e.is_access AND e.action IN ('read', 'create', 'update', 'delete', 'print', 'export'))))
             OR (e.action = 'disclose' AND (e.recipient_organisation_id IS NULL OR e.legal_basis IS NULL))
             OR e.time_flag = 'nonexistent'
-            OR e.event_time > r.started_at + to_minutes(CAST($clock_skew_future_minutes AS BIGINT)),
+            OR epoch_us(e.event_time) > epoch_us(r.started_at) + CAST($clock_skew_future_minutes AS BIGINT) * 60000000,
             false) AS log_suspect
     FROM chk_ev e
     JOIN chk_acd a ON /*acd_join*/

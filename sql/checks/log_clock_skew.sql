@@ -27,4 +27,4 @@ LEFT JOIN chk_acd a
   ON a.source_system = c.source_system AND a.account IS NOT DISTINCT FROM c.account
  AND a.client_id IS NOT DISTINCT FROM c.client_id AND a.event_date = c.event_date
 WHERE c.time_flag = 'nonexistent'
-   OR c.event_time > r.started_at + to_minutes(CAST($clock_skew_future_minutes AS BIGINT))
+   OR epoch_us(c.event_time) > epoch_us(r.started_at) + CAST($clock_skew_future_minutes AS BIGINT) * 60000000
