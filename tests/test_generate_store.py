@@ -40,6 +40,13 @@ def test_a_county_generated_into_the_store_is_the_store_its_files_ingest_into(tm
     assert want.height == sum(files.events.values()) > 30_000
     assert got.columns == want.columns
     assert got.equals(want)
+    # the generator ran on the store's own connection: nothing of its own stays in the store, and each month's
+    # events lie together, as a batch of ingested files does (a check reading a few days skips the other row groups)
+    kept = stored.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()
+    assert not [t for (t,) in kept if t.startswith(("gen_", "g_"))]
+    spans = stored.execute("SELECT count(*), max(rowid) - min(rowid) + 1 FROM events "
+                           "GROUP BY date_trunc('month', event_local)").fetchall()
+    assert len(spans) == 3 and all(n == span for n, span in spans)
     # the reference data the checks join against is the same import of the same folder
     for table in ("ref_staff", "ref_accounts", "ref_involvement", "ref_clients"):
         q = f"SELECT * FROM {table} ORDER BY ALL"
