@@ -64,6 +64,10 @@ GROUP BY ALL;
 
 -- step: events
 -- The month's events in canonical terms, with integer keys (strings are joined in when a file is written).
+-- n: the event's number in its source's file of the month (its record number, and its id's digits), in the
+-- files' order (day, time, staff member). The table is made in the store's order (day, time, source, staff
+-- member), so a month written into a store is read from it in that order: the number is drawn and the rows are
+-- sorted here, on the narrow integer rows, not after the strings are joined in (an xlarge month is ~8 M rows).
 CREATE OR REPLACE TEMP TABLE g_events AS
 WITH slots AS (
     SELECT x.*, unnest(range(x.n_reads + 5)) AS e FROM g_visits x
@@ -80,20 +84,26 @@ WITH slots AS (
                                             AND gen_u('disclose', staff_no, day, v) < 0.015 THEN 'disclose' END
         END AS action
     FROM slots s
+), visited AS (
+    SELECT t.source_system, t.staff_no, t.client_no, t.day, t.visit_s + t.e * t.step_s AS t_s, t.action, t.task,
+        CASE WHEN t.action = 'search' THEN NULL
+             WHEN t.action = 'disclose' THEN 'asiakassuunnitelma'
+             WHEN t.action = 'create' THEN CASE WHEN list_contains(d.docs, 'asiakaskertomus') THEN 'asiakaskertomus' ELSE d.docs[1] END
+             ELSE d.docs[1 + gen_pick('document', t.staff_no, t.day, t.v * 100 + t.e, len(d.docs))] END AS document,
+        CASE WHEN t.action = 'disclose' THEN 'statutory_right'
+             WHEN t.role = 'supervision_officer' AND t.source_system = 'casem' THEN 'supervision'
+             WHEN t.role = 'registry_clerk' THEN 'other_task'
+             ELSE 'client_relationship' END AS purpose
+    FROM typed t
+    JOIN gen_documents d ON d.task = t.task
+    SEMI JOIN g_allowed a ON a.role = t.role AND a.task = t.task AND a.action = t.action
+    WHERE t.action IS NOT NULL
+), month AS (
+    SELECT * FROM visited
+    UNION ALL
+    SELECT l.source_system, l.staff_no, NULL, l.day, l.t_s, 'other', NULL, NULL, NULL
+    FROM g_logins l
 )
-SELECT t.source_system, t.staff_no, t.client_no, t.day, t.visit_s + t.e * t.step_s AS t_s, t.action, t.task,
-    CASE WHEN t.action = 'search' THEN NULL
-         WHEN t.action = 'disclose' THEN 'asiakassuunnitelma'
-         WHEN t.action = 'create' THEN CASE WHEN list_contains(d.docs, 'asiakaskertomus') THEN 'asiakaskertomus' ELSE d.docs[1] END
-         ELSE d.docs[1 + gen_pick('document', t.staff_no, t.day, t.v * 100 + t.e, len(d.docs))] END AS document,
-    CASE WHEN t.action = 'disclose' THEN 'statutory_right'
-         WHEN t.role = 'supervision_officer' AND t.source_system = 'casem' THEN 'supervision'
-         WHEN t.role = 'registry_clerk' THEN 'other_task'
-         ELSE 'client_relationship' END AS purpose
-FROM typed t
-JOIN gen_documents d ON d.task = t.task
-SEMI JOIN g_allowed a ON a.role = t.role AND a.task = t.task AND a.action = t.action
-WHERE t.action IS NOT NULL
-UNION ALL
-SELECT l.source_system, l.staff_no, NULL, l.day, l.t_s, 'other', NULL, NULL, NULL
-FROM g_logins l;
+SELECT *, row_number() OVER (PARTITION BY source_system ORDER BY day, t_s, staff_no) AS n
+FROM month
+ORDER BY day, t_s, source_system, staff_no;

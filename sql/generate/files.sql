@@ -56,7 +56,7 @@ ORDER BY client_no;
 -- step: events
 SELECT e.source_system,
     p.prefix || strftime(getvariable('gen_month_start'), '%Y%m')
-        || lpad(CAST(row_number() OVER (ORDER BY e.day, e.t_s, e.staff_no) AS VARCHAR), 8, '0') AS source_event_id,
+        || lpad(CAST(e.n AS VARCHAR), 8, '0') AS source_event_id,  -- n: the event's number in its source's month
     strftime(CAST(e.day AS TIMESTAMP) + to_seconds(e.t_s), '%Y-%m-%dT%H:%M:%S') AS event_time,
     a.account, c.client_id, e.action, e.task AS service_task, e.document, e.purpose, false AS emergency,
     CASE WHEN e.source_system = 'portal' THEN 'portal' ELSE 'native' END AS channel,

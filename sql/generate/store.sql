@@ -13,15 +13,18 @@
 SELECT nextval('ingest_run_seq');
 
 -- step: insert_events
--- gen_month_runs maps each source to the month's ingest run of it. The rows are stored in time order, as
--- ingest stores a batch of files (a check reading a few days skips other row groups): the ORDER BY of
--- month_rows, which the insert keeps (preserve_insertion_order, DuckDB's default).
+-- gen_month_runs maps each source to the month's ingest run of it. The rows go in time order, as ingest
+-- stores a batch of files (a check reading a few days skips other row groups): g_events is made in that order
+-- (sql/generate/events.sql), and the scan, the probes of the joins with the small tables and the insert keep it
+-- in practice (preserve_insertion_order). DuckDB does not promise order through a join, but the order decides
+-- only speed, never a result: each month is one statement, so its rows lie together whatever happens inside
+-- it (tests/test_generate_store.py), and no sort of the wide rows is paid for here.
 INSERT INTO events BY NAME
 WITH month_rows AS (
     SELECT e.source_system,
-        p.prefix || strftime(getvariable('gen_month_start'), '%Y%m')
-            || lpad(CAST(row_number() OVER w AS VARCHAR), 8, '0') AS source_event_id,
-        row_number() OVER w AS record_no,
+        p.prefix || strftime(getvariable('gen_month_start'), '%Y%m') || lpad(CAST(e.n AS VARCHAR), 8, '0')
+            AS source_event_id,
+        e.n AS record_no,
         CAST(e.day AS TIMESTAMP) + to_seconds(e.t_s) AS local_time,
         a.account, c.client_id, e.action, e.task AS service_task, e.document, e.purpose,
         CASE WHEN e.source_system = 'portal' THEN 'portal' ELSE 'native' END AS channel,
@@ -36,9 +39,6 @@ WITH month_rows AS (
     JOIN g_accounts a ON a.staff_no = e.staff_no AND a.source_system = e.source_system
     LEFT JOIN g_clients c ON c.client_no = e.client_no
     JOIN gen_prefixes p ON p.source_system = e.source_system
-    WINDOW w AS (PARTITION BY e.source_system ORDER BY e.day, e.t_s, e.staff_no)
-    -- stored in time order, as ingest stores a batch of files (a check reading a few days skips other row groups)
-    ORDER BY e.day, e.t_s, e.source_system, e.staff_no
 )
 SELECT r.source_system, r.source_event_id, r.event_time, hki_utc_to_local(r.event_time) AS event_local,
     CAST(hki_utc_to_local(r.event_time) AS DATE) AS event_date,
