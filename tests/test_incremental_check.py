@@ -184,13 +184,16 @@ def test_a_retro_dated_involvement_is_rechecked_on_the_account_days_it_covers_on
     assert "late-1" in {e for _s, e, _b in explanations}         # now explained by the work pair row
 
 
-def _registering(con, tmp: Path, table: str, row):
-    """A function (start, end, n) that re-imports the reference data with `row(start, end)` added to `table` (in
-    folder reference-n) and checks what that touches, returning the check's result."""
+def _registered(con, tmp: Path, table: str, row, period: tuple[str, str]):
+    """Checks what is stored, then registers `row(*period)` in `table` and checks what that touches. Returns a
+    function (start, end, n) that re-imports the reference data with `row(start, end)` instead (in folder
+    reference-n) and checks what that touches, returning the check's result."""
     def register(valid_from: str, valid_to: str, n: int):
         rows = REFERENCE[table] + [row(valid_from, valid_to)]
         import_reference(con, _write_reference(tmp / f"reference-{n}", {table: rows}))
         return run_check(con, load_config())
+    run_check(con, load_config())
+    register(*period, 1)
     return register
 
 
@@ -200,9 +203,8 @@ def _anna_reads_c2_as_work_pair(county, period: tuple[str, str]):
     con, tmp, events = county
     _ingest_late(con, events, "late-1", "anna", C2)
 
-    register = _registering(con, tmp, "involvement.csv", lambda start, end: [C2, "S1", "", "work_pair", start, end])
-    run_check(con, load_config())
-    register(*period, 1)
+    register = _registered(con, tmp, "involvement.csv", lambda start, end: [C2, "S1", "", "work_pair", start, end],
+                           period)
     assert "late-1" in {e for _s, e, _b in _stored(con)[1]}
     return con, register
 
@@ -248,10 +250,8 @@ def _anna_discloses_c1_under_a_prohibition(county, period: tuple[str, str]):
     con, tmp, events = county
     _ingest_late(con, events, "late-disclosure", "anna", C1, action="disclose", recipient="OTHER-COUNTY")
 
-    register = _registering(con, tmp, "disclosure_prohibitions.csv",
-                            lambda start, end: [C1, "controller", "HVA", start, end])
-    run_check(con, load_config())
-    register(*period, 1)
+    register = _registered(con, tmp, "disclosure_prohibitions.csv",
+                           lambda start, end: [C1, "controller", "HVA", start, end], period)
     assert ("disclosure_prohibited", "2025-03-04") in _rules_found(_stored(con)[0])
     return con, register
 

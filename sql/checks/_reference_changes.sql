@@ -7,8 +7,9 @@
 --   registered later turns an earlier 'never_authorised' into 'before_start'); a client row, the client's
 --   events of all time; a staff row, the events of that staff member's accounts from the row's start on, and
 --   the events whose client is that person (co-worker, self access); an account row, that account's events of
---   all time. The periods widen by $widen days on both sides (the incremental margin plus the emergency follow-up window). Organisations,
---   units and role permissions change every judgement at once: the caller re-checks everything then.
+--   all time. The periods widen by $widen days on both sides (the incremental margin plus the emergency
+--   follow-up window). Organisations, units and role permissions change every judgement at once: the caller
+--   re-checks everything then.
 --   `units` then lists the touched account-days: the runner re-checks whole account-days.
 
 -- step: rows_now
