@@ -55,7 +55,7 @@ def reference(store: Path, folder: Path, *, config: dict) -> StepResult:
     from .reference import import_reference
 
     t0 = time.perf_counter()
-    con = connect(store)
+    con = connect(store, config=config)
     try:
         detail = import_reference(con, Path(folder))
     finally:
@@ -87,7 +87,7 @@ def ingest(store: Path, paths: Iterable[Path], *, config: dict, source: str | No
     t0 = time.perf_counter()
     result = StepResult("ingest", [])
     files = expand_folders(paths)
-    con = connect(store)
+    con = connect(store, config=config)
 
     def each(path, tally, refusal: InputError | None) -> None:
         problem = None
@@ -128,7 +128,7 @@ def check(store: Path, *, config: dict, full: bool = False) -> StepResult:
 
     t0 = time.perf_counter()
     work = work_store_path(Path(store))
-    con = connect(store)
+    con = connect(store, config=config)
     try:
         imported = import_app_access_log(con, work, config)
         run = run_check(con, config, force_full=full, reviews=current_reviews(work))
@@ -151,7 +151,7 @@ def score(store: Path, *, config: dict) -> StepResult:
 
     t0 = time.perf_counter()
     reviews = current_reviews(work_store_path(Path(store)))
-    con = connect(store)
+    con = connect(store, config=config)
     try:
         con.execute(statement(MODEL_TOUCHED_SQL, "before"))
         summary = score_store(con, config, reviews=reviews)

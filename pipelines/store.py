@@ -73,8 +73,12 @@ def _configure(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(statement("store/session.sql", "utc"))
 
 
-def connect(path: str | os.PathLike | None = None, *, read_only: bool = False, migrate_schema: bool = True):
-    """Open the store (creating it owner-only when new) and bring its schema up to date."""
+def connect(path: str | os.PathLike | None = None, *, read_only: bool = False, migrate_schema: bool = True,
+            config: dict | None = None):
+    """Open the store (creating it owner-only when new) and bring its schema up to date. With `config`, the
+    connection works under its `[store]` memory_limit, spill folder and threads (pipelines/resources.py): every
+    step opens its connection so, so no step (a scoring run, the client copy's build, a publish) runs under
+    DuckDB's default of 80 % of the machine's memory."""
     p = store_path(path)
     owner_only_umask()  # the write-ahead log and temporary files DuckDB creates hold identity codes too
     if read_only and not p.exists():
@@ -89,14 +93,18 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False, m
     if new:
         os.chmod(p, 0o600)  # the audit store holds special-category data
     _configure(con)
+    if config is not None:
+        from .resources import apply_limits
+
+        apply_limits(con, config)
     if migrate_schema and not read_only:
         migrate(con)
     return con
 
 
 @contextmanager
-def open_store(path=None, *, read_only: bool = False):
-    con = connect(path, read_only=read_only)
+def open_store(path=None, *, read_only: bool = False, config: dict | None = None):
+    con = connect(path, read_only=read_only, config=config)
     try:
         yield con
     finally:
@@ -123,7 +131,7 @@ def publish_snapshot_detail(path: str | os.PathLike | None = None, *, config: di
 
     p = store_path(path)
     link = snapshot_path(p)
-    with open_store(p) as con:
+    with open_store(p, config=config) as con:
         con.execute(statement("store/session.sql", "checkpoint"))
         result = publish(con, p, link, update_from_bytes=snapshot_update_from_bytes(config))
     return {"link": link, **result}

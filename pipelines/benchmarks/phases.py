@@ -13,11 +13,9 @@ from pathlib import Path
 
 import duckdb
 
+from ..config import load_config
 from ..sqlfiles import run_steps, statement
 from ..store import connect
-
-# the ingest phases' DuckDB memory limit: the figure the issue's "peak <= 2 GiB" is measured under
-INGEST_MEMORY = "1536MB"
 
 
 def _q(name: str) -> str:
@@ -38,7 +36,7 @@ def synthesise_events(store: Path, reference: Path, out_csv: Path, n: int) -> Pa
     from ..ingest.engine import ingest_file
     from ..reference import import_reference
 
-    con = connect(store)
+    con = connect(store, config=load_config())
     try:
         if con.execute(_q("reference_count")).fetchone()[0] == 0:
             import_reference(con, reference)
@@ -98,10 +96,9 @@ def phase_ingest(csv_path: str, store: str, reference: str) -> dict:
     from ..ingest.engine import ingest_file
     from ..reference import import_reference
 
-    con = connect(store)
+    con = connect(store, config=load_config())
     if con.execute(_q("reference_count")).fetchone()[0] == 0:
         import_reference(con, Path(reference))
-    con.execute(statement("store/session.sql", "memory_limit"), {"v": INGEST_MEMORY})
     t, tally = _timed(ingest_file, con, Path(csv_path))
     con.close()
     return {"seconds": t, "rows": tally.records_read, "new": tally.normalised_new,
@@ -161,9 +158,8 @@ def phase_ingest_folder(county: str, store: str) -> dict:
     from ..reference import import_reference
 
     county_dir = Path(county)
-    con = connect(store)
+    con = connect(store, config=load_config())
     import_reference(con, county_dir / "reference")
-    con.execute(statement("store/session.sql", "memory_limit"), {"v": INGEST_MEMORY})
     t, tallies = _timed(ingest_files, con, county_files(county_dir))
     con.close()
     return {"seconds": t, "files": len(tallies), "rows": sum(x.records_read for x in tallies),
@@ -174,13 +170,8 @@ def phase_ingest_folder(county: str, store: str) -> dict:
 def phase_bare_aggregation(store: str) -> dict:
     """The baseline of the check and scoring ratios; also a bare copy of the events table, printed beside them
     as a floor: any step that must carry every event's columns once (the check's context) costs at least it."""
-    from ..config import load_config
-    from ..resources import apply_limits
 
-    con = connect(store, read_only=True)
-    # under the same memory limit as the check and scoring it is the baseline of: without it a copy of 100 M
-    # events is held in memory (19 GB), which is no floor for a step that must run in bounded memory
-    apply_limits(con, load_config())
+    con = connect(store, read_only=True, config=load_config())
     t, _ = _timed(lambda: con.execute(_q("bare_aggregation")).fetchall())
     t_copy, _ = _timed(con.execute, _q("bare_copy"))
     events = con.execute(_q("events_count")).fetchone()[0]
@@ -192,7 +183,6 @@ def phase_check(store: str) -> dict:
     """The full check as `lokivahti check --full` runs it (pipelines/steps.py), so the store is left as a user's
     is, with the client copy built; `seconds` is the check alone (the ratio's numerator), `step_seconds` the whole
     step with its duties (the client copy, the snapshot)."""
-    from ..config import load_config
     from ..steps import check
 
     step_seconds, step = _timed(check, Path(store), config=load_config(), full=True)
@@ -205,12 +195,9 @@ def phase_check(store: str) -> dict:
 
 
 def phase_score(store: str) -> dict:
-    from ..config import load_config
-    from ..resources import apply_limits
     from ..scoring import score
 
-    con = connect(store)
-    apply_limits(con, load_config())
+    con = connect(store, config=load_config())
     t, summary = _timed(score, con, load_config())
     con.close()
     return {"seconds": t, "peak_mib": _peak_mib(), "summary": _jsonable(summary)}
@@ -220,7 +207,6 @@ def _timed_check_step(store: str):
     """The check step as `lokivahti check` runs it (pipelines/steps.py: the check, its duties, the snapshot):
     (seconds, the check's result, the step's own publication of the snapshot: its seconds and how, "updated" by
     what changed or "copied" whole)."""
-    from ..config import load_config
     from ..steps import check
 
     t, step = _timed(check, Path(store), config=load_config())
@@ -233,7 +219,7 @@ def phase_arrive_next_day(store: str, out_csv: str) -> dict:
     step that phase_check_step then times in a process of its own (so its peak memory is the step's own)."""
     from ..ingest.engine import ingest_file
 
-    con = connect(store)
+    con = connect(store, config=load_config())
     run_steps(con, "bench/next_day.sql")
     con.table("bench_next_day").write_csv(str(out_csv), header=True)
     t_ingest, tally = _timed(ingest_file, con, Path(out_csv))
@@ -256,7 +242,7 @@ def phase_retro_reference(store: str, reference: str, work: str, days: str = "60
     folder = Path(work) / "reference-retro"
     shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(reference, folder)
-    con = connect(store)
+    con = connect(store, config=load_config())
     chosen = con.execute(_q("retro_involvement_row"), {"days": int(days)}).fetchone()
     path = folder / "involvement.csv"
     with open(path, encoding="utf-8", newline="") as fh:
@@ -304,12 +290,12 @@ def phase_disclosure(store: str) -> dict:
     from ..disclosure import answer_events, ensure_client_index
     from ..disclosure.answer import answer_events_live
 
-    con = connect(store)
+    con = connect(store, config=load_config())
     client, n = con.execute(_q("busiest_client")).fetchall()[0]
     build_seconds, _ = _timed(ensure_client_index, con, force=True)
     build_peak = _peak_mib()
     con.close()  # the layout is built by `lokivahti check`; a request is answered later, on a connection of its own
-    con = connect(store)
+    con = connect(store, config=load_config())
     period = (client, "2000-01-01", "2100-12-31")
     scan_times = [_timed(lambda: con.execute(_q("bare_scan")).fetchall())[0] for _ in range(7)]
     naive_times = [_timed(answer_events_live, con, *period)[0] for _ in range(7)]
@@ -331,11 +317,10 @@ def phase_disclosure(store: str) -> dict:
 def phase_publish(store: str) -> dict:
     """What `lokivahti check` does after its rules: the request answers' client index, then the snapshot the
     dashboard reads (the check and score phases call the library, which publishes nothing)."""
-    from ..config import load_config
     from ..disclosure.index import ensure_client_index
     from ..store import publish_snapshot
 
-    con = connect(store)
+    con = connect(store, config=load_config())
     try:
         try:
             t_index, _ = _timed(ensure_client_index, con)

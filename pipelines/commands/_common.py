@@ -21,8 +21,8 @@ def store():
 
 
 def open_rw():
-    return connect(state.store)
+    return connect(state.store, config=config())
 
 
 def open_ro():
-    return connect(state.store, read_only=True)
+    return connect(state.store, read_only=True, config=config())
