@@ -52,7 +52,11 @@ APPENDED = {
 }
 # table -> (the family of writers that journal it, how its client_id is kept: "as_keyed" as the client copy keys it,
 # "any_case" as the event had it)
-CLIENT_DAY = {"explanations": ("explanations", "any_case"), "disclosure_events_by_client": ("client_copy", "as_keyed")}
+CLIENT_DAY = {"explanations": ("explanations", "any_case"), "disclosure_events_by_client": ("client_copy", "as_keyed"),
+              "disclosure_index_client_days": ("client_copy", "as_keyed")}
+# a client-day table -> the table of its family that lists the client-days it holds: only those dirty client-days
+# are deleted from the spare's (a delete from the client-sorted copy reads all of it: 1.3 s at 100 M events)
+PRESENT = {"disclosure_events_by_client": "disclosure_index_client_days"}
 FAMILIES = ("explanations", "client_copy")
 
 
@@ -193,9 +197,15 @@ def _bring_up_to_date(con: duckdb.DuckDBPyConnection, old: dict[str, str], now: 
     n_dirty, date_from, date_to = con.execute(_q("dirty_bounds")).fetchone()
     dates = {"date_from": date_from, "date_to": date_to}
     rows = {}
+    present: dict[str, tuple[str, int]] = {}  # table -> (the temp table of its dirty client-days it holds, count)
     for table in client_day if n_dirty else []:
         rows[table] = f"snapshot_rows_{len(rows)}"
         con.execute(_with_table(f"rows_{CLIENT_DAY[table][1]}", table).replace("__ROWS__", rows[table]), dates)
+        if PRESENT.get(table) in client_day:
+            name = f"snapshot_present_{len(present)}"
+            con.execute(_q("present_as_keyed").replace("__ROWS__", name)
+                        .replace("__PRESENT__", quote_identifier(PRESENT[table])))
+            present[table] = (name, con.execute(_q("present_count").replace("__ROWS__", name)).fetchone()[0])
     how["(client-days read)"] = (f"{n_dirty} client-days", time.perf_counter() - t0)
     try:
         with transaction(con):
@@ -216,7 +226,10 @@ def _bring_up_to_date(con: duckdb.DuckDBPyConnection, old: dict[str, str], now: 
                 if table in APPENDED:
                     continue
                 if table in rows:
-                    con.execute(_with_table(f"forget_{CLIENT_DAY[table][1]}", table), dates)
+                    if table not in present:
+                        con.execute(_with_table(f"forget_{CLIENT_DAY[table][1]}", table), dates)
+                    elif present[table][1]:  # else the spare holds none of the dirty client-days
+                        con.execute(_with_table("forget_present", table).replace("__ROWS__", present[table][0]))
                     n, row_from, row_to = con.execute(_q("rows_bounds").replace("__ROWS__", rows[table])).fetchone()
                     if n:
                         con.execute(_with_table("client_days_rows", table).replace("__ROWS__", rows[table]),
@@ -239,7 +252,7 @@ def _bring_up_to_date(con: duckdb.DuckDBPyConnection, old: dict[str, str], now: 
             t0 = time.perf_counter()
         how["(commit)"] = ("", time.perf_counter() - t0)
     finally:
-        for name in rows.values():
+        for name in [*rows.values(), *(name for name, _ in present.values())]:
             con.execute(_q("drop_rows").replace("__ROWS__", name))
         con.execute(_q("drop_dirty"))
     return how

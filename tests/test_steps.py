@@ -94,6 +94,6 @@ def test_the_check_step_does_not_load_the_letters_pdf_library():
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
 
-    import pipelines.disclosure as disclosure
+    from pipelines import disclosure
 
     assert all(callable(getattr(disclosure, name)) for name in disclosure.__all__)

@@ -234,9 +234,11 @@ def _write(con: duckdb.DuckDBPyConnection, steps: dict[str, str]) -> None:
     columns_sql = ", ".join(select)
     con.execute(steps["copy"].replace("__COLUMNS__", columns_sql))
     con.execute(steps["clients"])
+    con.execute(steps["client_days"])
     for (piece,) in con.execute(steps["build_pieces"]).fetchall():
         con.execute(steps["copy_piece"].replace("__COLUMNS__", columns_sql), {"piece": piece})
         con.execute(steps["clients_piece"], {"piece": piece})
+        con.execute(steps["client_days_piece"], {"piece": piece})
     layout = []
     for position, (name, _) in enumerate(columns):
         if name in types:
@@ -313,6 +315,8 @@ def _updatable(con, steps: dict[str, str], recorded: dict, previous_check_run: i
         return False
     if "model_run" not in recorded:  # built before the score step kept the copy's model cases: they may be stale
         return False
+    if not con.execute(steps["update_has_client_days"]).fetchall()[0][0]:  # built before it kept its client-days
+        return False
     if previous_check_run is None or recorded.get("check_run") != previous_check_run:
         return False
     enrich_reference = con.execute(steps["enrich_reference"]).fetchall()[0][0]
@@ -348,7 +352,9 @@ def _update(con, steps: dict[str, str], touched: str, after_run: int | None, upd
     if codes:
         array = ", ".join(code for _, code in sorted(codes))
         select.append(f"[{array}]::USMALLINT[{len(codes)}] AS codes")
-    con.execute(steps["update_delete"])
+    con.execute(steps["update_present"])
+    if con.execute(steps["update_present_count"]).fetchall()[0][0]:
+        con.execute(steps["update_delete"])
     con.execute(steps["update_insert"].replace("__COLUMNS__", ", ".join(select)).replace("__JOINS__", " ".join(joins)))
     con.execute(steps["update_clients"])
     journalled = journal_days(con, "disclosure_touched")  # the client-days replaced, for the published snapshot

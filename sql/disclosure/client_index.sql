@@ -27,6 +27,7 @@
 DROP TABLE IF EXISTS disclosure_events_by_client;
 DROP TABLE IF EXISTS disclosure_index_layout;
 DROP TABLE IF EXISTS disclosure_index_clients;
+DROP TABLE IF EXISTS disclosure_index_client_days;
 
 -- step: old_types
 SELECT type_name FROM duckdb_types() WHERE schema_name = 'main' AND type_name LIKE 'disclosure\_enum\_%' ESCAPE '\';
@@ -121,6 +122,15 @@ CREATE TABLE disclosure_index_clients AS
 SELECT client_id, count(*) AS row_count, quantile_disc(event_date, 0.5) AS mid_date
 FROM disclosure_build.rows WHERE false GROUP BY client_id;
 
+-- step: client_days
+-- per client and day: how many rows. An update replaces whole client-days; this table tells which of them the
+-- copy holds (a new day's are not there yet, so nothing need be deleted for them) and gives the touched clients'
+-- counts and median dates without reading the copy (at 100 M events the recount from the copy cost 3.3 s of a
+-- new day's 24 s step: every row of every touched client, a third of the clients on a busy day)
+CREATE TABLE disclosure_index_client_days AS
+SELECT client_id, event_date, count(*) AS row_count
+FROM disclosure_build.rows WHERE false GROUP BY client_id, event_date;
+
 -- step: copy_piece
 INSERT INTO disclosure_events_by_client
 SELECT __COLUMNS__ FROM disclosure_build.rows WHERE build_piece = $piece
@@ -130,6 +140,11 @@ ORDER BY client_id, event_date, event_time, source_system, source_event_id;
 INSERT INTO disclosure_index_clients
 SELECT client_id, count(*) AS row_count, quantile_disc(event_date, 0.5) AS mid_date
 FROM disclosure_build.rows WHERE build_piece = $piece GROUP BY client_id ORDER BY client_id;
+
+-- step: client_days_piece
+INSERT INTO disclosure_index_client_days
+SELECT client_id, event_date, count(*) AS row_count
+FROM disclosure_build.rows WHERE build_piece = $piece GROUP BY client_id, event_date ORDER BY client_id, event_date;
 
 -- step: layout
 CREATE TABLE disclosure_index_layout AS
@@ -169,7 +184,8 @@ DROP TYPE __TYPE__;
 -- since the copy was built (from the summaries kept at ingest, never the events) are deleted from the copy and
 -- enriched again from touched_rows.sql. A coded column's new values are appended to its dictionary (a code is
 -- a position in the dictionary, so the existing codes stay valid; only a full build sorts the dictionary), and
--- the touched clients' row counts and median dates are recounted from the copy.
+-- the touched clients' row counts and median dates are recounted from the copy's client-days
+-- (disclosure_index_client_days, kept beside the copy), not from the copy itself.
 
 -- step: update_recorded
 SELECT key, value FROM disclosure_index_state;
@@ -207,8 +223,23 @@ UPDATE disclosure_index_layout SET dictionary = $dictionary WHERE column_name = 
 CREATE OR REPLACE TEMP TABLE __TYPE__ AS
 SELECT unnest($dictionary) AS value, CAST(generate_subscripts($dictionary, 1) AS USMALLINT) AS code;
 
+-- step: update_has_client_days
+-- a copy built before the copy kept its client-days is built afresh rather than updated
+SELECT count(*) FROM duckdb_tables()
+WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'disclosure_index_client_days';
+
+-- step: update_present
+-- the touched client-days the copy holds rows of: only these are deleted (the copy is sorted by client, so a
+-- delete reads every row of it; after a new day whose check changed no earlier verdict there is nothing to delete)
+CREATE OR REPLACE TEMP TABLE disclosure_present AS
+SELECT cd.client_id, cd.event_date FROM disclosure_index_client_days cd
+SEMI JOIN disclosure_touched t ON t.client_id = cd.client_id AND t.event_date = cd.event_date;
+
+-- step: update_present_count
+SELECT count(*) FROM disclosure_present;
+
 -- step: update_delete
-DELETE FROM disclosure_events_by_client c USING disclosure_touched t
+DELETE FROM disclosure_events_by_client c USING disclosure_present t
 WHERE c.client_id = t.client_id AND c.event_date = t.event_date;
 
 -- step: update_insert
@@ -217,10 +248,24 @@ SELECT __COLUMNS__ FROM disclosure_enriched d __JOINS__
 ORDER BY d.client_id, d.event_date, d.event_time, d.source_system, d.source_event_id;
 
 -- step: update_clients
+-- the touched client-days' counts replaced, then the touched clients' counts and median dates from them: the
+-- median is quantile_disc's (the row at 0-based position ceil(n/2) - 1 in date order), i.e. the first date whose
+-- running count reaches (n + 1) // 2; tests/test_disclosure_index_update.py holds both tables to a rebuild's
+DELETE FROM disclosure_index_client_days c USING disclosure_present t
+WHERE c.client_id = t.client_id AND c.event_date = t.event_date;
+INSERT INTO disclosure_index_client_days
+SELECT client_id, event_date, count(*) AS row_count FROM disclosure_enriched
+GROUP BY client_id, event_date ORDER BY client_id, event_date;
 DELETE FROM disclosure_index_clients WHERE client_id IN (SELECT client_id FROM disclosure_touched);
 INSERT INTO disclosure_index_clients
-SELECT client_id, count(*) AS row_count, quantile_disc(event_date, 0.5) AS mid_date
-FROM disclosure_events_by_client WHERE client_id IN (SELECT DISTINCT client_id FROM disclosure_touched)
+SELECT client_id, any_value(total) AS row_count, min(event_date) FILTER (WHERE upto >= (total + 1) // 2) AS mid_date
+FROM (
+    SELECT client_id, event_date,
+        sum(row_count) OVER (PARTITION BY client_id ORDER BY event_date) AS upto,
+        sum(row_count) OVER (PARTITION BY client_id) AS total
+    FROM disclosure_index_client_days
+    WHERE client_id IN (SELECT DISTINCT client_id FROM disclosure_touched)
+)
 GROUP BY client_id;
 
 -- step: update_mark
@@ -234,4 +279,5 @@ DROP TABLE IF EXISTS __TYPE__;
 -- step: update_cleanup
 DROP TABLE disclosure_enriched;
 DROP TABLE disclosure_touched;
+DROP TABLE IF EXISTS disclosure_present;
 DROP VIEW disclosure_rows;

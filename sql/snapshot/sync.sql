@@ -138,6 +138,20 @@ SELECT count(*), min(r), max(r) FROM __ROWS__;
 DELETE FROM snap.main.__TABLE__ t USING snapshot_dirty d
 WHERE t.client_id = d.client_id AND t.event_date = d.event_date AND t.event_date BETWEEN $date_from AND $date_to;
 
+-- step: present_as_keyed
+-- the dirty client-days the spare's table holds rows of, by the spare's own list of its client-days (__PRESENT__,
+-- brought along with the table in the same family): read before the spare's transaction; the days of new events
+-- are not there yet, and a delete from a table sorted by client reads all of it, so it runs only for these
+CREATE OR REPLACE TEMP TABLE __ROWS__ AS
+SELECT d.client_id, d.event_date FROM snapshot_dirty d
+SEMI JOIN snap.main.__PRESENT__ p ON p.client_id = d.client_id AND p.event_date = d.event_date;
+
+-- step: present_count
+SELECT count(*) FROM __ROWS__;
+
+-- step: forget_present
+DELETE FROM snap.main.__TABLE__ t USING __ROWS__ d WHERE t.client_id = d.client_id AND t.event_date = d.event_date;
+
 -- step: forget_any_case
 DELETE FROM snap.main.__TABLE__ t USING snapshot_dirty d
 WHERE upper(t.client_id) IS NOT DISTINCT FROM d.client_upper AND t.event_date = d.event_date
