@@ -308,6 +308,25 @@ def test_a_copy_that_missed_a_check_is_rebuilt_rather_than_updated(county_copy, 
     assert read_index_state(con) is not None
 
 
+def test_a_new_day_whose_values_would_outgrow_a_columns_codes_rebuilds_the_copy(county_copy, small_county,
+                                                                                 monkeypatch):
+    """A coded column's new values are appended to its dictionary; when that would pass the codes' limit the update
+    gives way to a build (where the column stays text), and the copy still answers what a rebuild does."""
+    import pipelines.disclosure.index as index_module
+
+    con = county_copy
+    coded = "SELECT count(slot) FROM disclosure_index_layout"
+    coded_before = con.execute(coded).fetchone()[0]
+    largest = con.execute("SELECT max(len(dictionary)) FROM disclosure_index_layout").fetchone()[0]
+    for path in _last_files(small_county):
+        ingest_file(con, path)
+    result = run_check(con, _config())
+    monkeypatch.setattr(index_module, "MAX_CODED", largest)
+    assert update_client_index(con, "chk_touched", previous_check_run=result.previous_check_run_id) == "built"
+    assert con.execute(coded).fetchone()[0] < coded_before  # the column that outgrew its codes stays text
+    _assert_update_equals_rebuild(con)
+
+
 def test_a_full_checks_explained_share_of_its_events_is_the_whole_stores(county_copy):
     # the share the check step reports is collected partition by partition over the events it examined; over a
     # full check that is every event, so it must be the store's explained share (sql/findings/explained_share.sql)

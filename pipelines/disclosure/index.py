@@ -333,21 +333,25 @@ def _update(con, steps: dict[str, str], touched: str, after_run: int | None, upd
     con.execute(read_sql("disclosure/touched_rows.sql"))
     con.execute(steps["enriched"].replace("__ENRICH__", enrich_sql()))
     layout = con.execute(steps["update_layout"]).fetchall()
+    coded = [(position, name) for position, (name, slot, _) in enumerate(layout) if slot is not None]
+    if coded:
+        con.execute(steps["update_codes"])
+        values = " UNION ALL ".join(
+            f"SELECT DISTINCT {position} AS position, {quote_identifier(name)} AS value FROM disclosure_enriched "
+            f"WHERE {quote_identifier(name)} IS NOT NULL" for position, name in coded)
+        con.execute(steps["update_new_values"].replace("__VALUES__", values))
+        if con.execute(steps["update_too_many"], {"max_coded": MAX_CODED}).fetchall()[0][0]:
+            raise _TooManyValues
+        if con.execute(steps["update_new_count"]).fetchall()[0][0]:
+            con.execute(steps["update_dictionaries"])
+            con.execute(steps["update_codes"])
     select, joins, codes = [], [], []
-    for position, (name, slot, dictionary) in enumerate(layout):
+    for position, (name, slot, _) in enumerate(layout):
         if slot is None:
             select.append(f"d.{quote_identifier(name)}")
             continue
-        new = con.execute(steps["update_new_values"].replace("__COLUMN__", quote_identifier(name)),
-                          {"dictionary": dictionary}).fetchall()[0][0] or []
-        if new:
-            dictionary = [*dictionary, *new]
-            if len(dictionary) > MAX_CODED:
-                raise _TooManyValues(name)
-            con.execute(steps["update_dictionary"], {"dictionary": dictionary, "column_name": name})
-        table = quote_identifier(f"{TYPE_PREFIX}{position}")
-        con.execute(steps["update_code_table"].replace("__TYPE__", table), {"dictionary": dictionary})
-        joins.append(f"LEFT JOIN {table} AS c{position} ON c{position}.value = d.{quote_identifier(name)}")
+        joins.append(f"LEFT JOIN (SELECT value, code FROM disclosure_codes WHERE position = {position}) AS c{position} "
+                     f"ON c{position}.value = d.{quote_identifier(name)}")
         codes.append((slot, f"coalesce(c{position}.code, 0)::USMALLINT"))
     if codes:
         array = ", ".join(code for _, code in sorted(codes))
@@ -358,9 +362,6 @@ def _update(con, steps: dict[str, str], touched: str, after_run: int | None, upd
     con.execute(steps["update_insert"].replace("__COLUMNS__", ", ".join(select)).replace("__JOINS__", " ".join(joins)))
     con.execute(steps["update_clients"])
     journalled = journal_days(con, "disclosure_touched")  # the client-days replaced, for the published snapshot
-    for position, (_, slot, _) in enumerate(layout):
-        if slot is not None:
-            con.execute(steps["update_drop_code_table"].replace("__TYPE__", quote_identifier(f"{TYPE_PREFIX}{position}")))
     con.execute(steps["update_cleanup"])
     _record_state(con, steps)
     con.execute(steps["update_mark"], {"updates": updates})

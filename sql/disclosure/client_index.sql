@@ -208,20 +208,34 @@ SELECT DISTINCT client_id, event_date FROM (
 SELECT column_name, slot, dictionary FROM disclosure_index_layout ORDER BY position;
 
 -- step: update_new_values
--- a coded column's values in the update that its dictionary lacks, in sorted order (__COLUMN__); an anti join,
--- not list_contains per value (which compares every value with the whole dictionary: seconds for the account
--- column's thousands of values)
-SELECT list(v ORDER BY v) FROM (
-    SELECT DISTINCT __COLUMN__ AS v FROM disclosure_enriched WHERE __COLUMN__ IS NOT NULL
-) ANTI JOIN (SELECT unnest($dictionary) AS known) ON v = known;
+-- every coded column's values in the update that its dictionary lacks, sorted, per column position (__VALUES__: one
+-- SELECT DISTINCT per coded column, index.py); one statement for all columns, against disclosure_codes, instead of
+-- one per column with its dictionary bound as a parameter (23 statements: 0.6 s of the 100 M new day)
+CREATE OR REPLACE TEMP TABLE disclosure_new_values AS
+SELECT position, list(value ORDER BY value) AS new FROM (__VALUES__) v
+ANTI JOIN disclosure_codes c ON c.position = v.position AND c.value = v.value
+GROUP BY position;
 
--- step: update_dictionary
-UPDATE disclosure_index_layout SET dictionary = $dictionary WHERE column_name = $column_name;
+-- step: update_too_many
+-- a column whose dictionary would outgrow its codes: the copy is built afresh (that column then stays text)
+SELECT count(*) FROM disclosure_new_values n JOIN disclosure_index_layout l USING (position)
+WHERE len(l.dictionary) + len(n.new) > $max_coded;
 
--- step: update_code_table
--- one coded column's dictionary as (value, code) for the join that codes the update's rows (__TYPE__: its name)
-CREATE OR REPLACE TEMP TABLE __TYPE__ AS
-SELECT unnest($dictionary) AS value, CAST(generate_subscripts($dictionary, 1) AS USMALLINT) AS code;
+-- step: update_new_count
+SELECT count(*) FROM disclosure_new_values;
+
+-- step: update_dictionaries
+-- new values go at the end of their dictionaries: a code is a position in the dictionary, so the copy's codes
+-- stay valid (only a full build sorts the dictionary)
+UPDATE disclosure_index_layout l SET dictionary = list_concat(l.dictionary, n.new)
+FROM disclosure_new_values n WHERE l.position = n.position;
+
+-- step: update_codes
+-- every coded column's dictionary as (position, value, code), for the joins that code the update's rows (run
+-- before update_new_values, and again after update_dictionaries when a dictionary grew)
+CREATE OR REPLACE TEMP TABLE disclosure_codes AS
+SELECT position, unnest(dictionary) AS value, CAST(generate_subscripts(dictionary, 1) AS USMALLINT) AS code
+FROM disclosure_index_layout WHERE slot IS NOT NULL;
 
 -- step: update_has_client_days
 -- a copy built before the copy kept its client-days is built afresh rather than updated
@@ -273,11 +287,10 @@ GROUP BY client_id;
 -- the value counts the updates since the copy was built
 INSERT INTO disclosure_index_state VALUES ('updated', $updates);
 
--- step: update_drop_code_table
-DROP TABLE IF EXISTS __TYPE__;
-
 -- step: update_cleanup
 DROP TABLE disclosure_enriched;
 DROP TABLE disclosure_touched;
 DROP TABLE IF EXISTS disclosure_present;
+DROP TABLE IF EXISTS disclosure_codes;
+DROP TABLE IF EXISTS disclosure_new_values;
 DROP VIEW disclosure_rows;
