@@ -103,7 +103,8 @@ def _clients_table(con) -> list[tuple]:
     """The copy's per-client counts and median dates, and its per-client-day counts (which tell an update what
     the copy holds and give those counts without reading the copy)."""
     return (con.execute("SELECT * FROM disclosure_index_clients ORDER BY client_id").fetchall()
-            + con.execute("SELECT * FROM disclosure_index_client_days ORDER BY ALL").fetchall())
+            + con.execute("SELECT client_id, event_date, sum(row_count) FROM disclosure_index_client_days "
+                          "GROUP BY ALL HAVING sum(row_count) <> 0 ORDER BY ALL").fetchall())
 
 
 def _assert_update_equals_rebuild(con) -> None:

@@ -141,7 +141,9 @@ WHERE t.client_id = d.client_id AND t.event_date = d.event_date AND t.event_date
 -- step: present_as_keyed
 -- the dirty client-days the spare's table holds rows of, by the spare's own list of its client-days (__PRESENT__,
 -- brought along with the table in the same family): read before the spare's transaction; the days of new events
--- are not there yet, and a delete from a table sorted by client reads all of it, so it runs only for these
+-- are not there yet, and a delete from a table sorted by client reads all of it, so it runs only for these (a
+-- client-day whose rows an update removed keeps its rows in the list, with counts summing to zero: a harmless
+-- superset, its delete finds nothing)
 CREATE OR REPLACE TEMP TABLE __ROWS__ AS
 SELECT d.client_id, d.event_date FROM snapshot_dirty d
 SEMI JOIN snap.main.__PRESENT__ p ON p.client_id = d.client_id AND p.event_date = d.event_date;
