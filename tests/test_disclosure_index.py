@@ -94,19 +94,25 @@ def test_a_large_answer_read_in_two_halves_at_once_equals_the_live_answer(county
     monkeypatch.setattr(index_module, "PARALLEL_ROWS", parallel_rows)   # 1: every answer is read in halves
     con = connect(store)
     try:
-        ensure_client_index(con)
+        ensure_client_index(con, force=True)   # the median date is kept only for a client read in halves
         state = read_index_state(con, ADULT)
-        assert state.row_count > 1 and state.mid_date is not None
+        assert state.row_count > 1 and (state.mid_date is not None) == (state.row_count >= parallel_rows)
         _assert_same_answers(con, [ADULT, CHILD, OTHER, "no-such-client"])
     finally:
         con.close()
 
 
-def test_the_index_state_gives_the_clients_rows_and_median_date(indexed):
+def test_the_index_state_gives_the_clients_rows_and_the_median_date_of_an_answer_read_in_halves(indexed,
+                                                                                                monkeypatch):
     con = indexed
-    state = read_index_state(con, ADULT)
     expected = con.execute("SELECT count(*), quantile_disc(event_date, 0.5) FROM events WHERE client_id = ?",
                            [ADULT]).fetchall()[0]
+    monkeypatch.setattr(index_module, "PARALLEL_ROWS", expected[0] + 1)   # too few rows to be read in halves
+    ensure_client_index(con, force=True)
+    assert (read_index_state(con, ADULT).row_count, read_index_state(con, ADULT).mid_date) == (expected[0], None)
+    monkeypatch.setattr(index_module, "PARALLEL_ROWS", expected[0])
+    ensure_client_index(con, force=True)
+    state = read_index_state(con, ADULT)
     nobody = read_index_state(con, "no-such-client")
     assert (state.row_count, state.mid_date) == expected
     assert (nobody.row_count, nobody.mid_date) == (0, None)
@@ -143,6 +149,7 @@ def test_the_small_countys_answers_from_the_copy_equal_the_live_answers(small_st
         _assert_same_answers(con, clients, (("2026-05-01", "2026-05-31"), ("2026-05-10", "2026-05-12")))
         index_module.PARALLEL_ROWS, saved = 1, index_module.PARALLEL_ROWS
         try:
+            ensure_client_index(con, force=True)   # every client's median date kept: every answer read in halves
             _assert_same_answers(con, clients, (("2026-05-01", "2026-05-31"), ("2026-05-10", "2026-05-12")))
         finally:
             index_module.PARALLEL_ROWS = saved
@@ -176,7 +183,7 @@ def test_the_second_half_is_read_in_the_connections_time_zone(county, monkeypatc
     monkeypatch.setattr(index_module, "PARALLEL_ROWS", 1)
     con = connect(store)
     try:
-        ensure_client_index(con)
+        ensure_client_index(con, force=True)   # built with every client's median date: read in halves
         con.execute("SET TimeZone = 'Europe/Helsinki'")
         copy = answer_events(con, ADULT, "2000-01-01", "2100-12-31")
         live = answer_events_live(con, ADULT, "2000-01-01", "2100-12-31")

@@ -117,8 +117,18 @@ def _assert_update_equals_rebuild(con) -> None:
     assert updated_clients == rebuilt_clients
 
 
-def test_after_a_new_days_check_the_updated_copy_answers_what_a_rebuilt_one_does(county_copy, small_county):
+@pytest.mark.parametrize("parallel_rows", [None, 1])
+def test_after_a_new_days_check_the_updated_copy_answers_what_a_rebuilt_one_does(county_copy, small_county,
+                                                                                 monkeypatch, parallel_rows):
+    # parallel_rows 1: every client's answer is read in halves, so the copy keeps every client's median date and
+    # the update recounts the touched clients' medians from the client-days
     con = county_copy
+    if parallel_rows is not None:
+        import pipelines.disclosure.index as index_module
+
+        monkeypatch.setattr(index_module, "PARALLEL_ROWS", parallel_rows)
+        ensure_client_index(con, force=True)
+        assert con.execute("SELECT count(*) FROM disclosure_index_clients WHERE mid_date IS NULL").fetchone()[0] == 0
     before = con.execute("SELECT count(*) FROM disclosure_events_by_client").fetchone()[0]
     for path in _last_files(small_county):
         ingest_file(con, path)

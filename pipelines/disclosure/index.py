@@ -237,7 +237,7 @@ def _write(con: duckdb.DuckDBPyConnection, steps: dict[str, str]) -> None:
     con.execute(steps["client_days"])
     for (piece,) in con.execute(steps["build_pieces"]).fetchall():
         con.execute(steps["copy_piece"].replace("__COLUMNS__", columns_sql), {"piece": piece})
-        con.execute(steps["clients_piece"], {"piece": piece})
+        con.execute(steps["clients_piece"], {"piece": piece, "parallel_rows": PARALLEL_ROWS})
         con.execute(steps["client_days_piece"], {"piece": piece})
     layout = []
     for position, (name, _) in enumerate(columns):
@@ -361,6 +361,8 @@ def _update(con, steps: dict[str, str], touched: str, after_run: int | None, upd
         con.execute(steps["update_delete"])
     con.execute(steps["update_insert"].replace("__COLUMNS__", ", ".join(select)).replace("__JOINS__", " ".join(joins)))
     con.execute(steps["update_clients"])
+    con.execute(steps["update_counts"])
+    con.execute(steps["update_client_rows"], {"parallel_rows": PARALLEL_ROWS})
     journalled = journal_days(con, "disclosure_touched")  # the client-days replaced, for the published snapshot
     con.execute(steps["update_cleanup"])
     _record_state(con, steps)
