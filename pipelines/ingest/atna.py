@@ -179,33 +179,49 @@ class AtnaAdapter(SelfDescribingAdapter):
         level = 0
         message_level = None
         too_deep = False
-        try:
-            for event, element in etree.iterparse(str(path), events=("start", "end"), **_iterparse_options()):
-                if event == "start":
-                    level += 1
-                    if message_level is None and local_name(element) == MESSAGE:
-                        message_level, too_deep = level, False
-                    elif message_level is not None and level - message_level + 1 > self.max_depth:
-                        too_deep = True
-                    continue
-                level -= 1
-                if message_level is None or local_name(element) != MESSAGE or level + 1 != message_level:
-                    continue
-                message_level = None
-                record_no += 1
-                line = element.sourceline
-                yield self._record(record_no, line, element, too_deep)
-                element.clear(keep_tail=True)
-                parent = element.getparent()
-                if parent is not None:  # free what was read (bounded memory for many-message files)
-                    while element.getprevious() is not None:
-                        del parent[0]
-        except etree.XMLSyntaxError as exc:
-            record_no += 1
-            msg = str(exc).splitlines()[0][:200] if str(exc) else "syntax error"
-            yield Rejected(record_no, f"malformed XML, the rest of the file was not read ({msg})", None,
-                           exc.lineno if getattr(exc, "lineno", None) else None)
-            return
+        error = None
+        # A pull parser fed by hand rather than iterparse: the events parsed before a syntax error are read before
+        # the error is reported, so the complete messages ahead of a broken one are kept. iterparse's order of the
+        # two changed between lxml releases (6.1.3 yielded those events first, 6.2.0 raises first).
+        parser = etree.XMLPullParser(events=("start", "end"), **_iterparse_options())
+        with open(path, "rb") as fh:
+            while True:
+                block = fh.read(READ_BYTES)
+                try:
+                    if block:
+                        parser.feed(block)
+                    else:
+                        parser.close()
+                except etree.XMLSyntaxError as exc:
+                    error = exc
+                for event, element in parser.read_events():
+                    if event == "start":
+                        level += 1
+                        if message_level is None and local_name(element) == MESSAGE:
+                            message_level, too_deep = level, False
+                        elif message_level is not None and level - message_level + 1 > self.max_depth:
+                            too_deep = True
+                        continue
+                    level -= 1
+                    if message_level is None or local_name(element) != MESSAGE or level + 1 != message_level:
+                        continue
+                    message_level = None
+                    record_no += 1
+                    line = element.sourceline
+                    yield self._record(record_no, line, element, too_deep)
+                    element.clear(keep_tail=True)
+                    parent = element.getparent()
+                    if parent is not None:  # free what was read (bounded memory for many-message files)
+                        while element.getprevious() is not None:
+                            del parent[0]
+                if error is not None:
+                    record_no += 1
+                    msg = str(error).splitlines()[0][:200] if str(error) else "syntax error"
+                    yield Rejected(record_no, f"malformed XML, the rest of the file was not read ({msg})", None,
+                                   error.lineno if getattr(error, "lineno", None) else None)
+                    return
+                if not block:
+                    break
         if record_no == 0:
             yield Rejected(1, "no AuditMessage element in this XML file", None, 1)
 
@@ -216,6 +232,9 @@ class AtnaAdapter(SelfDescribingAdapter):
         raw = etree.tostring(element, encoding="unicode")
         return (self.oversized(record_no, line, MESSAGE, raw)
                 or self.staged(record_no, line, MESSAGE, message_fields, element, raw))
+
+
+READ_BYTES = 1 << 16  # bytes fed to the parser at a time
 
 
 def _iterparse_options() -> dict:
