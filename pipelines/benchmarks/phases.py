@@ -18,6 +18,12 @@ from ..sqlfiles import run_steps, statement
 from ..store import connect
 
 
+def _open(store, *, read_only: bool = False):
+    """The store as a step opens it: under the configuration's memory limit, spill folder and threads, so that a
+    phase measures what `lokivahti` does (pipelines/store.py connect)."""
+    return connect(store, read_only=read_only, config=load_config())
+
+
 def _q(name: str) -> str:
     return statement("bench/phases.sql", name)
 
@@ -36,7 +42,7 @@ def synthesise_events(store: Path, reference: Path, out_csv: Path, n: int) -> Pa
     from ..ingest.engine import ingest_file
     from ..reference import import_reference
 
-    con = connect(store, config=load_config())
+    con = _open(store)
     try:
         if con.execute(_q("reference_count")).fetchone()[0] == 0:
             import_reference(con, reference)
@@ -96,7 +102,7 @@ def phase_ingest(csv_path: str, store: str, reference: str) -> dict:
     from ..ingest.engine import ingest_file
     from ..reference import import_reference
 
-    con = connect(store, config=load_config())
+    con = _open(store)
     if con.execute(_q("reference_count")).fetchone()[0] == 0:
         import_reference(con, Path(reference))
     t, tally = _timed(ingest_file, con, Path(csv_path))
@@ -158,7 +164,7 @@ def phase_ingest_folder(county: str, store: str) -> dict:
     from ..reference import import_reference
 
     county_dir = Path(county)
-    con = connect(store, config=load_config())
+    con = _open(store)
     import_reference(con, county_dir / "reference")
     t, tallies = _timed(ingest_files, con, county_files(county_dir))
     con.close()
@@ -171,7 +177,7 @@ def phase_bare_aggregation(store: str) -> dict:
     """The baseline of the check and scoring ratios; also a bare copy of the events table, printed beside them
     as a floor: any step that must carry every event's columns once (the check's context) costs at least it."""
 
-    con = connect(store, read_only=True, config=load_config())
+    con = _open(store, read_only=True)
     t, _ = _timed(lambda: con.execute(_q("bare_aggregation")).fetchall())
     t_copy, _ = _timed(con.execute, _q("bare_copy"))
     events = con.execute(_q("events_count")).fetchone()[0]
@@ -197,8 +203,9 @@ def phase_check(store: str) -> dict:
 def phase_score(store: str) -> dict:
     from ..scoring import score
 
-    con = connect(store, config=load_config())
-    t, summary = _timed(score, con, load_config())
+    config = load_config()
+    con = connect(store, config=config)
+    t, summary = _timed(score, con, config)
     con.close()
     return {"seconds": t, "peak_mib": _peak_mib(), "summary": _jsonable(summary)}
 
@@ -219,7 +226,7 @@ def phase_arrive_next_day(store: str, out_csv: str) -> dict:
     step that phase_check_step then times in a process of its own (so its peak memory is the step's own)."""
     from ..ingest.engine import ingest_file
 
-    con = connect(store, config=load_config())
+    con = _open(store)
     run_steps(con, "bench/next_day.sql")
     con.table("bench_next_day").write_csv(str(out_csv), header=True)
     t_ingest, tally = _timed(ingest_file, con, Path(out_csv))
@@ -242,7 +249,7 @@ def phase_retro_reference(store: str, reference: str, work: str, days: str = "60
     folder = Path(work) / "reference-retro"
     shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(reference, folder)
-    con = connect(store, config=load_config())
+    con = _open(store)
     chosen = con.execute(_q("retro_involvement_row"), {"days": int(days)}).fetchone()
     path = folder / "involvement.csv"
     with open(path, encoding="utf-8", newline="") as fh:
@@ -290,12 +297,12 @@ def phase_disclosure(store: str) -> dict:
     from ..disclosure import answer_events, ensure_client_index
     from ..disclosure.answer import answer_events_live
 
-    con = connect(store, config=load_config())
+    con = _open(store)
     client, n = con.execute(_q("busiest_client")).fetchall()[0]
     build_seconds, _ = _timed(ensure_client_index, con, force=True)
     build_peak = _peak_mib()
     con.close()  # the layout is built by `lokivahti check`; a request is answered later, on a connection of its own
-    con = connect(store, config=load_config())
+    con = _open(store)
     period = (client, "2000-01-01", "2100-12-31")
     scan_times = [_timed(lambda: con.execute(_q("bare_scan")).fetchall())[0] for _ in range(7)]
     naive_times = [_timed(answer_events_live, con, *period)[0] for _ in range(7)]
@@ -320,7 +327,7 @@ def phase_publish(store: str) -> dict:
     from ..disclosure.index import ensure_client_index
     from ..store import publish_snapshot
 
-    con = connect(store, config=load_config())
+    con = _open(store)
     try:
         try:
             t_index, _ = _timed(ensure_client_index, con)

@@ -360,7 +360,7 @@ def _update(con, steps: dict[str, str], touched: str, after_run: int | None, upd
     if con.execute(steps["update_present_count"]).fetchall()[0][0]:
         con.execute(steps["update_delete"])
     con.execute(steps["update_insert"].replace("__COLUMNS__", ", ".join(select)).replace("__JOINS__", " ".join(joins)))
-    con.execute(steps["update_clients"])
+    con.execute(steps["update_client_days"])
     con.execute(steps["update_counts"])
     con.execute(steps["update_client_rows"], {"parallel_rows": PARALLEL_ROWS})
     journalled = journal_days(con, "disclosure_touched")  # the client-days replaced, for the published snapshot

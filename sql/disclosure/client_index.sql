@@ -123,11 +123,11 @@ SELECT client_id, count(*) AS row_count, quantile_disc(event_date, 0.5) AS mid_d
 FROM disclosure_build.rows WHERE false GROUP BY client_id;
 
 -- step: client_days
--- per client and day: how many rows (after updates, the sum of a client-day's rows: see update_clients). An update
+-- per client and day: how many rows (after updates, the sum of a client-day's rows: see update_client_days). An update
 -- replaces whole client-days; this table tells which of them the copy holds (a new day's are not there yet, so
 -- nothing need be deleted for them) and gives the touched clients' counts and median dates without reading the
 -- copy (at 100 M events the recount from the copy cost 3.3 s of a new day's 24 s step: every row of every
--- touched client, a third of the clients on a busy day)
+-- touched client, more than half of the clients on a busy day)
 CREATE TABLE disclosure_index_client_days AS
 SELECT client_id, event_date, count(*) AS row_count
 FROM disclosure_build.rows WHERE false GROUP BY client_id, event_date;
@@ -249,7 +249,7 @@ WHERE database_name = current_database() AND schema_name = 'main' AND table_name
 -- step: update_present
 -- the touched client-days the copy holds rows of, with how many: only these are deleted (the copy is sorted by
 -- client, so a delete reads every row of it; after a new day whose check changed no earlier verdict there is
--- nothing to delete). A client-day's rows are the sum of its rows in disclosure_index_client_days (update_clients)
+-- nothing to delete). A client-day's rows are the sum of its rows in disclosure_index_client_days (update_client_days)
 CREATE OR REPLACE TEMP TABLE disclosure_present AS
 SELECT cd.client_id, cd.event_date, sum(cd.row_count) AS held FROM disclosure_index_client_days cd
 SEMI JOIN disclosure_touched t ON t.client_id = cd.client_id AND t.event_date = cd.event_date
@@ -267,7 +267,7 @@ INSERT INTO disclosure_events_by_client
 SELECT __COLUMNS__ FROM disclosure_enriched d __JOINS__
 ORDER BY d.client_id, d.event_date, d.event_time, d.source_system, d.source_event_id;
 
--- step: update_clients
+-- step: update_client_days
 -- The touched client-days' counts change by rows appended, not by a delete: the count a client-day held, negated,
 -- and the count it holds now (a delete from this table, which has a row per client and day, cost 1.1 s at 100 M
 -- events; the appended rows are at most two per touched client-day, and a build after MAX_UPDATES updates
