@@ -27,7 +27,7 @@ from ..config import load_config
 from ..errors import InputError
 from ..sqlfiles import read_sql, run_file, run_steps, statement, transaction
 from . import canonical
-from .formats import detect_adapter
+from .formats import CanonicalCsv, detect_adapter
 from .records import CANONICAL_COLUMNS, RESERVED_SOURCE, Rejected, StagedRecord
 
 log = logging.getLogger(__name__)
@@ -144,7 +144,8 @@ def _quarantine_vanished_lines(con, run_id: int, path: Path, reported: set[int],
     """Lines DuckDB's reader passed over without a reject row, quarantined here: over-long lines
     (canonical.overlong_lines) and, when the file's own line count (canonical.scan_lines) still disagrees with what the reader
     accounted for, every over-long or non-UTF-8 line it did not report (canonical.unread_lines). A difference
-    that no such line explains refuses the file: a record is never lost without a trace."""
+    that no such line explains (the reader passed over other lines too, or a record spans lines) sends the file to
+    be read again line by line (_ReadByLine): a record is never lost without a trace."""
     records, long_line = canonical.scan_lines(path)
     missing: dict[int, tuple[str, str]] = {}
     if long_line:
@@ -155,9 +156,7 @@ def _quarantine_vanished_lines(con, run_id: int, path: Path, reported: set[int],
         missing |= unread
         accounted = staged + len(reported) + len(missing)
         if accounted != records:
-            raise InputError(path, f"the CSV reader accounted for {accounted} of the file's {records} non-blank lines "
-                                   "and the rest cannot be told apart (a quoted line break, or a line the reader "
-                                   "skipped); nothing of it was stored")
+            raise _ReadByLine(f"the CSV reader accounted for {accounted} of {records} non-blank lines")
     if missing:
         con.executemany(
             _q("quarantine_record"),
@@ -188,6 +187,11 @@ class _BatchFallback(Exception):
         super().__init__(message)
         self.cut_before_run = cut_before_run
         self.index: int | None = None   # the cut as a position in the batch (set by _ingest_together)
+
+
+class _ReadByLine(_BatchFallback):
+    """DuckDB's reader accounted for fewer lines than the file holds and nothing tells which: the file is
+    ingested again on its own by canonical_by_line, where each line is a record or a rejection."""
 
 
 def ingest_file(
@@ -242,14 +246,18 @@ def _ingest_file(con, path: Path, *, source: str | None, config: dict, own_log: 
     _precheck(path)
     adapter = detect_adapter(path, source, config=config)
     header = canonical.read_header(path) if adapter.format_name == canonical.FORMAT_NAME else None
-    return _ingest_together(con, [path], adapter, header, config, own_log=own_log)[0]
+    try:
+        return _ingest_together(con, [path], adapter, header, config, own_log=own_log)[0]
+    except _ReadByLine as exc:
+        log.info("%s is read line by line (%s)", path.name, exc)
+        return _ingest_together(con, [path], CanonicalCsv(read_by_duckdb=False), None, config, own_log=own_log)[0]
 
 
 def _ingest_together(con, paths: list[Path], adapter, header: list[str] | None, config: dict, *,
                      own_log: bool = False) -> list[Tally]:
     """Ingest files of one adapter (and, for the canonical CSV, one header) in one transaction; one tally each."""
     install_macros(con)
-    is_csv = adapter.format_name == canonical.FORMAT_NAME
+    is_csv = getattr(adapter, "read_by_duckdb", False)  # else the adapter's records are staged from Python
     run_ids = [con.execute(_q("next_run")).fetchone()[0] for _ in paths]
     by_run = dict(zip(run_ids, paths, strict=True))
     params = {"home_controller": config["store"]["home_controller"],

@@ -11,7 +11,7 @@ import csv
 from pathlib import Path
 
 from ..errors import InputError
-from . import canonical
+from . import canonical, canonical_by_line
 from .atna import AtnaAdapter
 from .atna import detect as detect_atna
 from .fhir import FhirAdapter
@@ -24,11 +24,17 @@ HEAD_BYTES = 65536
 
 
 class CanonicalCsv:
+    """The canonical event CSV: read by DuckDB's own reader (the fast path, `read_by_duckdb`), or line by line in
+    Python (`records`) for a file that reader under-reports (the engine decides, canonical_by_line says why)."""
+
     format_name = canonical.FORMAT_NAME
     source_system = None
 
-    def records(self, path: Path):  # pragma: no cover - read by DuckDB directly, see engine
-        raise NotImplementedError
+    def __init__(self, *, read_by_duckdb: bool = True):
+        self.read_by_duckdb = read_by_duckdb
+
+    def records(self, path: Path):
+        return canonical_by_line.records(path)
 
 
 def read_head(path: Path) -> bytes:
