@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from datetime import date
 
+import duckdb
 import polars as pl
 import pytest
 from disclosure_county import ADULT, CHILD, OTHER
@@ -232,3 +233,25 @@ def test_the_date_windows_cover_every_day_once_and_hold_at_most_a_piece_unless_o
     assert windows == [(date(2026, 5, 1), date(2026, 5, 2)), (date(2026, 5, 3), date(2026, 5, 3)),
                        (date(2026, 5, 4), date(2026, 5, 6)), (date(2026, 5, 7), date(2026, 5, 7))]
     assert index_module._date_windows([], 6) == []
+
+
+def test_the_builds_date_windows_shrink_to_fit_the_memory_limit():
+    """Measured on the 10 M replicated county: a 2 M-event window's enrichment held about 1.5 GB, and under the
+    default 1 GB limit `lokivahti check --full` ran out of memory building the copy. A window now holds at most
+    the limit's worth of events at WINDOW_ROW_BYTES an event; without a readable limit, the configured piece."""
+    gib = 1024 ** 3
+    assert index_module.window_events(2_000_000, gib) == gib // index_module.WINDOW_ROW_BYTES < 2_000_000
+    assert index_module.window_events(2_000_000, 64 * gib) == 2_000_000
+    assert index_module.window_events(2_000_000, None) == 2_000_000
+    assert index_module.window_events(2_000_000, 10) == 1
+
+
+def test_the_memory_limit_is_read_from_the_connection_in_bytes():
+    from pipelines.resources import memory_limit_bytes
+    con = duckdb.connect()
+    try:
+        for setting, expected in (("1GB", 10 ** 9), ("4GiB", 4 * 1024 ** 3), ("300MB", 300 * 10 ** 6)):
+            con.execute(f"SET memory_limit = '{setting}'")
+            assert abs(memory_limit_bytes(con) - expected) <= expected * 0.001   # DuckDB prints it rounded
+    finally:
+        con.close()

@@ -19,3 +19,6 @@ SET SESSION TimeZone = $v
 -- the current transaction's id: two reads in a row agree only inside an open transaction (pipelines/sqlfiles.py
 -- in_transaction)
 SELECT txid_current()
+-- step: memory_limit_now
+-- the connection's memory limit as DuckDB prints it ('953.6 MiB'); pipelines/resources.py reads it as bytes
+SELECT current_setting('memory_limit')
