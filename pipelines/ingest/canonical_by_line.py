@@ -26,10 +26,6 @@ JOIN_LINES = 20
 _UNCLOSED = "unexpected end of data"
 
 
-def records(self, path: Path) -> Iterator[StagedRecord | Rejected]:
-        return records(path)
-
-
 def records(path: Path) -> Iterator[StagedRecord | Rejected]:
     """Every non-blank line after the header, in order: a StagedRecord of the canonical columns the header
     names (an empty field is absent), or a Rejected saying why the line is not one record."""
