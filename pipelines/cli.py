@@ -128,3 +128,16 @@ def main() -> None:
     except KeyboardInterrupt:
         console.print("interrupted; the file in progress was rolled back")
         sys.exit(130)
+    except Exception as exc:
+        if not out_of_memory(exc):
+            raise
+        console.print("[red]error:[/red] the step ran out of memory under the store's memory limit and was rolled "
+                      "back; raise `memory_limit` in the configuration's \\[store] table (docs/configuration.md), "
+                      "or run fewer things beside it", highlight=False)
+        sys.exit(3)
+
+
+def out_of_memory(exc: BaseException) -> bool:
+    """DuckDB's out-of-memory error (a step over `memory_limit`) or Python's: one line, never a traceback."""
+    duckdb = sys.modules.get("duckdb")
+    return isinstance(exc, MemoryError) or bool(duckdb and isinstance(exc, duckdb.OutOfMemoryException))

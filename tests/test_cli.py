@@ -7,6 +7,7 @@ import sys
 
 import duckdb
 import pytest
+from ingest_helpers import HEADER, row
 from typer.testing import CliRunner
 
 from pipelines import PROJECT_ROOT
@@ -105,3 +106,19 @@ def test_the_overview_of_commands_imports_none_of_them():
                             timeout=120, check=False)
     assert "check" in result.stdout and "serve" in result.stdout
     assert result.stderr.strip() == "[]"
+
+
+def test_a_step_over_the_memory_limit_is_one_line_naming_the_setting_and_a_non_zero_exit(tmp_path):
+    """A store under a limit too small for the step's statements: the user reads what to change, not a traceback
+    (DuckDB's own message suggests SET statements the user cannot give). Ingest refuses the file alone."""
+    config = tmp_path / "tiny.toml"
+    config.write_text('[store]\nmemory_limit = "2MB"\n', encoding="utf-8")
+    export = tmp_path / "pegasos.csv"
+    export.write_text(HEADER + row(1) + row(2), encoding="utf-8")
+    common = ("--store", str(tmp_path / "s.duckdb"), "--config", str(config))
+    ingested = run_cli(*common, "ingest", str(export))
+    assert "ran out of memory under its memory_limit" in " ".join((ingested.stdout + ingested.stderr).split())
+    checked = run_cli(*common, "check")
+    assert checked.returncode == 3, checked.stdout + checked.stderr
+    assert "memory_limit in the configuration's [store] table" in " ".join(checked.stdout.split())
+    assert "Traceback" not in ingested.stdout + ingested.stderr + checked.stdout + checked.stderr

@@ -229,6 +229,9 @@ def refusal(path, exc: BaseException) -> InputError:
         return InputError(path, f"not valid {exc.encoding} text at byte {exc.start}; nothing of it was stored")
     if isinstance(exc, MemoryError):
         return InputError(path, "too large to read in the memory available; nothing of it was stored")
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        return InputError(path, "the store ran out of memory under its memory_limit while storing this file; nothing "
+                                "of it was stored (raise memory_limit in the configuration's [store] table)")
     if isinstance(exc, OSError):
         return InputError(path, f"cannot be read ({exc.strerror or type(exc).__name__}); nothing of it was stored")
     return InputError(path, f"could not be ingested ({type(exc).__name__}); nothing of it was stored")
