@@ -120,5 +120,5 @@ def test_a_step_over_the_memory_limit_is_one_line_naming_the_setting_and_a_non_z
     assert "ran out of memory under its memory_limit" in " ".join((ingested.stdout + ingested.stderr).split())
     checked = run_cli(*common, "check")
     assert checked.returncode == 3, checked.stdout + checked.stderr
-    assert "memory_limit in the configuration's [store] table" in " ".join(checked.stdout.split())
+    assert "raise `memory_limit` in the configuration's [store] table" in " ".join((checked.stdout + checked.stderr).split())
     assert "Traceback" not in ingested.stdout + ingested.stderr + checked.stdout + checked.stderr
