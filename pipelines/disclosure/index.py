@@ -144,15 +144,16 @@ def client_copy_piece_events(config: dict) -> int:
     return int(config.get("store", {}).get("client_copy_piece_events", PIECE_EVENTS) or PIECE_EVENTS)
 
 
-WINDOW_ROW_BYTES = 1024  # the enrichment's memory per event of a date window, with room to spare (below)
+WINDOW_ROW_BYTES = 1536  # the enrichment's memory per event of a date window, with room to spare (below)
 
 
 def window_events(piece_events: int, memory_limit: int | None) -> int:
     """Events per date window of the build: the piece, or fewer, so that a window's enrichment fits in the
     memory limit. Measured on the 10 M replicated county: a 2 M-event window's statement (joins, then the sort
-    by piece) held about 1.5 GB unconstrained, about 750 bytes an event, and under a 1 GB limit it did not always
-    spill in time (an out-of-memory error in `lokivahti check --full`); at 1,024 bytes an event a 1 GB limit
-    gives windows of about a million events."""
+    by piece) held about 1.5 GB unconstrained and, under a 1 GB limit, did not always spill in time (an
+    out-of-memory error in `lokivahti check --full`); a 900 k-event window's peak buffer memory was 873 MB, about
+    970 bytes an event. At 1,536 bytes an event a 1 GB limit gives windows of about 650 k events, with a third of
+    the limit to spare for a county whose rows are wider (long texts, many findings per event)."""
     if not memory_limit:
         return piece_events
     return max(1, min(piece_events, memory_limit // WINDOW_ROW_BYTES))
