@@ -257,3 +257,30 @@ def test_the_memory_limit_is_read_from_the_connection_in_bytes():
             assert abs(memory_limit_bytes(con) - expected) <= expected * 0.001   # DuckDB prints it rounded
     finally:
         con.close()
+
+
+def test_a_copy_built_under_a_small_memory_limit_is_cut_into_windows_and_equals_the_copy_built_whole(
+        small_store, tmp_path, monkeypatch):
+    """The build asks its connection for the limit: under a small one it cuts the events into more date windows,
+    and the copy is the same. (The small county's 10 k events fit any workable limit, so an event is taken to
+    need 64 kB here.)"""
+    store = tmp_path / "small.duckdb"
+    shutil.copyfile(small_store, store)
+    seen = []
+    monkeypatch.setattr(index_module, "WINDOW_ROW_BYTES", 64_000)
+    cut = index_module._date_windows
+    monkeypatch.setattr(index_module, "_date_windows", lambda days, piece: seen.append(piece) or cut(days, piece))
+    con = connect(store)
+    try:
+        events = con.execute("SELECT count(*) FROM events WHERE client_id IS NOT NULL").fetchone()[0]
+        con.execute("SET memory_limit = '64GB'")
+        ensure_client_index(con, force=True, piece_events=events + 1)
+        whole = _copy_tables(con)
+        con.execute("SET memory_limit = '160MB'")
+        ensure_client_index(con, force=True, piece_events=events + 1)
+        small = _copy_tables(con)
+    finally:
+        con.close()
+    assert seen[0] == events + 1                       # under 64 GB: one window, the piece asked for
+    assert abs(seen[1] - 2_500) <= 3 and seen[1] < events // 3   # 160 MB at 64 kB an event (DuckDB rounds it)
+    assert small == whole
