@@ -27,7 +27,7 @@ _UNCLOSED = "unexpected end of data"
 
 
 def records(path: Path) -> Iterator[StagedRecord | Rejected]:
-    """Every non-blank line after the header, in order: a StagedRecord of the canonical columns the header
+    """Every non-empty line after the header, in order: a StagedRecord of the canonical columns the header
     names (an empty field is absent), or a Rejected saying why the line is not one record."""
     header = read_header(path)
     wanted = [(i, name) for i, name in enumerate(header) if name in CANONICAL_COLUMNS]
@@ -41,7 +41,7 @@ def records(path: Path) -> Iterator[StagedRecord | Rejected]:
 
     while (item := next_line()) is not None:
         number, body = item
-        if not body.strip():
+        if not body:   # an empty line is no record (DuckDB's reader skips it too); a line of spaces is one
             continue
         record_no += 1
         if len(body) > MAX_LINE:
