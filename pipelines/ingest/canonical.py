@@ -159,15 +159,27 @@ def unread_lines(path: Path, accounted: set[int]) -> tuple[int, dict[int, tuple[
             records += 1
             if number in accounted:
                 continue
-            text = body[:10_000].decode("utf-8", errors="replace")
-            if len(body) > MAX_LINE:
-                found[number] = (OVERLONG, text)
-                continue
-            try:
-                body.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                found[number] = (f"not valid UTF-8 (wrong encoding?) at byte {exc.start} of the line", text)
+            _text, reason = decode_line(body)
+            if reason is not None:
+                found[number] = (reason, line_head(body))
     return records, found
+
+
+def decode_line(body: bytes) -> tuple[str | None, str | None]:
+    """(text, None) for a physical line (without its line break) that can be read as a record, or (None, reason)
+    for one that cannot even be split: longer than MAX_LINE, or not UTF-8. The reasons DuckDB's reader may leave
+    unreported (unread_lines), and the line-by-line reader's own (canonical_by_line)."""
+    if len(body) > MAX_LINE:
+        return None, OVERLONG
+    try:
+        return body.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return None, f"not valid UTF-8 (wrong encoding?) at byte {exc.start} of the line"
+
+
+def line_head(body: bytes) -> str:
+    """A line's first 10,000 bytes as text, for its quarantine row (undecodable bytes replaced)."""
+    return body[:10_000].decode("utf-8", errors="replace")
 
 
 def line_of_record(record_no: int, rejected_lines: list[int]) -> int:

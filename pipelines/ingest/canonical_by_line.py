@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 
-from .canonical import MAX_LINE, OVERLONG, read_header
+from .canonical import MAX_LINE, decode_line, line_head, read_header
 from .records import CANONICAL_COLUMNS, Rejected, StagedRecord
 
 JOIN_LINES = 20
@@ -44,25 +44,16 @@ def records(path: Path) -> Iterator[StagedRecord | Rejected]:
         if not body:   # an empty line is no record (DuckDB's reader skips it too); a line of spaces is one
             continue
         record_no += 1
-        if len(body) > MAX_LINE:
-            yield Rejected(record_no, OVERLONG, _head(body), number)
-            continue
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield Rejected(record_no, f"not valid UTF-8 (wrong encoding?) at byte {exc.start} of the line",
-                           _head(body), number)
-            continue
-        fields, error, used = _parse(text)
-        if error == _UNCLOSED:
-            fields, error, used = _join(text, number, lines, ahead)
-        if error is not None:
-            yield Rejected(record_no, error, _head(body), number)
-            continue
-        if len(fields) != len(header):
+        text, error = decode_line(body)
+        if text is not None:
+            fields, error, used = _parse(text)
+            if error == _UNCLOSED:
+                fields, error, used = _join(text, number, lines, ahead)
+        if error is None and len(fields) != len(header):
             kind = "extra fields" if len(fields) > len(header) else "missing fields"
-            yield Rejected(record_no, f"{kind}: {len(fields)} fields where the header has {len(header)}",
-                           _head(body), number)
+            error = f"{kind}: {len(fields)} fields where the header has {len(header)}"
+        if error is not None:
+            yield Rejected(record_no, error, line_head(body), number)
             continue
         yield StagedRecord(record_no, {name: (fields[i] or None) for i, name in wanted},
                            raw=used[:10_000], line_no=number)
@@ -118,7 +109,3 @@ def _join(text: str, number: int, lines: Iterator, ahead: deque) -> tuple[list[s
         break
     ahead.extendleft(reversed(taken))
     return [], f"a quoted field is not closed on line {number} (nor within the {JOIN_LINES} lines after it)", text
-
-
-def _head(body: bytes) -> str:
-    return body[:10_000].decode("utf-8", errors="replace")
