@@ -21,9 +21,9 @@ SELECT event_date, sum(events) AS events FROM source_day_counts GROUP BY ALL ORD
 -- from the masks, so no per quarter-hour table exists. n_access (and access_slots): the events with a client and
 -- an action other than 'other' whose outcome is a success (docs/rules.md: a failed attempt is no access).
 -- n_off_clock: events outside the working hours [$work_start, $work_end) by the clock alone. The account -> staff
--- mapping is a small hash table joined on the way.
+-- mapping is a small hash table joined on the way; the person is their number (s, 001_user_day.sql).
 INSERT INTO feature_day_clients
-SELECT staff_id, day, client_id,
+SELECT s, day, client_id,
     count(*) AS n,
     count(*) FILTER (WHERE action = 'read') AS n_read,
     count(*) FILTER (WHERE action = 'search') AS n_search,
@@ -36,7 +36,7 @@ SELECT staff_id, day, client_id,
 FROM (
     -- the quarter-hour of the day: quarter-hours since 0001-01-01 00:00 (the offset keeps the division a floor
     -- for every date after year 1) modulo 96; event_date is the same Helsinki date as event_local's
-    SELECT a.staff_id, a.system_bit, e.event_date AS day, e.client_id, e.action,
+    SELECT a.s, a.system_bit, e.event_date AS day, e.client_id, e.action,
         CAST((epoch_us(e.event_local) + 62135596800000000) // 900000000 % 96 AS INTEGER) AS slot,
         e.client_id IS NOT NULL AND e.action <> 'other' AND coalesce(e.outcome, 'success') = 'success' AS access
     FROM events e

@@ -4,6 +4,7 @@
 --   so they are dropped before the normalisation and the forest run in Python. feature_user_day,
 --   feature_peer_of_day, feature_account_staff (the findings' events) and the small reference tables stay.
 DROP TABLE IF EXISTS feature_day_clients;
+DROP TABLE IF EXISTS feature_client_numbers;
 DROP TABLE IF EXISTS feature_client_flags;
 DROP TABLE IF EXISTS feature_covering;
 DROP TABLE IF EXISTS feature_staff_clients;
