@@ -124,34 +124,43 @@ def explain_rows(model: EvidenceModel, rows: pl.DataFrame, contrib: np.ndarray,
     (the top aspects, each by its most deviating feature) and texts fi/en; `notes` adds a review-feedback
     sentence (fi, en) per row."""
     aspects = list(model.aspects)
-    out = []
-    for i, row in enumerate(rows.iter_rows(named=True)):
+    # the columns a driver reads, each as one list (a row's named dict of every column cost more than the texts)
+    wanted = ["staff_id", "day", "peer_group"] + [f"{f}{m}" for fs in model.aspects.values() for f in fs
+                                                   for m in ("", "_peer_median", "_peer_z", "_own_z", "_own_median")]
+    col = {c: rows[c].to_list() if c in rows.columns else [None] * rows.height for c in dict.fromkeys(wanted)}
+    # each row's aspects by their evidence, largest first (ties in aspect order), the first MAX_DRIVERS
+    order = np.argsort(-contrib, axis=1, kind="stable")[:, :MAX_DRIVERS] if len(contrib) else np.zeros((0, 0), int)
+    out_fi, out_en, out_drivers = [], [], []
+    for i in range(rows.height):
         drivers = []
-        for j in np.argsort(-contrib[i], kind="stable")[:MAX_DRIVERS]:
+        peer_group = col["peer_group"][i]
+        for j in order[i]:
             if contrib[i, j] <= 0:
                 break
             features = model.aspects[aspects[j]]
-            zs = [(_num(row.get(f"{f}_peer_z")) or 0.0, f) for f in features]
-            _z, f = max(zs)
+            _z, f = max((_num(col[f"{f}_peer_z"][i]) or 0.0, f) for f in features)
             drivers.append({
                 "aspect": aspects[j],
                 "feature": f,
-                "value": _num(row.get(f)),
-                "peer_median": _num(row.get(f"{f}_peer_median")),
-                "peer_z": _num(row.get(f"{f}_peer_z")),
-                "own_z": _num(row.get(f"{f}_own_z")),
-                "own_median": _num(row.get(f"{f}_own_median")),
+                "value": _num(col[f][i]),
+                "peer_median": _num(col[f"{f}_peer_median"][i]),
+                "peer_z": _num(col[f"{f}_peer_z"][i]),
+                "own_z": _num(col[f"{f}_own_z"][i]),
+                "own_median": _num(col[f"{f}_own_median"][i]),
                 "contribution": round(float(contrib[i, j]), 4),
-                "peer_group": row.get("peer_group"),
+                "peer_group": peer_group,
             })
-        fi, en = explanation(drivers, "fi", row.get("peer_group")), explanation(drivers, "en", row.get("peer_group"))
+        fi, en = explanation(drivers, "fi", peer_group), explanation(drivers, "en", peer_group)
         if notes and notes[i][0]:
             fi, en = fi + " " + notes[i][0], en + " " + notes[i][1]
-        out.append({"staff_id": row["staff_id"], "day": row["day"], "explanation_fi": fi, "explanation_en": en,
-                    "drivers": json.dumps(drivers, ensure_ascii=False)})
-    schema = {"staff_id": pl.Utf8, "day": pl.Date, "explanation_fi": pl.Utf8, "explanation_en": pl.Utf8,
-              "drivers": pl.Utf8}
-    return pl.DataFrame(out, schema=schema)
+        out_fi.append(fi)
+        out_en.append(en)
+        out_drivers.append(json.dumps(drivers, ensure_ascii=False))
+    return pl.DataFrame({"staff_id": pl.Series(col["staff_id"], dtype=pl.Utf8),
+                         "day": pl.Series(col["day"], dtype=pl.Date),
+                         "explanation_fi": pl.Series(out_fi, dtype=pl.Utf8),
+                         "explanation_en": pl.Series(out_en, dtype=pl.Utf8),
+                         "drivers": pl.Series(out_drivers, dtype=pl.Utf8)})
 
 
 def _date_text(d, lang: str) -> str:

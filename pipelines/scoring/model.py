@@ -68,10 +68,10 @@ def evidence_matrix(contrib: np.ndarray, variant: str) -> np.ndarray:
     """The forest's input: the aspect columns [row, aspect], and their sum as a last column for `aspects+sum`."""
     if variant == "aspects":
         return contrib
-    ranked = -np.sort(-contrib, axis=1)
     total = contrib.sum(axis=1, keepdims=True)
-    if variant == "aspects+sum":
+    if variant == "aspects+sum":   # the default: no sort of every row's aspects (a tenth of a second at 0.4 M days)
         return np.hstack([contrib, total])
+    ranked = -np.sort(-contrib, axis=1)
     if variant == "ranked+sum":
         return np.hstack([ranked, total])
     return np.hstack([contrib, ranked])
