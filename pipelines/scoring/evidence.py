@@ -48,12 +48,22 @@ class EvidenceModel:
         own = frame[f"{feature}_own_z"].fill_null(0.0).fill_nan(0.0).to_numpy().astype(np.float64)
         return np.where(own_known, np.minimum(peer, own), peer)
 
+    def _feature_z_expr(self, feature: str) -> pl.Expr:
+        """feature_z as an expression (the same numbers): the frame is read once for every aspect."""
+        peer = pl.col(f"{feature}_peer_z").cast(pl.Float64).fill_null(0.0).fill_nan(0.0)
+        if feature not in self.own:
+            return peer
+        own = pl.col(f"{feature}_own_z").cast(pl.Float64).fill_null(0.0).fill_nan(0.0)
+        return pl.when(pl.col(f"{feature}_own_median").is_not_null()).then(pl.min_horizontal(peer, own)).otherwise(peer)
+
     def aspect_z(self, frame: pl.DataFrame) -> np.ndarray:
-        """[row, aspect]: the aspect's largest positive deviation (0 when none is above typical)."""
+        """[row, aspect]: the aspect's largest positive deviation (0 when none is above typical). One select over
+        the frame (a column per aspect), not a numpy copy of every feature's columns."""
         if frame.height == 0:
             return np.zeros((0, len(self.aspects)))
-        cols = [np.max(np.vstack([self.feature_z(frame, f) for f in fs]), axis=0) for fs in self.aspects.values()]
-        return np.clip(np.vstack(cols).T, 0.0, 1e6)
+        z = frame.select([pl.max_horizontal([self._feature_z_expr(f) for f in fs]).clip(0.0, 1e6).alias(a)
+                          for a, fs in self.aspects.items()])
+        return z.to_numpy().astype(np.float64, copy=False)
 
     def contributions(self, frame: pl.DataFrame, factors: np.ndarray | None = None) -> np.ndarray:
         """[row, aspect]: weight * ln(1 + z), times the review factor of that person and aspect."""

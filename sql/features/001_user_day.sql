@@ -74,11 +74,17 @@ GROUP BY s, day;
 -- step: staff_unit
 -- Each person's unit and role (the latest-starting staff row): whose opening hours their work is measured
 -- against, and whose colleagues they can stand in for.
+-- `team`: the (unit, role) as one number, what a substitute shares with the colleague they stand in for (NULL
+-- when either is unknown: such a person is nobody's colleague).
 CREATE OR REPLACE TEMP TABLE feature_staff_unit AS
-SELECT n.s, arg_max(r.unit_id, r.valid_from) AS unit_id, arg_max(r.role, r.valid_from) AS role,
-    min(r.valid_from) AS in_post_since
-FROM ref_staff r JOIN feature_staff_numbers n USING (staff_id) WHERE r.valid_from IS NOT NULL
-GROUP BY n.s;
+SELECT *, CASE WHEN unit_id IS NOT NULL AND role IS NOT NULL
+               THEN CAST(dense_rank() OVER (ORDER BY unit_id, role) AS INTEGER) END AS team
+FROM (
+    SELECT n.s, arg_max(r.unit_id, r.valid_from) AS unit_id, arg_max(r.role, r.valid_from) AS role,
+        min(r.valid_from) AS in_post_since
+    FROM ref_staff r JOIN feature_staff_numbers n USING (staff_id) WHERE r.valid_from IS NOT NULL
+    GROUP BY n.s
+);
 
 -- step: personal
 -- Personal involvement periods (responsible worker, work pair), overlapping or adjacent ones merged.
@@ -149,11 +155,11 @@ WHERE cd.n_access > 0;
 -- The candidates (a colleague of the same unit and role is the client's own worker) are few, so they are
 -- found first and only they are looked up among the own workers' days: the other order probed every
 -- uninvolved access against all user-days (at ten million events about half a second of the scoring). The
--- uninvolved accesses meet the own workers on (client, unit, role) at once: joined on the client alone, each
--- met every own worker of the client first (at ten million events 2.1 M rows for 89 candidates).
+-- uninvolved accesses meet the own workers on (client, team) at once, two numbers: joined on the client alone,
+-- each met every own worker of the client first (at ten million events 2.1 M rows for 89 candidates).
 CREATE OR REPLACE TEMP TABLE feature_covering AS
 WITH mine AS (
-    SELECT f.s, f.day, f.c, su.unit_id, su.role
+    SELECT f.s, f.day, f.c, su.team
     FROM feature_client_flags f
     JOIN feature_staff_unit su ON su.s = f.s
     LEFT JOIN feature_unit_hours o ON o.unit_id = su.unit_id
@@ -161,12 +167,12 @@ WITH mine AS (
     WHERE NOT f.personal_involvement
       AND (coalesce(o.every_day, false) OR (isodow(f.day) < 6 AND h.day IS NULL))
 ), theirs AS (
-    SELECT p.c, p.s AS own_worker, p.valid_from, p.valid_to, su.unit_id, su.role
+    SELECT p.c, p.s AS own_worker, p.valid_from, p.valid_to, su.team
     FROM feature_personal p JOIN feature_staff_unit su ON su.s = p.s
 ), candidates AS MATERIALIZED (
     SELECT m.s, m.day, m.c, t.own_worker
     FROM mine m
-    JOIN theirs t ON t.c = m.c AND t.unit_id = m.unit_id AND t.role = m.role
+    JOIN theirs t ON t.c = m.c AND t.team = m.team
      AND m.day BETWEEN t.valid_from AND t.valid_to AND t.own_worker <> m.s
 )
 SELECT DISTINCT c.s, c.day, c.c
