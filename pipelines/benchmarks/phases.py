@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -173,16 +174,28 @@ def phase_ingest_folder(county: str, store: str) -> dict:
             "peak_mib": _peak_mib()}
 
 
+# Each baseline is timed this many times and its median taken. The copy writes a temp table as large as the events
+# (spilled past memory_limit), and one copy of the same ten million events took 3.85 s and 5.44 s in two runs of
+# one afternoon while the check beside it took 15.6 and 16.0 s: a single run of the yardstick moved a ratio by a
+# third. The median of three keeps one slow or fast copy from setting it; every run is reported.
+BASELINE_RUNS = 3
+
+
 def phase_bare_aggregation(store: str) -> dict:
     """The baseline of the check and scoring ratios; also a bare copy of the events table, printed beside them
-    as a floor: any step that must carry every event's columns once (the check's context) costs at least it."""
+    as a floor: any step that must carry every event's columns once (the check's context) costs at least it.
+    Both are the median of BASELINE_RUNS runs (`runs`, `copy_runs`: each run's seconds)."""
 
     con = _open(store, read_only=True)
-    t, _ = _timed(lambda: con.execute(_q("bare_aggregation")).fetchall())
-    t_copy, _ = _timed(con.execute, _q("bare_copy"))
+    runs, copy_runs = [], []
+    for _ in range(BASELINE_RUNS):
+        runs.append(_timed(lambda: con.execute(_q("bare_aggregation")).fetchall())[0])
+        copy_runs.append(_timed(con.execute, _q("bare_copy"))[0])
+        con.execute(_q("drop_bare_copy"))
     events = con.execute(_q("events_count")).fetchone()[0]
     con.close()
-    return {"seconds": t, "copy_seconds": t_copy, "events": events, "peak_mib": _peak_mib()}
+    return {"seconds": statistics.median(runs), "copy_seconds": statistics.median(copy_runs), "runs": runs,
+            "copy_runs": copy_runs, "events": events, "peak_mib": _peak_mib()}
 
 
 def phase_check(store: str) -> dict:

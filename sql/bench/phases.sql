@@ -21,7 +21,10 @@ SELECT account, count(*), count(DISTINCT client_id) FROM events GROUP BY account
 
 -- step: bare_copy
 -- the floor of any step that carries every event's columns once (the check's per-event context)
-CREATE TEMP TABLE bare_copy AS SELECT * EXCLUDE (raw) FROM events
+CREATE OR REPLACE TEMP TABLE bare_copy AS SELECT * EXCLUDE (raw) FROM events
+
+-- step: drop_bare_copy
+DROP TABLE IF EXISTS bare_copy
 
 -- step: bare_scan
 SELECT count(*), max(length(document)), max(record_no) FROM events WHERE client_id <> ''
