@@ -27,6 +27,8 @@ from .. import SQL_DIR
 from .evidence import EvidenceModel
 
 MAX_DRIVERS = 3
+# Flagged days whose columns are read into Python lists at a time (explain_rows).
+EXPLAIN_CHUNK = 2048
 LANGS = ("fi", "sv", "en")
 TEXTS_PATH = SQL_DIR / "features" / "explanation_texts.toml"
 # A case is told by one day-level feature per aspect, summed over its days against the same-day peer medians.
@@ -124,29 +126,37 @@ def explain_rows(model: EvidenceModel, rows: pl.DataFrame, contrib: np.ndarray,
     (the top aspects, each by its most deviating feature) and texts fi/en; `notes` adds a review-feedback
     sentence (fi, en) per row."""
     aspects = list(model.aspects)
-    # the columns a driver reads, each as one list (a row's named dict of every column cost more than the texts)
-    wanted = ["staff_id", "day", "peer_group"] + [f"{f}{m}" for fs in model.aspects.values() for f in fs
-                                                   for m in ("", "_peer_median", "_peer_z", "_own_z", "_own_median")]
-    col = {c: rows[c].to_list() if c in rows.columns else [None] * rows.height for c in dict.fromkeys(wanted)}
+    # the columns a driver reads, each as one list (a row's named dict of every column cost more than the texts),
+    # EXPLAIN_CHUNK rows at a time (a Python object per value: bounded, whatever the number of flagged days)
+    wanted = list(dict.fromkeys(["staff_id", "day", "peer_group"] + [
+        f"{f}{m}" for fs in model.aspects.values() for f in fs
+        for m in ("", "_peer_median", "_peer_z", "_own_z", "_own_median")]))
     # each row's aspects by their evidence, largest first (ties in aspect order), the first MAX_DRIVERS
     order = np.argsort(-contrib, axis=1, kind="stable")[:, :MAX_DRIVERS] if len(contrib) else np.zeros((0, 0), int)
-    out_fi, out_en, out_drivers = [], [], []
+    out_fi, out_en, out_drivers, keys_staff, keys_day = [], [], [], [], []
+    col: dict[str, list] = {}
     for i in range(rows.height):
+        if i % EXPLAIN_CHUNK == 0:
+            part = rows.slice(i, EXPLAIN_CHUNK)
+            col = {c: part[c].to_list() if c in part.columns else [None] * part.height for c in wanted}
+            keys_staff += col["staff_id"]
+            keys_day += col["day"]
+        k = i % EXPLAIN_CHUNK
         drivers = []
-        peer_group = col["peer_group"][i]
+        peer_group = col["peer_group"][k]
         for j in order[i]:
             if contrib[i, j] <= 0:
                 break
             features = model.aspects[aspects[j]]
-            _z, f = max((_num(col[f"{f}_peer_z"][i]) or 0.0, f) for f in features)
+            _z, f = max((_num(col[f"{f}_peer_z"][k]) or 0.0, f) for f in features)
             drivers.append({
                 "aspect": aspects[j],
                 "feature": f,
-                "value": _num(col[f][i]),
-                "peer_median": _num(col[f"{f}_peer_median"][i]),
-                "peer_z": _num(col[f"{f}_peer_z"][i]),
-                "own_z": _num(col[f"{f}_own_z"][i]),
-                "own_median": _num(col[f"{f}_own_median"][i]),
+                "value": _num(col[f][k]),
+                "peer_median": _num(col[f"{f}_peer_median"][k]),
+                "peer_z": _num(col[f"{f}_peer_z"][k]),
+                "own_z": _num(col[f"{f}_own_z"][k]),
+                "own_median": _num(col[f"{f}_own_median"][k]),
                 "contribution": round(float(contrib[i, j]), 4),
                 "peer_group": peer_group,
             })
@@ -156,8 +166,8 @@ def explain_rows(model: EvidenceModel, rows: pl.DataFrame, contrib: np.ndarray,
         out_fi.append(fi)
         out_en.append(en)
         out_drivers.append(json.dumps(drivers, ensure_ascii=False))
-    return pl.DataFrame({"staff_id": pl.Series(col["staff_id"], dtype=pl.Utf8),
-                         "day": pl.Series(col["day"], dtype=pl.Date),
+    return pl.DataFrame({"staff_id": pl.Series(keys_staff, dtype=pl.Utf8),
+                         "day": pl.Series(keys_day, dtype=pl.Date),
                          "explanation_fi": pl.Series(out_fi, dtype=pl.Utf8),
                          "explanation_en": pl.Series(out_en, dtype=pl.Utf8),
                          "drivers": pl.Series(out_drivers, dtype=pl.Utf8)})

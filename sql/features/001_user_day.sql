@@ -147,6 +147,11 @@ LEFT JOIN feature_holidays h ON h.day = cd.day
 LEFT JOIN feature_personal p ON p.c = c.c AND p.s = cd.s AND cd.day BETWEEN p.valid_from AND p.valid_to
 WHERE cd.n_access > 0;
 
+-- step: release_day_clients
+-- The pass's rows are read by staff_day and client_flags only: dropped here, not at the end, so the later steps'
+-- tables do not stand beside them (at ten million events about 0.4 GB of DuckDB's memory).
+DROP TABLE IF EXISTS feature_day_clients;
+
 -- step: covering
 -- Clients opened without personal involvement whose own worker (responsible worker or work pair that day) is
 -- a colleague of the same unit and role with no events at all on a day the unit works (a working day, or any
@@ -267,6 +272,9 @@ SELECT s, first_day AS day, count(*) AS new_clients
 FROM feature_staff_clients
 GROUP BY ALL;
 
+-- step: release_staff_clients
+DROP TABLE IF EXISTS feature_staff_clients;
+
 -- step: uncovered_spans
 -- Distinct clients opened without personal involvement (and not as a substitute) over the 7, 28 and 90 days
 -- ending on each day, and over the 62 days t-90 ... t-29 (the person's own yardstick from before the recent
@@ -362,6 +370,10 @@ SELECT cd.s, cd.day, count(DISTINCT i.unit_id) AS client_units
 FROM feature_client_flags cd
 JOIN units i ON i.c = cd.c AND cd.day BETWEEN i.valid_from AND i.valid_to
 GROUP BY ALL;
+
+-- step: release_client_flags
+-- The last reader of the per user-day-client flags was client_units.
+DROP TABLE IF EXISTS feature_client_flags;
 
 -- step: user_day
 CREATE OR REPLACE TEMP TABLE feature_user_day AS
