@@ -9,12 +9,12 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-import holidays
+from holidays.countries.finland import Finland  # the one country, not the whole registry
 
 
 def finnish_holidays(start: date, end: date) -> set[date]:
     years = range(start.year, end.year + 1)
-    return set(holidays.Finland(years=list(years)).keys())
+    return set(Finland(years=list(years)).keys())
 
 
 def days(start: date, end: date):
