@@ -40,16 +40,9 @@ class EvidenceModel:
         return cls({a: fs for a, fs in aspects.items() if fs}, dict(weights),
                    frozenset(row[0] for row in rows if row[2]), float(flag_score))
 
-    def feature_z(self, frame: pl.DataFrame, feature: str) -> np.ndarray:
-        peer = frame[f"{feature}_peer_z"].fill_null(0.0).fill_nan(0.0).to_numpy().astype(np.float64)
-        if feature not in self.own:
-            return peer
-        own_known = frame[f"{feature}_own_median"].is_not_null().to_numpy()
-        own = frame[f"{feature}_own_z"].fill_null(0.0).fill_nan(0.0).to_numpy().astype(np.float64)
-        return np.where(own_known, np.minimum(peer, own), peer)
-
     def _feature_z_expr(self, feature: str) -> pl.Expr:
-        """feature_z as an expression (the same numbers): the frame is read once for every aspect."""
+        """A feature's deviation per row: the peer deviation, or the smaller of the peer and the own deviation once
+        the person's older days exist (the module docstring says why); missing values count as 0."""
         peer = pl.col(f"{feature}_peer_z").cast(pl.Float64).fill_null(0.0).fill_nan(0.0)
         if feature not in self.own:
             return peer
