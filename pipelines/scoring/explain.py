@@ -128,49 +128,47 @@ def explain_rows(model: EvidenceModel, rows: pl.DataFrame, contrib: np.ndarray,
     aspects = list(model.aspects)
     # the columns a driver reads, each as one list (a row's named dict of every column cost more than the texts),
     # EXPLAIN_CHUNK rows at a time (a Python object per value: bounded, whatever the number of flagged days)
-    wanted = list(dict.fromkeys(["staff_id", "day", "peer_group"] + [
-        f"{f}{m}" for fs in model.aspects.values() for f in fs
-        for m in ("", "_peer_median", "_peer_z", "_own_z", "_own_median")]))
+    wanted = list(dict.fromkeys(["peer_group"] + [f"{f}{m}" for fs in model.aspects.values() for f in fs
+                                                  for m in ("", "_peer_median", "_peer_z", "_own_z", "_own_median")]))
     # each row's aspects by their evidence, largest first (ties in aspect order), the first MAX_DRIVERS
     order = np.argsort(-contrib, axis=1, kind="stable")[:, :MAX_DRIVERS] if len(contrib) else np.zeros((0, 0), int)
-    out_fi, out_en, out_drivers, keys_staff, keys_day = [], [], [], [], []
-    col: dict[str, list] = {}
-    for i in range(rows.height):
-        if i % EXPLAIN_CHUNK == 0:
-            part = rows.slice(i, EXPLAIN_CHUNK)
-            col = {c: part[c].to_list() if c in part.columns else [None] * part.height for c in wanted}
-            keys_staff += col["staff_id"]
-            keys_day += col["day"]
-        k = i % EXPLAIN_CHUNK
-        drivers = []
-        peer_group = col["peer_group"][k]
-        for j in order[i]:
-            if contrib[i, j] <= 0:
-                break
-            features = model.aspects[aspects[j]]
-            _z, f = max((_num(col[f"{f}_peer_z"][k]) or 0.0, f) for f in features)
-            drivers.append({
-                "aspect": aspects[j],
-                "feature": f,
-                "value": _num(col[f][k]),
-                "peer_median": _num(col[f"{f}_peer_median"][k]),
-                "peer_z": _num(col[f"{f}_peer_z"][k]),
-                "own_z": _num(col[f"{f}_own_z"][k]),
-                "own_median": _num(col[f"{f}_own_median"][k]),
-                "contribution": round(float(contrib[i, j]), 4),
-                "peer_group": peer_group,
-            })
-        fi, en = explanation(drivers, "fi", peer_group), explanation(drivers, "en", peer_group)
-        if notes and notes[i][0]:
-            fi, en = fi + " " + notes[i][0], en + " " + notes[i][1]
-        out_fi.append(fi)
-        out_en.append(en)
-        out_drivers.append(json.dumps(drivers, ensure_ascii=False))
-    return pl.DataFrame({"staff_id": pl.Series(keys_staff, dtype=pl.Utf8),
-                         "day": pl.Series(keys_day, dtype=pl.Date),
-                         "explanation_fi": pl.Series(out_fi, dtype=pl.Utf8),
-                         "explanation_en": pl.Series(out_en, dtype=pl.Utf8),
-                         "drivers": pl.Series(out_drivers, dtype=pl.Utf8)})
+    out: list[tuple[str, str, str]] = []
+    for lo in range(0, rows.height, EXPLAIN_CHUNK):
+        part = rows.slice(lo, EXPLAIN_CHUNK)
+        col = {c: part[c].to_list() if c in part.columns else [None] * part.height for c in wanted}
+        out += [_explain_row(model, aspects, col, k, order[lo + k], contrib[lo + k], notes[lo + k] if notes else None)
+                for k in range(part.height)]
+    fi, en, drivers = (list(x) for x in zip(*out)) if out else ([], [], [])
+    return pl.DataFrame({"staff_id": rows["staff_id"].cast(pl.Utf8), "day": rows["day"].cast(pl.Date),
+                         "explanation_fi": pl.Series(fi, dtype=pl.Utf8), "explanation_en": pl.Series(en, dtype=pl.Utf8),
+                         "drivers": pl.Series(drivers, dtype=pl.Utf8)})
+
+
+def _explain_row(model: EvidenceModel, aspects: list[str], col: dict[str, list], k: int, order: np.ndarray,
+                 contrib: np.ndarray, note: tuple[str, str] | None) -> tuple[str, str, str]:
+    """(fi, en, drivers JSON) of the row k of `col` (its chunk's columns), whose aspects in order are `order`."""
+    drivers = []
+    peer_group = col["peer_group"][k]
+    for j in order:
+        if contrib[j] <= 0:
+            break
+        features = model.aspects[aspects[j]]
+        _z, f = max((_num(col[f"{f}_peer_z"][k]) or 0.0, f) for f in features)
+        drivers.append({
+            "aspect": aspects[j],
+            "feature": f,
+            "value": _num(col[f][k]),
+            "peer_median": _num(col[f"{f}_peer_median"][k]),
+            "peer_z": _num(col[f"{f}_peer_z"][k]),
+            "own_z": _num(col[f"{f}_own_z"][k]),
+            "own_median": _num(col[f"{f}_own_median"][k]),
+            "contribution": round(float(contrib[j]), 4),
+            "peer_group": peer_group,
+        })
+    fi, en = explanation(drivers, "fi", peer_group), explanation(drivers, "en", peer_group)
+    if note and note[0]:
+        fi, en = fi + " " + note[0], en + " " + note[1]
+    return fi, en, json.dumps(drivers, ensure_ascii=False)
 
 
 def _date_text(d, lang: str) -> str:
