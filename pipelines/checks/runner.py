@@ -198,7 +198,8 @@ def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | 
                 con.execute(_sql("old_finding_pairs"))
             result.findings_new += store_findings(con, event_rules, full=part_scope.full, now=now, by_units=by_units)[1]
             _store_explanations(con, part_scope, by_units=by_units, changed_only=not scope.full)
-        con.execute(_sql("add_touched" if scope.full else "add_touched_changed"))
+        if not scope.full:  # a full check hands no client-days on (its duties rebuild; _runner.sql forget_touched)
+            con.execute(_sql("add_touched_changed"))
         con.execute(_sql("add_share"))
         result.store_seconds += time.perf_counter() - t2
         result.partitions += 1
@@ -211,9 +212,11 @@ def run_check(con, config: dict, *, force_full: bool = False, only: list[str] | 
         remember_reference(con, scope.kind)
         result.findings_total = run_file(con, "runs/check_run.sql", record | {
             "finished_at": datetime.now(UTC), "findings_new": result.findings_new}).fetchone()[0]
-        # the client-days whose explanations this run may have changed (every one after a full check)
+        # the client-days whose explanations this run may have changed (a full check: the whole family)
         journal_record(con, "explanations", journal_from,
                        seq=None if scope.full else journal_days(con, "chk_touched"))
+    if scope.full:
+        con.execute(_sql("forget_touched"))
     result.store_seconds += time.perf_counter() - t2
     result.per_rule = dict(run_file(con, "runs/findings_per_rule.sql").fetchall())
     result.shares = _shares(con)
