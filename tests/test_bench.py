@@ -33,6 +33,12 @@ def test_the_benchmark_measures_every_phase_on_replicated_and_generated_events(t
     assert len(base["copy_runs"]) == 3 and base["copy_seconds"] == sorted(base["copy_runs"])[1]
     assert replicated["check_copy_ratio"] == replicated["check"]["seconds"] / base["copy_seconds"]
     assert any("the median of " + ", ".join(f"{x:.2f}" for x in base["copy_runs"]) in line for line in lines)
+    # and the check is the median of three, two on fresh copies of the unchecked store: each checked every event,
+    # each is printed, and no copy is left behind
+    check = replicated["check"]
+    assert len(check["runs"]) == 3 and check["seconds"] == sorted(check["runs"])[1]
+    assert any("the median of " + ", ".join(f"{x:.2f}" for x in check["runs"]) in line for line in lines)
+    assert not list(tmp_path.rglob("check-repeat*"))
 
     county = results["county"]
     # every generated event is stored once; the files also hold the planted overlapping re-export
@@ -70,7 +76,7 @@ def test_a_phase_that_fails_is_reported_and_the_others_still_run(tmp_path, monke
     def child(phase, *args):
         if phase == "check":
             raise RuntimeError("bench phase check failed: ['Out of Memory Error']")
-        return {"seconds": 2.0, "copy_seconds": 1.0, "events": 100, "peak_mib": 10.0, "summary": {}}
+        return {"seconds": 2.0, "copy_seconds": 1.0, "events": 100_000_000, "peak_mib": 10.0, "summary": {}}
 
     monkeypatch.setattr(bench_run, "_child", child)
     lines: list[str] = []
