@@ -33,8 +33,8 @@ def test_the_benchmark_measures_every_phase_on_replicated_and_generated_events(t
     assert len(base["copy_runs"]) == 3 and base["copy_seconds"] == sorted(base["copy_runs"])[1]
     assert replicated["check_copy_ratio"] == replicated["check"]["seconds"] / base["copy_seconds"]
     assert any("the median of " + ", ".join(f"{x:.2f}" for x in base["copy_runs"]) in line for line in lines)
-    # and the check is the median of three, two on fresh copies of the unchecked store: each checked every event,
-    # each is printed, and no copy is left behind
+    # and the check is the median of three, two on fresh copies of the unchecked store: each is printed, and no
+    # copy is left behind
     check = replicated["check"]
     assert len(check["runs"]) == 3 and check["seconds"] == sorted(check["runs"])[1]
     assert any("the median of " + ", ".join(f"{x:.2f}" for x in check["runs"]) in line for line in lines)

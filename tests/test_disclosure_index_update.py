@@ -309,6 +309,18 @@ def test_a_new_days_check_keeps_what_the_last_check_remembered_of_the_reference_
     assert sorted(con.execute("SELECT * FROM reference_seen").fetchall()) != remembered
 
 
+def test_after_a_full_check_the_copy_is_built_as_no_client_days_were_handed_on(county_copy, small_county):
+    """A full check examined every client-day and keeps no list of them (sql/checks/_runner.sql forget_touched): an
+    update asked for all the same builds the copy, rather than failing or reading a missing list as "nothing
+    changed" and leaving out the new day and every changed verdict."""
+    con = county_copy
+    for path in _last_files(small_county):
+        ingest_file(con, path)
+    result = run_check(con, _config(), force_full=True)
+    assert update_client_index(con, "chk_touched", previous_check_run=result.previous_check_run_id) == "built"
+    _assert_update_equals_rebuild(con)
+
+
 def test_a_copy_that_missed_a_check_is_rebuilt_rather_than_updated(county_copy, small_county):
     con = county_copy
     for path in _last_files(small_county):

@@ -299,8 +299,8 @@ def update_client_index(con: duckdb.DuckDBPyConnection, touched: str, *, previou
     (`previous_check_run`) and nothing else it depends on has changed; otherwise rebuild it.
 
     `touched`: the name of a relation of (client_id, event_date) whose rows an incremental check changed, client_id
-    as the copy keys it (a personal identity code upper-cased; a full check keeps none: sql/checks/_runner.sql
-    `forget_touched`); `rebuild`: build afresh anyway (after a full check, which touched everything; also after
+    as the copy keys it (a personal identity code upper-cased; a full check keeps none, sql/checks/_runner.sql
+    `forget_touched`, and without it the copy is built); `rebuild`: build afresh anyway (after a full check, which touched everything; also after
     MAX_UPDATES updates, whose appended runs of rows slow a look-up down);
     `piece_events`: the events per piece of a build (ensure_client_index). Returns
     "fresh", "updated" or "built". The copy then holds the
@@ -313,6 +313,8 @@ def update_client_index(con: duckdb.DuckDBPyConnection, touched: str, *, previou
         recorded = dict(con.execute(steps["update_recorded"]).fetchall())
     except (duckdb.CatalogException, duckdb.BinderException):
         recorded = None
+    # no touched client-days (after a full check): only a build can bring the copy up to date
+    rebuild = rebuild or not con.execute(steps["update_touched_exists"], {"name": touched}).fetchone()[0]
     if (rebuild or recorded is None or (recorded.get("updated") or 0) >= MAX_UPDATES
             or not _updatable(con, steps, recorded, previous_check_run)):
         _build(con, piece_events)

@@ -194,6 +194,12 @@ DROP TYPE __TYPE__;
 -- step: update_recorded
 SELECT key, value FROM disclosure_index_state;
 
+-- step: update_touched_exists
+-- whether the relation of touched client-days exists (a full check keeps none: sql/checks/_runner.sql
+-- forget_touched); the name is the caller's own table name, compared as a value
+SELECT count(*) > 0 FROM (SELECT table_name AS name FROM duckdb_tables() UNION ALL SELECT view_name FROM duckdb_views())
+WHERE name = $name;
+
 -- step: update_new_events
 -- the events ingested after the run the copy was built from, and after it how many events the store should hold
 SELECT CAST(coalesce(sum(events), 0) AS BIGINT) FROM account_client_days WHERE run_id > $after_run;
