@@ -186,7 +186,8 @@ def test_a_client_is_affine_when_a_collaborator_opened_it_too(toy):
 def test_the_unaffine_clients_are_those_of_the_pairs_of_people_counted_by_name(toy):
     """The feature SQL numbers people and clients to join the shared clients (sql/features/001_user_day.sql, steps
     staff_numbers, client_numbers and community): its unaffine (person, client) pairs are those of the same
-    definition written over the names, on the toy county with people of both units opening each other's clients, some often enough to be collaborators."""
+    definition written over the names, on the toy county with people of both units opening each other's clients,
+    some often enough to be collaborators."""
     from pipelines.scoring import features
     from pipelines.sqlfiles import bind, steps
 
@@ -208,7 +209,8 @@ def test_the_unaffine_clients_are_those_of_the_pairs_of_people_counted_by_name(t
         if name == "community":
             break
     by_name = toy.execute("""
-        WITH sc AS (SELECT sn.staff_id, cn.client_id FROM feature_staff_clients JOIN feature_staff_numbers sn USING (s) JOIN feature_client_numbers cn USING (c)),
+        WITH sc AS (SELECT sn.staff_id, cn.client_id FROM feature_staff_clients
+                    JOIN feature_staff_numbers sn USING (s) JOIN feature_client_numbers cn USING (c)),
         small AS (SELECT * FROM sc WHERE client_id IN
                   (SELECT client_id FROM sc GROUP BY ALL HAVING count(*) <= $hub_clients)),
         shared AS (SELECT a.staff_id AS u, b.staff_id AS v, a.client_id FROM small a
@@ -217,7 +219,8 @@ def test_the_unaffine_clients_are_those_of_the_pairs_of_people_counted_by_name(t
         SELECT staff_id, client_id FROM small s WHERE NOT EXISTS (
             SELECT 1 FROM shared x JOIN pairs p USING (u, v) WHERE x.u = s.staff_id AND x.client_id = s.client_id)
         ORDER BY ALL""", {"hub_clients": params["hub_clients"], "min_shared": params["min_shared"]}).fetchall()
-    numbered = toy.execute("SELECT sn.staff_id, cn.client_id FROM feature_unaffine u JOIN feature_staff_numbers sn USING (s) JOIN feature_client_numbers cn USING (c) ORDER BY ALL").fetchall()
+    numbered = toy.execute("""SELECT sn.staff_id, cn.client_id FROM feature_unaffine
+        JOIN feature_staff_numbers sn USING (s) JOIN feature_client_numbers cn USING (c) ORDER BY ALL""").fetchall()
     collaborators = toy.execute("""SELECT count(*) FROM (SELECT a.s, b.s FROM feature_staff_clients a
         JOIN feature_staff_clients b ON a.c = b.c AND a.s < b.s
         GROUP BY ALL HAVING count(*) >= $m)""", {"m": params["min_shared"]}).fetchone()[0]

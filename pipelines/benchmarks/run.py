@@ -204,7 +204,7 @@ def _measure_store(store: Path, tag: str, r: dict, echo, *, reference: Path, ski
             bare_aggregation=_child("bare_aggregation", str(store)))):
         return
     base, copy = r["bare_aggregation"]["seconds"], r["bare_aggregation"]["copy_seconds"]
-    copies = ", ".join(f"{x:.2f}" for x in r["bare_aggregation"].get("copy_runs", [copy]))
+    copies = _runs_text(r["bare_aggregation"].get("copy_runs", [copy]))
     r["events_total"] = r["bare_aggregation"].get("events", 0)
     for phase, target in (("check", 3), ("score", 1.5)):
         if phase in skip:
@@ -215,7 +215,7 @@ def _measure_store(store: Path, tag: str, r: dict, echo, *, reference: Path, ski
             r[f"{phase}_copy_ratio"] = r[phase]["seconds"] / copy
             parts = f" in {r[phase]['partitions']} partitions" if "partitions" in r[phase] else ""
             if len(r[phase].get("runs", [])) > 1:
-                parts += f" (the median of {', '.join(f'{x:.2f}' for x in r[phase]['runs'])})"
+                parts += f" (the median of {_runs_text(r[phase]['runs'])})"
             step = (f"; the whole step with its duties (client copy, snapshot) {r[phase]['step_seconds']:.1f} s"
                     if "step_seconds" in r[phase] else "")
             echo(f"{tag} {phase} {r[phase]['seconds']:.2f} s{parts} = {r[f'{phase}_copy_ratio']:.2f}x a bare copy of "
@@ -228,6 +228,11 @@ def _measure_store(store: Path, tag: str, r: dict, echo, *, reference: Path, ski
         _measure_disclosure(store, tag, r, echo, copy)
     if "incremental" not in skip and "check" in r:
         _measure_incremental(store, tag, r, echo, reference)
+
+
+def _runs_text(seconds: list[float]) -> str:
+    """Each run's seconds as printed beside a median."""
+    return ", ".join(f"{x:.2f}" for x in seconds)
 
 
 # The check is timed this many times, on fresh copies of the unchecked store and then on the store itself, when it

@@ -300,8 +300,8 @@ def update_client_index(con: duckdb.DuckDBPyConnection, touched: str, *, previou
 
     `touched`: the name of a relation of (client_id, event_date) whose rows an incremental check changed, client_id
     as the copy keys it (a personal identity code upper-cased; a full check keeps none, sql/checks/_runner.sql
-    `forget_touched`, and without it the copy is built); `rebuild`: build afresh anyway (after a full check, which touched everything; also after
-    MAX_UPDATES updates, whose appended runs of rows slow a look-up down);
+    `forget_touched`, and without it the copy is built); `rebuild`: build afresh anyway (after a full check, which
+    touched everything; also after MAX_UPDATES updates, whose appended runs of rows slow a look-up down);
     `piece_events`: the events per piece of a build (ensure_client_index). Returns
     "fresh", "updated" or "built". The copy then holds the
     same rows and values as a rebuild (tests/test_disclosure_index.py compares the answers); only the
