@@ -106,7 +106,7 @@ def build_tiny_store(path: Path) -> Path:
                 local = datetime(d.year, d.month, d.day, hour, 15)
                 events.append(_event(source, f"E{n:04d}", local, account, client, run_id=1 if source != "portal" else 2))
                 if not (source == "portal" and d > date(2025, 5, 20)):
-                    explanations.append({"source_system": source, "source_event_id": f"E{n:04d}", "client_id": client,
+                    explanations.append({"run_id": 1 if source != "portal" else 2, "record_no": n, "client_id": client,
                                          "event_date": d, "basis": "responsible_worker" if client == C1 and source != "portal"
                                          else ("unit" if source != "portal" else "provider_authorisation")})
         events.append(_event("pro_consona", "E9001", datetime(2025, 5, 27, 22, 40), "acc2", C1, run_id=1))

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 
 def stored_results(con) -> tuple[set, set]:
-    """(findings with their events, explanations) as sets of tuples."""
+    """(findings with their events, explanations) as sets of tuples. An explanation is shown by its event's source
+    key (it is stored by the event's ingest run and record), so two stores ingested differently compare equal."""
     findings = {(r, k, d, tuple(e or [])) for r, k, d, e in con.execute(
         "SELECT f.rule_id, f.finding_key, f.event_date, list(fe.source_event_id ORDER BY fe.source_event_id) "
         "FROM findings f LEFT JOIN finding_events fe USING (finding_id) GROUP BY ALL").fetchall()}
-    explanations = set(con.execute("SELECT source_system, source_event_id, basis FROM explanations").fetchall())
+    explanations = set(con.execute(
+        "SELECT e.source_system, e.source_event_id, x.basis FROM explanations x LEFT JOIN events e USING (run_id, record_no)"
+    ).fetchall())
     return findings, explanations
 
 
@@ -22,5 +25,6 @@ def stored_columns(con) -> tuple[set, set]:
         "organisation_id, unit_id, first_time, last_time, event_date, event_count, CAST(evidence AS VARCHAR) "
         "FROM findings").fetchall())
     explanations = set(con.execute(
-        "SELECT source_system, source_event_id, client_id, event_date, basis FROM explanations").fetchall())
+        "SELECT e.source_system, e.source_event_id, x.client_id, x.event_date, x.basis "
+        "FROM explanations x LEFT JOIN events e USING (run_id, record_no)").fetchall())
     return findings, explanations

@@ -170,7 +170,8 @@ def build_county(folder: Path) -> Path:
     con = imported_store(store, ref, events)
     try:
         for s, e, c, d, b in EXPLANATIONS:
-            con.execute("INSERT INTO explanations VALUES (?, ?, ?, ?, ?)", [s, e, c, d, b])
+            con.execute("INSERT INTO explanations SELECT run_id, record_no, ?, ?, ? FROM events "
+                        "WHERE source_system = ? AND source_event_id = ?", [c, d, b, s, e])
         for fid, rule, eid in ((SNOOP_FINDING, "involvement_missing", "pc-3"),
                                (CONFIRMED_FINDING, "involvement_missing", "pc-4")):
             con.execute(

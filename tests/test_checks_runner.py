@@ -112,7 +112,8 @@ def test_a_change_of_role_permissions_rechecks_everything(county_store):
 def test_every_access_event_outside_findings_is_explained_with_the_first_basis(county_store):
     con, _ = county_store
     run_check(con, load_config())
-    rows = dict(con.execute("SELECT source_event_id, basis FROM explanations").fetchall())
+    rows = dict(con.execute(
+        "SELECT e.source_event_id, x.basis FROM explanations x JOIN events e USING (run_id, record_no)").fetchall())
     assert rows == {"ok": "unit", "clerk": "role_without_involvement"}
     share = explained_share(con).row(0, named=True)
     assert (share["access_events"], share["in_findings"], share["explained"]) == (3, 1, 2)

@@ -161,7 +161,7 @@ def _verdicts(con) -> dict[tuple[str, str], tuple]:
     rows = con.execute(
         "SELECT e.source_system, e.source_event_id, upper(e.client_id), e.event_date, x.basis, "
         "list(fe.finding_id ORDER BY fe.finding_id) FILTER (WHERE fe.finding_id IS NOT NULL) "
-        "FROM events e LEFT JOIN explanations x USING (source_system, source_event_id) "
+        "FROM events e LEFT JOIN explanations x USING (run_id, record_no) "
         "LEFT JOIN finding_events fe USING (source_system, source_event_id) "
         "WHERE e.client_id IS NOT NULL GROUP BY ALL").fetchall()
     return {(s, e): (c, str(d), b, tuple(f or [])) for s, e, c, d, b, f in rows}
@@ -245,7 +245,7 @@ def _late_mass_access(con, out: Path, clients: int) -> tuple[tuple[str, str], st
     read is in that window. Returns the read's key and the file."""
     source, event_id, account, event_time = con.execute(
         "SELECT e.source_system, e.source_event_id, e.account, e.event_time FROM events e "
-        "JOIN explanations x USING (source_system, source_event_id) "
+        "JOIN explanations x USING (run_id, record_no) "
         "WHERE e.action = 'read' AND e.account IS NOT NULL ORDER BY e.event_time, e.source_event_id LIMIT 1"
     ).fetchone()
     con.execute(

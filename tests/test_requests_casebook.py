@@ -77,7 +77,7 @@ def build_county(folder: Path) -> Path:
     with open(events, "w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=CANONICAL_COLUMNS)
         w.writeheader()
-        for eid, (system, time, account, client, action, *extra) in COUNTY["events"].items():
+        for own_no, (eid, (system, time, account, client, action, *extra)) in enumerate(COUNTY["events"].items(), 1):
             if system == OWN_SOURCE:
                 continue  # Lokivahti's own log is not ingested from files: stored below as its import would
             x = extra[0] if extra else {}
@@ -94,19 +94,19 @@ def build_county(folder: Path) -> Path:
     store = folder / "store.duckdb"
     con = imported_store(store, ref, events)
     try:
-        for eid, (system, time, account, client, action, *extra) in COUNTY["events"].items():
+        for own_no, (eid, (system, time, account, client, action, *extra)) in enumerate(COUNTY["events"].items(), 1):
             if system == OWN_SOURCE:
                 purpose = (extra[0] if extra else {}).get("purpose")
                 con.execute(
                     "INSERT INTO events BY NAME SELECT ? AS source_system, ? AS source_event_id, "
                     "timezone('Europe/Helsinki', ?::TIMESTAMP) AS event_time, ?::TIMESTAMP AS event_local, "
                     "?::DATE AS event_date, ? AS account, ? AS client_id, ? AS action, ? AS purpose, "
-                    "false AS emergency, 'native' AS channel, 'success' AS outcome, 0 AS run_id, 1 AS record_no",
-                    [system, eid, time, time, time[:10], account, code_of(client), action, purpose])
+                    "false AS emergency, 'native' AS channel, 'success' AS outcome, 0 AS run_id, ? AS record_no",
+                    [system, eid, time, time, time[:10], account, code_of(client), action, purpose, own_no])
         for eid, basis in COUNTY["explanations"].items():
             system, time, _, client = COUNTY["events"][eid][:4]
-            con.execute("INSERT INTO explanations VALUES (?, ?, ?, ?, ?)",
-                        [system, eid, code_of(client), time[:10], basis])
+            con.execute("INSERT INTO explanations SELECT run_id, record_no, ?, ?, ? FROM events "
+                        "WHERE source_system = ? AND source_event_id = ?", [code_of(client), time[:10], basis, system, eid])
         for fid, (rule, category, eid) in COUNTY["findings"].items():
             system, _, _, client = COUNTY["events"][eid][:4]
             con.execute("INSERT INTO findings (finding_id, rule_id, category, severity, finding_key, client_id, "

@@ -202,8 +202,8 @@ def test_every_access_of_the_vectorised_county_outside_its_stray_visits_is_expla
     assert con.execute("SELECT count(*) FROM events").fetchone()[0] == sum(summary.events.values())
     run_check(con, load_config(), force_full=True)
     access, explained = con.execute(
-        "SELECT count(*), count(x.source_event_id) FROM events e LEFT JOIN explanations x "
-        "USING (source_system, source_event_id) WHERE e.client_id IS NOT NULL AND e.action <> 'other'").fetchone()
+        "SELECT count(*), count(x.record_no) FROM events e LEFT JOIN explanations x "
+        "USING (run_id, record_no) WHERE e.client_id IS NOT NULL AND e.action <> 'other'").fetchone()
     in_findings = con.execute("SELECT count(DISTINCT source_event_id) FROM finding_events").fetchone()[0]
     assert explained + in_findings >= access * 0.999
     assert in_findings <= access * 0.003

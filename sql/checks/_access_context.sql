@@ -180,7 +180,7 @@ CREATE OR REPLACE TEMP VIEW chk_ev AS
 SELECT e.event_row, e.source_system, e.source_event_id, e.event_time, e.event_date, e.account, e.client_id, e.action,
     e.service_task, e.document, e.purpose, (e.emergency OR coalesce(e.purpose = 'emergency', false)) AS is_emergency,
     e.organisation_id AS event_org, e.unit_id AS event_unit, e.controller_id, e.recipient_organisation_id,
-    e.outcome, e.run_id, e.time_flag, e.channel, e.legal_basis, e.data_description,
+    e.outcome, e.run_id, e.record_no, e.time_flag, e.channel, e.legal_basis, e.data_description,
     coalesce(e.controller_defaulted, false) AS controller_defaulted,
     (e.client_id IS NOT NULL AND e.action <> 'other' AND coalesce(e.outcome, 'success') = 'success') AS is_access
 FROM chk_scope_events e;
@@ -342,7 +342,8 @@ LEFT JOIN chk_auth au
 --     (log_clock_skew). Each of those rules applies its own exact condition to the marked events only.
 CREATE OR REPLACE TEMP TABLE chk_ctx_rows AS
 WITH j AS (
-    SELECT e.event_row, e.source_system, e.source_event_id, e.event_time, e.event_date, e.client_id, e.action,
+    SELECT e.event_row, e.source_system, e.source_event_id, e.run_id, e.record_no, e.event_time, e.event_date,
+        e.client_id, e.action,
         e.service_task, e.is_emergency, e.controller_id, e.legal_basis, e.recipient_organisation_id, e.is_access,
         coalesce(e.purpose = 'statutory_right', false) AS statutory, coalesce(a.staff_org, e.event_org) AS acting_org,
         a.acd, a.role, a.deceased_on, a.bits,
@@ -359,7 +360,8 @@ WITH j AS (
     JOIN chk_acd a ON /*acd_join*/
     LEFT JOIN ingest_runs r ON r.run_id = e.run_id
 ), f AS (
-    SELECT event_row, source_system, source_event_id, event_time, event_date, client_id, action, service_task,
+    SELECT event_row, source_system, source_event_id, run_id, record_no, event_time, event_date, client_id, action,
+        service_task,
         is_emergency, controller_id, legal_basis, is_access, statutory, acd, role, deceased_on, dup_h, log_suspect,
         chk_flag(bits, 3) AS is_provider,
         chk_flag(bits, 4) AS client_protected,

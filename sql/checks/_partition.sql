@@ -57,9 +57,10 @@ WHERE e.event_date IN (SELECT d FROM chk_scope_dates);
 -- the context reads the partition's events several times (its keys, the permission combinations, its one
 -- materialisation, the log rules), and a scattered few per cent of a 100 M-event store cost a pass over it each
 -- time they were read through the row ids. The columns no rule reads are left out (the original record, the
--- Helsinki time, session, search criteria, record count and number): a rule that comes to read one adds it here.
+-- Helsinki time, session, search criteria and record count): a rule that comes to read one adds it here. The run
+-- and record number are the explanations' key (sql/schema/015_explanations_by_record.sql).
 CREATE OR REPLACE TEMP TABLE chk_scope_event_rows AS
-SELECT e.rowid AS event_row, e.* EXCLUDE (raw, event_local, session_id, search_criteria, record_count, record_no)
+SELECT e.rowid AS event_row, e.* EXCLUDE (raw, event_local, session_id, search_criteria, record_count)
 FROM events e WHERE e.rowid IN (SELECT event_row FROM chk_scope_rowids);
 
 -- step: scope_events_by_units

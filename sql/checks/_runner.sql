@@ -26,9 +26,9 @@ INSERT INTO chk_found BY NAME SELECT $rule_id AS rule_id, q.* FROM (
 -- whole date range, a few per cent of it), so the table's client and date columns are read to find them (the
 -- one pass over explanations a retro-dated check makes) and the keys compared for the few that match.
 CREATE OR REPLACE TEMP TABLE chk_old_explained AS
-SELECT rowid AS explanation_row, source_system, source_event_id, basis FROM explanations
+SELECT rowid AS explanation_row, run_id, record_no, basis FROM explanations
 WHERE (client_id, event_date) IN (SELECT DISTINCT client_id, event_date FROM chk_ctx_rows WHERE client_id IS NOT NULL)
-  AND (source_system, source_event_id) IN (SELECT source_system, source_event_id FROM chk_ctx_rows);
+  AND (run_id, record_no) IN (SELECT run_id, record_no FROM chk_ctx_rows);
 
 -- step: old_explanations_of_dates
 -- A partition of dates in an incremental check (a new day and its margin): the stored explanations of its dates,
@@ -37,7 +37,7 @@ WHERE (client_id, event_date) IN (SELECT DISTINCT client_id, event_date FROM chk
 -- because their verdicts usually change): only the changed ones are rewritten, and only their client-days are
 -- handed to the client copy and the published snapshot, as after a retro-dated change.
 CREATE OR REPLACE TEMP TABLE chk_old_explained AS
-SELECT rowid AS explanation_row, source_system, source_event_id, basis FROM explanations
+SELECT rowid AS explanation_row, run_id, record_no, basis FROM explanations
 WHERE event_date IN (SELECT d FROM chk_scope_dates);
 
 -- step: forget_changed_explanations
@@ -46,16 +46,14 @@ WHERE event_date IN (SELECT d FROM chk_scope_dates);
 -- has filled chk_explained). Both sides of the change are kept (chk_explanations_gone, chk_explanations_added)
 -- for add_touched_changed, which would otherwise compare them again.
 CREATE OR REPLACE TEMP TABLE chk_explanations_gone AS
-SELECT o.explanation_row, o.source_system, o.source_event_id FROM chk_old_explained o
-ANTI JOIN chk_explained n
-  ON n.source_system = o.source_system AND n.source_event_id = o.source_event_id AND n.basis = o.basis;
+SELECT o.explanation_row, o.run_id, o.record_no FROM chk_old_explained o
+ANTI JOIN chk_explained n ON n.run_id = o.run_id AND n.record_no = o.record_no AND n.basis = o.basis;
 DELETE FROM explanations WHERE rowid IN (SELECT explanation_row FROM chk_explanations_gone);
 
 -- step: store_changed_explanations
 CREATE OR REPLACE TEMP TABLE chk_explanations_added AS
 SELECT n.* FROM chk_explained n
-ANTI JOIN chk_old_explained o
-  ON o.source_system = n.source_system AND o.source_event_id = n.source_event_id AND o.basis = n.basis;
+ANTI JOIN chk_old_explained o ON o.run_id = n.run_id AND o.record_no = n.record_no AND o.basis = n.basis;
 INSERT INTO explanations SELECT * FROM chk_explanations_added;
 
 -- step: forget_explanations_of_dates
@@ -120,21 +118,28 @@ INSERT INTO chk_touched
 WITH new_pairs AS MATERIALIZED (
     SELECT fe.source_system, fe.source_event_id, fe.finding_id FROM finding_events fe
     SEMI JOIN chk_ctx_rows c ON c.source_system = fe.source_system AND c.source_event_id = fe.source_event_id
-), changed AS (
-    SELECT source_system, source_event_id FROM chk_explanations_gone
+), changed_explanations AS (
+    -- explanations name their event by ingest run and record, findings by the source's key
+    SELECT run_id, record_no FROM chk_explanations_gone
     UNION ALL
-    SELECT source_system, source_event_id FROM chk_explanations_added
-    UNION ALL
+    SELECT run_id, record_no FROM chk_explanations_added
+), changed_findings AS (
     SELECT source_system, source_event_id FROM (
         (SELECT source_system, source_event_id, finding_id FROM chk_old_pairs
          EXCEPT SELECT source_system, source_event_id, finding_id FROM new_pairs)
         UNION ALL
         (SELECT source_system, source_event_id, finding_id FROM new_pairs
          EXCEPT SELECT source_system, source_event_id, finding_id FROM chk_old_pairs))
+), changed AS (
+    SELECT c.event_row FROM chk_ctx_rows c
+    SEMI JOIN changed_explanations k ON k.run_id = c.run_id AND k.record_no = c.record_no
+    UNION ALL
+    SELECT c.event_row FROM chk_ctx_rows c
+    SEMI JOIN changed_findings k ON k.source_system = c.source_system AND k.source_event_id = c.source_event_id
 )
 SELECT DISTINCT CASE WHEN regexp_full_match(client_id, '[0-9]{6}[-+A-FU-Ya-fu-y][0-9]{3}[0-9A-Ya-y]')
                      THEN upper(client_id) ELSE client_id END, event_date
-FROM chk_ctx_rows c SEMI JOIN changed k ON k.source_system = c.source_system AND k.source_event_id = c.source_event_id
+FROM chk_ctx_rows c SEMI JOIN changed k ON k.event_row = c.event_row
 WHERE c.client_id IS NOT NULL;
 
 -- step: add_share

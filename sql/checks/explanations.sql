@@ -49,7 +49,7 @@ SEMI JOIN chk_flagged f ON f.source_system = c.source_system AND f.source_event_
 -- explained share (sql/checks/_runner.sql `add_share`) both read it, so the share is counted in one pass over
 -- the partition's events by the same CASE that chooses what is stored, never by a second copy of it.
 CREATE OR REPLACE TEMP VIEW chk_event_basis AS
-SELECT j.source_system, j.source_event_id, j.client_id, j.event_date, j.is_access,
+SELECT j.source_system, j.run_id, j.record_no, j.client_id, j.event_date, j.is_access,
     f.event_row IS NOT NULL AS flagged,
     CASE WHEN f.event_row IS NULL AND j.judged THEN
         CASE
@@ -73,6 +73,7 @@ FROM chk_ctx_rows j
 LEFT JOIN chk_flagged_rows f ON f.event_row = j.event_row;
 
 -- step: explained
--- The partition's explanations: the judged events in no finding that have a basis.
+-- The partition's explanations: the judged events in no finding that have a basis, each named by its ingest run and
+-- record (sql/schema/015_explanations_by_record.sql).
 CREATE OR REPLACE TEMP VIEW chk_explained AS
-SELECT source_system, source_event_id, client_id, event_date, basis FROM chk_event_basis WHERE basis IS NOT NULL;
+SELECT run_id, record_no, client_id, event_date, basis FROM chk_event_basis WHERE basis IS NOT NULL;

@@ -20,6 +20,6 @@ SELECT ev.event_local, ev.event_date, ev.source_system, ev.source_event_id,
        count(*) OVER () AS total_rows
 FROM ev
 LEFT JOIN fr ON fr.source_system = ev.source_system AND fr.source_event_id = ev.source_event_id
-LEFT JOIN explanations x ON x.source_system = ev.source_system AND x.source_event_id = ev.source_event_id
+LEFT JOIN explanations x ON x.run_id = ev.run_id AND x.record_no = ev.record_no
 ORDER BY ev.event_time, ev.source_system, ev.source_event_id
 LIMIT $max_rows OFFSET $row_offset

@@ -11,7 +11,8 @@
 --   pipelines/identity.py and the ingest normaliser do).
 CREATE OR REPLACE TEMP VIEW disclosure_rows AS
 WITH x AS (
-    SELECT source_system, source_event_id, min(basis) AS basis FROM explanations
+    -- an explanation names its event by ingest run and record (sql/schema/015_explanations_by_record.sql)
+    SELECT run_id, record_no, min(basis) AS basis FROM explanations
     WHERE event_date BETWEEN getvariable('disclosure_from') AND getvariable('disclosure_to')
     GROUP BY ALL
 )
@@ -22,7 +23,7 @@ SELECT e.source_system, e.source_event_id, e.event_time, e.event_local, e.event_
     e.controller_id, e.recipient_organisation_id, e.outcome, e.legal_basis, e.data_description, x.basis,
     fe.finding_ids
 FROM events e
-LEFT JOIN x USING (source_system, source_event_id)
+LEFT JOIN x USING (run_id, record_no)
 LEFT JOIN disclosure_build.findings fe USING (source_system, source_event_id)
 WHERE e.client_id IS NOT NULL
   AND e.event_date BETWEEN getvariable('disclosure_from') AND getvariable('disclosure_to');

@@ -5,7 +5,8 @@
 --   $date_from, $date_to (Helsinki calendar dates). A code logged in lower case is matched too.
 CREATE OR REPLACE TEMP TABLE disclosure_rows AS
 WITH ev AS (
-    SELECT source_system, source_event_id, event_time, event_local, event_date, account, client_id, action,
+    SELECT source_system, source_event_id, run_id, record_no, event_time, event_local, event_date, account, client_id,
+        action,
         service_task, document, purpose, emergency, channel, organisation_id, unit_id, controller_id,
         recipient_organisation_id, outcome, legal_basis, data_description
     FROM (SELECT * REPLACE ($client_id AS client_id) FROM events
@@ -17,11 +18,12 @@ WITH ev AS (
     WHERE findings.category NOT IN ('data_quality', 'log_completeness')
     GROUP BY ALL
 ), x AS (
-    SELECT source_system, source_event_id, min(basis) AS basis
+    -- an explanation names its event by ingest run and record (sql/schema/015_explanations_by_record.sql)
+    SELECT run_id, record_no, min(basis) AS basis
     FROM explanations WHERE client_id IN ($client_id, lower($client_id))
     GROUP BY ALL
 )
-SELECT ev.*, x.basis, fe.finding_ids
+SELECT ev.* EXCLUDE (run_id, record_no), x.basis, fe.finding_ids
 FROM ev
-LEFT JOIN x USING (source_system, source_event_id)
+LEFT JOIN x USING (run_id, record_no)
 LEFT JOIN fe USING (source_system, source_event_id);

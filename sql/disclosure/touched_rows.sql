@@ -26,8 +26,9 @@ WITH ev AS (
 ), x AS (
     -- only the touched events' explanations are grouped (a retro-dated change can touch a few clients on
     -- every day of the year: grouping all those days' explanations cost what the whole day range holds)
-    SELECT source_system, source_event_id, min(basis) AS basis FROM explanations ex
-    SEMI JOIN touched t ON t.source_system = ex.source_system AND t.source_event_id = ex.source_event_id
+    -- (an explanation names its event by ingest run and record: sql/schema/015_explanations_by_record.sql)
+    SELECT run_id, record_no, min(basis) AS basis FROM explanations ex
+    SEMI JOIN touched t ON t.run_id = ex.run_id AND t.record_no = ex.record_no
     WHERE ex.event_date IN (SELECT DISTINCT event_date FROM disclosure_touched)
     GROUP BY ALL
 )
@@ -37,5 +38,5 @@ SELECT e.source_system, e.source_event_id, e.event_time, e.event_local, e.event_
     e.controller_id, e.recipient_organisation_id, e.outcome, e.legal_basis, e.data_description, x.basis,
     fe.finding_ids
 FROM touched e
-LEFT JOIN x USING (source_system, source_event_id)
+LEFT JOIN x USING (run_id, record_no)
 LEFT JOIN fe USING (source_system, source_event_id);

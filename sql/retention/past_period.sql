@@ -5,7 +5,7 @@
 --   the last of their events; explanations with their event.
 -- step: expired_events
 CREATE OR REPLACE TEMP TABLE expired_events AS
-SELECT source_system, source_event_id
+SELECT source_system, source_event_id, run_id, record_no  -- the source's key, and the explanations' (ingest run, record)
 FROM events
 WHERE make_date(year(event_local) + 1 + $events_years, 1, 1) <= $today;
 
