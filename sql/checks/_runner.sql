@@ -28,7 +28,7 @@ INSERT INTO chk_found BY NAME SELECT $rule_id AS rule_id, q.* FROM (
 CREATE OR REPLACE TEMP TABLE chk_old_explained AS
 SELECT rowid AS explanation_row, run_id, record_no, basis FROM explanations
 WHERE (client_id, event_date) IN (SELECT DISTINCT client_id, event_date FROM chk_ctx_rows WHERE client_id IS NOT NULL)
-  AND (run_id, record_no) IN (SELECT run_id, record_no FROM chk_ctx_rows);
+  AND chk_event_key(run_id, record_no) IN (SELECT event_key FROM chk_ctx_rows);
 
 -- step: old_explanations_of_dates
 -- A partition of dates in an incremental check (a new day and its margin): the stored explanations of its dates,
@@ -103,7 +103,7 @@ DROP TABLE IF EXISTS chk_touched;
 -- before this run replaced them (finding_events is small: one row per event in a finding).
 CREATE OR REPLACE TEMP TABLE chk_old_pairs AS
 SELECT fe.finding_id, fe.source_system, fe.source_event_id FROM finding_events fe
-SEMI JOIN chk_ctx_rows c ON c.source_system = fe.source_system AND c.source_event_id = fe.source_event_id;
+SEMI JOIN chk_scope_events e ON e.source_system = fe.source_system AND e.source_event_id = fe.source_event_id;
 
 -- step: add_touched_changed
 -- A partition of an incremental check re-examines every event of its account-days or dates, but a retro-dated
@@ -117,7 +117,7 @@ SEMI JOIN chk_ctx_rows c ON c.source_system = fe.source_system AND c.source_even
 INSERT INTO chk_touched
 WITH new_pairs AS MATERIALIZED (
     SELECT fe.source_system, fe.source_event_id, fe.finding_id FROM finding_events fe
-    SEMI JOIN chk_ctx_rows c ON c.source_system = fe.source_system AND c.source_event_id = fe.source_event_id
+    SEMI JOIN chk_scope_events e ON e.source_system = fe.source_system AND e.source_event_id = fe.source_event_id
 ), changed_explanations AS (
     -- explanations name their event by ingest run and record, findings by the source's key
     SELECT run_id, record_no FROM chk_explanations_gone
@@ -132,10 +132,10 @@ WITH new_pairs AS MATERIALIZED (
          EXCEPT SELECT source_system, source_event_id, finding_id FROM chk_old_pairs))
 ), changed AS (
     SELECT c.event_row FROM chk_ctx_rows c
-    SEMI JOIN changed_explanations k ON k.run_id = c.run_id AND k.record_no = c.record_no
+    SEMI JOIN changed_explanations k ON chk_event_key(k.run_id, k.record_no) = c.event_key
     UNION ALL
-    SELECT c.event_row FROM chk_ctx_rows c
-    SEMI JOIN changed_findings k ON k.source_system = c.source_system AND k.source_event_id = c.source_event_id
+    SELECT e.event_row FROM chk_scope_events e
+    SEMI JOIN changed_findings k ON k.source_system = e.source_system AND k.source_event_id = e.source_event_id
 )
 SELECT DISTINCT CASE WHEN regexp_full_match(client_id, '[0-9]{6}[-+A-FU-Ya-fu-y][0-9]{3}[0-9A-Ya-y]')
                      THEN upper(client_id) ELSE client_id END, event_date

@@ -34,11 +34,11 @@ SELECT DISTINCT fe.source_system, fe.source_event_id FROM finding_events fe JOIN
 WHERE fi.category NOT IN ('log_completeness', 'model');
 
 -- step: flagged_rows
--- The partition's events among them, by row: the one comparison of event ids; the explanations and the explained
--- share below compare rows.
+-- The partition's events among them, by row: the one comparison of event ids (read from the partition's events:
+-- the context does not copy them); the explanations and the explained share below compare rows.
 CREATE OR REPLACE TEMP TABLE chk_flagged_rows AS
-SELECT c.event_row FROM chk_ctx_rows c
-SEMI JOIN chk_flagged f ON f.source_system = c.source_system AND f.source_event_id = c.source_event_id;
+SELECT e.event_row FROM chk_scope_events e
+SEMI JOIN chk_flagged f ON f.source_system = e.source_system AND f.source_event_id = e.source_event_id;
 
 -- step: explain
 -- A disclosure between controllers is explained by what allows the disclosure (statutory right, the county's
@@ -49,7 +49,7 @@ SEMI JOIN chk_flagged f ON f.source_system = c.source_system AND f.source_event_
 -- explained share (sql/checks/_runner.sql `add_share`) both read it, so the share is counted in one pass over
 -- the partition's events by the same CASE that chooses what is stored, never by a second copy of it.
 CREATE OR REPLACE TEMP VIEW chk_event_basis AS
-SELECT j.source_system, j.run_id, j.record_no, j.client_id, j.event_date, j.is_access,
+SELECT j.source_system, j.event_key, j.client_id, j.event_date, j.is_access,
     f.event_row IS NOT NULL AS flagged,
     CASE WHEN f.event_row IS NULL AND j.judged THEN
         CASE
@@ -76,4 +76,5 @@ LEFT JOIN chk_flagged_rows f ON f.event_row = j.event_row;
 -- The partition's explanations: the judged events in no finding that have a basis, each named by its ingest run and
 -- record (sql/schema/015_explanations_by_record.sql).
 CREATE OR REPLACE TEMP VIEW chk_explained AS
-SELECT run_id, record_no, client_id, event_date, basis FROM chk_event_basis WHERE basis IS NOT NULL;
+SELECT chk_key_run(event_key) AS run_id, chk_key_record(event_key) AS record_no, client_id, event_date, basis
+FROM chk_event_basis WHERE basis IS NOT NULL;

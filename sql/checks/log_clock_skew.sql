@@ -18,7 +18,7 @@ SELECT c.source_system || '|' || c.source_event_id AS finding_key, c.source_syst
     json_object('nonexistent_local_time', coalesce(c.time_flag = 'nonexistent', false),
                 'ingested_at', r.started_at) AS evidence,
     [{'source_system': c.source_system, 'source_event_id': c.source_event_id}] AS events
-FROM (SELECT s.source_system, s.source_event_id, s.event_time, s.event_date, s.client_id, e.account,
+FROM (SELECT s.source_system, e.source_event_id, s.event_time, s.event_date, s.client_id, e.account,
           e.organisation_id AS event_org, e.unit_id AS event_unit, e.time_flag, e.run_id
       FROM chk_ctx_rows s JOIN chk_scope_events e ON e.event_row = s.event_row
       WHERE s.log_suspect) c

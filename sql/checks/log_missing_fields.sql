@@ -37,7 +37,7 @@ FROM (
     ], lambda x: x IS NOT NULL) AS missing
     -- only the events the context marked (chk_ctx_rows.log_suspect: these conditions or a clock skew, computed in
     -- the context's one read of the partition) get a list, and only their own columns are fetched, by row id
-    FROM (SELECT s.source_system, s.source_event_id, s.event_time, s.event_date, s.client_id, s.action,
+    FROM (SELECT s.source_system, e.source_event_id, s.event_time, s.event_date, s.client_id, s.action,
               s.is_emergency, s.is_access, s.legal_basis, e.account, e.purpose, e.document, e.data_description,
               e.recipient_organisation_id, e.organisation_id AS event_org, e.unit_id AS event_unit
           FROM chk_ctx_rows s JOIN chk_scope_events e ON e.event_row = s.event_row
