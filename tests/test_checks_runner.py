@@ -120,6 +120,27 @@ def test_every_access_event_outside_findings_is_explained_with_the_first_basis(c
     assert share["explained_share"] == 1.0
 
 
+def test_an_explanation_names_its_own_event_when_runs_number_their_records_alike(county_store):
+    # an explanation is stored by the event's ingest run and record number (sql/schema/015_...), which the check
+    # carries packed in one integer: three runs that each have a record 7, and the largest run and record number
+    # the packing takes, must each keep their own event's basis
+    con, _ = county_store
+    keys = {"ok": (2**31 - 1, 2**32 - 1), "snoop": (1, 7), "clerk": (2, 7)}
+    for event_id, (run_id, record_no) in keys.items():
+        con.execute("UPDATE events SET run_id = ?, record_no = ? WHERE source_event_id = ?", [run_id, record_no, event_id])
+    run_check(con, load_config(), force_full=True)
+    stored = {tuple(k): basis for *k, basis in con.execute("SELECT run_id, record_no, basis FROM explanations").fetchall()}
+    assert stored == {keys["ok"]: "unit", keys["clerk"]: "role_without_involvement"}
+
+
+def test_a_record_number_past_what_the_check_packs_is_refused_by_name(county_store):
+    con, _ = county_store
+    con.execute("UPDATE events SET record_no = ? WHERE source_event_id = 'ok'", [2**32])
+    with pytest.raises(Exception, match="run_id or record_no outside the range"):
+        run_check(con, load_config(), force_full=True)
+    assert con.execute("SELECT count(*) FROM explanations").fetchone()[0] == 0
+
+
 def test_bad_reference_data_becomes_findings_not_a_crash(county_store):
     con, _ = county_store
     con.execute("INSERT INTO ref_staff VALUES ('S1', 'Anna Aaltonen', NULL, NULL, 'HVA', 'U1', 'wizard', 't', "
