@@ -54,3 +54,19 @@ def test_the_same_source_is_one_source_whichever_format_named_it(store_con):
     for relative in ("fhir-r4/atna2fhir/basic-fhir.json", "atna-xml/atna2fhir/basic-atna.xml"):
         ingest_file(store_con, SAMPLES / relative)
     assert store_con.execute("SELECT DISTINCT source_system FROM events").fetchall() == [("127.0.0.1@acct",)]
+
+
+def test_every_stored_event_has_its_own_ingest_run_and_record(store_con):
+    # the explanations name an event by (run_id, record_no) (sql/schema/015_explanations_by_record.sql): every
+    # sample, in every format, ingested into one store and then again (a re-delivery stores nothing twice) must
+    # leave each stored event with a pair no other event has
+    counts = []
+    for _ in range(2):
+        for relative in sorted(EXPECTED):
+            ingest_file(store_con, SAMPLES / relative)
+        counts.append(store_con.execute(
+            "SELECT count(*), count(DISTINCT (run_id, record_no)), count(DISTINCT (source_system, source_event_id)) "
+            "FROM events").fetchone())
+    (events, pairs, keys), again = counts
+    assert events > 10 and again == counts[0]
+    assert pairs == events == keys
